@@ -1,0 +1,71 @@
+/**
+ * The two shapes every channel speaks: what a person sent (normalised from Telegram, Zalo or the
+ * console) and what the bot answers (rendered by each channel in its own way: buttons on Telegram,
+ * numbered options on Zalo and the console). Flows only ever see these, never a platform's types.
+ */
+
+export type ChannelName = 'telegram' | 'zalo' | 'console';
+export type Lang = 'vi' | 'en';
+
+export interface SharedLocation {
+  latitude: number;
+  longitude: number;
+}
+
+/** A photo, video, voice note or document, by the platform's own reference (file id or URL). */
+export interface Attachment {
+  kind: 'photo' | 'video' | 'voice' | 'document';
+  /** Telegram file_id, or the URL Zalo gives; re-sent as it is, never downloaded. */
+  ref: string;
+}
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /** Platform update id, used to drop re-deliveries (webhook retries, poller restarts). */
+  updateId: string;
+  chatId: string;
+  chatType: 'private' | 'group';
+  /** The sender's platform user id (opaque string). */
+  userId: string;
+  /** The sender's display name; only for group registration, never logged or stored with a tip. */
+  userName?: string;
+  /** Platform language hint (Telegram's language_code). */
+  languageHint?: string;
+  text?: string;
+  /** `/cmd args` split out of `text` by the channel; name lower-cased, without the slash or @bot. */
+  command?: { name: string; args: string };
+  /** A button press: the option id the bot put on the button. */
+  choice?: string;
+  location?: SharedLocation;
+  /** A phone number shared with the platform's contact button (only the sender's own). */
+  contactPhone?: string;
+  attachments?: Attachment[];
+  /** Something the bot cannot read: sticker, poll, game, unknown event. */
+  unsupported?: string;
+  /** The group's title when the bot was added to a group or a group command came in. */
+  groupTitle?: string;
+  /** True when this update says the bot itself was just added to the group. */
+  botAddedToGroup?: boolean;
+  /** True when the sender is an administrator of the group (Telegram tells; Zalo cannot). */
+  senderIsGroupAdmin?: boolean;
+}
+
+export interface Option {
+  /** Short stable id: Telegram puts it in callback_data (<= 64 bytes), text channels number it. */
+  id: string;
+  label: string;
+}
+
+export interface OutboundMessage {
+  text: string;
+  /** Choices for the person; on text channels they are numbered 1..n. */
+  options?: Option[];
+  /** Ask for a place or a phone number with the platform's own button where it has one. */
+  request?: 'location' | 'contact';
+  /** Links to open (the deep link from a group into private chat). */
+  links?: { label: string; url: string }[];
+  /** A map pin to show (officer alerts). */
+  location?: SharedLocation;
+  /** Media to re-send (officer alerts). */
+  attachments?: Attachment[];
+}
