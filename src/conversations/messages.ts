@@ -58,10 +58,12 @@ export interface Option {
 
 export interface OutboundMessage {
   text: string;
+  /** The language it is written in, so text channels can add their hints in the same language. */
+  lang?: Lang;
   /** Choices for the person; on text channels they are numbered 1..n. */
   options?: Option[];
-  /** Ask for a place or a phone number with the platform's own button where it has one. */
-  request?: 'location' | 'contact';
+  /** Ask for a place or a phone number with the platform's own button where it has one (label: the button's words). */
+  request?: { kind: 'location' | 'contact'; label: string };
   /** Links to open (the deep link from a group into private chat). */
   links?: { label: string; url: string }[];
   /** A map pin to show (officer alerts). */

@@ -1,0 +1,198 @@
+/**
+ * Operator commands for the directory: areas, officers and groups.
+ * Run through scripts/admin; reads MONGODB_URI. `scripts/admin help` prints the usage.
+ */
+import { parseArgs } from 'node:util';
+import type { Connection } from 'mongoose';
+import type { ChannelName, Lang } from '../src/conversations/messages';
+import { connectDatabase } from '../src/store/connection';
+import { createStore, type Store } from '../src/store/models';
+import { OFFICER_ROLES, type Officer, type OfficerChat, type OfficerRole } from '../src/store/officers/officer.schema';
+
+const USAGE = `Usage: scripts/admin <command> [options]
+
+  add-area --code CODE --name NAME --kind KIND [--parent CODE]
+      Create or update an area. CODE: lowercase letters, digits, hyphens (e.g. kp1-to3).
+      KIND is a label such as province, ward, commune, residential-group.
+
+  add-officer --id ID --name NAME --role officer|supervisor|mediator --areas CODE[,CODE…]
+              [--telegram CHAT_ID] [--zalo CHAT_ID] [--console CHAT_ID] [--lang vi|en] [--inactive]
+      Create or update an officer. Chats not named keep their current value.
+
+  bind-group --channel telegram|zalo|console --chat CHAT_ID --area CODE
+      Route a registered group's tips to an area (add the bot to the group first).
+
+  list areas|officers|groups
+
+The database is MONGODB_URI; without one running: bash scripts/services -- bash scripts/admin …`;
+
+/** A mistake in how the command was typed: print it with the usage. */
+class UsageError extends Error {}
+
+type Options = Record<string, string | boolean | undefined>;
+
+function required(options: Options, name: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value.trim();
+}
+
+function optional(options: Options, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+async function requireArea(store: Store, code: string): Promise<void> {
+  if (!(await store.areas.byCode(code))) throw new Error(`area ${code} does not exist: add it first with add-area (see: scripts/admin list areas)`);
+}
+
+async function addArea(store: Store, options: Options): Promise<void> {
+  const parentCode = optional(options, 'parent') ?? null;
+  if (parentCode !== null) await requireArea(store, parentCode);
+  const area = await store.areas.upsert({
+    code: required(options, 'code'),
+    name: required(options, 'name'),
+    kind: required(options, 'kind'),
+    parentCode,
+  });
+  console.log(`area ${area.code} saved: ${area.name} (${area.kind}${area.parentCode ? `, in ${area.parentCode}` : ''})`);
+}
+
+async function addOfficer(store: Store, options: Options): Promise<void> {
+  const officerId = required(options, 'id');
+  const areaCodes = required(options, 'areas')
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => code !== '');
+  if (areaCodes.length === 0) throw new UsageError('--areas needs at least one area code');
+  for (const code of areaCodes) await requireArea(store, code);
+
+  const existing = await store.officers.byId(officerId);
+  const given: OfficerChat[] = [];
+  for (const channel of ['telegram', 'zalo', 'console'] as const satisfies readonly ChannelName[]) {
+    const chatId = optional(options, channel);
+    if (chatId !== undefined) given.push({ channel, chatId });
+  }
+  const kept = (existing?.chats ?? []).filter((chat) => !given.some((g) => g.channel === chat.channel));
+  const officer: Officer = {
+    officerId,
+    name: required(options, 'name'),
+    role: oneOf<OfficerRole>(required(options, 'role'), OFFICER_ROLES, 'role'),
+    areaCodes,
+    chats: [...kept, ...given],
+    lang: oneOf<Lang>(optional(options, 'lang') ?? existing?.lang ?? 'vi', ['vi', 'en'], 'lang'),
+    active: options.inactive !== true,
+  };
+  if (officer.chats.length === 0) {
+    console.warn(`warning: officer ${officerId} has no chat yet and will receive no alerts; add --telegram or --zalo`);
+  }
+  const saved = await store.officers.upsert(officer);
+  console.log(`officer ${saved.officerId} ${existing ? 'updated' : 'added'}: ${describeOfficer(saved)}`);
+}
+
+async function bindGroup(store: Store, options: Options): Promise<void> {
+  const channel = oneOf<ChannelName>(required(options, 'channel'), ['telegram', 'zalo', 'console'], 'channel');
+  const chatId = required(options, 'chat');
+  const areaCode = required(options, 'area');
+  await requireArea(store, areaCode);
+  const group = await store.groups.bindArea(channel, chatId, areaCode);
+  if (!group) {
+    throw new Error(`no ${channel} group ${chatId} is registered: add the bot to the group (it registers itself), then run bind-group again`);
+  }
+  console.log(`group ${channel}:${chatId} "${group.title}" now reports to ${areaCode} (join code ${group.joinCode})`);
+}
+
+async function list(store: Store, what: string | undefined): Promise<void> {
+  switch (what) {
+    case 'areas':
+      for (const a of await store.areas.all()) console.log(`${a.code}\t${a.kind}\t${a.parentCode ?? '-'}\t${a.name}`);
+      return;
+    case 'officers':
+      for (const o of await store.officers.all()) console.log(`${o.officerId}\t${describeOfficer(o)}`);
+      return;
+    case 'groups':
+      for (const g of await store.groups.all()) {
+        console.log(`${g.channel}:${g.chatId}\t${g.joinCode}\t${g.areaCode ?? '(no area)'}\t${g.active ? 'active' : 'inactive'}\t${g.title}`);
+      }
+      return;
+    default:
+      throw new UsageError('list what? areas, officers or groups');
+  }
+}
+
+function describeOfficer(o: Officer): string {
+  const chats = o.chats.map((c) => `${c.channel}:${c.chatId}`).join(' ') || 'no chats';
+  return `${o.name} [${o.role}, ${o.lang}${o.active ? '' : ', inactive'}] areas ${o.areaCodes.join(',')}; ${chats}`;
+}
+
+const STRING_OPTIONS = ['code', 'name', 'kind', 'parent', 'id', 'role', 'areas', 'telegram', 'zalo', 'console', 'lang', 'channel', 'chat', 'area'] as const;
+const OPTIONS = {
+  ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
+  inactive: { type: 'boolean' as const },
+};
+
+/**
+ * `--chat -1001234` → `--chat=-1001234`: Telegram group ids are negative, and parseArgs would
+ * otherwise read the value as an option.
+ */
+function attachValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (arg.startsWith('--') && (STRING_OPTIONS as readonly string[]).includes(arg.slice(2)) && next !== undefined) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  const commands: Record<string, (store: Store, options: Options, positionals: string[]) => Promise<void>> = {
+    'add-area': (store, options) => addArea(store, options),
+    'add-officer': (store, options) => addOfficer(store, options),
+    'bind-group': (store, options) => bindGroup(store, options),
+    list: (store, _options, positionals) => list(store, positionals[0]),
+  };
+  const handler = commands[command];
+  if (!handler) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+
+  let parsed: { values: Options; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: attachValues(rest), allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+
+  const uri = process.env.MONGODB_URI;
+  if (!uri) throw new Error('MONGODB_URI is not set: point it at the database, or run `bash scripts/services -- bash scripts/admin …`');
+  let conn: Connection | undefined;
+  try {
+    conn = await connectDatabase(uri);
+    await handler(createStore(conn), parsed.values, parsed.positionals);
+  } finally {
+    await conn?.close();
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`error: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { ConsoleChannel } from '../channels/console/console-channel';
+import { ConsoleSender } from '../channels/console/console-sender';
+import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import { ConversationService } from '../conversations/conversation-service';
+import type { ChannelName } from '../conversations/messages';
+import type { HttpServer } from '../http/http-server';
+import { QueueCaseIntake } from '../queues/case-intake';
+import { RedisGuards } from '../redis/guards';
+import { RedisProfiles } from '../redis/profiles';
+import { RedisSessionStore } from '../redis/session-store';
+import { StoreDirectory } from '../store/directory';
+import type { Runtime } from './runtime';
+
+export interface BotHandle {
+  service: ConversationService;
+  telegram?: TelegramChannel;
+  console?: ConsoleChannel;
+  close(): Promise<void>;
+}
+
+/** Case and conversation ids: 16 random bytes, URL-safe, also valid as BullMQ job ids. */
+export const newCaseId = () => randomBytes(12).toString('base64url');
+
+export function createConversationService(rt: Runtime, deepLink: (channel: ChannelName, payload: string) => string | null, intake: QueueCaseIntake): ConversationService {
+  const { config, log } = rt;
+  return new ConversationService({
+    t: rt.t,
+    sessions: new RedisSessionStore(rt.redis, config.conversationIdleMs),
+    profiles: new RedisProfiles(rt.redis),
+    intake,
+    directory: new StoreDirectory(rt.store, config.superadmins),
+    guards: new RedisGuards(rt.redis, { floodPer10s: config.floodPer10s, casesPerHour: config.casesPerHour }),
+    sealer: rt.box,
+    limits: { maxTextLength: config.maxTextLength, maxAttachments: config.maxAttachments, idleMs: config.conversationIdleMs },
+    defaultLang: config.defaultLang,
+    deepLink,
+    newId: newCaseId,
+    log: (event, fields) => log.info(fields ?? {}, event),
+  });
+}
+
+/**
+ * The bot role: takes messages from every configured platform, runs the conversations and puts
+ * confirmed cases on the queue. Stateless: conversation state, limits and dedup live in Redis.
+ */
+export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQuit?: () => void } = {}): Promise<BotHandle> {
+  const { config, log } = rt;
+  const intake = new QueueCaseIntake(rt.queueRedis, rt.redis, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
+  let telegram: TelegramChannel | undefined;
+  const service = createConversationService(rt, (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null), intake);
+
+  if (config.telegram) {
+    telegram = new TelegramChannel(config.telegram, service, log);
+    await telegram.start(http);
+  }
+  let consoleChannel: ConsoleChannel | undefined;
+  if (config.console) {
+    consoleChannel = new ConsoleChannel(service, new ConsoleSender(process.stdout, rt.t), { input: process.stdin, output: process.stdout }, log, 'group-kp1-to3', opts.onConsoleQuit);
+    consoleChannel.start();
+  }
+  log.info({ telegram: Boolean(telegram), console: Boolean(consoleChannel) }, 'bot.started');
+  return {
+    service,
+    telegram,
+    console: consoleChannel,
+    async close() {
+      await telegram?.stop();
+      await consoleChannel?.stop();
+      await intake.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type IORedis from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { Config } from '../config';
+import type { Translate } from '../conversations/ports';
+import { SealedBox } from '../domain/sealed-box';
+import { createTranslator } from '../i18n/translator';
+import type { Logger } from '../logger';
+import { createRedis, waitReady } from '../redis/connection';
+import { connectDatabase } from '../store/connection';
+import { createStore, type Store } from '../store/models';
+
+/** What both the bot and the worker need, opened once per process and closed on shutdown. */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  t: Translate;
+  box: SealedBox;
+  /** Commands answered while a resident waits: fail fast when Redis is away. */
+  redis: IORedis;
+  /** BullMQ queues and workers: keep retrying until Redis is back. */
+  queueRedis: IORedis;
+  db: Connection;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const redis = createRedis(config.redisUrl, 'interactive', 'app');
+  const queueRedis = createRedis(config.redisUrl, 'blocking', 'queues');
+  await Promise.all([waitReady(redis), waitReady(queueRedis)]);
+  const db = await connectDatabase(config.mongodbUri);
+  return {
+    config,
+    log,
+    t: createTranslator(),
+    box: new SealedBox(config.encryptionKey),
+    redis,
+    queueRedis,
+    db,
+    store: createStore(db),
+    async close() {
+      await db.close().catch(() => undefined);
+      redis.disconnect();
+      queueRedis.disconnect();
+    },
+  };
+}

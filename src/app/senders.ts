@@ -1,0 +1,15 @@
+import { Telegram } from 'telegraf';
+import type { ChannelSender } from '../channels/channel-sender';
+import { ConsoleSender } from '../channels/console/console-sender';
+import { TelegramSender } from '../channels/telegram/telegram-sender';
+import type { ChannelName } from '../conversations/messages';
+import type { Runtime } from './runtime';
+
+/** One sender per platform this deployment is configured for: the worker's way out. */
+export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
+  const senders = new Map<ChannelName, ChannelSender>();
+  const { telegram, console: consoleOn } = rt.config;
+  if (telegram) senders.set('telegram', new TelegramSender(new Telegram(telegram.token, { apiRoot: telegram.apiRoot })));
+  if (consoleOn) senders.set('console', new ConsoleSender(process.stdout, rt.t));
+  return senders;
+}

@@ -1,0 +1,10 @@
+import type { ChannelName, OutboundMessage } from '../conversations/messages';
+
+/**
+ * Sends one message to one chat on one platform. Implemented by each channel; used by the bot for
+ * replies and by the outbox worker for alerts. Throws the errors of send-errors.ts.
+ */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  send(chatId: string, message: OutboundMessage): Promise<void>;
+}

@@ -1,0 +1,26 @@
+/**
+ * What a channel's sender throws, so the outbox knows what to do without knowing the platform:
+ * wait and retry (rate limited), give up on this recipient (blocked the bot, chat gone), or give
+ * up on this message (the platform refuses it). Anything else is taken as transient and retried
+ * with back-off.
+ */
+export class SendRateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`Platform rate limit: retry after ${retryAfterMs} ms`);
+    this.name = 'SendRateLimitedError';
+  }
+}
+
+export class RecipientUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`Recipient unavailable: ${reason}`);
+    this.name = 'RecipientUnavailableError';
+  }
+}
+
+export class MessageRejectedError extends Error {
+  constructor(reason: string) {
+    super(`Message rejected by the platform: ${reason}`);
+    this.name = 'MessageRejectedError';
+  }
+}

@@ -1,0 +1,102 @@
+import { Telegraf } from 'telegraf';
+import type { ConversationService } from '../../conversations/conversation-service';
+import type { Logger } from '../../logger';
+import type { HttpServer } from '../../http/http-server';
+import { json } from '../../http/http-server';
+import { hasSecret } from '../../http/secret-header';
+import { ChatSerialiser } from '../chat-serialiser';
+import { deliverReplies } from '../deliver-replies';
+import { normaliseTelegramUpdate } from './normalise';
+import { TelegramSender } from './telegram-sender';
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+}
+
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+
+/**
+ * The bot's Telegram side: receives updates by long polling (development) or webhook (production,
+ * with Telegram's secret header checked), turns them into InboundMessages, asks the conversation
+ * service and sends the answers. telegraf is used as the Bot API client and poller only; all
+ * behaviour lives in the conversation service, the same for every channel.
+ */
+export class TelegramChannel {
+  readonly bot: Telegraf;
+  readonly sender: TelegramSender;
+  private readonly serial = new ChatSerialiser();
+  private username = '';
+  private botId?: number;
+
+  constructor(
+    private readonly opts: TelegramOptions,
+    private readonly service: Pick<ConversationService, 'handle'>,
+    private readonly log: Logger,
+  ) {
+    this.bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot }, handlerTimeout: 60_000 });
+    this.sender = new TelegramSender(this.bot.telegram);
+    this.bot.use((ctx) => this.handleUpdate(ctx.update));
+    this.bot.catch((err) => this.log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'telegram.update_failed'));
+  }
+
+  /** https://t.me/<bot>?start=<payload>: opens a private chat that starts with /start <payload>. */
+  deepLink(payload: string): string {
+    return `https://t.me/${this.username}?start=${payload}`;
+  }
+
+  async start(http?: HttpServer): Promise<void> {
+    const me = await this.bot.telegram.getMe();
+    this.bot.botInfo = me;
+    this.username = me.username;
+    this.botId = me.id;
+    if (this.opts.webhookUrl && this.opts.webhookSecret) {
+      if (!http) throw new Error('Telegram webhook mode needs the HTTP server');
+      const secret = this.opts.webhookSecret;
+      http.route('POST', TELEGRAM_WEBHOOK_PATH, async (req, body, res) => {
+        if (!hasSecret(req, 'x-telegram-bot-api-secret-token', secret)) return json(res, 401, { error: 'unauthorized' });
+        let update: unknown;
+        try {
+          update = JSON.parse(body.toString('utf8'));
+        } catch {
+          return json(res, 400, { error: 'invalid JSON' });
+        }
+        await this.handleUpdate(update);
+        json(res, 200, { ok: true });
+      });
+      await this.bot.telegram.setWebhook(this.opts.webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+      this.log.info({ mode: 'webhook' }, 'telegram.started');
+    } else {
+      // launch() resolves only when polling stops; its failures are logged, not thrown here.
+      this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err) => this.log.error({ error: err instanceof Error ? err.message : 'unknown' }, 'telegram.polling_stopped'));
+      this.log.info({ mode: 'polling' }, 'telegram.started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      this.bot.stop('shutdown');
+    } catch {
+      // Not polling (webhook mode or never started): nothing to stop.
+    }
+    await this.serial.idle();
+  }
+
+  /** One update, from the poller or the webhook. Never throws. */
+  async handleUpdate(update: unknown): Promise<void> {
+    const msg = normaliseTelegramUpdate(update, this.username, this.botId);
+    if (!msg) return;
+    const callbackId = (update as { callback_query?: { id?: unknown } }).callback_query?.id;
+    await this.serial.run(`${msg.chatId}`, async () => {
+      if (typeof callbackId === 'string') {
+        // Stops the button's spinner; failure only leaves the spinner a few seconds longer.
+        await this.bot.telegram.answerCbQuery(callbackId).catch(() => undefined);
+      }
+      const replies = await this.service.handle(msg);
+      await deliverReplies(this.sender, msg.chatId, replies, this.log);
+    });
+  }
+}

@@ -1,0 +1,139 @@
+import type { Attachment, InboundMessage } from '../../conversations/messages';
+
+/**
+ * Zalo update → InboundMessage. Updates come from the network (webhook bodies anyone can POST,
+ * poll answers of an API that changes without notice), so nothing about their shape is trusted:
+ * every field is checked, strings are bounded, and anything odd becomes `unsupported` rather than
+ * an exception. Only an update without a usable chat or sender is dropped (null): there is no one
+ * to answer.
+ */
+
+/** Platform ids are ~20 hex chars; anything far longer is not an id we could ever answer. */
+const MAX_ID_LENGTH = 128;
+const MAX_NAME_LENGTH = 128;
+/** Zalo caps sent text at 2000 chars; the margin keeps odd long inputs whole without unbounded memory. */
+const MAX_TEXT_LENGTH = 8000;
+const MAX_URL_LENGTH = 2048;
+const MAX_EVENT_NAME_LENGTH = 64;
+
+const COMMAND = /^\/([\p{L}\p{N}_]{1,64})(?:@\S*)?(?:\s+([\s\S]*))?$/u;
+
+type Json = Record<string, unknown>;
+
+export function normaliseZaloUpdate(update: unknown): InboundMessage | null {
+  if (!isRecord(update)) return null;
+  const message = update.message;
+  if (!isRecord(message)) return null;
+  const chat = isRecord(message.chat) ? message.chat : undefined;
+  const from = isRecord(message.from) ? message.from : undefined;
+  const chatId = idOf(chat?.id);
+  const userId = idOf(from?.id);
+  if (chatId === undefined || userId === undefined) return null;
+
+  const inbound: InboundMessage = {
+    channel: 'zalo',
+    updateId: updateIdOf(message, chatId),
+    chatId,
+    chatType: chatTypeOf(chat?.chat_type, chatId, userId),
+    userId,
+  };
+  const userName = boundedText(from?.display_name, MAX_NAME_LENGTH) ?? boundedText(from?.first_name, MAX_NAME_LENGTH);
+  if (userName !== undefined && userName.trim() !== '') inbound.userName = userName.trim();
+
+  const event = eventOf(update, message);
+  switch (event) {
+    case 'message.text.received':
+      setText(inbound, message.text);
+      break;
+    case 'message.image.received': {
+      const photo = urlOf(message.photo) ?? urlOf(message.photo_url);
+      if (photo !== undefined) inbound.attachments = [{ kind: 'photo', ref: photo } satisfies Attachment];
+      setText(inbound, message.caption);
+      if (photo === undefined && inbound.text === undefined) inbound.unsupported = 'image';
+      break;
+    }
+    case 'message.sticker.received':
+      inbound.unsupported = 'sticker';
+      break;
+    case 'message.unsupported.received':
+      inbound.unsupported = 'unsupported';
+      break;
+    default:
+      inbound.unsupported = event ?? 'unknown';
+  }
+  if (inbound.unsupported === undefined && inbound.text === undefined && inbound.attachments === undefined) {
+    inbound.unsupported = 'empty';
+  }
+  return inbound;
+}
+
+/**
+ * Some published samples omit `event_name`; the content then says what it is. An event name that
+ * is there but not a string is left as unknown rather than guessed.
+ */
+function eventOf(update: Json, message: Json): string | undefined {
+  const name = update.event_name;
+  if (typeof name === 'string') return name.slice(0, MAX_EVENT_NAME_LENGTH);
+  if (name !== undefined) return undefined;
+  if (typeof message.photo === 'string') return 'message.image.received';
+  if (typeof message.text === 'string') return 'message.text.received';
+  return undefined;
+}
+
+function setText(inbound: InboundMessage, raw: unknown): void {
+  const text = boundedText(raw, MAX_TEXT_LENGTH);
+  if (text === undefined || text.trim() === '') return;
+  inbound.text = text;
+  const command = COMMAND.exec(text.trim());
+  if (command) inbound.command = { name: command[1].toLowerCase(), args: (command[2] ?? '').trim() };
+}
+
+/** Zalo answers and reads with the same id; numbers are accepted because some samples show them. */
+function idOf(raw: unknown): string | undefined {
+  let id: string | undefined;
+  if (typeof raw === 'string') id = raw.trim();
+  else if (typeof raw === 'number' && Number.isSafeInteger(raw)) id = String(raw);
+  if (id === undefined || id === '' || id.length > MAX_ID_LENGTH) return undefined;
+  return id;
+}
+
+/**
+ * Without a message id there is nothing stable to dedup on; the send time is the next best thing,
+ * and failing that a random id, because losing a resident's message is worse than seeing it twice.
+ */
+function updateIdOf(message: Json, chatId: string): string {
+  const messageId = idOf(message.message_id);
+  if (messageId !== undefined) return `zalo:${messageId}`;
+  const date = message.date;
+  if (typeof date === 'number' && Number.isFinite(date)) return `zalo:${chatId}:${date}`;
+  return `zalo:${chatId}:${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+}
+
+/**
+ * An unknown chat type is judged by the ids: in a private chat the chat is the sender. Guessing
+ * "private" blindly would let a group message be treated as a confidential one-to-one tip.
+ */
+function chatTypeOf(raw: unknown, chatId: string, userId: string): 'private' | 'group' {
+  if (raw === 'GROUP') return 'group';
+  if (raw === 'PRIVATE') return 'private';
+  return chatId === userId ? 'private' : 'group';
+}
+
+function boundedText(raw: unknown, max: number): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  let end = Math.min(raw.length, max);
+  // Cutting between the halves of a surrogate pair would leave half an emoji behind.
+  if (end < raw.length && /[\uD800-\uDBFF]/.test(raw.charAt(end - 1))) end--;
+  return raw.slice(0, end).normalize('NFC');
+}
+
+function urlOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const url = raw.trim();
+  if (url.length > MAX_URL_LENGTH || !/^https?:\/\/\S+$/i.test(url)) return undefined;
+  return url;
+}
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Everything the program can be told is named, typed and
+ * validated here once at start, so a wrong setting stops the process with a message that says
+ * which variable to fix instead of failing later in the middle of a resident's conversation.
+ */
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    REDIS_URL: z.string().url({ message: 'REDIS_URL must look like redis://host:6379' }),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://'),
+    /** 32 bytes, base64: encrypts tipsters' contact details and chat ids at rest. */
+    CONTACT_ENCRYPTION_KEY: z
+      .string()
+      .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
+    /** Platform user ids (`telegram:123`, `zalo:abc`, `console:admin`) allowed to bind groups anywhere. */
+    SUPERADMINS: csv.default(''),
+    DEFAULT_LANG: z.enum(['vi', 'en']).default('vi'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HTTP_HOST: z.string().default('0.0.0.0'),
+    /** Bodies over this are refused with 413 before parsing: webhooks never need more. */
+    HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
+
+    TELEGRAM_BOT_TOKEN: z.string().optional(),
+    TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+    /** Set to receive updates by webhook (production); unset, the bot long-polls. */
+    TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET: 16-256 characters of A-Z a-z 0-9 _ -').optional(),
+    /** Telegram: ~30 messages/s per bot overall, ~20/min into one group, ~1/s into one chat. */
+    TELEGRAM_RATE_PER_SECOND: positiveInt.default(25),
+    TELEGRAM_GROUP_PER_MINUTE: positiveInt.default(18),
+
+    ZALO_BOT_TOKEN: z.string().regex(/^[^:\s]+:[^\s]+$/, 'ZALO_BOT_TOKEN has the form <bot_id>:<secret>').optional(),
+    ZALO_API_BASE: z.string().url().default('https://bot-api.zaloplatforms.com'),
+    ZALO_WEBHOOK_URL: z.string().url().optional(),
+    ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),
+    /** Zalo publishes no limits: keep this modest and raise it only after watching for errors. */
+    ZALO_RATE_PER_SECOND: positiveInt.default(5),
+
+    /** Force the terminal channel even when tokens are set (development). */
+    CONSOLE_CHANNEL: bool.optional(),
+    /** Minutes of silence after which an unfinished conversation is dropped (politely). */
+    CONVERSATION_IDLE_MINUTES: positiveInt.default(30),
+    /** Flood limits: messages per user per 10 s before the bot asks them to slow down. */
+    FLOOD_MESSAGES_PER_10S: positiveInt.default(12),
+    /** Cases one person may submit per hour, so nobody can fill the database. */
+    CASES_PER_USER_PER_HOUR: positiveInt.default(10),
+    MAX_TEXT_LENGTH: positiveInt.default(3000),
+    MAX_ATTACHMENTS: positiveInt.default(10),
+    /** Attempts for queue jobs before they are kept as failed for the operator. */
+    JOB_ATTEMPTS: positiveInt.default(12),
+    JOB_BACKOFF_MS: positiveInt.default(2000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
+    }
+    if (c.ZALO_WEBHOOK_URL && !c.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['ZALO_WEBHOOK_SECRET'], message: 'is required when ZALO_WEBHOOK_URL is set' });
+    }
+  });
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(e: z.infer<typeof schema>) {
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    mongodbUri: e.MONGODB_URI,
+    encryptionKey: Buffer.from(e.CONTACT_ENCRYPTION_KEY, 'base64'),
+    superadmins: e.SUPERADMINS,
+    defaultLang: e.DEFAULT_LANG,
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          ratePerSecond: e.TELEGRAM_RATE_PER_SECOND,
+          groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
+        }
+      : undefined,
+    zalo: e.ZALO_BOT_TOKEN
+      ? {
+          token: e.ZALO_BOT_TOKEN,
+          apiBase: e.ZALO_API_BASE,
+          webhookUrl: e.ZALO_WEBHOOK_URL,
+          webhookSecret: e.ZALO_WEBHOOK_SECRET,
+          ratePerSecond: e.ZALO_RATE_PER_SECOND,
+        }
+      : undefined,
+    /** With no platform token the terminal channel is the way in (development, demos). */
+    console: e.CONSOLE_CHANNEL ?? (!e.TELEGRAM_BOT_TOKEN && !e.ZALO_BOT_TOKEN),
+    conversationIdleMs: e.CONVERSATION_IDLE_MINUTES * 60_000,
+    floodPer10s: e.FLOOD_MESSAGES_PER_10S,
+    casesPerHour: e.CASES_PER_USER_PER_HOUR,
+    maxTextLength: e.MAX_TEXT_LENGTH,
+    maxAttachments: e.MAX_ATTACHMENTS,
+    jobAttempts: e.JOB_ATTEMPTS,
+    jobBackoffMs: e.JOB_BACKOFF_MS,
+  };
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError listing every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration; fix these environment variables (see .env.example):\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}

@@ -1,0 +1,66 @@
+import type { CaseKind } from '../domain/case-kinds';
+import type { Draft } from './ports';
+
+/**
+ * A guided conversation described as data: the engine (engine.ts) asks each step's question,
+ * checks the answer by the step's kind and moves on. Adding a question to a flow is adding a
+ * step here and its words to the locales; no flow is written once per channel.
+ */
+interface BaseStep {
+  /** Also the key of the answer in `draft.values` and of its label `fields.<id>` in the locales. */
+  id: string;
+  /** Locale key of the question. */
+  prompt: string;
+  /** Steps that do not apply to this draft (e.g. "when exactly?" unless "earlier" was chosen). */
+  skip?: (draft: Draft) => boolean;
+}
+
+export interface ChoiceStep extends BaseStep {
+  kind: 'choice';
+  choices: readonly string[];
+  /** Locale prefix of the choices' labels: `${labels}.${choice}`. */
+  labels: string;
+}
+
+export interface TextStep extends BaseStep {
+  kind: 'text';
+  minLength: number;
+}
+
+/** Address text, or a location shared with the platform's button. */
+export interface PlaceStep extends BaseStep {
+  kind: 'place';
+}
+
+/** Optional photos, videos, voice notes; "Done" moves on. */
+export interface MediaStep extends BaseStep {
+  kind: 'media';
+}
+
+/** A phone number, typed or shared with the platform's contact button. */
+export interface ContactStep extends BaseStep {
+  kind: 'contact';
+}
+
+/** The group's join code, which tells the area; may be skipped when the resident has none. */
+export interface JoinCodeStep extends BaseStep {
+  kind: 'joincode';
+}
+
+export interface ConfirmStep extends BaseStep {
+  kind: 'confirm';
+}
+
+export type Step = ChoiceStep | TextStep | PlaceStep | MediaStep | ContactStep | JoinCodeStep | ConfirmStep;
+
+export interface Flow {
+  id: 'tip' | 'mediation';
+  /** Bump when steps change meaning: older saved conversations are then restarted politely. */
+  version: number;
+  kind: CaseKind;
+  /** The step whose answer is the case's category. */
+  categoryStep: string;
+  /** Locale key of the first line of the summary ("Please check your tip"). */
+  summaryTitle: string;
+  steps: Step[];
+}

@@ -1,0 +1,112 @@
+import type { CaseKind } from '../domain/case-kinds';
+import type { Attachment, ChannelName, Lang, SharedLocation } from './messages';
+
+/**
+ * What the conversations need from the outside world, as interfaces. Redis, the queue and the
+ * database implement them (src/redis, src/queues, src/store); tests can pass small fakes for pure
+ * flow tests. Keeping them here is what lets flows stay free of telegraf, bullmq and mongoose.
+ */
+
+export type Translate = (lang: Lang, key: string, params?: Record<string, unknown>) => string;
+
+/** An unfinished tip or mediation request. Lives in Redis so any replica can continue it. */
+export interface Draft {
+  values: Record<string, string>;
+  location?: SharedLocation;
+  attachments: Attachment[];
+}
+
+export interface ConversationState {
+  flow: 'tip' | 'mediation';
+  /** Flow version: a state saved by an older flow definition is dropped politely, not misread. */
+  version: number;
+  step: string;
+  /** Steps answered so far, for Back. */
+  history: string[];
+  /** Set while changing one field from the summary: after it, go straight back to the summary. */
+  editing: boolean;
+  draft: Draft;
+  /** Chosen when the conversation starts: the case id and queue job id, so a double confirm is one case. */
+  caseId: string;
+  /** Given on the first confirm and kept, so a retry after a failed enqueue shows the same code. */
+  refCode?: string;
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface SessionStore {
+  get(key: string): Promise<ConversationState | null>;
+  set(key: string, state: ConversationState): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface UserProfile {
+  lang?: Lang;
+  /** The join code of the resident's group: where their tips are routed. */
+  joinCode?: string;
+}
+
+export interface Profiles {
+  get(channel: ChannelName, userId: string): Promise<UserProfile>;
+  update(channel: ChannelName, userId: string, patch: UserProfile): Promise<void>;
+}
+
+/** A confirmed submission as it goes on the queue; personal data already sealed. */
+export interface CaseSubmission {
+  caseId: string;
+  refCode: string;
+  kind: CaseKind;
+  category: string;
+  fields: Record<string, string>;
+  location?: SharedLocation;
+  attachments: Attachment[];
+  anonymous: boolean;
+  /** Sealed (encrypted) contact: phone number the resident typed or shared. */
+  contactSealed?: string;
+  /** Sealed chat id, so the bot can answer the resident later; never shown to officers. */
+  replyTo: { channel: ChannelName; chatIdSealed: string };
+  lang: Lang;
+  joinCode?: string;
+  submittedAt: string;
+}
+
+export class QueueUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('The case queue could not be reached', { cause });
+  }
+}
+
+export interface CaseIntake {
+  /** An atomic counter per kind and month; see domain/reference-code. */
+  nextReferenceCode(kind: CaseKind, at: Date): Promise<string>;
+  /** Resolves only once the queue has durably accepted the job; throws QueueUnavailableError. */
+  submit(submission: CaseSubmission): Promise<void>;
+}
+
+export interface GroupInfo {
+  joinCode: string;
+  title: string;
+  areaCode: string | null;
+  areaName?: string;
+}
+
+export interface Directory {
+  groupByJoinCode(code: string): Promise<GroupInfo | null>;
+  /** Idempotent: registering a known group returns it as it is (with its area if bound). */
+  registerGroup(channel: ChannelName, chatId: string, title: string): Promise<GroupInfo>;
+  /** Binds a group to an area if `userId` may do it; says which of the outcomes happened. */
+  bindGroup(channel: ChannelName, chatId: string, areaCode: string, userId: string): Promise<'bound' | 'unknown-area' | 'forbidden' | 'unknown-group'>;
+}
+
+export interface Guards {
+  /** False when this platform update was already handled (webhook retry, poller restart). */
+  firstDelivery(channel: ChannelName, updateId: string): Promise<boolean>;
+  /** 'ok', or 'warn' once when a user floods, then 'drop' until the window passes. */
+  flood(channel: ChannelName, userId: string): Promise<'ok' | 'warn' | 'drop'>;
+  /** Counts a case against the user's hourly cap; false when the cap is reached. */
+  takeCaseAllowance(channel: ChannelName, userId: string): Promise<boolean>;
+}
+
+export interface Sealer {
+  seal(plain: string): string;
+}

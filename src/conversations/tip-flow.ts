@@ -1,0 +1,23 @@
+import { TIP_CATEGORIES } from '../domain/case-kinds';
+import type { Flow } from './flow';
+
+/** Tin báo: what, where, when, optional media, anonymous or with a contact. About a minute on a phone. */
+export const tipFlow: Flow = {
+  id: 'tip',
+  version: 1,
+  kind: 'tip',
+  categoryStep: 'category',
+  summaryTitle: 'tip.summaryTitle',
+  steps: [
+    { id: 'joinCode', kind: 'joincode', prompt: 'flow.joinCode', skip: (d) => d.values.joinCode !== undefined },
+    { id: 'category', kind: 'choice', prompt: 'tip.category', choices: TIP_CATEGORIES, labels: 'categories.tip' },
+    { id: 'what', kind: 'text', prompt: 'tip.what', minLength: 5 },
+    { id: 'where', kind: 'place', prompt: 'tip.where' },
+    { id: 'when', kind: 'choice', prompt: 'tip.when', choices: ['now', 'today', 'earlier'], labels: 'when' },
+    { id: 'whenDetail', kind: 'text', prompt: 'tip.whenDetail', minLength: 2, skip: (d) => d.values.when !== 'earlier' },
+    { id: 'media', kind: 'media', prompt: 'tip.media' },
+    { id: 'identity', kind: 'choice', prompt: 'tip.identity', choices: ['anonymous', 'contact'], labels: 'identity' },
+    { id: 'contact', kind: 'contact', prompt: 'tip.contact', skip: (d) => d.values.identity !== 'contact' },
+    { id: 'confirm', kind: 'confirm', prompt: 'flow.confirm' },
+  ],
+};

@@ -1,0 +1,68 @@
+import { startBot, type BotHandle } from './app/bot';
+import { openRuntime } from './app/runtime';
+import { createSenders } from './app/senders';
+import { startWorkers, type WorkerHandle } from './app/worker';
+import { ConfigError, loadConfig } from './config';
+import { addHealthRoutes } from './http/health-routes';
+import { HttpServer } from './http/http-server';
+import { createLogger } from './logger';
+import { pingRedis } from './redis/connection';
+import { pingDatabase } from './store/connection';
+
+/**
+ * Entry point: `node dist/main.js --role bot|worker|all` (default all, for a small deployment).
+ * Several bot and worker processes may run side by side against one Redis and one database.
+ */
+async function main(): Promise<void> {
+  const role = parseRole(process.argv.slice(2));
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  // In console mode stdout is the chat: logs go to stderr so they don't interleave with it.
+  const log = createLogger(config.logLevel, config.console ? process.stderr : undefined);
+  const rt = await openRuntime(config, log);
+  const http = new HttpServer(config.http, log);
+  addHealthRoutes(http, { redis: () => pingRedis(rt.redis), database: () => pingDatabase(rt.db) });
+
+  let bot: BotHandle | undefined;
+  let workers: WorkerHandle | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutdown');
+    await bot?.close().catch(() => undefined);
+    await workers?.close().catch(() => undefined);
+    await http.stop().catch(() => undefined);
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('unhandledRejection', (reason) => log.error({ error: reason instanceof Error ? reason.name : 'unknown' }, 'unhandled_rejection'));
+
+  if (role !== 'bot') workers = startWorkers(rt, createSenders(rt));
+  if (role !== 'worker') bot = await startBot(rt, http, { onConsoleQuit: () => void shutdown('console-quit') });
+  const port = await http.start();
+  log.info({ role, port }, 'started');
+}
+
+function parseRole(args: string[]): 'bot' | 'worker' | 'all' {
+  const i = args.indexOf('--role');
+  const role = i >= 0 ? args[i + 1] : 'all';
+  if (role === 'bot' || role === 'worker' || role === 'all') return role;
+  process.stderr.write(`Unknown role "${role}": use --role bot, worker or all\n`);
+  process.exit(2);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import type { Connection, Model, Schema } from 'mongoose';
+import { AreaRepository } from './areas/area.repository';
+import { areaSchema, type Area } from './areas/area.schema';
+import { CaseRepository } from './cases/case.repository';
+import { caseSchema, type Case } from './cases/case.schema';
+import { GroupRepository, type GroupRepositoryOptions } from './groups/group.repository';
+import { groupSchema, type Group } from './groups/group.schema';
+import { NotificationRepository } from './notifications/notification.repository';
+import { notificationSchema, type Notification } from './notifications/notification.schema';
+import { officerSchema, type OfficerRecord } from './officers/officer.schema';
+import { OfficerRepository } from './officers/officer.repository';
+
+export interface Models {
+  area: Model<Area>;
+  officer: Model<OfficerRecord>;
+  group: Model<Group>;
+  case: Model<Case>;
+  notification: Model<Notification>;
+}
+
+/** Everything the rest of the program may do with the database. */
+export interface Store {
+  areas: AreaRepository;
+  officers: OfficerRepository;
+  groups: GroupRepository;
+  cases: CaseRepository;
+  notifications: NotificationRepository;
+}
+
+export interface StoreOptions {
+  groups?: GroupRepositoryOptions;
+}
+
+/**
+ * The models, compiled on this connection (not mongoose's global one, so tests and tools can hold
+ * several). Calling it again on the same connection returns the same models.
+ */
+export function createModels(conn: Connection): Models {
+  return {
+    area: modelOn<Area>(conn, 'Area', areaSchema),
+    officer: modelOn<OfficerRecord>(conn, 'Officer', officerSchema),
+    group: modelOn<Group>(conn, 'Group', groupSchema),
+    case: modelOn<Case>(conn, 'Case', caseSchema),
+    notification: modelOn<Notification>(conn, 'Notification', notificationSchema),
+  };
+}
+
+export function createStore(conn: Connection, options: StoreOptions = {}): Store {
+  const models = createModels(conn);
+  return {
+    areas: new AreaRepository(models.area),
+    officers: new OfficerRepository(models.officer),
+    groups: new GroupRepository(models.group, options.groups),
+    cases: new CaseRepository(models.case),
+    notifications: new NotificationRepository(models.notification),
+  };
+}
+
+function modelOn<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
+  const existing = conn.models[name] as Model<T> | undefined;
+  return existing ?? conn.model<T>(name, schema);
+}

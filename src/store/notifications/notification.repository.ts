@@ -1,0 +1,99 @@
+import type { Model } from 'mongoose';
+import type { ChannelName } from '../../conversations/messages';
+import { plain, upsertWithRetry, type Stored } from '../mongo-compat';
+import { NOTIFICATION_STATUSES, notificationIdFor, type Notification, type NotificationStatus } from './notification.schema';
+
+/** Failure reasons come from platform APIs; keep the stored text bounded. */
+const MAX_ERROR_LENGTH = 500;
+
+export class NotificationRepository {
+  constructor(private readonly model: Model<Notification>) {}
+
+  /**
+   * The notification for this case, officer and platform, created pending if it is new. Safe to
+   * repeat: an existing one is returned as it is, progress included (its chat id is not changed,
+   * so a half-sent alert is finished in the chat it started in).
+   *
+   * An upsert with `$setOnInsert` is safe here because no initial value is `null` or `[]`, which
+   * FerretDB 1.24 would drop from `$setOnInsert`; keep it that way or insert instead (see cases).
+   */
+  async ensure(n: { caseId: string; recipientId: string; channel: ChannelName; chatId: string }): Promise<Notification> {
+    const notificationId = notificationIdFor(n.caseId, n.recipientId, n.channel);
+    const onInsert = {
+      caseId: n.caseId,
+      recipientId: n.recipientId,
+      channel: n.channel,
+      chatId: n.chatId,
+      status: 'pending' as const,
+      partsSent: 0,
+      attempts: 0,
+      createdAt: new Date(),
+    };
+    const saved = await upsertWithRetry(() =>
+      this.model
+        .findOneAndUpdate({ notificationId }, { $setOnInsert: onInsert }, { upsert: true, new: true, runValidators: true })
+        .lean<Stored<Notification>>()
+        .exec(),
+    );
+    if (!saved) throw new Error(`notification ${notificationId}: the upsert returned nothing`);
+    return plain(saved);
+  }
+
+  async byId(notificationId: string): Promise<Notification | null> {
+    return plain(await this.model.findOne({ notificationId }).lean<Stored<Notification>>().exec());
+  }
+
+  /**
+   * Records progress after each part; `$max` so a late or repeated report never moves it back.
+   * Atomic on MongoDB. FerretDB 1.24 on SQLite does not run an update's read and write in one
+   * transaction, so concurrent updates of one notification can lose each other there; the outbox
+   * handles one notification at a time (its job id is the notification id), so none happen.
+   */
+  async markPartSent(notificationId: string, partsSent: number): Promise<Notification | null> {
+    if (!Number.isInteger(partsSent) || partsSent < 0) throw new Error(`partsSent must be a whole number >= 0, got ${partsSent}`);
+    return this.update(notificationId, { $max: { partsSent } });
+  }
+
+  /** Final state. Repeating it keeps the first `sentAt` (`$min`). */
+  async markSent(notificationId: string): Promise<Notification | null> {
+    return this.update(notificationId, { $set: { status: 'sent' }, $min: { sentAt: new Date() } });
+  }
+
+  /** Gave up (blocked bot, chat gone, retries spent). Never overrides a notification already sent. */
+  async markFailed(notificationId: string, reason: string): Promise<Notification | null> {
+    const lastError = String(reason).slice(0, MAX_ERROR_LENGTH);
+    const updated = await this.model
+      .findOneAndUpdate(
+        { notificationId, status: { $ne: 'sent' } },
+        { $set: { status: 'failed', lastError } },
+        { new: true },
+      )
+      .lean<Stored<Notification>>()
+      .exec();
+    return updated ? plain(updated) : this.byId(notificationId);
+  }
+
+  /** Counts a send attempt, before it is made. */
+  async recordAttempt(notificationId: string): Promise<Notification | null> {
+    return this.update(notificationId, { $inc: { attempts: 1 } });
+  }
+
+  async forCase(caseId: string): Promise<Notification[]> {
+    const rows = await this.model.find({ caseId }).sort({ recipientId: 1, channel: 1 }).lean<Stored<Notification>[]>().exec();
+    return rows.map((row) => plain(row));
+  }
+
+  /** For metrics and the health page: every status, zero included. */
+  async countByStatus(): Promise<Record<NotificationStatus, number>> {
+    const rows = await this.model.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]).exec();
+    const counts = Object.fromEntries(NOTIFICATION_STATUSES.map((s) => [s, 0])) as Record<NotificationStatus, number>;
+    for (const row of rows) {
+      if ((NOTIFICATION_STATUSES as readonly string[]).includes(row._id)) counts[row._id as NotificationStatus] = row.count;
+    }
+    return counts;
+  }
+
+  private async update(notificationId: string, update: Record<string, unknown>): Promise<Notification | null> {
+    return plain(await this.model.findOneAndUpdate({ notificationId }, update, { new: true }).lean<Stored<Notification>>().exec());
+  }
+}

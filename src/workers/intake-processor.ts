@@ -1,0 +1,78 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ChannelName } from '../conversations/messages';
+import type { CaseSubmission } from '../conversations/ports';
+import { routeCase } from '../domain/routing';
+import type { Logger } from '../logger';
+import { caseSubmissionSchema } from '../queues/case-submission.schema';
+import type { OutboxProducer } from '../queues/outbox-producer';
+import type { Store } from '../store/models';
+
+export interface IntakeDeps {
+  store: Store;
+  outbox: Pick<OutboxProducer, 'enqueue'>;
+  /** Platforms this deployment sends on; an officer's chats elsewhere are not alerted. */
+  channels: ReadonlySet<ChannelName>;
+  log: Logger;
+}
+
+/**
+ * Stores a submitted case and queues one alert per recipient chat. Every write is idempotent
+ * (case by case id, notification by case+recipient+channel, outbox job by notification id), so a
+ * job redelivered after a crash at any line produces the same one case and the same alerts.
+ */
+export function createIntakeProcessor(deps: IntakeDeps) {
+  return async function processCase(job: Job<CaseSubmission>): Promise<{ recipients: number }> {
+    const parsed = caseSubmissionSchema.safeParse(job.data);
+    if (!parsed.success) {
+      deps.log.error({ jobId: job.id, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'case.invalid_job');
+      throw new UnrecoverableError('Invalid case submission');
+    }
+    const sub = parsed.data;
+    const { store } = deps;
+    const group = sub.joinCode ? await store.groups.byJoinCode(sub.joinCode) : null;
+    const areaCode = group?.areaCode ?? null;
+
+    const existing = await store.cases.byCaseId(sub.caseId);
+    let recipients = existing?.recipients;
+    if (!recipients) {
+      // Without an area the case still has to reach someone: the supervisors of the top-level areas.
+      const ancestry = areaCode ? (await store.areas.ancestry(areaCode)).map((a) => a.code) : (await store.areas.all()).filter((a) => !a.parentCode).map((a) => a.code);
+      const officers = ancestry.length ? await store.officers.inAreas(ancestry) : [];
+      recipients = routeCase(sub.kind, ancestry, officers).map((o) => o.officerId);
+    }
+    const { case: stored, created } = await store.cases.insertIfAbsent({
+      caseId: sub.caseId,
+      refCode: sub.refCode,
+      kind: sub.kind,
+      category: sub.category,
+      fields: sub.fields,
+      location: sub.location,
+      attachments: sub.attachments,
+      anonymous: sub.anonymous,
+      contactEnc: sub.contactSealed,
+      replyTo: { channel: sub.replyTo.channel, chatIdEnc: sub.replyTo.chatIdSealed },
+      lang: sub.lang,
+      groupChatId: group?.chatId,
+      joinCode: sub.joinCode,
+      areaCode,
+      recipients,
+      submittedAt: new Date(sub.submittedAt),
+    });
+    if (stored.recipients.length === 0) deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
+
+    let queued = 0;
+    for (const officerId of stored.recipients) {
+      const officer = await store.officers.byId(officerId);
+      for (const chat of officer?.chats ?? []) {
+        if (!deps.channels.has(chat.channel)) continue;
+        const n = await store.notifications.ensure({ caseId: stored.caseId, recipientId: officerId, channel: chat.channel, chatId: chat.chatId });
+        if (n.status === 'pending') {
+          await deps.outbox.enqueue(chat.channel, n.notificationId);
+          queued++;
+        }
+      }
+    }
+    deps.log.info({ caseId: stored.caseId, refCode: stored.refCode, created, alerts: queued }, 'case.stored');
+    return { recipients: stored.recipients.length };
+  };
+}

@@ -1,0 +1,71 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { ChannelSender } from '../channels/channel-sender';
+import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../channels/send-errors';
+import { renderAlert } from '../conversations/alerts';
+import type { Lang } from '../conversations/messages';
+import type { Translate } from '../conversations/ports';
+import type { SealedBox } from '../domain/sealed-box';
+import type { Logger } from '../logger';
+import type { OutboxJob } from '../queues/outbox-producer';
+import type { Store } from '../store/models';
+import type { ChatPacer } from './chat-pacer';
+
+export interface OutboxDeps {
+  store: Store;
+  sender: ChannelSender;
+  t: Translate;
+  box: SealedBox;
+  pacer: ChatPacer;
+  log: Logger;
+  /** Set once the BullMQ worker exists: a platform 429 pauses the whole queue for retry_after. */
+  worker?: Worker;
+}
+
+/**
+ * Sends one notification: the alert text, then the map pin and attachments, each a "part".
+ * `partsSent` is saved after every part, so a retry after a crash or a 429 resumes after the last
+ * part that went out instead of sending the alert twice. (A crash between the platform's answer
+ * and that save can still repeat one part: no chat API offers idempotent sends.)
+ */
+export function createOutboxProcessor(deps: OutboxDeps) {
+  return async function sendNotification(job: Job<OutboxJob>, token?: string): Promise<void> {
+    const { store, sender, log } = deps;
+    const n = await store.notifications.byId(job.data.notificationId);
+    if (!n || n.status !== 'pending') return;
+    const c = await store.cases.byCaseId(n.caseId);
+    const officer = await store.officers.byId(n.recipientId);
+    if (!c || !officer) throw new UnrecoverableError('case or recipient no longer exists');
+    const area = c.areaCode ? await store.areas.byCode(c.areaCode) : null;
+    const lang: Lang = officer.lang ?? 'vi';
+    const contact = !c.anonymous && c.contactEnc ? deps.box.open(c.contactEnc) : undefined;
+    const parts = renderAlert({ ...c, submittedAt: new Date(c.submittedAt) }, { t: deps.t, lang, areaName: area ? `${area.name} (${area.code})` : null, contact });
+
+    await store.notifications.recordAttempt(n.notificationId);
+    for (let i = n.partsSent; i < parts.length; i++) {
+      const wait = await deps.pacer.reserve(sender.channel, n.chatId);
+      if (wait > 0) {
+        // This chat had a message moments ago: come back later instead of holding a worker slot.
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+      try {
+        await sender.send(n.chatId, parts[i]);
+      } catch (err) {
+        if (err instanceof SendRateLimitedError && deps.worker) {
+          log.warn({ notificationId: n.notificationId, retryAfterMs: err.retryAfterMs }, 'outbox.rate_limited');
+          await deps.worker.rateLimit(err.retryAfterMs);
+          throw Worker.RateLimitError();
+        }
+        if (err instanceof RecipientUnavailableError || err instanceof MessageRejectedError) {
+          await store.notifications.markFailed(n.notificationId, err.name);
+          log.warn({ notificationId: n.notificationId, reason: err.name }, 'outbox.gave_up');
+          return;
+        }
+        throw err;
+      }
+      await store.notifications.markPartSent(n.notificationId, i + 1);
+    }
+    await store.notifications.markSent(n.notificationId);
+    log.info({ notificationId: n.notificationId, caseId: c.caseId, parts: parts.length }, 'outbox.sent');
+  };
+}

@@ -1,0 +1,466 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Zalo Bot API (as documented in ZALO_BOT_API.md), so the channel is
+ * tested over real HTTP: `<apiBase>/bot<token>/<method>`, JSON POST, `{ ok, result }` answers.
+ *
+ * What it adds for tests: residents (`user(id).sendText(...)`) whose updates are queued for
+ * getUpdates or POSTed to the webhook, a record of everything the bot sent, and injected faults
+ * (`failNext`) for the error paths. It is strict where the platform is documented (timeout as a
+ * string, 1-2000 characters of text, one update per poll) so the client cannot drift from the doc.
+ */
+
+/**
+ * An injected answer: a status with a raw body (which may be malformed JSON on purpose), `'timeout'`
+ * (never answer), or `'reset'` (drop the connection without an answer: ECONNRESET at the client).
+ */
+export type ZaloEmulatorFault = { status: number; body?: string; errorCode?: number } | 'timeout' | 'reset';
+
+export interface ZaloEmulatorOptions {
+  token?: string;
+  /**
+   * What an idle long poll ends with. The live API answers `{ ok: false, error_code: 408,
+   * description: "Request timeout" }`; `'null'` answers `{ ok: true, result: null }` instead.
+   */
+  idlePollAnswer?: 'timeout-error' | 'null';
+}
+
+export interface ZaloSample {
+  event_name: string;
+  message: {
+    message_id: string;
+    date: number;
+    chat: { id: string; chat_type: 'PRIVATE' | 'GROUP' };
+    from: { id: string; display_name: string };
+    text?: string;
+    photo?: string;
+    caption?: string;
+    sticker?: string;
+  };
+}
+
+export interface SentRecord {
+  method: 'sendMessage' | 'sendPhoto' | 'sendSticker';
+  chatId: string;
+  text?: string;
+  photo?: string;
+  caption?: string;
+  sticker?: string;
+  messageId: string;
+  date: number;
+}
+
+export interface Delivery<U = unknown> {
+  update: U;
+  /** The webhook's HTTP status when one is set; undefined when the update was queued for polling. */
+  webhookStatus?: number;
+  /** Why the webhook POST failed without a status (connection refused, ...). */
+  webhookError?: string;
+}
+
+type Body = Record<string, unknown>;
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+interface WaitingPoll {
+  deliver(update: unknown): void;
+}
+
+interface SentWaiter {
+  predicate: (record: SentRecord) => boolean;
+  resolve(record: SentRecord): void;
+}
+
+const MAX_TEXT = 2000;
+const MAX_BODY_BYTES = 1_000_000;
+
+export class ZaloEmulator {
+  readonly token: string;
+  /** Requests per method, counted before faults or validation, so tests can see retries. */
+  readonly calls: Record<string, number> = {};
+  readonly chatActions: { chatId: string; action: string }[] = [];
+  /** getUpdates requests the client closed before an answer (aborted or timed out). */
+  abandonedPolls = 0;
+
+  private readonly idlePollAnswer: 'timeout-error' | 'null';
+  private server?: http.Server;
+  private readonly queue: unknown[] = [];
+  private readonly polls: WaitingPoll[] = [];
+  private readonly faults = new Map<string, ZaloEmulatorFault[]>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sentLog: SentRecord[] = [];
+  private readonly sentWaiters = new Set<SentWaiter>();
+  private webhook?: { url: string; secretToken: string; updatedAt: number };
+
+  constructor(options: ZaloEmulatorOptions = {}) {
+    this.token = options.token ?? '1234567890:zalo-test-secret';
+    this.idlePollAnswer = options.idlePollAnswer ?? 'timeout-error';
+  }
+
+  async start(): Promise<void> {
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+  }
+
+  get apiBase(): string {
+    if (!this.server) throw new Error('ZaloEmulator not started');
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.polls.length = 0;
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** A resident in a private chat with the bot (Zalo's private chat id is the user's id). */
+  user(id: string, name = 'Nguyen Van A'): EmulatedUser {
+    return new EmulatedUser(this, id, name);
+  }
+
+  /** Any update at all, as it is (fuzzing, odd shapes the doc does not show). */
+  pushRaw<U>(update: U): Promise<Delivery<U>> {
+    if (this.webhook) return this.postToWebhook(update, this.webhook);
+    const poll = this.polls.shift();
+    if (poll) poll.deliver(update);
+    else this.queue.push(update);
+    return Promise.resolve({ update });
+  }
+
+  /** Updates waiting for a getUpdates call. */
+  get pendingUpdates(): number {
+    return this.queue.length;
+  }
+
+  /** getUpdates calls currently held open waiting for an update. */
+  get waitingPolls(): number {
+    return this.polls.length;
+  }
+
+  get webhookUrl(): string {
+    return this.webhook?.url ?? '';
+  }
+
+  /** The next `count` calls of `method` get `answer` (an HTTP status and raw body, or no answer ever). */
+  failNext(method: string, count: number, answer: ZaloEmulatorFault): void {
+    const list = this.faults.get(method) ?? [];
+    for (let i = 0; i < count; i++) list.push(answer);
+    this.faults.set(method, list);
+  }
+
+  sent(chatId?: string): SentRecord[] {
+    return this.sentLog.filter((record) => chatId === undefined || record.chatId === chatId);
+  }
+
+  /** Resolves with the first sent message (already sent or still to come) that matches. */
+  waitFor(predicate: (record: SentRecord) => boolean, timeoutMs = 5000): Promise<SentRecord> {
+    const found = this.sentLog.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter: SentWaiter = {
+        predicate,
+        resolve: (record) => {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+          this.sentWaiters.delete(waiter);
+          resolve(record);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.sentWaiters.delete(waiter);
+        reject(new Error(`ZaloEmulator.waitFor: nothing matching was sent within ${timeoutMs} ms. ${this.describeSent()}`));
+      }, timeoutMs);
+      this.timers.add(timer);
+      this.sentWaiters.add(waiter);
+    });
+  }
+
+  private describeSent(): string {
+    if (this.sentLog.length === 0) return 'Nothing was sent.';
+    const lines = this.sentLog.map((r, i) => {
+      const content = r.method === 'sendMessage' ? JSON.stringify(r.text) : JSON.stringify(r.photo ?? r.sticker);
+      return `  ${i + 1}. ${r.method} to ${r.chatId}: ${content}${r.caption ? ` caption ${JSON.stringify(r.caption)}` : ''}`;
+    });
+    return `Sent so far:\n${lines.join('\n')}`;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const route = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!route) return reply(res, error(404, 'Not Found'));
+    const [, token, method] = route;
+    this.calls[method] = (this.calls[method] ?? 0) + 1;
+
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return reply(res, error(413, 'Request body too large'));
+    }
+    const fault = this.faults.get(method)?.shift();
+    if (fault === 'timeout') {
+      if (method === 'getUpdates') res.once('close', () => this.abandonedPolls++);
+      return; // Held open until the client gives up or the emulator stops.
+    }
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault) return reply(res, faultAnswer(fault));
+
+    if (req.method !== 'POST') return reply(res, error(405, 'Method Not Allowed'));
+    if (token !== this.token) return reply(res, error(401, 'Unauthorized'));
+    let body: Body;
+    try {
+      const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      body = parsed as Body;
+    } catch {
+      return reply(res, error(400, 'Bad Request: body must be a JSON object'));
+    }
+    if (method === 'getUpdates') return this.getUpdates(body, res);
+    reply(res, this.answer(method, body));
+  }
+
+  private answer(method: string, body: Body): Answer {
+    switch (method) {
+      case 'getMe':
+        return ok({
+          id: this.token.split(':')[0],
+          account_name: 'bot.emulator',
+          account_type: 'BASIC',
+          can_join_groups: false,
+        });
+      case 'setWebhook': {
+        const { url, secret_token: secret } = body;
+        if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) return error(400, 'Bad Request: invalid url');
+        if (typeof secret !== 'string' || secret.length < 8 || secret.length > 256) {
+          return error(400, 'Bad Request: secret_token must be 8-256 characters');
+        }
+        this.webhook = { url, secretToken: secret, updatedAt: Date.now() };
+        return ok({ url, updated_at: this.webhook.updatedAt });
+      }
+      case 'deleteWebhook':
+        this.webhook = undefined;
+        return ok({ url: '', updated_at: Date.now() });
+      case 'getWebhookInfo':
+        return ok({ url: this.webhook?.url ?? '', updated_at: this.webhook?.updatedAt ?? 0 });
+      case 'sendMessage': {
+        const chatId = nonEmptyString(body.chat_id);
+        if (!chatId) return error(400, 'Bad Request: chat_id is required');
+        const text = body.text;
+        if (typeof text !== 'string' || text.length < 1 || text.length > MAX_TEXT) {
+          return error(400, `Bad Request: text must be 1-${MAX_TEXT} characters`);
+        }
+        return ok(this.record({ method, chatId, text }));
+      }
+      case 'sendPhoto': {
+        const chatId = nonEmptyString(body.chat_id);
+        const photo = nonEmptyString(body.photo);
+        if (!chatId || !photo) return error(400, 'Bad Request: chat_id and photo are required');
+        const caption = body.caption;
+        if (caption !== undefined && (typeof caption !== 'string' || caption.length > MAX_TEXT)) {
+          return error(400, `Bad Request: caption must be 1-${MAX_TEXT} characters`);
+        }
+        return ok(this.record({ method, chatId, photo, caption }));
+      }
+      case 'sendSticker': {
+        const chatId = nonEmptyString(body.chat_id);
+        const sticker = nonEmptyString(body.sticker);
+        if (!chatId || !sticker) return error(400, 'Bad Request: chat_id and sticker are required');
+        return ok(this.record({ method, chatId, sticker }));
+      }
+      case 'sendChatAction': {
+        const chatId = nonEmptyString(body.chat_id);
+        if (!chatId || body.action !== 'typing') return error(400, 'Bad Request: chat_id and action "typing" required');
+        this.chatActions.push({ chatId, action: body.action });
+        return { status: 200, body: JSON.stringify({ ok: true }) };
+      }
+      default:
+        return error(404, `Not Found: unknown method ${method}`);
+    }
+  }
+
+  /** One update per call, as documented; an idle poll is held for `timeout` seconds. */
+  private getUpdates(body: Body, res: http.ServerResponse): void {
+    if (this.webhook) return reply(res, error(409, 'Conflict: getUpdates is not available while a webhook is set'));
+    const timeout = body.timeout ?? '30';
+    const seconds = typeof timeout === 'string' && /^\d+$/.test(timeout.trim()) ? Number(timeout) : NaN;
+    if (Number.isNaN(seconds)) return reply(res, error(400, 'Bad Request: timeout must be a string of seconds'));
+
+    if (this.queue.length > 0) return reply(res, ok(this.queue.shift()));
+    if (seconds === 0) return reply(res, this.idleAnswer());
+
+    let settled = false;
+    const poll: WaitingPoll = {
+      deliver: (update) => {
+        settle();
+        reply(res, ok(update));
+      },
+    };
+    const timer = setTimeout(() => {
+      this.removePoll(poll);
+      settle();
+      reply(res, this.idleAnswer());
+    }, seconds * 1000);
+    this.timers.add(timer);
+    const settle = (): void => {
+      settled = true;
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
+    res.once('close', () => {
+      if (settled) return;
+      // The client went away: an update must not be handed to this dead poll and lost.
+      settle();
+      this.removePoll(poll);
+      this.abandonedPolls++;
+    });
+    this.polls.push(poll);
+  }
+
+  private removePoll(poll: WaitingPoll): void {
+    const i = this.polls.indexOf(poll);
+    if (i >= 0) this.polls.splice(i, 1);
+  }
+
+  private idleAnswer(): Answer {
+    return this.idlePollAnswer === 'null' ? ok(null) : error(408, 'Request timeout', 200);
+  }
+
+  private record(fields: Omit<SentRecord, 'messageId' | 'date'>): { message_id: string; date: number } {
+    const record: SentRecord = { ...fields, messageId: randomHex(), date: Date.now() };
+    if (record.caption === undefined) delete record.caption;
+    this.sentLog.push(record);
+    for (const waiter of [...this.sentWaiters]) if (waiter.predicate(record)) waiter.resolve(record);
+    return { message_id: record.messageId, date: record.date };
+  }
+
+  private postToWebhook<U>(update: U, webhook: { url: string; secretToken: string }): Promise<Delivery<U>> {
+    const payload = JSON.stringify(update) ?? 'null';
+    return new Promise((resolve) => {
+      const req = http.request(
+        webhook.url,
+        {
+          method: 'POST',
+          agent: false,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(payload),
+            'X-Bot-Api-Secret-Token': webhook.secretToken,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.once('end', () => resolve({ update, webhookStatus: res.statusCode }));
+        },
+      );
+      req.once('error', (err: NodeJS.ErrnoException) => resolve({ update, webhookError: err.code ?? err.message }));
+      req.end(payload);
+    });
+  }
+}
+
+/** A resident; every send builds an update shaped like the documented sample. */
+export class EmulatedUser {
+  constructor(
+    private readonly emulator: ZaloEmulator,
+    readonly id: string,
+    readonly name: string,
+  ) {}
+
+  sendText(text: string): Promise<Delivery<ZaloSample>> {
+    return this.push('message.text.received', { text });
+  }
+
+  sendImage(url: string, caption?: string): Promise<Delivery<ZaloSample>> {
+    return this.push('message.image.received', caption === undefined ? { photo: url } : { photo: url, caption });
+  }
+
+  sendSticker(): Promise<Delivery<ZaloSample>> {
+    return this.push('message.sticker.received', { sticker: randomHex() });
+  }
+
+  sendUnsupported(): Promise<Delivery<ZaloSample>> {
+    return this.push('message.unsupported.received', {});
+  }
+
+  private push(
+    eventName: string,
+    content: Pick<ZaloSample['message'], 'text' | 'photo' | 'caption' | 'sticker'>,
+  ): Promise<Delivery<ZaloSample>> {
+    const update: ZaloSample = {
+      event_name: eventName,
+      message: {
+        message_id: randomHex(),
+        date: Date.now(),
+        chat: { id: this.id, chat_type: 'PRIVATE' },
+        from: { id: this.id, display_name: this.name },
+        ...content,
+      },
+    };
+    return this.emulator.pushRaw(update);
+  }
+}
+
+function randomHex(): string {
+  return randomBytes(10).toString('hex');
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function ok(result: unknown): Answer {
+  return { status: 200, body: JSON.stringify({ ok: true, result }) };
+}
+
+function error(errorCode: number, description: string, status = errorCode): Answer {
+  return { status, body: JSON.stringify({ ok: false, error_code: errorCode, description }) };
+}
+
+function faultAnswer(fault: Exclude<ZaloEmulatorFault, 'timeout' | 'reset'>): Answer {
+  if (fault.body !== undefined) return { status: fault.status, body: fault.body };
+  return error(fault.errorCode ?? fault.status, http.STATUS_CODES[fault.status] ?? 'Error', fault.status);
+}
+
+function reply(res: http.ServerResponse, answer: Answer): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(answer.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(answer.body),
+  });
+  res.end(answer.body);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new Error('body too large'));
+      } else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
