@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConsoleChannel } from '../channels/console/console-channel';
 import { ConsoleSender } from '../channels/console/console-sender';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import { ZaloChannel } from '../channels/zalo/zalo-channel';
 import { ConversationService } from '../conversations/conversation-service';
 import type { ChannelName } from '../conversations/messages';
 import type { HttpServer } from '../http/http-server';
@@ -15,6 +16,7 @@ import type { Runtime } from './runtime';
 export interface BotHandle {
   service: ConversationService;
   telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
   console?: ConsoleChannel;
   close(): Promise<void>;
 }
@@ -54,18 +56,26 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
     telegram = new TelegramChannel(config.telegram, service, log);
     await telegram.start(http);
   }
+  // Zalo has no deep links (deepLink answers null for it): residents join with the group's code.
+  let zalo: ZaloChannel | undefined;
+  if (config.zalo) {
+    zalo = new ZaloChannel(config.zalo, service, log, rt.t);
+    await zalo.start(http);
+  }
   let consoleChannel: ConsoleChannel | undefined;
   if (config.console) {
     consoleChannel = new ConsoleChannel(service, new ConsoleSender(process.stdout, rt.t), { input: process.stdin, output: process.stdout }, log, 'group-kp1-to3', opts.onConsoleQuit);
     consoleChannel.start();
   }
-  log.info({ telegram: Boolean(telegram), console: Boolean(consoleChannel) }, 'bot.started');
+  log.info({ telegram: Boolean(telegram), zalo: Boolean(zalo), console: Boolean(consoleChannel) }, 'bot.started');
   return {
     service,
     telegram,
+    zalo,
     console: consoleChannel,
     async close() {
       await telegram?.stop();
+      await zalo?.stop();
       await consoleChannel?.stop();
       await intake.close();
     },

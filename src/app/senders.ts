@@ -2,14 +2,18 @@ import { Telegram } from 'telegraf';
 import type { ChannelSender } from '../channels/channel-sender';
 import { ConsoleSender } from '../channels/console/console-sender';
 import { TelegramSender } from '../channels/telegram/telegram-sender';
+import { ZaloClient } from '../channels/zalo/client';
+import { ZaloSender } from '../channels/zalo/zalo-sender';
 import type { ChannelName } from '../conversations/messages';
 import type { Runtime } from './runtime';
 
 /** One sender per platform this deployment is configured for: the worker's way out. */
 export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
   const senders = new Map<ChannelName, ChannelSender>();
-  const { telegram, console: consoleOn } = rt.config;
+  const { telegram, zalo, console: consoleOn } = rt.config;
   if (telegram) senders.set('telegram', new TelegramSender(new Telegram(telegram.token, { apiRoot: telegram.apiRoot })));
+  // The client never repeats a send; the outbox does, resuming after the last part that went out.
+  if (zalo) senders.set('zalo', new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: 15_000 }), rt.t));
   if (consoleOn) senders.set('console', new ConsoleSender(process.stdout, rt.t));
   return senders;
 }

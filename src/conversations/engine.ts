@@ -232,7 +232,7 @@ function moveOn(flow: Flow, s: ConversationState, ctx: EngineContext, notes: str
   const next = nextStep(flow, s, index);
   if (s.editing) {
     // A changed answer may open a question not answered yet ("earlier" → "when exactly?").
-    if (next && next.kind !== 'confirm' && s.draft.values[next.id] === undefined) s.step = next.id;
+    if (next && next.kind !== 'confirm' && next.kind !== 'media' && s.draft.values[next.id] === undefined) s.step = next.id;
     else {
       s.step = 'confirm';
       s.editing = false;

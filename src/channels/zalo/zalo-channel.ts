@@ -1,0 +1,104 @@
+import type { ConversationService } from '../../conversations/conversation-service';
+import type { Translate } from '../../conversations/ports';
+import type { HttpServer } from '../../http/http-server';
+import { json } from '../../http/http-server';
+import { hasSecret } from '../../http/secret-header';
+import type { Logger } from '../../logger';
+import { ChatSerialiser } from '../chat-serialiser';
+import { deliverReplies } from '../deliver-replies';
+import { ZaloClient } from './client';
+import { normaliseZaloUpdate } from './normalise';
+import { ZaloPoller } from './poller';
+import { ZaloSender } from './zalo-sender';
+
+export interface ZaloOptions {
+  token: string;
+  apiBase: string;
+  /** Set to receive updates by webhook (production, several bot replicas); unset, the bot long-polls. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+}
+
+export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
+export const ZALO_SECRET_HEADER = 'x-bot-api-secret-token';
+
+/**
+ * The bot's Zalo side: receives updates by long polling (development, one replica) or webhook
+ * (production, with Zalo's secret header checked), turns them into InboundMessages, asks the
+ * conversation service and sends the answers as numbered text. All behaviour lives in the
+ * conversation service, the same for every channel; Zalo has no deep links, so residents join
+ * their group with its join code instead.
+ */
+export class ZaloChannel {
+  readonly client: ZaloClient;
+  readonly sender: ZaloSender;
+  private readonly poller: ZaloPoller;
+  private readonly serial = new ChatSerialiser();
+
+  constructor(
+    private readonly opts: ZaloOptions,
+    private readonly service: Pick<ConversationService, 'handle'>,
+    private readonly log: Logger,
+    t: Translate,
+  ) {
+    // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
+    // costs the resident one more message, since their draft is already saved.
+    this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: 15_000 });
+    this.sender = new ZaloSender(this.client, t);
+    this.poller = new ZaloPoller(this.client, (update) => this.handleUpdate(update), { logger: log });
+  }
+
+  /**
+   * Checks the token (getMe fails loudly on a wrong one), then starts receiving: by webhook when a
+   * URL and secret are configured, else by polling, after removing any webhook left set (the
+   * platform refuses getUpdates while one is).
+   */
+  async start(http?: HttpServer): Promise<void> {
+    const me = await this.client.getMe();
+    if (this.opts.webhookUrl && this.opts.webhookSecret) {
+      if (!http) throw new Error('Zalo webhook mode needs the HTTP server');
+      const secret = this.opts.webhookSecret;
+      http.route('POST', ZALO_WEBHOOK_PATH, async (req, body, res) => {
+        if (!hasSecret(req, ZALO_SECRET_HEADER, secret)) return json(res, 401, { error: 'unauthorized' });
+        let update: unknown;
+        try {
+          update = JSON.parse(body.toString('utf8'));
+        } catch {
+          return json(res, 400, { error: 'invalid JSON' });
+        }
+        await this.handleUpdate(update);
+        json(res, 200, { ok: true });
+      });
+      await this.client.setWebhook(this.opts.webhookUrl, secret);
+      this.log.info({ mode: 'webhook', accountType: me.account_type }, 'zalo.started');
+    } else {
+      const info = await this.client.getWebhookInfo();
+      if (info.url) {
+        await this.client.deleteWebhook();
+        this.log.warn({}, 'zalo.webhook_removed_for_polling');
+      }
+      this.poller.start();
+      this.log.info({ mode: 'polling', accountType: me.account_type }, 'zalo.started');
+    }
+  }
+
+  /** Stops polling (the poll in flight is aborted) and waits for the updates being handled. */
+  async stop(): Promise<void> {
+    await this.poller.stop();
+    await this.serial.idle();
+  }
+
+  /** One update, from the poller or the webhook. Never throws. */
+  async handleUpdate(update: unknown): Promise<void> {
+    try {
+      const msg = normaliseZaloUpdate(update);
+      if (!msg) return;
+      await this.serial.run(msg.chatId, async () => {
+        const replies = await this.service.handle(msg);
+        await deliverReplies(this.sender, msg.chatId, replies, this.log);
+      });
+    } catch (err) {
+      this.log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'zalo.update_failed');
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { Attachment, OutboundMessage } from '../../conversations/messages';
+import type { Translate } from '../../conversations/ports';
+import type { ChannelSender } from '../channel-sender';
+import { renderNumbered } from '../numbered-render';
+import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../send-errors';
+import type { ZaloClient } from './client';
+import { ZaloRateLimitedError, ZaloRequestError } from './errors';
+
+/** sendMessage takes 1-2000 characters; a caption is held to the same. */
+export const ZALO_MAX_TEXT = 2000;
+
+/**
+ * Renders an OutboundMessage for Zalo, which has no buttons: options become numbered lines the
+ * resident answers by typing (domain/option-match reads them back), links, map pins and
+ * attachments become text lines, and the result is cut on line boundaries into messages of at
+ * most 2000 characters. A photo the platform gave us as a URL is re-sent as a photo, carrying the
+ * (last piece of the) text as its caption; any other attachment is named by its reference.
+ *
+ * Errors come out as the classes of send-errors.ts, so the outbox knows whether to wait, give up
+ * on this chat, give up on this message, or retry with back-off.
+ */
+export class ZaloSender implements ChannelSender {
+  readonly channel = 'zalo' as const;
+
+  constructor(
+    private readonly client: Pick<ZaloClient, 'sendMessage' | 'sendPhoto'>,
+    private readonly t: Translate,
+  ) {}
+
+  async send(chatId: string, message: OutboundMessage): Promise<void> {
+    try {
+      await this.sendUnmapped(chatId, message);
+    } catch (err) {
+      throw mapZaloError(err);
+    }
+  }
+
+  private async sendUnmapped(chatId: string, message: OutboundMessage): Promise<void> {
+    const photos = (message.attachments ?? []).filter(isPhotoUrl);
+    const rest = (message.attachments ?? []).filter((a) => !isPhotoUrl(a));
+    const chunks = renderNumbered(
+      { ...message, attachments: rest.length > 0 ? rest : undefined },
+      { reply: this.t(message.lang ?? 'vi', 'numbered.reply') },
+      { maxLength: ZALO_MAX_TEXT },
+    );
+    // The photo goes last with the last piece as its caption, so text and picture read as one message.
+    const caption = photos.length > 0 ? chunks.pop() : undefined;
+    for (const chunk of chunks) await this.client.sendMessage(chatId, chunk);
+    for (const [i, photo] of photos.entries()) await this.client.sendPhoto(chatId, photo.ref, i === 0 ? caption : undefined);
+  }
+}
+
+function isPhotoUrl(a: Attachment): boolean {
+  return a.kind === 'photo' && /^https?:\/\/\S+$/i.test(a.ref);
+}
+
+/**
+ * The platform's wording for a chat it will not deliver to. Zalo documents no codes for this, so
+ * the description is read: an unknown, blocked or never-followed user or chat.
+ */
+const RECIPIENT_GONE =
+  /\b(user|chat|recipient|receiver|follower)\b[^.]{0,40}\b(not found|unknown|invalid|blocked|not exist|does not exist|doesn't exist|not available|unavailable|not follow)|\b(unknown|invalid|blocked)\b[^.]{0,20}\b(user|chat|recipient|receiver)\b|\bblocked\b/i;
+
+/** Platform errors → what the outbox should do; anything not recognised is returned as it is (retried). */
+export function mapZaloError(err: unknown): unknown {
+  if (err instanceof ZaloRateLimitedError) return new SendRateLimitedError(err.retryAfterMs);
+  if (err instanceof ZaloRequestError) {
+    if (RECIPIENT_GONE.test(err.description)) return new RecipientUnavailableError(err.description);
+    return new MessageRejectedError(err.description);
+  }
+  // ZaloUnauthorizedError (the operator must fix ZALO_BOT_TOKEN), ZaloServerError and network
+  // failures stay as they are: transient or operator-fixable, so retried with back-off.
+  return err;
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startBot, type BotHandle } from '../../src/app/bot';
+import { openRuntime, type Runtime } from '../../src/app/runtime';
+import { createSenders } from '../../src/app/senders';
+import { startWorkers, type WorkerHandle } from '../../src/app/worker';
+import { loadConfig } from '../../src/config';
+import { addHealthRoutes } from '../../src/http/health-routes';
+import { HttpServer } from '../../src/http/http-server';
+import { createLogger } from '../../src/logger';
+import { pingRedis } from '../../src/redis/connection';
+import { pingDatabase } from '../../src/store/connection';
+import { loadSeed } from '../../src/store/seed';
+
+export const TEST_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface AppHarness {
+  rt: Runtime;
+  bot?: BotHandle;
+  workers?: WorkerHandle;
+  http: HttpServer;
+  port: number;
+  /** Every log line the app wrote, as JSON text: tests scan it for personal data. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (bot and/or worker roles) against the Redis and database that
+ * scripts/services started: its own database, and its own Redis database number per jest worker
+ * (flushed first), so test files running in parallel never share queues or conversations.
+ * `env` adds or overrides settings, exactly as the environment would in production.
+ */
+export async function startApp(env: Record<string, string | undefined> = {}, opts: { roles?: 'bot' | 'worker' | 'all'; seed?: boolean } = {}): Promise<AppHarness> {
+  const redisBase = process.env.REDIS_URL;
+  const mongoBase = process.env.MONGODB_URI;
+  if (!redisBase || !mongoBase) throw new Error('REDIS_URL and MONGODB_URI are not set: run tests through `npm test` (scripts/services starts them)');
+  const redisUrl = new URL(redisBase);
+  redisUrl.pathname = `/${Number(process.env.JEST_WORKER_ID ?? 1) % 16}`;
+  const mongoUrl = new URL(mongoBase);
+  mongoUrl.pathname = `/t_${randomBytes(5).toString('hex')}`;
+  const config = loadConfig({
+    REDIS_URL: redisUrl.toString(),
+    MONGODB_URI: mongoUrl.toString(),
+    CONTACT_ENCRYPTION_KEY: TEST_KEY,
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    CONSOLE_CHANNEL: 'false',
+    LOG_LEVEL: 'info',
+    JOB_BACKOFF_MS: '100',
+    ...env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const log = createLogger(config.logLevel, sink);
+  const rt = await openRuntime(config, log);
+  await rt.redis.flushdb();
+  if (opts.seed !== false) await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
+  const http = new HttpServer(config.http, log);
+  addHealthRoutes(http, { redis: () => pingRedis(rt.redis), database: () => pingDatabase(rt.db) });
+  const roles = opts.roles ?? 'all';
+  const workers = roles !== 'bot' ? startWorkers(rt, createSenders(rt)) : undefined;
+  const bot = roles !== 'worker' ? await startBot(rt, http) : undefined;
+  const port = await http.start();
+  return {
+    rt,
+    bot,
+    workers,
+    http,
+    port,
+    logs,
+    async close() {
+      await bot?.close();
+      await workers?.close();
+      await http.stop();
+      await rt.db.dropDatabase().catch(() => undefined);
+      await rt.close();
+    },
+  };
+}
