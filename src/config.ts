@@ -57,6 +57,8 @@ const schema = z
     /** Attempts for queue jobs before they are kept as failed for the operator. */
     JOB_ATTEMPTS: positiveInt.default(12),
     JOB_BACKOFF_MS: positiveInt.default(2000),
+    /** How long a worker holds a job before another worker may take it over (a crashed worker's jobs resume after this). */
+    WORKER_LOCK_MS: positiveInt.default(30_000),
   })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
@@ -107,6 +109,7 @@ function toConfig(e: z.infer<typeof schema>) {
     maxAttachments: e.MAX_ATTACHMENTS,
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,
+    workerLockMs: e.WORKER_LOCK_MS,
   };
 }
 

@@ -25,8 +25,10 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   const job = { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs };
   const outbox = new OutboxProducer(connection, job);
   const workers: Worker[] = [];
+  // A crashed worker's jobs are taken over once their lock lapses (checked every lock period).
+  const locks = { lockDuration: config.workerLockMs, stalledInterval: config.workerLockMs, maxStalledCount: 5 };
 
-  const intake = new Worker<CaseSubmission>(CASES_QUEUE, createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log }), { connection, concurrency: 4 });
+  const intake = new Worker<CaseSubmission>(CASES_QUEUE, createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log }), { connection, concurrency: 4, ...locks });
   watchFailures(intake, rt, config.jobAttempts);
   workers.push(intake);
 
@@ -41,6 +43,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
     const w = new Worker<OutboxJob>(outboxQueueName(channel), createOutboxProcessor(deps), {
       connection,
       concurrency: 8,
+      ...locks,
       ...(rate ? { limiter: { max: rate, duration: 1000 } } : {}),
     });
     Object.assign(deps, { worker: w });
