@@ -36,6 +36,8 @@ const schema = z
     /** Telegram: ~30 messages/s per bot overall, ~20/min into one group, ~1/s into one chat. */
     TELEGRAM_RATE_PER_SECOND: positiveInt.default(25),
     TELEGRAM_GROUP_PER_MINUTE: positiveInt.default(18),
+    /** Spacing between messages into one private chat (Telegram allows about one a second). */
+    TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
 
     ZALO_BOT_TOKEN: z.string().regex(/^[^:\s]+:[^\s]+$/, 'ZALO_BOT_TOKEN has the form <bot_id>:<secret>').optional(),
     ZALO_API_BASE: z.string().url().default('https://bot-api.zaloplatforms.com'),
@@ -89,6 +91,7 @@ function toConfig(e: z.infer<typeof schema>) {
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
           ratePerSecond: e.TELEGRAM_RATE_PER_SECOND,
           groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
+          chatIntervalMs: e.TELEGRAM_CHAT_INTERVAL_MS,
         }
       : undefined,
     zalo: e.ZALO_BOT_TOKEN

@@ -33,3 +33,14 @@ export function routeCase<O extends RoutableOfficer>(kind: CaseKind, ancestry: s
   const seen = new Set<string>();
   return chosen.filter((o) => !seen.has(o.officerId) && seen.add(o.officerId));
 }
+
+/**
+ * A case whose area is unknown (the resident gave no group code) goes to the supervisors highest
+ * in the tree: in a ward's deployment that is the ward's police chief, who can pass it on.
+ */
+export function routeWithoutArea<O extends RoutableOfficer>(officers: O[], depthOf: (areaCode: string) => number): O[] {
+  const supervisors = officers.filter((o) => o.active && o.role === 'supervisor');
+  const depth = (o: O) => Math.min(...o.areaCodes.map(depthOf));
+  const top = Math.min(...supervisors.map(depth));
+  return supervisors.filter((o) => depth(o) === top);
+}

@@ -1,7 +1,8 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ChannelName } from '../conversations/messages';
 import type { CaseSubmission } from '../conversations/ports';
-import { routeCase } from '../domain/routing';
+import type { CaseKind } from '../domain/case-kinds';
+import { routeCase, routeWithoutArea } from '../domain/routing';
 import type { Logger } from '../logger';
 import { caseSubmissionSchema } from '../queues/case-submission.schema';
 import type { OutboxProducer } from '../queues/outbox-producer';
@@ -34,12 +35,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
 
     const existing = await store.cases.byCaseId(sub.caseId);
     let recipients = existing?.recipients;
-    if (!recipients) {
-      // Without an area the case still has to reach someone: the supervisors of the top-level areas.
-      const ancestry = areaCode ? (await store.areas.ancestry(areaCode)).map((a) => a.code) : (await store.areas.all()).filter((a) => !a.parentCode).map((a) => a.code);
-      const officers = ancestry.length ? await store.officers.inAreas(ancestry) : [];
-      recipients = routeCase(sub.kind, ancestry, officers).map((o) => o.officerId);
-    }
+    if (!recipients) recipients = (await chooseRecipients(store, sub.kind, areaCode)).map((o) => o.officerId);
     const { case: stored, created } = await store.cases.insertIfAbsent({
       caseId: sub.caseId,
       refCode: sub.refCode,
@@ -75,4 +71,20 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     deps.log.info({ caseId: stored.caseId, refCode: stored.refCode, created, alerts: queued }, 'case.stored');
     return { recipients: stored.recipients.length };
   };
+}
+
+async function chooseRecipients(store: Store, kind: CaseKind, areaCode: string | null) {
+  if (areaCode) {
+    const ancestry = (await store.areas.ancestry(areaCode)).map((a) => a.code);
+    return routeCase(kind, ancestry, await store.officers.inAreas(ancestry));
+  }
+  // Without an area the case must still reach someone: the supervisors highest in the tree.
+  const areas = await store.areas.all();
+  const parent = new Map(areas.map((a) => [a.code, a.parentCode]));
+  const depthOf = (code: string) => {
+    let depth = 0;
+    for (let c = parent.get(code); c && depth < 50; c = parent.get(c)) depth++;
+    return parent.has(code) ? depth : Number.MAX_SAFE_INTEGER;
+  };
+  return routeWithoutArea(await store.officers.all(), depthOf);
 }

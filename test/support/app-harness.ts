@@ -33,7 +33,8 @@ export interface AppHarness {
  * (flushed first), so test files running in parallel never share queues or conversations.
  * `env` adds or overrides settings, exactly as the environment would in production.
  */
-export async function startApp(env: Record<string, string | undefined> = {}, opts: { roles?: 'bot' | 'worker' | 'all'; seed?: boolean } = {}): Promise<AppHarness> {
+/** The settings of a test app: its own database, and this jest worker's Redis database. */
+export function testSettings(): Record<string, string> {
   const redisBase = process.env.REDIS_URL;
   const mongoBase = process.env.MONGODB_URI;
   if (!redisBase || !mongoBase) throw new Error('REDIS_URL and MONGODB_URI are not set: run tests through `npm test` (scripts/services starts them)');
@@ -41,7 +42,7 @@ export async function startApp(env: Record<string, string | undefined> = {}, opt
   redisUrl.pathname = `/${Number(process.env.JEST_WORKER_ID ?? 1) % 16}`;
   const mongoUrl = new URL(mongoBase);
   mongoUrl.pathname = `/t_${randomBytes(5).toString('hex')}`;
-  const config = loadConfig({
+  return {
     REDIS_URL: redisUrl.toString(),
     MONGODB_URI: mongoUrl.toString(),
     CONTACT_ENCRYPTION_KEY: TEST_KEY,
@@ -50,8 +51,21 @@ export async function startApp(env: Record<string, string | undefined> = {}, opt
     CONSOLE_CHANNEL: 'false',
     LOG_LEVEL: 'info',
     JOB_BACKOFF_MS: '100',
-    ...env,
-  });
+  };
+}
+
+/**
+ * The real application (bot and/or worker roles) against the Redis and database that
+ * scripts/services started, with `testSettings()` unless `env` overrides them (as the environment
+ * would in production). `fresh` (default) empties this worker's Redis database first, so test
+ * files never share queues or conversations; pass the same MONGODB_URI and fresh: false to start
+ * a second process on the same data (a restart after a crash).
+ */
+export async function startApp(
+  env: Record<string, string | undefined> = {},
+  opts: { roles?: 'bot' | 'worker' | 'all' | 'none'; seed?: boolean; fresh?: boolean } = {},
+): Promise<AppHarness> {
+  const config = loadConfig({ ...testSettings(), ...env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -61,13 +75,13 @@ export async function startApp(env: Record<string, string | undefined> = {}, opt
   });
   const log = createLogger(config.logLevel, sink);
   const rt = await openRuntime(config, log);
-  await rt.redis.flushdb();
+  if (opts.fresh !== false) await rt.redis.flushdb();
   if (opts.seed !== false) await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
   const http = new HttpServer(config.http, log);
   addHealthRoutes(http, { redis: () => pingRedis(rt.redis), database: () => pingDatabase(rt.db) });
   const roles = opts.roles ?? 'all';
-  const workers = roles !== 'bot' ? startWorkers(rt, createSenders(rt)) : undefined;
-  const bot = roles !== 'worker' ? await startBot(rt, http) : undefined;
+  const workers = roles === 'worker' || roles === 'all' ? startWorkers(rt, createSenders(rt)) : undefined;
+  const bot = roles === 'bot' || roles === 'all' ? await startBot(rt, http) : undefined;
   const port = await http.start();
   return {
     rt,
@@ -80,7 +94,7 @@ export async function startApp(env: Record<string, string | undefined> = {}, opt
       await bot?.close();
       await workers?.close();
       await http.stop();
-      await rt.db.dropDatabase().catch(() => undefined);
+      if (opts.fresh !== false) await rt.db.dropDatabase().catch(() => undefined);
       await rt.close();
     },
   };

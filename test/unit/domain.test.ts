@@ -73,3 +73,13 @@ describe('SealedBox', () => {
     expect(() => new SealedBox(Buffer.alloc(32, 2)).open(a)).toThrow();
   });
 });
+
+describe('routing without an area', () => {
+  it('picks the supervisors highest in the tree', () => {
+    const { routeWithoutArea } = jest.requireActual('../../src/domain/routing');
+    const depth: Record<string, number> = { ward: 1, to3: 2, city: 0 };
+    const o = (officerId: string, role: string, areaCodes: string[]) => ({ officerId, role, areaCodes, active: true });
+    const officers = [o('sup-ward', 'supervisor', ['ward']), o('sup-to3', 'supervisor', ['to3']), o('cskv', 'officer', ['city'])];
+    expect(routeWithoutArea(officers, (c: string) => depth[c]).map((x: { officerId: string }) => x.officerId)).toEqual(['sup-ward']);
+  });
+});

@@ -53,7 +53,7 @@ export class CaseRepository {
       if (fresh[key] === undefined) delete fresh[key];
     }
     try {
-      const doc = await this.model.create(fresh);
+      const doc = await this.model.create({ _id: fresh.caseId, ...fresh });
       return { case: plain(doc.toObject({ flattenMaps: true, versionKey: false }) as Stored<Case>), created: true };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -66,14 +66,14 @@ export class CaseRepository {
   /** Replaces who was alerted (routing may run again after a retry: the result is the same). */
   async setRecipients(caseId: string, officerIds: string[]): Promise<Case | null> {
     const updated = await this.model
-      .findOneAndUpdate({ caseId }, { $set: { recipients: [...new Set(officerIds)] } }, { new: true })
+      .findOneAndUpdate({ _id: caseId }, { $set: { recipients: [...new Set(officerIds)] } }, { new: true })
       .lean<Stored<Case>>()
       .exec();
     return plain(updated);
   }
 
   async byCaseId(caseId: string): Promise<Case | null> {
-    return plain(await this.model.findOne({ caseId }).lean<Stored<Case>>().exec());
+    return plain(await this.model.findOne({ _id: caseId }).lean<Stored<Case>>().exec());
   }
 
   /** Exact match: callers normalise what a person typed (upper case, no spaces) first. */

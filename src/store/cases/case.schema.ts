@@ -95,3 +95,7 @@ export const caseSchema = new Schema<Case>(
   },
   { collection: 'cases', versionKey: false },
 );
+
+// _id is the caseId itself: FerretDB 1.24 (SQLite) finds documents quickly only by _id and scans
+// the collection for any other field, so the hot lookups go by _id (see NotificationRepository.byId).
+caseSchema.add({ _id: String } as Parameters<typeof caseSchema.add>[0]);

@@ -47,3 +47,7 @@ export const notificationSchema = new Schema<Notification>(
 );
 // Also serves `forCase` (prefix caseId).
 notificationSchema.index({ caseId: 1, recipientId: 1, channel: 1 }, { unique: true });
+
+// _id is the notificationId itself: FerretDB 1.24 (SQLite) finds documents quickly only by _id and scans
+// the collection for any other field, so the hot lookups go by _id (see NotificationRepository.byId).
+notificationSchema.add({ _id: String } as Parameters<typeof notificationSchema.add>[0]);

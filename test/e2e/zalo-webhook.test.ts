@@ -1,0 +1,128 @@
+import http from 'node:http';
+import { ZaloClient } from '../../src/channels/zalo/client';
+import { ZALO_WEBHOOK_PATH } from '../../src/channels/zalo/zalo-channel';
+import { startApp, type AppHarness } from '../support/app-harness';
+import { ZaloEmulator, type ZaloSample } from '../support/zalo-emulator';
+
+/**
+ * Webhook mode: the app registers its route and the webhook at start; the emulator then POSTs
+ * residents' updates to it with the secret header. The harness's port is known only after start,
+ * so the app registers a placeholder URL and the test points the webhook at the real port.
+ */
+
+const SECRET = 'zalo-webhook-secret-0123456789';
+const MAX_BODY = 64 * 1024;
+
+let emu: ZaloEmulator;
+let h: AppHarness;
+let url: string;
+
+beforeAll(async () => {
+  emu = new ZaloEmulator();
+  await emu.start();
+  h = await startApp(
+    {
+      ZALO_BOT_TOKEN: emu.token,
+      ZALO_API_BASE: emu.apiBase,
+      ZALO_WEBHOOK_URL: 'https://bot.example.com/zalo/webhook',
+      ZALO_WEBHOOK_SECRET: SECRET,
+      HTTP_MAX_BODY_BYTES: String(MAX_BODY),
+    },
+    { roles: 'bot' },
+  );
+  url = `http://127.0.0.1:${h.port}${ZALO_WEBHOOK_PATH}`;
+});
+
+afterAll(async () => {
+  await h?.close();
+  await emu?.stop();
+});
+
+function update(userId: string, text: string): ZaloSample {
+  return {
+    event_name: 'message.text.received',
+    message: {
+      message_id: `m-${userId}-${Math.random().toString(16).slice(2)}`,
+      date: Date.now(),
+      chat: { id: userId, chat_type: 'PRIVATE' },
+      from: { id: userId, display_name: 'Nguyen Van B' },
+      text,
+    },
+  };
+}
+
+function post(body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+describe('Zalo channel, webhook', () => {
+  it('registered the webhook with its secret at start', () => {
+    expect(emu.webhookUrl).toBe('https://bot.example.com/zalo/webhook');
+    expect(emu.calls.getUpdates ?? 0).toBe(0);
+  });
+
+  it('rejects an update without the secret header (401) and handles nothing', async () => {
+    const u = update('zl-webhook-nosecret', 'xin chào');
+    const res = await post(JSON.stringify(u));
+    expect(res.status).toBe(401);
+    expect(emu.sent(u.message.chat.id)).toEqual([]);
+    // Not even marked as seen: the same update, properly signed, is still answered.
+    const signed = await post(JSON.stringify(u), { 'X-Bot-Api-Secret-Token': SECRET });
+    expect(signed.status).toBe(200);
+    expect(emu.sent(u.message.chat.id).length).toBeGreaterThan(0);
+  });
+
+  it('rejects a wrong secret (401)', async () => {
+    const u = update('zl-webhook-wrong', 'xin chào');
+    for (const wrong of ['not-the-secret', `${SECRET}x`, SECRET.slice(0, -1)]) {
+      const res = await post(JSON.stringify(u), { 'X-Bot-Api-Secret-Token': wrong });
+      expect(res.status).toBe(401);
+    }
+    expect(emu.sent(u.message.chat.id)).toEqual([]);
+  });
+
+  it('answers 400 to a body that is not JSON', async () => {
+    const res = await post('{"event_name": "message.text.received", ', { 'X-Bot-Api-Secret-Token': SECRET });
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 200 to an update with the right secret, and the resident gets the menu', async () => {
+    await new ZaloClient({ token: emu.token, apiBase: emu.apiBase }).setWebhook(url, SECRET);
+    const user = emu.user('zl-webhook-resident');
+    const delivery = await user.sendText('xin chào');
+    expect(delivery.webhookStatus).toBe(200);
+    // The webhook answers after the replies went out.
+    const texts = emu.sent(user.id).map((r) => r.text ?? '');
+    expect(texts[texts.length - 1]).toContain(`1. ${h.rt.t('vi', 'menu.tip')}`);
+    expect(texts[texts.length - 1]).toContain(h.rt.t('vi', 'numbered.reply'));
+
+    const sticker = await user.sendSticker();
+    expect(sticker.webhookStatus).toBe(200);
+    expect(emu.sent(user.id).map((r) => r.text)).toContain(h.rt.t('vi', 'errors.unsupported'));
+  });
+
+  it('answers 200 and drops an update it cannot use (no chat)', async () => {
+    const before = emu.sent().length;
+    const res = await post(JSON.stringify({ event_name: 'message.text.received', message: { text: 'hi' } }), { 'X-Bot-Api-Secret-Token': SECRET });
+    expect(res.status).toBe(200);
+    expect(emu.sent().length).toBe(before);
+  });
+
+  it('refuses an oversized body with 413, declared or streamed', async () => {
+    const big = JSON.stringify({ ...update('zl-webhook-big', 'x'), padding: 'x'.repeat(MAX_BODY) });
+    const declared = await post(big, { 'X-Bot-Api-Secret-Token': SECRET });
+    expect(declared.status).toBe(413);
+
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'X-Bot-Api-Secret-Token': SECRET } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.once('error', reject);
+      for (let i = 0; i < 8; i++) req.write(big.slice(i * (big.length / 8), (i + 1) * (big.length / 8)));
+      req.end();
+    });
+    expect(streamed).toBe(413);
+    expect(emu.sent('zl-webhook-big')).toEqual([]);
+  });
+});
