@@ -12,7 +12,7 @@ import { TelegramEmulator } from '../support/telegram-emulator';
  * so at most one alert per kill may appear twice; the test reports the count it saw.
  */
 describe('worker killed mid-burst', () => {
-  const N = 600;
+  const N = 300;
   let emu: TelegramEmulator;
   let seeder: AppHarness;
   let takeover: AppHarness | undefined;
