@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import { join } from 'node:path';
 import { ZaloClient } from '../../src/channels/zalo/client';
 import { ZALO_WEBHOOK_PATH } from '../../src/channels/zalo/zalo-channel';
 import { startApp, type AppHarness } from '../support/app-harness';
@@ -124,5 +126,66 @@ describe('Zalo channel, webhook', () => {
     });
     expect(streamed).toBe(413);
     expect(emu.sent('zl-webhook-big')).toEqual([]);
+  });
+});
+
+describe('scripts/zalo-webhook', () => {
+  let scriptEmu: ZaloEmulator;
+  const root = join(__dirname, '..', '..');
+
+  beforeAll(async () => {
+    scriptEmu = new ZaloEmulator();
+    await scriptEmu.start();
+  });
+
+  afterAll(async () => {
+    await scriptEmu?.stop();
+  });
+
+  function run(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+    return new Promise((resolve) => {
+      execFile(
+        join(root, 'node_modules', '.bin', 'tsx'),
+        [join(root, 'scripts', 'zalo-webhook.ts'), ...args],
+        { cwd: root, env: { PATH: process.env.PATH ?? '', ZALO_API_BASE: scriptEmu.apiBase, ...env }, timeout: 30_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+      );
+    });
+  }
+
+  it('sets, shows and deletes the webhook, never printing the token', async () => {
+    const token = scriptEmu.token;
+    const hook = 'https://bot.example.vn/zalo/webhook';
+    const set = await run(['set'], { ZALO_BOT_TOKEN: token, ZALO_WEBHOOK_URL: hook, ZALO_WEBHOOK_SECRET: SECRET });
+    expect(set).toMatchObject({ code: 0, out: expect.stringContaining(`Webhook set: ${hook}`) });
+    expect(scriptEmu.webhookUrl).toBe(hook);
+
+    const info = await run(['info'], { ZALO_BOT_TOKEN: token });
+    expect(info).toMatchObject({ code: 0, out: expect.stringContaining(`Webhook: ${hook}`) });
+
+    const removed = await run(['delete'], { ZALO_BOT_TOKEN: token });
+    expect(removed).toMatchObject({ code: 0, out: expect.stringContaining('Webhook removed') });
+    expect(scriptEmu.webhookUrl).toBe('');
+
+    for (const r of [set, info, removed]) {
+      expect(r.out).not.toContain(token.split(':')[1]);
+      expect(r.out).not.toContain(SECRET);
+    }
+  });
+
+  it('explains a wrong token, a missing setting and an unknown command', async () => {
+    const wrong = await run(['info'], { ZALO_BOT_TOKEN: '999:wrong-token-value' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('check ZALO_BOT_TOKEN');
+    expect(wrong.out).not.toContain('wrong-token-value');
+
+    const missing = await run(['set'], { ZALO_BOT_TOKEN: scriptEmu.token });
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain('ZALO_WEBHOOK_URL is not set');
+    expect(scriptEmu.webhookUrl).toBe('');
+
+    const unknown = await run(['sett'], { ZALO_BOT_TOKEN: scriptEmu.token });
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toContain('Unknown command "sett"');
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * Registers, removes or shows the Zalo bot's webhook. Run through scripts/zalo-webhook.
+ * Reads ZALO_BOT_TOKEN, ZALO_API_BASE, and for `set` ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.
+ * The token is never printed: it is part of every API URL, so it is also scrubbed from errors.
+ */
+import { ZaloClient } from '../src/channels/zalo/client';
+import { ZaloApiError, ZaloRequestError, ZaloUnauthorizedError } from '../src/channels/zalo/errors';
+import { ZALO_WEBHOOK_PATH } from '../src/channels/zalo/zalo-channel';
+
+const DEFAULT_API_BASE = 'https://bot-api.zaloplatforms.com';
+
+const USAGE = `Usage: scripts/zalo-webhook set|delete|info
+
+  set      Point Zalo at the bot's webhook: ZALO_WEBHOOK_URL (https://<your host>${ZALO_WEBHOOK_PATH})
+           with ZALO_WEBHOOK_SECRET (8-256 characters), which Zalo sends back in the
+           X-Bot-Api-Secret-Token header. Start the bot with the same two settings.
+  delete   Remove the webhook, so the bot can receive updates by long polling again.
+  info     Show the bot account and the webhook currently set.
+
+Environment: ZALO_BOT_TOKEN (<bot_id>:<secret>, from Zalo Bot Manager), ZALO_API_BASE
+(default ${DEFAULT_API_BASE}), and for \`set\` ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.`;
+
+/** A mistake the operator can fix by changing a setting or the command line. */
+class UsageError extends Error {}
+
+function env(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function token(): string {
+  const value = env('ZALO_BOT_TOKEN');
+  if (!value) throw new UsageError('ZALO_BOT_TOKEN is not set: copy the token Zalo Bot Manager gave you when you created the bot.');
+  if (!/^[^:\s]+:[^\s]+$/.test(value)) throw new UsageError('ZALO_BOT_TOKEN does not look like a Zalo bot token (<bot_id>:<secret>).');
+  return value;
+}
+
+function apiBase(): string {
+  const value = env('ZALO_API_BASE') ?? DEFAULT_API_BASE;
+  if (!/^https?:\/\/\S+$/.test(value)) throw new UsageError(`ZALO_API_BASE must be an http(s) URL, e.g. ${DEFAULT_API_BASE}`);
+  return value;
+}
+
+function webhookSettings(): { url: string; secret: string } {
+  const url = env('ZALO_WEBHOOK_URL');
+  const secret = env('ZALO_WEBHOOK_SECRET');
+  if (!url) throw new UsageError(`ZALO_WEBHOOK_URL is not set: the bot's public address, e.g. https://bot.example.vn${ZALO_WEBHOOK_PATH}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`ZALO_WEBHOOK_URL is not a URL: ${url}`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(local && parsed.protocol === 'http:')) {
+    throw new UsageError('ZALO_WEBHOOK_URL must start with https:// (Zalo delivers webhooks over HTTPS only).');
+  }
+  if (!secret) throw new UsageError('ZALO_WEBHOOK_SECRET is not set: choose 8-256 characters (e.g. openssl rand -hex 24) and give the bot the same value.');
+  if (secret.length < 8 || secret.length > 256) throw new UsageError('ZALO_WEBHOOK_SECRET must be 8-256 characters.');
+  if (!parsed.pathname.endsWith(ZALO_WEBHOOK_PATH)) {
+    console.warn(`Note: the bot answers webhooks at ${ZALO_WEBHOOK_PATH}; ${parsed.pathname} only works behind a proxy that forwards it there.`);
+  }
+  return { url, secret };
+}
+
+function when(ms: number | undefined): string {
+  return typeof ms === 'number' && ms > 0 ? ` (updated ${new Date(ms).toISOString()})` : '';
+}
+
+async function run(args: string[]): Promise<void> {
+  const command = args[0];
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  if (!['set', 'delete', 'info'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  const client = new ZaloClient({ token: token(), apiBase: apiBase(), timeoutMs: 15_000 });
+
+  if (command === 'set') {
+    const { url, secret } = webhookSettings();
+    const result = await client.setWebhook(url, secret);
+    console.log(`Webhook set: ${result.url || url}${when(result.updated_at)}`);
+    console.log('Zalo now POSTs updates there; long polling stops working until `scripts/zalo-webhook delete`.');
+  } else if (command === 'delete') {
+    const result = await client.deleteWebhook();
+    console.log(`Webhook removed${when(result.updated_at)}. The bot can long-poll again (leave ZALO_WEBHOOK_URL unset).`);
+  } else {
+    const [me, info] = await Promise.all([client.getMe(), client.getWebhookInfo()]);
+    console.log(`Bot: ${me.account_name} (id ${me.id}, ${me.account_type}${me.can_join_groups ? ', can join groups' : ''})`);
+    console.log(info.url ? `Webhook: ${info.url}${when(info.updated_at)}` : 'Webhook: none (the bot receives updates by long polling)');
+  }
+}
+
+/** What to tell the operator: what failed and what to do next, never the token. */
+function explain(err: unknown): string {
+  if (err instanceof UsageError) return `${err.message}\n\n${USAGE}`;
+  if (err instanceof ZaloUnauthorizedError) return `Zalo refused the token (${err.description}): check ZALO_BOT_TOKEN in Zalo Bot Manager.`;
+  if (err instanceof ZaloRequestError) return `Zalo refused the request: ${err.description}. Check ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.`;
+  if (err instanceof ZaloApiError) return `Could not reach the Zalo Bot API at ${env('ZALO_API_BASE') ?? DEFAULT_API_BASE}: ${err.description}. Try again in a moment.`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  const token = env('ZALO_BOT_TOKEN');
+  let message = explain(err);
+  // Belt and braces: the client's errors never carry the token, but nothing here may print it.
+  for (const secret of [token, token?.split(':').slice(1).join(':')]) {
+    if (secret && secret.length >= 4) message = message.split(secret).join('<ZALO_BOT_TOKEN>');
+  }
+  console.error(message);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});
