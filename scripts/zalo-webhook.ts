@@ -5,17 +5,21 @@
  */
 import { ZaloClient } from '../src/channels/zalo/client';
 import { ZaloApiError, ZaloRequestError, ZaloUnauthorizedError } from '../src/channels/zalo/errors';
+import { normaliseZaloUpdate } from '../src/channels/zalo/normalise';
 import { ZALO_WEBHOOK_PATH } from '../src/channels/zalo/zalo-channel';
 
 const DEFAULT_API_BASE = 'https://bot-api.zaloplatforms.com';
 
-const USAGE = `Usage: scripts/zalo-webhook set|delete|info
+const USAGE = `Usage: scripts/zalo-webhook set|delete|info|whois
 
   set      Point Zalo at the bot's webhook: ZALO_WEBHOOK_URL (https://<your host>${ZALO_WEBHOOK_PATH})
            with ZALO_WEBHOOK_SECRET (8-256 characters), which Zalo sends back in the
            X-Bot-Api-Secret-Token header. Start the bot with the same two settings.
   delete   Remove the webhook, so the bot can receive updates by long polling again.
   info     Show the bot account and the webhook currently set.
+  whois    Wait up to 30 s for one message to the bot and print its sender's chat id, to record an
+           officer with \`scripts/admin add-officer … --zalo <chat id>\`. Stop the bot first (it
+           would take the message) and have no webhook set.
 
 Environment: ZALO_BOT_TOKEN (<bot_id>:<secret>, from Zalo Bot Manager), ZALO_API_BASE
 (default ${DEFAULT_API_BASE}), and for \`set\` ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.`;
@@ -73,7 +77,7 @@ async function run(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (!['set', 'delete', 'info'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['set', 'delete', 'info', 'whois'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const client = new ZaloClient({ token: token(), apiBase: apiBase(), timeoutMs: 15_000 });
 
   if (command === 'set') {
@@ -84,10 +88,28 @@ async function run(args: string[]): Promise<void> {
   } else if (command === 'delete') {
     const result = await client.deleteWebhook();
     console.log(`Webhook removed${when(result.updated_at)}. The bot can long-poll again (leave ZALO_WEBHOOK_URL unset).`);
+  } else if (command === 'whois') {
+    await whois(client);
   } else {
     const [me, info] = await Promise.all([client.getMe(), client.getWebhookInfo()]);
     console.log(`Bot: ${me.account_name} (id ${me.id}, ${me.account_type}${me.can_join_groups ? ', can join groups' : ''})`);
     console.log(info.url ? `Webhook: ${info.url}${when(info.updated_at)}` : 'Webhook: none (the bot receives updates by long polling)');
+  }
+}
+
+async function whois(client: ZaloClient): Promise<void> {
+  if ((await client.getWebhookInfo()).url) {
+    throw new UsageError('A webhook is set, so messages go there, not to this command: run `scripts/zalo-webhook delete` first (and `set` again afterwards).');
+  }
+  console.log('Waiting up to 30 s: send any message to the bot from the Zalo account to look up…');
+  const updates = await client.getUpdates({ timeoutSeconds: 30 });
+  const messages = updates.map((u) => normaliseZaloUpdate(u)).filter((m) => m !== null);
+  if (messages.length === 0) {
+    console.log('Nothing arrived. Is the bot stopped, and was the message sent to this bot?');
+    return;
+  }
+  for (const m of messages) {
+    console.log(`chat id: ${m.chatId} (${m.chatType} chat) · from: ${m.userName ?? 'unknown name'} (user id ${m.userId})`);
   }
 }
 

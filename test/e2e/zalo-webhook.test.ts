@@ -173,6 +173,13 @@ describe('scripts/zalo-webhook', () => {
     }
   });
 
+  it('whois prints the chat id of whoever wrote to the bot', async () => {
+    await scriptEmu.user('zl-officer-new', 'Tran Van C').sendText('xin chào');
+    const whois = await run(['whois'], { ZALO_BOT_TOKEN: scriptEmu.token });
+    expect(whois.code).toBe(0);
+    expect(whois.out).toContain('chat id: zl-officer-new (private chat) · from: Tran Van C');
+  });
+
   it('explains a wrong token, a missing setting and an unknown command', async () => {
     const wrong = await run(['info'], { ZALO_BOT_TOKEN: '999:wrong-token-value' });
     expect(wrong.code).toBe(1);
