@@ -4,6 +4,7 @@ import { ConsoleSender } from '../channels/console/console-sender';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { ZaloChannel } from '../channels/zalo/zalo-channel';
 import { ConversationService } from '../conversations/conversation-service';
+import type { Feature } from '../conversations/feature';
 import type { ChannelName } from '../conversations/messages';
 import type { HttpServer } from '../http/http-server';
 import { QueueCaseIntake } from '../queues/case-intake';
@@ -24,7 +25,12 @@ export interface BotHandle {
 /** Case and conversation ids: 16 random bytes, URL-safe, also valid as BullMQ job ids. */
 export const newCaseId = () => randomBytes(12).toString('base64url');
 
-export function createConversationService(rt: Runtime, deepLink: (channel: ChannelName, payload: string) => string | null, intake: QueueCaseIntake): ConversationService {
+export function createConversationService(
+  rt: Runtime,
+  deepLink: (channel: ChannelName, payload: string) => string | null,
+  intake: QueueCaseIntake,
+  features: Feature[] = [],
+): ConversationService {
   const { config, log } = rt;
   return new ConversationService({
     t: rt.t,
@@ -39,6 +45,7 @@ export function createConversationService(rt: Runtime, deepLink: (channel: Chann
     deepLink,
     newId: newCaseId,
     log: (event, fields) => log.info(fields ?? {}, event),
+    features,
   });
 }
 
@@ -50,7 +57,9 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   const { config, log } = rt;
   const intake = new QueueCaseIntake(rt.queueRedis, rt.redis, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
   let telegram: TelegramChannel | undefined;
-  const service = createConversationService(rt, (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null), intake);
+  // Features beyond tips and mediation, in the order they get to answer (see conversations/feature.ts).
+  const features: Feature[] = [];
+  const service = createConversationService(rt, (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null), intake, features);
 
   if (config.telegram) {
     telegram = new TelegramChannel(config.telegram, service, log);

@@ -1,6 +1,7 @@
 import { detectEmergency } from '../domain/emergency';
 import { matchOption } from '../domain/option-match';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
+import type { Feature, FeatureContext } from './feature';
 import type { Flow } from './flow';
 import { mediationFlow } from './mediation-flow';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
@@ -30,6 +31,8 @@ export interface ConversationDeps {
   clock?: () => number;
   /** Privacy-safe events only: ids, codes and counts, never text, names or chat ids. */
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
+  /** Officer actions, broadcasts, the FAQ…: see feature.ts. */
+  features?: Feature[];
 }
 
 const FLOWS: Record<ConversationState['flow'], Flow> = { tip: tipFlow, mediation: mediationFlow };
@@ -71,6 +74,8 @@ export class ConversationService {
       this.deps.log('group.registered', { channel: msg.channel });
       return [{ text: `${t(lang, 'group.welcome')}\n\n${this.groupAreaLine(group.areaCode, group.areaName, lang)}`, links: this.groupLinks(msg.channel, group.joinCode, lang) }, this.groupJoinHint(msg.channel, group.joinCode, lang)].filter(isMessage);
     }
+    const featured = await this.runFeatures({ msg, lang, profile: {}, draft: null, menu: () => this.menu(lang) });
+    if (featured) return featured;
     // Privacy mode: in a group the bot answers its own commands only, and never collects a tip there.
     if (!msg.command) return [];
     switch (msg.command.name) {
@@ -116,6 +121,10 @@ export class ConversationService {
       if (!state) return [...before, { text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }];
     }
 
+    const ctx: FeatureContext = { msg, lang, profile, draft: state, menu: () => this.menu(lang) };
+    const featured = await this.runFeatures(ctx);
+    if (featured) return [...before, ...featured];
+
     if (msg.command) return [...before, ...(await this.command(msg, key, state, profile, lang))];
     if (msg.choice?.startsWith('menu:') || msg.choice?.startsWith('lang:')) return [...before, ...(await this.menuChoice(msg, msg.choice, key, state, profile, lang))];
 
@@ -124,6 +133,11 @@ export class ConversationService {
     if (msg.unsupported) return [...before, { text: t(lang, 'errors.unsupported') }, this.menu(lang)];
     if (msg.text) {
       const picked = matchOption(this.menuOptions(lang), msg.text);
+      if (picked && !picked.id.startsWith('menu:')) {
+        // A feature's menu entry chosen by typing its number or words: hand it over as a button press.
+        const pressed = await this.runFeatures({ ...ctx, msg: { ...msg, text: undefined, choice: picked.id } });
+        if (pressed) return [...before, ...pressed];
+      }
       if (picked) return [...before, ...(await this.menuChoice(msg, picked.id, key, state, profile, lang))];
       if (JOIN_CODE.test(msg.text.trim())) {
         const joined = await this.join(msg, msg.text.trim(), lang);
@@ -131,7 +145,21 @@ export class ConversationService {
       }
     }
     if (msg.attachments?.length || msg.location) return [...before, { text: t(lang, 'errors.mediaOutsideFlow') }, this.menu(lang)];
+    if (msg.text) {
+      for (const f of this.deps.features ?? []) {
+        const answer = await f.fallback?.(ctx);
+        if (answer) return [...before, ...answer];
+      }
+    }
     return [...before, { text: t(lang, 'errors.notUnderstood') }, this.menu(lang)];
+  }
+
+  private async runFeatures(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
+    for (const f of this.deps.features ?? []) {
+      const answer = await f.handle(ctx);
+      if (answer) return answer;
+    }
+    return null;
   }
 
   private async command(msg: InboundMessage, key: string, state: ConversationState | null, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
@@ -291,7 +319,9 @@ export class ConversationService {
 
   private menuOptions(lang: Lang): Option[] {
     const { t } = this.deps;
-    return ['tip', 'mediation', 'join', 'lang'].map((id) => ({ id: `menu:${id}`, label: t(lang, `menu.${id}`) }));
+    const own = ['tip', 'mediation', 'join', 'lang'].map((id) => ({ id: `menu:${id}`, label: t(lang, `menu.${id}`) }));
+    const extra = (this.deps.features ?? []).flatMap((f) => f.menuItems?.(lang) ?? []);
+    return [...own.slice(0, 2), ...extra, ...own.slice(2)];
   }
 
   private menu(lang: Lang, intro = 'menu.title'): OutboundMessage {

@@ -98,7 +98,7 @@ describe('Zalo channel, polling', () => {
     expect(joined(received)).toContain(t('tip.received', { code }));
 
     // The case is stored by the intake worker before any alert goes out.
-    const pictured = await emu.waitFor((r) => r.chatId === OFFICER_CHAT && r.method === 'sendPhoto' && content(r).includes(code), 15_000);
+    const pictured = await emu.waitFor((r) => r.chatId === OFFICER_CHAT && r.method === 'sendPhoto' && content(r).includes(code), 30_000);
     const stored = await h.rt.store.cases.byRefCode(code);
     expect(stored).toMatchObject({ kind: 'tip', category: 'theft', anonymous: true, areaCode: 'kp1-to3', fields: { what, when: 'now' } });
     expect(stored!.attachments).toEqual([{ kind: 'photo', ref: photo }]);
@@ -133,7 +133,7 @@ describe('Zalo channel, polling', () => {
     const code = /HG-\d{4}-\d{4,}/.exec(joined(received))![0];
 
     for (const chat of [OFFICER_CHAT, MEDIATOR_CHAT]) {
-      const alert = await emu.waitFor((r) => r.chatId === chat && content(r).includes(t('alert.title.mediation', { code })), 15_000);
+      const alert = await emu.waitFor((r) => r.chatId === chat && content(r).includes(t('alert.title.mediation', { code })), 30_000);
       expect(alert.text).toContain('0912345678');
       expect(alert.text).toContain(t('categories.mediation.noise'));
       expectZaloSized(emu.sent(chat));

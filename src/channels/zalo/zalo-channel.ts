@@ -45,7 +45,10 @@ export class ZaloChannel {
     // costs the resident one more message, since their draft is already saved.
     this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: 15_000 });
     this.sender = new ZaloSender(this.client, t);
-    this.poller = new ZaloPoller(this.client, (update) => this.handleUpdate(update), { logger: log });
+    // The poller is not held up by one chat's handling: other chats' messages go on at once, while
+    // the serialiser (entered synchronously, in arrival order) keeps each chat's messages in order.
+    // stop() waits for the handling still running.
+    this.poller = new ZaloPoller(this.client, async (update) => void this.handleUpdate(update), { logger: log });
   }
 
   /**
