@@ -329,7 +329,7 @@ export class ConversationService {
   }
 
   private langMenu(lang: Lang): OutboundMessage {
-    return { text: this.deps.t(lang, 'lang.pick'), options: [{ id: 'lang:vi', label: 'Tiếng Việt' }, { id: 'lang:en', label: 'English' }] };
+    return { text: this.deps.t(lang, 'lang.pick'), options: [{ id: 'lang:vi', label: this.deps.t(lang, 'lang.vi') }, { id: 'lang:en', label: this.deps.t(lang, 'lang.en') }] };
   }
 
   private groupLinks(channel: ChannelName, joinCode: string, lang: Lang): OutboundMessage['links'] {
