@@ -8,6 +8,7 @@ import type { Feature } from '../conversations/feature';
 import type { ChannelName } from '../conversations/messages';
 import type { HttpServer } from '../http/http-server';
 import { QueueCaseIntake } from '../queues/case-intake';
+import { ChatLock } from '../redis/chat-lock';
 import { RedisGuards } from '../redis/guards';
 import { RedisProfiles } from '../redis/profiles';
 import { RedisSessionStore } from '../redis/session-store';
@@ -46,6 +47,7 @@ export function createConversationService(
     newId: newCaseId,
     log: (event, fields) => log.info(fields ?? {}, event),
     features,
+    locks: new ChatLock(rt.redis),
   });
 }
 

@@ -5,7 +5,7 @@ import type { Feature, FeatureContext } from './feature';
 import type { Flow } from './flow';
 import { mediationFlow } from './mediation-flow';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
-import type { CaseIntake, CaseSubmission, ConversationState, Directory, Guards, Profiles, Sealer, SessionStore, Translate, UserProfile } from './ports';
+import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, SessionStore, Translate, UserProfile } from './ports';
 import { tipFlow } from './tip-flow';
 
 /**
@@ -33,6 +33,8 @@ export interface ConversationDeps {
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
   /** Officer actions, broadcasts, the FAQ…: see feature.ts. */
   features?: Feature[];
+  /** One message at a time per chat across replicas; without it, only within this process's caller. */
+  locks?: ChatLocks;
 }
 
 const FLOWS: Record<ConversationState['flow'], Flow> = { tip: tipFlow, mediation: mediationFlow };
@@ -58,7 +60,8 @@ export class ConversationService {
         this.deps.log('flood.throttled', { channel: msg.channel });
         return [{ text: this.deps.t(lang, 'guard.flood') }];
       }
-      const replies = msg.chatType === 'group' ? await this.inGroup(msg, lang) : await this.inPrivate(msg, profile, lang);
+      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(msg, profile, lang));
+      const replies = this.deps.locks ? await this.deps.locks.run(`${msg.channel}:${msg.chatId}`, work) : await work();
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       return replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
     } catch (err) {

@@ -107,6 +107,11 @@ export interface Guards {
   takeCaseAllowance(channel: ChannelName, userId: string): Promise<boolean>;
 }
 
+/** Serialises the handling of one chat's messages across replicas (see redis/chat-lock.ts). */
+export interface ChatLocks {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
 export interface Sealer {
   seal(plain: string): string;
 }
