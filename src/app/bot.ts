@@ -71,7 +71,14 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   let zalo: ZaloChannel | undefined;
   if (config.zalo) {
     zalo = new ZaloChannel(config.zalo, service, log, rt.t);
-    await zalo.start(http);
+    try {
+      await zalo.start(http);
+    } catch (err) {
+      // Don't leave Telegram polling in a process that is about to exit on this error.
+      await telegram?.stop();
+      await intake.close();
+      throw err;
+    }
   }
   let consoleChannel: ConsoleChannel | undefined;
   if (config.console) {
