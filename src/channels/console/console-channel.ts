@@ -3,6 +3,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ConversationService } from '../../conversations/conversation-service';
 import type { InboundMessage } from '../../conversations/messages';
+import { parseCommand } from '../../conversations/parse-command';
 import type { Logger } from '../../logger';
 import { deliverReplies } from '../deliver-replies';
 import type { ConsoleSender } from './console-sender';
@@ -84,6 +85,6 @@ export class ConsoleChannel {
 }
 
 function withCommand(msg: InboundMessage): InboundMessage {
-  const m = /^\/([A-Za-z0-9_]{1,32})(?:\s+([\s\S]*))?$/.exec(msg.text?.trim() ?? '');
-  return m ? { ...msg, command: { name: m[1].toLowerCase(), args: (m[2] ?? '').trim() } } : msg;
+  const command = parseCommand(msg.text ?? '');
+  return command ? { ...msg, command } : msg;
 }

@@ -1,4 +1,5 @@
 import type { Attachment, InboundMessage } from '../../conversations/messages';
+import { parseCommand } from '../../conversations/parse-command';
 
 /**
  * Telegram update → InboundMessage. Updates arrive from the network (webhook bodies anyone can
@@ -58,11 +59,8 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
   const text = str(m.text) ?? str(m.caption);
   if (text !== undefined) {
     msg.text = text.normalize('NFC');
-    const command = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?:\s+([\s\S]*))?$/.exec(msg.text.trim());
-    // "/cmd@otherbot" in a group is for another bot: not ours to answer.
-    if (command && (!command[2] || command[2].toLowerCase() === botUsername.toLowerCase())) {
-      msg.command = { name: command[1].toLowerCase(), args: (command[3] ?? '').trim() };
-    }
+    // "/cmd@otherbot" in a group is for another bot: parseCommand leaves it as text.
+    msg.command = parseCommand(msg.text, botUsername);
   }
   const loc = obj(m.location);
   const lat = num(loc?.latitude);

@@ -2,8 +2,7 @@ import { Telegraf } from 'telegraf';
 import type { ConversationService } from '../../conversations/conversation-service';
 import type { Logger } from '../../logger';
 import type { HttpServer } from '../../http/http-server';
-import { json } from '../../http/http-server';
-import { hasSecret } from '../../http/secret-header';
+import { addWebhookRoute } from '../../http/webhook-route';
 import { ChatSerialiser } from '../chat-serialiser';
 import { deliverReplies } from '../deliver-replies';
 import { normaliseTelegramUpdate } from './normalise';
@@ -56,17 +55,7 @@ export class TelegramChannel {
     if (this.opts.webhookUrl && this.opts.webhookSecret) {
       if (!http) throw new Error('Telegram webhook mode needs the HTTP server');
       const secret = this.opts.webhookSecret;
-      http.route('POST', TELEGRAM_WEBHOOK_PATH, async (req, body, res) => {
-        if (!hasSecret(req, 'x-telegram-bot-api-secret-token', secret)) return json(res, 401, { error: 'unauthorized' });
-        let update: unknown;
-        try {
-          update = JSON.parse(body.toString('utf8'));
-        } catch {
-          return json(res, 400, { error: 'invalid JSON' });
-        }
-        await this.handleUpdate(update);
-        json(res, 200, { ok: true });
-      });
+      addWebhookRoute(http, TELEGRAM_WEBHOOK_PATH, 'x-telegram-bot-api-secret-token', secret, (update) => this.handleUpdate(update));
       await this.bot.telegram.setWebhook(this.opts.webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
       this.log.info({ mode: 'webhook' }, 'telegram.started');
     } else {

@@ -1,4 +1,5 @@
 import type { Attachment, InboundMessage } from '../../conversations/messages';
+import { parseCommand } from '../../conversations/parse-command';
 
 /**
  * Zalo update → InboundMessage. Updates come from the network (webhook bodies anyone can POST,
@@ -15,8 +16,6 @@ const MAX_NAME_LENGTH = 128;
 const MAX_TEXT_LENGTH = 8000;
 const MAX_URL_LENGTH = 2048;
 const MAX_EVENT_NAME_LENGTH = 64;
-
-const COMMAND = /^\/([\p{L}\p{N}_]{1,64})(?:@\S*)?(?:\s+([\s\S]*))?$/u;
 
 type Json = Record<string, unknown>;
 
@@ -84,8 +83,8 @@ function setText(inbound: InboundMessage, raw: unknown): void {
   const text = boundedText(raw, MAX_TEXT_LENGTH);
   if (text === undefined || text.trim() === '') return;
   inbound.text = text;
-  const command = COMMAND.exec(text.trim());
-  if (command) inbound.command = { name: command[1].toLowerCase(), args: (command[2] ?? '').trim() };
+  const command = parseCommand(text);
+  if (command) inbound.command = command;
 }
 
 /** Zalo answers and reads with the same id; numbers are accepted because some samples show them. */

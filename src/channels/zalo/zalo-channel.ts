@@ -1,8 +1,7 @@
 import type { ConversationService } from '../../conversations/conversation-service';
 import type { Translate } from '../../conversations/ports';
 import type { HttpServer } from '../../http/http-server';
-import { json } from '../../http/http-server';
-import { hasSecret } from '../../http/secret-header';
+import { addWebhookRoute } from '../../http/webhook-route';
 import type { Logger } from '../../logger';
 import { ChatSerialiser } from '../chat-serialiser';
 import { deliverReplies } from '../deliver-replies';
@@ -61,17 +60,7 @@ export class ZaloChannel {
     if (this.opts.webhookUrl && this.opts.webhookSecret) {
       if (!http) throw new Error('Zalo webhook mode needs the HTTP server');
       const secret = this.opts.webhookSecret;
-      http.route('POST', ZALO_WEBHOOK_PATH, async (req, body, res) => {
-        if (!hasSecret(req, ZALO_SECRET_HEADER, secret)) return json(res, 401, { error: 'unauthorized' });
-        let update: unknown;
-        try {
-          update = JSON.parse(body.toString('utf8'));
-        } catch {
-          return json(res, 400, { error: 'invalid JSON' });
-        }
-        await this.handleUpdate(update);
-        json(res, 200, { ok: true });
-      });
+      addWebhookRoute(http, ZALO_WEBHOOK_PATH, ZALO_SECRET_HEADER, secret, (update) => this.handleUpdate(update));
       await this.client.setWebhook(this.opts.webhookUrl, secret);
       this.log.info({ mode: 'webhook', accountType: me.account_type }, 'zalo.started');
     } else {

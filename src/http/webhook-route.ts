@@ -1,0 +1,23 @@
+import type { HttpServer } from './http-server';
+import { json } from './http-server';
+import { hasSecret } from './secret-header';
+
+/**
+ * A platform's webhook: 401 unless the request carries the secret the platform was given (so a
+ * forged update is never processed), 400 for a body that is not JSON, then the update is handled
+ * before answering 200, so a crash mid-way makes the platform deliver it again (dedup by update
+ * id keeps that from being handled twice).
+ */
+export function addWebhookRoute(http: HttpServer, path: string, secretHeader: string, secret: string, handle: (update: unknown) => Promise<void>): void {
+  http.route('POST', path, async (req, body, res) => {
+    if (!hasSecret(req, secretHeader, secret)) return json(res, 401, { error: 'unauthorized' });
+    let update: unknown;
+    try {
+      update = JSON.parse(body.toString('utf8'));
+    } catch {
+      return json(res, 400, { error: 'invalid JSON' });
+    }
+    await handle(update);
+    json(res, 200, { ok: true });
+  });
+}
