@@ -22,6 +22,11 @@ const USAGE = `Usage: scripts/admin <command> [options]
   bind-group --channel telegram|zalo|console --chat CHAT_ID --area CODE
       Route a registered group's tips to an area (add the bot to the group first).
 
+  add-group-admin --channel zalo|console|telegram --chat CHAT_ID --user USER_ID
+      Record a group's admin (tổ trưởng) who may send it announcements (/thongbao). Needed where
+      the platform cannot say who administers a group (Zalo); on Telegram the bot asks Telegram.
+  remove-group-admin --channel … --chat CHAT_ID --user USER_ID
+
   list areas|officers|groups
 
 The database is MONGODB_URI; without one running: bash scripts/services -- bash scripts/admin …`;
@@ -107,6 +112,17 @@ async function bindGroup(store: Store, options: Options): Promise<void> {
   console.log(`group ${channel}:${chatId} "${group.title}" now reports to ${areaCode} (join code ${group.joinCode})`);
 }
 
+async function groupAdmin(store: Store, options: Options, add: boolean): Promise<void> {
+  const channel = oneOf<ChannelName>(required(options, 'channel'), ['telegram', 'zalo', 'console'], 'channel');
+  const chatId = required(options, 'chat');
+  const userId = required(options, 'user');
+  const group = await store.groups.byChat(channel, chatId);
+  if (!group) throw new Error(`no ${channel} group ${chatId} is registered: add the bot to the group first (see: scripts/admin list groups)`);
+  if (add) await store.groupAdmins.add(channel, chatId, userId, 'operator');
+  else await store.groupAdmins.remove(channel, chatId, userId);
+  console.log(`${channel} user ${userId} ${add ? 'may now send announcements to' : 'no longer administers'} group "${group.title}"`);
+}
+
 async function list(store: Store, what: string | undefined): Promise<void> {
   switch (what) {
     case 'areas':
@@ -130,7 +146,7 @@ function describeOfficer(o: Officer): string {
   return `${o.name} [${o.role}, ${o.lang}${o.active ? '' : ', inactive'}] areas ${o.areaCodes.join(',')}; ${chats}`;
 }
 
-const STRING_OPTIONS = ['code', 'name', 'kind', 'parent', 'id', 'role', 'areas', 'telegram', 'zalo', 'console', 'lang', 'channel', 'chat', 'area'] as const;
+const STRING_OPTIONS = ['code', 'name', 'kind', 'parent', 'id', 'role', 'areas', 'telegram', 'zalo', 'console', 'lang', 'channel', 'chat', 'area', 'user'] as const;
 const OPTIONS = {
   ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
   inactive: { type: 'boolean' as const },
@@ -165,6 +181,8 @@ async function run(argv: string[]): Promise<void> {
     'add-area': (store, options) => addArea(store, options),
     'add-officer': (store, options) => addOfficer(store, options),
     'bind-group': (store, options) => bindGroup(store, options),
+    'add-group-admin': (store, options) => groupAdmin(store, options, true),
+    'remove-group-admin': (store, options) => groupAdmin(store, options, false),
     list: (store, _options, positionals) => list(store, positionals[0]),
   };
   const handler = commands[command];

@@ -61,6 +61,15 @@ const schema = z
     JOB_BACKOFF_MS: positiveInt.default(2000),
     /** How long a worker holds a job before another worker may take it over (a crashed worker's jobs resume after this). */
     WORKER_LOCK_MS: positiveInt.default(30_000),
+
+    /** Officer desk: minutes a new case waits for acknowledgement before it goes to the supervisor, then a level up (fractions allowed). */
+    ESCALATE_URGENT_MINUTES: z.coerce.number().positive().default(15),
+    ESCALATE_NORMAL_MINUTES: z.coerce.number().positive().default(240),
+    /** Hotspot (điểm nóng): this many cases of one category in one area within the window alert the supervisor once. */
+    HOTSPOT_THRESHOLD: positiveInt.default(3),
+    HOTSPOT_WINDOW_DAYS: z.coerce.number().positive().default(7),
+    /** How long a tipster's next message counts as the answer to an officer's question. */
+    RELAY_ANSWER_HOURS: z.coerce.number().positive().default(72),
   })
   .superRefine((c, ctx) => {
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
@@ -113,6 +122,11 @@ function toConfig(e: z.infer<typeof schema>) {
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,
     workerLockMs: e.WORKER_LOCK_MS,
+    officerDesk: {
+      escalation: { urgentMs: e.ESCALATE_URGENT_MINUTES * 60_000, normalMs: e.ESCALATE_NORMAL_MINUTES * 60_000 },
+      hotspot: { threshold: e.HOTSPOT_THRESHOLD, windowMs: e.HOTSPOT_WINDOW_DAYS * 86_400_000 },
+      relayTtlSeconds: Math.ceil(e.RELAY_ANSWER_HOURS * 3600),
+    },
   };
 }
 

@@ -13,6 +13,8 @@ import { RedisGuards } from '../redis/guards';
 import { RedisProfiles } from '../redis/profiles';
 import { RedisSessionStore } from '../redis/session-store';
 import { StoreDirectory } from '../store/directory';
+import { createGroupAdminFeatures } from './group-admin-features';
+import { createOfficerDeskFeature } from './officer-desk';
 import type { Runtime } from './runtime';
 
 export interface BotHandle {
@@ -61,6 +63,11 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   let telegram: TelegramChannel | undefined;
   // Features beyond tips and mediation, in the order they get to answer (see conversations/feature.ts).
   const features: Feature[] = [];
+  // The officer desk first: its `/hoi <code> …` must win over the FAQ's `/hoi <question>`.
+  const officerDesk = createOfficerDeskFeature(rt);
+  features.push(officerDesk.feature);
+  const adminFeatures = createGroupAdminFeatures(rt, () => telegram);
+  features.push(...adminFeatures.features);
   const service = createConversationService(rt, (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null), intake, features);
 
   if (config.telegram) {
@@ -95,6 +102,8 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
       await telegram?.stop();
       await zalo?.stop();
       await consoleChannel?.stop();
+      await adminFeatures.close();
+      await officerDesk.close();
       await intake.close();
     },
   };

@@ -7,6 +7,8 @@ import { OutboxProducer, type OutboxJob } from '../queues/outbox-producer';
 import { ChatPacer } from '../workers/chat-pacer';
 import { createIntakeProcessor } from '../workers/intake-processor';
 import { createOutboxProcessor } from '../workers/outbox-processor';
+import { startBroadcastWorkers } from './broadcast-workers';
+import { startOfficerDeskWorkers } from './officer-desk';
 import type { Runtime } from './runtime';
 
 export interface WorkerHandle {
@@ -27,8 +29,12 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   const workers: Worker[] = [];
   // A crashed worker's jobs are taken over once their lock lapses (checked every lock period).
   const locks = { lockDuration: config.workerLockMs, stalledInterval: config.workerLockMs, maxStalledCount: 5 };
+  // Officer desk: escalation timers, hotspot checks, and stored notices sent on the outbox queues.
+  const desk = startOfficerDeskWorkers(rt, senders, locks);
+  // Broadcasts: fan-out and reports on their own queue, one delivery per group on the outbox queues.
+  const broadcasts = startBroadcastWorkers(rt, senders, locks);
 
-  const intake = new Worker<CaseSubmission>(CASES_QUEUE, createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log }), { connection, concurrency: 4, ...locks });
+  const intake = new Worker<CaseSubmission>(CASES_QUEUE, createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored }), { connection, concurrency: 4, ...locks });
   watchFailures(intake, rt, config.jobAttempts);
   workers.push(intake);
 
@@ -40,23 +46,33 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   for (const [channel, sender] of senders) {
     const rate = channel === 'telegram' ? config.telegram?.ratePerSecond : channel === 'zalo' ? config.zalo?.ratePerSecond : undefined;
     const deps = { store, sender, t: rt.t, box: rt.box, pacer, log };
-    const w = new Worker<OutboxJob>(outboxQueueName(channel), createOutboxProcessor(deps), {
+    const alerts = createOutboxProcessor(deps);
+    const notices = desk.noticeProcessor(sender, pacer);
+    const advisories = broadcasts.deliveryProcessor(sender, pacer);
+    const w = new Worker<OutboxJob>(outboxQueueName(channel), (j, token) => (broadcasts.isDelivery(j) ? advisories.process(j, token) : desk.isNotice(j) ? notices.process(j, token) : alerts(j, token)), {
       connection,
       concurrency: 8,
       ...locks,
       ...(rate ? { limiter: { max: rate, duration: 1000 } } : {}),
     });
     Object.assign(deps, { worker: w });
+    notices.attach(w);
+    advisories.attach(w);
     watchFailures(w, rt, config.jobAttempts, async (j) => {
+      if (broadcasts.isDelivery(j)) return broadcasts.givenUp(j);
+      if (desk.isNotice(j)) return store.notices.markFailed((j.data as { noticeId: string }).noticeId, j.failedReason?.slice(0, 200) ?? 'failed');
       await store.notifications.markFailed((j.data as OutboxJob).notificationId, j.failedReason?.slice(0, 200) ?? 'failed');
     });
     workers.push(w);
   }
+  workers.push(...desk.workers, ...broadcasts.workers);
   log.info({ queues: workers.map((w) => w.name) }, 'worker.started');
   return {
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await desk.close();
+      await broadcasts.close();
       await outbox.close();
     },
   };

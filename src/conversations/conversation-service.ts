@@ -118,15 +118,18 @@ export class ConversationService {
       before.push({ text: t(lang, 'flow.expired') });
     }
     // The numbers come first, before any question: the bot is not an emergency service.
+    let offerTip = false;
     if (msg.text && !msg.command && detectEmergency(msg.text).length > 0) {
       this.deps.log('emergency.detected', { channel: msg.channel });
       before.push({ text: t(lang, 'emergency.numbers') });
-      if (!state) return [...before, { text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }];
+      offerTip = !state;
     }
 
     const ctx: FeatureContext = { msg, lang, profile, draft: state, menu: () => this.menu(lang) };
+    // A feature may be waiting for exactly this text (a tipster answering an officer's question: "they robbed…").
     const featured = await this.runFeatures(ctx);
     if (featured) return [...before, ...featured];
+    if (offerTip) return [...before, { text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }];
 
     if (msg.command) return [...before, ...(await this.command(msg, key, state, profile, lang))];
     if (msg.choice?.startsWith('menu:') || msg.choice?.startsWith('lang:')) return [...before, ...(await this.menuChoice(msg, msg.choice, key, state, profile, lang))];

@@ -48,6 +48,8 @@ export interface InboundMessage {
   botAddedToGroup?: boolean;
   /** True when the sender is an administrator of the group (Telegram tells; Zalo cannot). */
   senderIsGroupAdmin?: boolean;
+  /** A group message that names the bot (@bot) or replies to one of its messages: it is talking to the bot. */
+  mentionsBot?: boolean;
 }
 
 export interface Option {

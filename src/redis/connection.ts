@@ -3,8 +3,9 @@ import IORedis, { type RedisOptions } from 'ioredis';
 /**
  * Two kinds of Redis connection, because they must fail differently:
  * - `interactive`: used while a resident waits for an answer. No offline queue and one retry, so
- *   when Redis is down a command fails within a second and the resident is told to try again,
- *   instead of the bot hanging on a queued command.
+ *   when Redis is down a command fails at once and the resident is told to try again, instead of
+ *   the bot hanging on a queued command. The command timeout is generous (10 s): a Redis that is
+ *   up but busy should be waited for, not reported to residents as an outage.
  * - `blocking`: for BullMQ workers, which need `maxRetriesPerRequest: null` and keep reconnecting
  *   for as long as Redis is away, then carry on where they were.
  */
@@ -16,7 +17,7 @@ export function createRedis(url: string, kind: 'interactive' | 'blocking', name:
   };
   const options: RedisOptions =
     kind === 'interactive'
-      ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 3000 }
+      ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 10_000 }
       : { ...common, maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new IORedis(url, options);
   // Errors are reported by the callers that hit them; an unhandled 'error' event would crash the process.

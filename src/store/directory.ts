@@ -23,6 +23,8 @@ export class StoreDirectory implements Directory {
     const known = await this.store.groups.byChat(channel, chatId);
     // Registering is idempotent; only write when the group is new or its title changed.
     const group = known && (known.title === title || !title) ? known : await this.store.groups.register(channel, chatId, title || known?.title || '');
+    // Hearing from the group means the bot is in it again (it was marked inactive when a send got 403).
+    if (!group.active) return this.info((await this.store.groups.setActive(channel, chatId, true)) ?? group);
     return this.info(group);
   }
 

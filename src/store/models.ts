@@ -1,12 +1,20 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { AreaRepository } from './areas/area.repository';
 import { areaSchema, type Area } from './areas/area.schema';
+import { BroadcastRepository } from './broadcasts/broadcast.repository';
+import { broadcastSchema, type Broadcast } from './broadcasts/broadcast.schema';
+import { DeliveryRepository } from './broadcasts/delivery.repository';
+import { deliverySchema, type BroadcastDelivery } from './broadcasts/delivery.schema';
 import { CaseRepository } from './cases/case.repository';
 import { caseSchema, type Case } from './cases/case.schema';
+import { GroupAdminRepository } from './group-admins/group-admin.repository';
+import { groupAdminSchema, type GroupAdmin } from './group-admins/group-admin.schema';
 import { GroupRepository, type GroupRepositoryOptions } from './groups/group.repository';
 import { groupSchema, type Group } from './groups/group.schema';
 import { NotificationRepository } from './notifications/notification.repository';
 import { notificationSchema, type Notification } from './notifications/notification.schema';
+import { NoticeRepository } from './notices/notice.repository';
+import { noticeSchema, type Notice } from './notices/notice.schema';
 import { officerSchema, type OfficerRecord } from './officers/officer.schema';
 import { OfficerRepository } from './officers/officer.repository';
 
@@ -16,6 +24,10 @@ export interface Models {
   group: Model<Group>;
   case: Model<Case>;
   notification: Model<Notification>;
+  broadcast: Model<Broadcast>;
+  broadcastDelivery: Model<BroadcastDelivery>;
+  groupAdmin: Model<GroupAdmin>;
+  notice: Model<Notice>;
 }
 
 /** Everything the rest of the program may do with the database. */
@@ -25,6 +37,10 @@ export interface Store {
   groups: GroupRepository;
   cases: CaseRepository;
   notifications: NotificationRepository;
+  broadcasts: BroadcastRepository;
+  broadcastDeliveries: DeliveryRepository;
+  groupAdmins: GroupAdminRepository;
+  notices: NoticeRepository;
 }
 
 export interface StoreOptions {
@@ -42,6 +58,10 @@ export function createModels(conn: Connection): Models {
     group: modelOn<Group>(conn, 'Group', groupSchema),
     case: modelOn<Case>(conn, 'Case', caseSchema),
     notification: modelOn<Notification>(conn, 'Notification', notificationSchema),
+    broadcast: modelOn<Broadcast>(conn, 'Broadcast', broadcastSchema),
+    broadcastDelivery: modelOn<BroadcastDelivery>(conn, 'BroadcastDelivery', deliverySchema),
+    groupAdmin: modelOn<GroupAdmin>(conn, 'GroupAdmin', groupAdminSchema),
+    notice: modelOn<Notice>(conn, 'Notice', noticeSchema),
   };
 }
 
@@ -53,6 +73,10 @@ export function createStore(conn: Connection, options: StoreOptions = {}): Store
     groups: new GroupRepository(models.group, options.groups),
     cases: new CaseRepository(models.case),
     notifications: new NotificationRepository(models.notification),
+    broadcasts: new BroadcastRepository(models.broadcast),
+    broadcastDeliveries: new DeliveryRepository(models.broadcastDelivery),
+    groupAdmins: new GroupAdminRepository(models.groupAdmin),
+    notices: new NoticeRepository(models.notice),
   };
 }
 

@@ -6,6 +6,7 @@ import { routeCase, routeWithoutArea } from '../domain/routing';
 import type { Logger } from '../logger';
 import { caseSubmissionSchema } from '../queues/case-submission.schema';
 import type { OutboxProducer } from '../queues/outbox-producer';
+import type { Case } from '../store/cases/case.schema';
 import type { Store } from '../store/models';
 
 export interface IntakeDeps {
@@ -14,6 +15,8 @@ export interface IntakeDeps {
   /** Platforms this deployment sends on; an officer's chats elsewhere are not alerted. */
   channels: ReadonlySet<ChannelName>;
   log: Logger;
+  /** What follows every (re)delivery once the case is stored and its alerts queued: escalation timer, hotspot check. */
+  afterStored?: (c: Case) => Promise<void>;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
         }
       }
     }
+    await deps.afterStored?.(stored);
     deps.log.info({ caseId: stored.caseId, refCode: stored.refCode, created, alerts: queued }, 'case.stored');
     return { recipients: stored.recipients.length };
   };

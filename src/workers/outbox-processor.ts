@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
 import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../channels/send-errors';
 import { renderAlert } from '../conversations/alerts';
+import { withAlertActions } from '../conversations/officer/render';
 import type { Lang } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
 import type { SealedBox } from '../domain/sealed-box';
@@ -38,7 +39,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const area = c.areaCode ? await store.areas.byCode(c.areaCode) : null;
     const lang: Lang = officer.lang ?? 'vi';
     const contact = !c.anonymous && c.contactEnc ? deps.box.open(c.contactEnc) : undefined;
-    const parts = renderAlert({ ...c, submittedAt: new Date(c.submittedAt) }, { t: deps.t, lang, areaName: area ? `${area.name} (${area.code})` : null, contact });
+    const alert = renderAlert({ ...c, submittedAt: new Date(c.submittedAt) }, { t: deps.t, lang, areaName: area ? `${area.name} (${area.code})` : null, contact });
+    // The officer's actions on the case: buttons on Telegram, the commands to type elsewhere.
+    const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });
 
     await store.notifications.recordAttempt(n.notificationId);
     for (let i = n.partsSent; i < parts.length; i++) {

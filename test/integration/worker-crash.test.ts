@@ -37,7 +37,8 @@ describe('worker killed mid-burst', () => {
     intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.redis, { attempts: 10, backoffMs: 100 });
     for (let i = 1; i <= N; i++) await intake.submit(tipSubmission(i));
 
-    child = spawn(join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), ['src/main.ts', '--role', 'worker'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, stdio: 'ignore' });
+    // node itself with tsx's loader, not the tsx wrapper: SIGKILL must reach the worker, not a parent that leaves it orphaned.
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, stdio: 'ignore' });
     let stored = 0;
     for (let i = 0; i < 1200 && stored < N / 6; i++) {
       await new Promise((r) => setTimeout(r, 25));

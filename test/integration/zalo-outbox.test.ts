@@ -35,7 +35,7 @@ beforeAll(async () => {
   emu = new ZaloEmulator();
   await emu.start();
   h = await startApp({ ZALO_BOT_TOKEN: emu.token, ZALO_API_BASE: emu.apiBase, ZALO_RATE_PER_SECOND: '20', JOB_ATTEMPTS: '12', JOB_BACKOFF_MS: '20' }, { roles: 'bot' });
-  const sender = new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 500 }), h.rt.t);
+  const sender = new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t);
   workers = startWorkers(h.rt, new Map<ChannelName, ChannelSender>([['zalo', sender]]));
   intake = new QueueCaseIntake(h.rt.queueRedis, h.rt.redis, { attempts: 12, backoffMs: 20 });
   outbox = new Queue(outboxQueueName('zalo'), { connection: h.rt.queueRedis });
@@ -142,7 +142,7 @@ describe('Zalo outbox', () => {
 });
 
 describe('ZaloSender', () => {
-  const sender = () => new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 500 }), h.rt.t);
+  const sender = () => new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t);
   const fail = (errorCode: number, description: string) => ({ status: errorCode, body: JSON.stringify({ ok: false, error_code: errorCode, description }) });
 
   it('cuts long texts on line boundaries into messages of at most 2000 characters, numbered options last', async () => {

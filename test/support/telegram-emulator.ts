@@ -442,6 +442,22 @@ export class TelegramEmulator {
     this.faults.set(canonical, { left: count, answer });
   }
 
+  /**
+   * Ends every call a 'timeout' fault is holding by dropping its connection, unanswered: the
+   * client sees what its own timeout would give it (telegraf's is 500 s, too long for a test).
+   * Returns how many calls were dropped.
+   */
+  dropHanging(): number {
+    const held = [...this.hanging];
+    for (const res of held) res.socket?.destroy();
+    return held.length;
+  }
+
+  /** Calls a 'timeout' fault is holding right now. */
+  get hangingCalls(): number {
+    return this.hanging.size;
+  }
+
   /** Admins of a group for getChatAdministrators / getChatMember; `creator` gets status 'creator'. */
   setAdmins(chatId: number | string, userIds: number[], opts: { creator?: number } = {}): void {
     const chat = this.chat(Number(chatId));

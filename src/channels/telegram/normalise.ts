@@ -61,6 +61,7 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
     msg.text = text.normalize('NFC');
     // "/cmd@otherbot" in a group is for another bot: parseCommand leaves it as text.
     msg.command = parseCommand(msg.text, botUsername);
+    if (msg.chatType === 'group' && mentionsBot(msg.text, m, botUsername, botId)) msg.mentionsBot = true;
   }
   const loc = obj(m.location);
   const lat = num(loc?.latitude);
@@ -86,6 +87,14 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
     msg.unsupported = ['sticker', 'animation', 'video_note', 'audio', 'poll', 'dice', 'game', 'venue', 'contact'].find((k) => k in m) ?? 'other';
   }
   return msg;
+}
+
+/** "@ourbot …" anywhere in the text, or a reply to one of the bot's own messages. */
+function mentionsBot(text: string, m: Obj, botUsername: string, botId?: number): boolean {
+  const name = botUsername.replace(/[^A-Za-z0-9_]/g, '');
+  if (name && new RegExp(`(^|[^A-Za-z0-9_])@${name}(?![A-Za-z0-9_])`, 'i').test(text)) return true;
+  const repliedTo = obj(obj(m.reply_to_message)?.from);
+  return botId !== undefined && num(repliedTo?.id) === botId;
 }
 
 function chatTypeOf(chat: Obj | undefined): 'private' | 'group' {

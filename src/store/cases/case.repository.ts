@@ -1,6 +1,14 @@
 import type { Model } from 'mongoose';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
+import type { CasePlan, CaseStatus } from '../../domain/case-workflow';
 import type { Case, NewCase } from './case.schema';
+
+/** How many cases, by kind and category, by status and by area (statistics). */
+export interface CaseCounts {
+  byCategory: { kind: string; category: string; count: number }[];
+  byStatus: { status: string; count: number }[];
+  byArea: { areaCode: string | null; count: number }[];
+}
 
 /**
  * The reference code of a new case is already used by another case. The caller draws a new code;
@@ -83,5 +91,77 @@ export class CaseRepository {
 
   async count(filter: { kind?: string } = {}): Promise<number> {
     return this.model.countDocuments(filter.kind === undefined ? {} : { kind: filter.kind }).exec();
+  }
+
+  /**
+   * Writes a change planned by domain/case-workflow `planChange`, in one update, only while the
+   * case is still in the status the plan was made from; null when it no longer is (or is gone).
+   * On FerretDB two writers of one case can lose each other's update, so callers hold the case's
+   * lock (src/redis/case-lock.ts) around read, plan and write.
+   */
+  async applyPlan(caseId: string, expected: CaseStatus, plan: CasePlan): Promise<Case | null> {
+    const update: Record<string, unknown> = {};
+    const set = Object.fromEntries(Object.entries(plan.set).filter(([, v]) => v !== undefined));
+    if (Object.keys(set).length > 0) update.$set = set;
+    if (plan.history.length > 0) update.$push = { history: { $each: plan.history.map(({ at, action, by, note }) => (note === undefined ? { at, action, by } : { at, action, by, note })) } };
+    if (plan.addRecipients.length > 0) update.$addToSet = { recipients: { $each: plan.addRecipients } };
+    if (Object.keys(update).length === 0) return this.byCaseId(caseId);
+    return plain(await this.model.findOneAndUpdate({ _id: caseId, status: expected }, update, { new: true }).lean<Stored<Case>>().exec());
+  }
+
+  /**
+   * One page of the cases in the areas (null: everywhere), oldest first, and how many there are.
+   * `mineOrFree`: only cases nobody has taken or this officer has.
+   */
+  async page(q: { areaCodes: string[] | null; statuses: readonly CaseStatus[]; kind?: string; category?: string; mineOrFree?: string; offset: number; limit: number }): Promise<{ items: Case[]; total: number }> {
+    const filter: Record<string, unknown> = { status: { $in: [...q.statuses] } };
+    if (q.areaCodes !== null) filter.areaCode = { $in: q.areaCodes };
+    if (q.kind !== undefined) filter.kind = q.kind;
+    if (q.category !== undefined) filter.category = q.category;
+    if (q.mineOrFree !== undefined) filter.assignedTo = { $in: [null, q.mineOrFree] };
+    const [rows, total] = await Promise.all([
+      this.model.find(filter).sort({ submittedAt: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<Stored<Case>[]>().exec(),
+      this.model.countDocuments(filter).exec(),
+    ]);
+    return { items: rows.map((row) => plain(row)), total };
+  }
+
+  /** Cases of one kind and category in one area submitted since `since`, oldest first (hotspot detection). */
+  async recentInArea(q: { areaCode: string; kind: string; category: string; since: Date }): Promise<Case[]> {
+    const rows = await this.model
+      .find({ areaCode: q.areaCode, kind: q.kind, category: q.category, submittedAt: { $gte: q.since } })
+      .sort({ submittedAt: 1, _id: 1 })
+      .lean<Stored<Case>[]>()
+      .exec();
+    return rows.map((row) => plain(row));
+  }
+
+  /** Cases in the areas (null: everywhere) submitted in [from, to), oldest first (reports). */
+  async submittedBetween(q: { areaCodes: string[] | null; from: Date; to: Date }): Promise<Case[]> {
+    const filter: Record<string, unknown> = { submittedAt: { $gte: q.from, $lt: q.to } };
+    if (q.areaCodes !== null) filter.areaCode = { $in: q.areaCodes };
+    const rows = await this.model.find(filter).sort({ submittedAt: 1, _id: 1 }).lean<Stored<Case>[]>().exec();
+    return rows.map((row) => plain(row));
+  }
+
+  /**
+   * Counts of the cases in the areas (null: everywhere) submitted since `since`: by kind and
+   * category, by status and by area. Three `$match` + `$group` pipelines (no `$facet` on FerretDB).
+   */
+  async countsSince(q: { areaCodes: string[] | null; since: Date }): Promise<CaseCounts> {
+    const match: Record<string, unknown> = { submittedAt: { $gte: q.since } };
+    if (q.areaCodes !== null) match.areaCode = { $in: q.areaCodes };
+    const group = (id: unknown) => this.model.aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }]).exec();
+    const [byCategory, byStatus, byArea] = await Promise.all([
+      group({ kind: '$kind', category: '$category' }),
+      group({ status: '$status' }),
+      group({ areaCode: '$areaCode' }),
+    ]);
+    const desc = <T extends { count: number }>(rows: T[], key: (r: T) => string) => rows.sort((a, b) => b.count - a.count || key(a).localeCompare(key(b)));
+    return {
+      byCategory: desc(byCategory.map((r) => ({ kind: String(r._id.kind), category: String(r._id.category), count: r.count })), (r) => `${r.kind}.${r.category}`),
+      byStatus: desc(byStatus.map((r) => ({ status: String(r._id.status), count: r.count })), (r) => r.status),
+      byArea: desc(byArea.map((r) => ({ areaCode: r._id.areaCode ?? null, count: r.count })), (r) => r.areaCode ?? ''),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Schema } from 'mongoose';
 import type { Attachment, Lang, SharedLocation } from '../../conversations/messages';
 import type { CaseKind } from '../../domain/case-kinds';
+import { CASE_OUTCOMES, type CaseOutcome } from '../../domain/case-workflow';
 
 export const CASE_STATUSES = ['new', 'acknowledged', 'resolved'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -39,6 +40,12 @@ export interface Case {
   /** Officer ids alerted about the case. */
   recipients: string[];
   history: CaseHistoryEntry[];
+  /** Officer workflow (domain/case-workflow.ts): who has the case now, when it was taken and closed, and how. */
+  assignedTo?: string;
+  acknowledgedAt?: Date;
+  acknowledgedBy?: string;
+  resolvedAt?: Date;
+  outcome?: CaseOutcome;
   submittedAt: Date;
   createdAt: Date;
 }
@@ -90,6 +97,11 @@ export const caseSchema = new Schema<Case>(
     status: { type: String, enum: CASE_STATUSES, default: 'new', index: true },
     recipients: { type: [String], default: [], index: true },
     history: { type: [historySchema], default: [] },
+    assignedTo: { type: String },
+    acknowledgedAt: { type: Date },
+    acknowledgedBy: { type: String },
+    resolvedAt: { type: Date },
+    outcome: { type: String, enum: CASE_OUTCOMES },
     submittedAt: { type: Date, required: true },
     createdAt: { type: Date, required: true, index: true },
   },
@@ -99,3 +111,7 @@ export const caseSchema = new Schema<Case>(
 // _id is the caseId itself: FerretDB 1.24 (SQLite) finds documents quickly only by _id and scans
 // the collection for any other field, so the hot lookups go by _id (see NotificationRepository.byId).
 caseSchema.add({ _id: String } as Parameters<typeof caseSchema.add>[0]);
+
+// The officer desk's queries on MongoDB: hotspot counts after every case, and officers' lists.
+caseSchema.index({ areaCode: 1, kind: 1, category: 1, submittedAt: 1 });
+caseSchema.index({ areaCode: 1, status: 1, submittedAt: 1 });

@@ -1,0 +1,109 @@
+/**
+ * Benchmark 2, conversation load: how many updates a second one bot process (`src/main.ts --role
+ * bot`, webhook mode) handles while BENCH_CONVERSATIONS (default 10,000) conversations are in
+ * progress, their drafts in Redis; against a bare telegraf bot that only replies
+ * (scripts/bench/bare-telegraf.ts), on the same Telegram emulator, fed the same updates the same
+ * way (HTTP POSTs to the webhook, BENCH_CONCURRENCY at a time). Memory is the bot process's
+ * peak resident set (VmHWM).
+ *
+ * Prints `BENCH_RESULT <json>` last. Run through scripts/bench/run.
+ */
+import { startApp, testSettings } from '../../test/support/app-harness';
+import { TelegramEmulator } from '../../test/support/telegram-emulator';
+import { freePort } from '../../test/support/own-services';
+import { lanes, procMemory, round, spawnTsx, stopChild, waitHttp } from './kit';
+
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? process.env.BENCH_N ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const SECRET = 'bench-webhook-secret-0123456789';
+
+let nextUpdateId = 1;
+const text = (resident: number, body: string) => ({ update_id: nextUpdateId++, message: { message_id: nextUpdateId, date: 1_700_000_000, chat: { id: resident, type: 'private', first_name: 'Cư dân' }, from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' }, text: body } });
+const press = (resident: number, data: string) => ({ update_id: nextUpdateId++, callback_query: { id: `cq${nextUpdateId}`, from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' }, message: { message_id: 1, date: 1_700_000_000, chat: { id: resident, type: 'private' } }, chat_instance: 'ci', data } });
+
+/** POSTs `updates(i)` for every resident, CONCURRENCY at a time; returns updates per second. */
+async function feed(port: number, count: number, updates: (i: number) => unknown[]): Promise<{ updates: number; ms: number; perSecond: number; failed: number }> {
+  let sent = 0;
+  let failed = 0;
+  const t0 = Date.now();
+  await lanes(count, CONCURRENCY, async (i) => {
+    for (const u of updates(i)) {
+      const res = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(u) });
+      await res.arrayBuffer();
+      if (res.status !== 200) failed++;
+      sent++;
+    }
+  });
+  const ms = Date.now() - t0;
+  return { updates: sent, ms, perSecond: round((sent / ms) * 1000), failed };
+}
+
+async function main(): Promise<void> {
+  const emu = new TelegramEmulator();
+  await emu.start();
+  const settings = testSettings();
+  // Seeds the ward and empties this Redis database; stays open so the database is dropped at the end.
+  const seeder = await startApp({ ...settings, TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: 'warn' }, { roles: 'none' });
+  const residents = (i: number) => 2_000_000 + i;
+
+  const ourPort = await freePort();
+  const ours = spawnTsx('src/main.ts', ['--role', 'bot'], {
+    ...settings,
+    TELEGRAM_BOT_TOKEN: emu.token,
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/telegram/webhook',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    HTTP_PORT: String(ourPort),
+    HTTP_HOST: '127.0.0.1',
+    FLOOD_MESSAGES_PER_10S: '1000000',
+    CONSOLE_CHANNEL: 'false',
+    LOG_LEVEL: 'warn',
+  }, 'bot');
+  await waitHttp(`http://127.0.0.1:${ourPort}/healthz`, 60_000);
+  process.stderr.write(`conversations: opening ${CONVERSATIONS} conversations (2 updates each)…\n`);
+  const opened = await feed(ourPort, CONVERSATIONS, (i) => [text(residents(i), '/start tip_KP1TO3'), press(residents(i), 'category:theft')]);
+  let drafts = 0;
+  for (let cursor = '0', first = true; first || cursor !== '0'; first = false) {
+    const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'conv:telegram:*', 'COUNT', 1000);
+    cursor = next;
+    drafts += keys.length;
+  }
+  process.stderr.write(`conversations: ${drafts} drafts in Redis; measuring 2 answers per conversation…\n`);
+  const sentBefore = emu.sent().length;
+  const measured = await feed(ourPort, CONVERSATIONS, (i) => [text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), text(residents(i), 'Hẻm 45 Lê Lợi')]);
+  const repliesPerUpdate = round((emu.sent().length - sentBefore) / measured.updates, 2);
+  const ourMemory = procMemory(ours.pid!);
+  await stopChild(ours);
+
+  const barePort = await freePort();
+  const bare = spawnTsx('scripts/bench/bare-telegraf.ts', [], { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET, HTTP_PORT: String(barePort) }, 'bare');
+  await waitHttp(`http://127.0.0.1:${barePort}/healthz`, 60_000);
+  process.stderr.write('conversations: the same updates to a bare telegraf bot (after the same warm-up)…\n');
+  await feed(barePort, CONVERSATIONS, (i) => [text(residents(i), '/start tip_KP1TO3'), text(residents(i), 'category:theft')]);
+  const baseline = await feed(barePort, CONVERSATIONS, (i) => [text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), text(residents(i), 'Hẻm 45 Lê Lợi')]);
+  const bareMemory = procMemory(bare.pid!);
+  await stopChild(bare);
+
+  const result = {
+    name: 'conversations',
+    conversations: CONVERSATIONS,
+    concurrency: CONCURRENCY,
+    draftsInRedis: drafts,
+    opening: opened,
+    ours: { ...measured, repliesPerUpdate, peakMiB: ourMemory.peakMiB, rssAfterMiB: ourMemory.rssMiB },
+    bare: { ...baseline, peakMiB: bareMemory.peakMiB, rssAfterMiB: bareMemory.rssMiB },
+    ratio: round(measured.perSecond / baseline.perSecond, 3),
+    redisUsedMiB: round(Number(/used_memory:(\d+)/.exec(await seeder.rt.redis.info('memory'))?.[1] ?? 0) / 2 ** 20),
+  };
+  await seeder.close();
+  await emu.stop();
+  process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`conversation benchmark failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

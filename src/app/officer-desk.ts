@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { Worker, type Job } from 'bullmq';
+import type { ChannelSender } from '../channels/channel-sender';
+import type { ChannelName } from '../conversations/messages';
+import { OfficerDeskFeature } from '../conversations/officer/officer-feature';
+import type { Config } from '../config';
+import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from '../queues/escalations';
+import { NOTICE_JOB, NoticeQueues, type NoticeJob } from '../queues/notice-queue';
+import { redisCaseLock } from '../redis/case-lock';
+import { RedisDeskState } from '../redis/desk-state';
+import { StoreCaseDesk } from '../store/case-desk';
+import { StoreDeskMessenger } from '../store/desk-messenger';
+import type { Case } from '../store/cases/case.schema';
+import { createCaseWatch } from '../workers/case-watch';
+import type { ChatPacer } from '../workers/chat-pacer';
+import { createEscalationProcessor } from '../workers/escalation-processor';
+import { createNoticeProcessor } from '../workers/notice-processor';
+import type { Runtime } from './runtime';
+
+/**
+ * Wiring of the officer desk (conversations/officer) for the bot and the worker roles: the
+ * adapters over the database, Redis and the queues, the feature the conversation service runs,
+ * and the worker side (stored notices, escalation timers, hotspot checks).
+ */
+
+/** Platforms the bot role talks on (the worker role's are its senders). */
+export function configuredChannels(config: Config): Set<ChannelName> {
+  const channels = new Set<ChannelName>();
+  if (config.telegram) channels.add('telegram');
+  if (config.zalo) channels.add('zalo');
+  if (config.console) channels.add('console');
+  return channels;
+}
+
+function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
+  const job = { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs };
+  const queues = new NoticeQueues(rt.queueRedis, job);
+  const scheduler = new EscalationScheduler(rt.queueRedis, job);
+  const desk = new StoreCaseDesk(rt.store, rt.box, rt.config.superadmins, redisCaseLock(rt.redis));
+  const messenger = new StoreDeskMessenger(rt.store, channels, queues);
+  return {
+    queues,
+    scheduler,
+    desk,
+    messenger,
+    async close() {
+      await queues.close();
+      await scheduler.close();
+    },
+  };
+}
+
+/** The bot role's side: the feature to put in the conversation service's `features`. */
+export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFeature; close(): Promise<void> } {
+  const a = adapters(rt, configuredChannels(rt.config));
+  const feature = new OfficerDeskFeature({
+    t: rt.t,
+    desk: a.desk,
+    messenger: a.messenger,
+    state: new RedisDeskState(rt.redis, rt.box, { relayTtlSeconds: rt.config.officerDesk.relayTtlSeconds }),
+    escalations: a.scheduler,
+    log: (event, fields) => rt.log.info(fields ?? {}, event),
+    newId: () => randomBytes(9).toString('base64url'),
+    maxTextLength: rt.config.maxTextLength,
+  });
+  return { feature, close: a.close };
+}
+
+export interface OfficerDeskWorkers {
+  /** For the intake worker: what follows the storing of every case. */
+  afterStored: (c: Case) => Promise<void>;
+  /** The processor for `notice` jobs on a platform's outbox queue. */
+  noticeProcessor(sender: ChannelSender, pacer: ChatPacer): { process: (job: Job, token?: string) => Promise<void>; attach(worker: Worker): void };
+  isNotice(job: Job): boolean;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** The worker role's side: escalation timers, hotspot checks and the sending of stored notices. */
+export function startOfficerDeskWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSender>, locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number }): OfficerDeskWorkers {
+  const { config, log, store } = rt;
+  const a = adapters(rt, new Set(senders.keys()));
+  const delays = config.officerDesk.escalation;
+  const escalations = new Worker<EscalationJob>(
+    ESCALATIONS_QUEUE,
+    createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log }),
+    { connection: rt.queueRedis, concurrency: 4, ...locks },
+  );
+  escalations.on('error', (err) => log.error({ queue: escalations.name, error: err.name }, 'worker.error'));
+  escalations.on('failed', (j, err) => log.warn({ queue: escalations.name, jobId: j?.id, error: err.name }, 'job.retrying'));
+  return {
+    afterStored: createCaseWatch({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, redis: rt.redis, t: rt.t, delays, hotspot: config.officerDesk.hotspot, log }),
+    noticeProcessor(sender, pacer) {
+      const deps: Parameters<typeof createNoticeProcessor>[0] = { store, sender, box: rt.box, pacer, log };
+      const process = createNoticeProcessor(deps);
+      return { process: (job, token) => process(job as Job<NoticeJob>, token), attach: (worker) => Object.assign(deps, { worker }) };
+    },
+    isNotice: (job) => job.name === NOTICE_JOB,
+    workers: [escalations],
+    async close() {
+      await escalations.close();
+      await a.close();
+    },
+  };
+}

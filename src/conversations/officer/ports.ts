@@ -1,0 +1,138 @@
+import type { CaseKind } from '../../domain/case-kinds';
+import type { CaseChange, CaseHistoryLine, CaseOutcome, CaseStatus, Staff, StaffRole } from '../../domain/case-workflow';
+import type { ChannelName, Lang, Option, OutboundMessage } from '../messages';
+
+/**
+ * What the officer desk needs from the outside world, as interfaces: the cases (src/store/case-desk.ts),
+ * durable messages to other chats (src/store/desk-messenger.ts), short-lived chat state in Redis
+ * (src/redis/desk-state.ts) and the escalation timers (src/queues/escalations.ts).
+ */
+
+/** Someone who may use the officer commands, with what the replies need to know of them. */
+export interface DeskStaff extends Staff {
+  /** 'superadmin' for a superadmin without an officer record: what the case history records. */
+  actingAs: string;
+  lang?: Lang;
+}
+
+/** A case as staff see it: no chat ids, no contact; `replyTo` stays sealed. */
+export interface DeskCase {
+  caseId: string;
+  refCode: string;
+  kind: CaseKind;
+  category: string;
+  areaCode: string | null;
+  areaName: string | null;
+  /** The area and its ancestors, leaf first: what the access rules compare with an officer's areas. */
+  areaPath: string[];
+  status: CaseStatus;
+  outcome?: CaseOutcome;
+  assignedTo?: string;
+  recipients: string[];
+  submittedAt: Date;
+  acknowledgedAt?: Date;
+  acknowledgedBy?: string;
+  resolvedAt?: Date;
+  history: CaseHistoryLine[];
+  /** The resident's language: what they are written to in. */
+  lang: Lang;
+  /** The resident's chat, sealed; only adapters open it. */
+  replyTo: { channel: ChannelName; chatIdSealed: string };
+}
+
+export interface OfficerRef {
+  officerId: string;
+  name: string;
+  role: StaffRole;
+}
+
+export type ChangeResult =
+  | { outcome: 'done'; case: DeskCase; acknowledged: boolean; resolved: boolean }
+  | { outcome: 'unchanged' | 'closed'; case: DeskCase }
+  | { outcome: 'missing' };
+
+export interface CaseListQuery {
+  statuses: CaseStatus[];
+  category?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface CaseStats {
+  total: number;
+  byCategory: { kind: CaseKind; category: string; count: number }[];
+  byStatus: { status: CaseStatus; count: number }[];
+  byArea: { areaCode: string | null; areaName: string | null; count: number }[];
+}
+
+export interface CaseDesk {
+  /** The officer, supervisor, mediator or superadmin writing from this account; null for everyone else. */
+  staff(channel: ChannelName, userId: string): Promise<DeskStaff | null>;
+  byRef(refCode: string): Promise<DeskCase | null>;
+  byId(caseId: string): Promise<DeskCase | null>;
+  /** Applies one change under the case's lock (read, plan, write): concurrent actions never lose each other. */
+  change(caseId: string, change: CaseChange): Promise<ChangeResult>;
+  /** Active officers of the case's area (at any level above it), by id: whom it can be reassigned to. */
+  colleagues(c: DeskCase): Promise<OfficerRef[]>;
+  officer(officerId: string): Promise<OfficerRef | null>;
+  /** The cases the staff member is responsible for, oldest first. */
+  list(staff: DeskStaff, q: CaseListQuery): Promise<{ items: DeskCase[]; total: number }>;
+  stats(staff: DeskStaff, since: Date): Promise<CaseStats>;
+  /** Names of the areas the staff member covers, for headings; null for everywhere (a superadmin). */
+  scopeName(staff: DeskStaff): Promise<string | null>;
+  /** True when this chat sent the case (the sealed chat id is opened and compared). */
+  isReporter(c: DeskCase, channel: ChannelName, chatId: string): boolean;
+}
+
+/** Writes the message for one recipient chat, in its language and for its platform (buttons or typed commands). */
+export type Render = (lang: Lang, channel: ChannelName) => OutboundMessage[];
+
+/**
+ * Messages to chats other than the one being answered. Each is stored before it is queued and
+ * sent by the outbox worker, so it survives restarts, and its id makes asking twice send it once.
+ */
+export interface DeskMessenger {
+  /** To the resident who sent the case, in their language, through the chat they used. */
+  toReporter(caseId: string, noticeId: string, render: Render): Promise<void>;
+  /** To every chat of an officer on the platforms this deployment uses, in the officer's language. */
+  toOfficer(officerId: string, noticeId: string, render: Render): Promise<void>;
+  /** To one staff chat (the one a question was asked from). */
+  toChat(channel: ChannelName, chatId: string, lang: Lang, noticeId: string, render: Render): Promise<void>;
+  /** The case's full alert (text, pin, media, buttons), through the outbox, to an officer newly given it. */
+  alertOfficer(caseId: string, officerId: string): Promise<void>;
+}
+
+/** What an officer's chat is in the middle of; kept a short while in Redis. */
+export type Pending =
+  | { kind: 'compose'; caseId: string; what: 'note' | 'ask' }
+  | { kind: 'pick'; options: Option[] }
+  | { kind: 'status' };
+
+/** A question waiting for the tipster's answer, and where the answer goes. */
+export interface RelayTicket {
+  caseId: string;
+  refCode: string;
+  /** Who asked: recorded in the history, and the chat the answer goes back to. */
+  askedBy: string;
+  channel: ChannelName;
+  chatId: string;
+  lang: Lang;
+}
+
+export interface DeskState {
+  /** Both of this chat's states in one round trip: checked on every private message. */
+  peek(channel: ChannelName, chatId: string): Promise<{ pending: Pending | null; relay: RelayTicket | null }>;
+  setPending(channel: ChannelName, chatId: string, pending: Pending): Promise<void>;
+  clearPending(channel: ChannelName, chatId: string): Promise<void>;
+  /** Marks the case's tipster as answering this question (with a time limit). */
+  openRelay(c: DeskCase, ticket: RelayTicket): Promise<void>;
+  /** The tipster answered or declined. */
+  closeRelay(channel: ChannelName, chatId: string): Promise<void>;
+  /** The case closed: its tipster is no longer answering it (a question about another case is kept). */
+  closeRelayFor(c: DeskCase): Promise<void>;
+}
+
+export interface Escalations {
+  /** The case was acknowledged: its pending escalation timers are removed. */
+  cancel(caseId: string): Promise<void>;
+}

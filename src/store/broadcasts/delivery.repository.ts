@@ -1,0 +1,65 @@
+import type { Model } from 'mongoose';
+import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
+import { DELIVERY_STATUSES, type BroadcastDelivery, type DeliveryStatus } from './delivery.schema';
+
+export type DeliveryCounts = Record<DeliveryStatus, number>;
+
+/** Per-group deliveries of broadcasts. Hot lookups go by `_id` (= deliveryId), as FerretDB wants. */
+export class DeliveryRepository {
+  constructor(private readonly model: Model<BroadcastDelivery>) {}
+
+  /**
+   * Creates the delivery unless it exists; an existing one is returned as it is, progress included.
+   * A plain insert (never an upsert) so a fan-out retried while the group's job is sending cannot
+   * write an old copy of the document back over the job's progress on FerretDB.
+   */
+  async createIfAbsent(d: Omit<BroadcastDelivery, 'partsSent' | 'attempts' | 'createdAt'>): Promise<BroadcastDelivery> {
+    const existing = await this.byId(d.deliveryId);
+    if (existing) return existing;
+    try {
+      const doc = await this.model.create({ _id: d.deliveryId, ...d, partsSent: 0, attempts: 0, createdAt: new Date() });
+      return plain(doc.toObject({ versionKey: false }) as Stored<BroadcastDelivery>);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const winner = await this.byId(d.deliveryId);
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+
+  async byId(deliveryId: string): Promise<BroadcastDelivery | null> {
+    return plain(await this.model.findOne({ _id: deliveryId }).lean<Stored<BroadcastDelivery>>().exec());
+  }
+
+  async recordAttempt(deliveryId: string): Promise<void> {
+    await this.model.updateOne({ _id: deliveryId }, { $inc: { attempts: 1 } }).exec();
+  }
+
+  async markPartSent(deliveryId: string, partsSent: number): Promise<void> {
+    await this.model.updateOne({ _id: deliveryId }, { $max: { partsSent } }).exec();
+  }
+
+  /** Final state, once: a delivery already sent, failed or skipped keeps what it was. */
+  async finish(deliveryId: string, status: Exclude<DeliveryStatus, 'pending'>, reason?: string): Promise<BroadcastDelivery | null> {
+    const fields: Partial<BroadcastDelivery> = { status, finishedAt: new Date(), ...(reason ? { reason: reason.slice(0, 200) } : {}) };
+    const updated = await this.model.findOneAndUpdate({ _id: deliveryId, status: 'pending' }, { $set: fields }, { new: true }).lean<Stored<BroadcastDelivery>>().exec();
+    return updated ? plain(updated) : this.byId(deliveryId);
+  }
+
+  /** How many of a broadcast's deliveries are in each state, zero included. */
+  async counts(broadcastId: string): Promise<DeliveryCounts> {
+    const rows = await this.model.aggregate<{ _id: string; count: number }>([{ $match: { broadcastId } }, { $group: { _id: '$status', count: { $sum: 1 } } }]).exec();
+    const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
+    for (const row of rows) if ((DELIVERY_STATUSES as readonly string[]).includes(row._id)) counts[row._id as DeliveryStatus] = row.count;
+    return counts;
+  }
+
+  async forBroadcast(broadcastId: string, status?: DeliveryStatus): Promise<BroadcastDelivery[]> {
+    const rows = await this.model
+      .find({ broadcastId, ...(status ? { status } : {}) })
+      .sort({ title: 1, chatId: 1 })
+      .lean<Stored<BroadcastDelivery>[]>()
+      .exec();
+    return rows.map((row) => plain(row));
+  }
+}

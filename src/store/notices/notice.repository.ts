@@ -1,0 +1,69 @@
+import type { Model } from 'mongoose';
+import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
+import type { Notice } from './notice.schema';
+
+const MAX_ERROR_LENGTH = 500;
+
+export type NewNotice = Pick<Notice, 'noticeId' | 'channel' | 'parts'> & Partial<Pick<Notice, 'caseId' | 'chatId' | 'chatIdEnc'>>;
+
+/** Written messages waiting for (or done with) the outbox; see notice.schema.ts. */
+export class NoticeRepository {
+  constructor(private readonly model: Model<Notice>) {}
+
+  /**
+   * Creates the notice pending unless one with this id exists, which is returned as it is (sent
+   * or half sent included): asking twice for the same notice sends it once. An insert guarded by
+   * `_id` rather than an upsert, so nothing depends on FerretDB's `$setOnInsert`.
+   */
+  async ensure(n: NewNotice): Promise<Notice> {
+    if (!n.chatId === !n.chatIdEnc) throw new Error(`notice ${n.noticeId}: give exactly one of chatId and chatIdEnc`);
+    if (n.parts.length === 0) throw new Error(`notice ${n.noticeId}: nothing to send`);
+    const fresh: Notice = {
+      noticeId: n.noticeId,
+      channel: n.channel,
+      parts: n.parts.map((p) => JSON.parse(JSON.stringify(p)) as Notice['parts'][number]),
+      status: 'pending',
+      partsSent: 0,
+      attempts: 0,
+      createdAt: new Date(),
+      ...(n.caseId === undefined ? {} : { caseId: n.caseId }),
+      ...(n.chatId === undefined ? {} : { chatId: n.chatId }),
+      ...(n.chatIdEnc === undefined ? {} : { chatIdEnc: n.chatIdEnc }),
+    };
+    try {
+      const doc = await this.model.create({ _id: fresh.noticeId, ...fresh });
+      return plain(doc.toObject({ versionKey: false }) as Stored<Notice>);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await this.byId(n.noticeId);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  async byId(noticeId: string): Promise<Notice | null> {
+    return plain(await this.model.findOne({ _id: noticeId }).lean<Stored<Notice>>().exec());
+  }
+
+  async forCase(caseId: string): Promise<Notice[]> {
+    const rows = await this.model.find({ caseId }).sort({ createdAt: 1, _id: 1 }).lean<Stored<Notice>[]>().exec();
+    return rows.map((row) => plain(row));
+  }
+
+  /** `$max`, so a late or repeated report never moves progress back. One job per notice writes it. */
+  async markPartSent(noticeId: string, partsSent: number): Promise<void> {
+    await this.model.updateOne({ _id: noticeId }, { $max: { partsSent } }).exec();
+  }
+
+  async markSent(noticeId: string): Promise<void> {
+    await this.model.updateOne({ _id: noticeId }, { $set: { status: 'sent' }, $min: { sentAt: new Date() } }).exec();
+  }
+
+  async markFailed(noticeId: string, reason: string): Promise<void> {
+    await this.model.updateOne({ _id: noticeId, status: { $ne: 'sent' } }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } }).exec();
+  }
+
+  async recordAttempt(noticeId: string): Promise<void> {
+    await this.model.updateOne({ _id: noticeId }, { $inc: { attempts: 1 } }).exec();
+  }
+}

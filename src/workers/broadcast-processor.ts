@@ -1,0 +1,109 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ChannelSender } from '../channels/channel-sender';
+import { RecipientUnavailableError, MessageRejectedError } from '../channels/send-errors';
+import type { ChannelName } from '../conversations/messages';
+import type { Translate } from '../conversations/ports';
+import { truncate } from '../domain/text';
+import type { Logger } from '../logger';
+import type { BroadcastJob, BroadcastOutbox, BroadcastQueue } from '../queues/broadcast-queue';
+import type { BroadcastFence } from '../redis/broadcast-fence';
+import { deliveryIdFor } from '../store/broadcasts/delivery.schema';
+import type { Store } from '../store/models';
+
+export interface BroadcastDeps {
+  store: Store;
+  fence: BroadcastFence;
+  outbox: Pick<BroadcastOutbox, 'enqueue'>;
+  queue: Pick<BroadcastQueue, 'report'>;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  t: Translate;
+  log: Logger;
+}
+
+/** Names of failed groups listed in the report; the rest are counted. */
+const MAX_FAILED_NAMES = 20;
+
+/**
+ * The `broadcasts` queue: `fanout` (when a broadcast is due) and `report` (when its last group is
+ * done). Fan-out first claims the broadcast in the fence (a cancel that got there first wins and
+ * nothing is sent), then creates every group's delivery and only then queues them, so the report
+ * cannot be asked for before all deliveries exist. Every step is idempotent: a fan-out retried
+ * after a crash finds its deliveries and re-adds jobs with the same ids, which BullMQ ignores.
+ */
+export function createBroadcastProcessor(deps: BroadcastDeps) {
+  return async function processBroadcast(job: Job<BroadcastJob>): Promise<void> {
+    const broadcastId = typeof job.data?.broadcastId === 'string' ? job.data.broadcastId : '';
+    if (!broadcastId) throw new UnrecoverableError('broadcast job without a broadcast id');
+    if (job.name === 'report') return report(deps, broadcastId);
+    return fanOut(deps, broadcastId);
+  };
+}
+
+async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
+  const { store, log } = deps;
+  const b = await store.broadcasts.byId(broadcastId);
+  if (!b) throw new UnrecoverableError('broadcast no longer exists');
+  if (b.status === 'cancelled' || b.status === 'done') return;
+  if ((await deps.fence.claim(broadcastId, 'started')) === 'cancelled') {
+    await store.broadcasts.markCancelled(broadcastId);
+    log.info({ broadcastId }, 'broadcast.cancelled_before_start');
+    return;
+  }
+  if (b.status !== 'sending') await store.broadcasts.markSending(broadcastId);
+
+  // Groups as they are now: one the bot was removed from since the broadcast was written is skipped.
+  const groups = new Map((await store.groups.all()).map((g) => [`${g.channel}:${g.chatId}`, g]));
+  const pending: { channel: ChannelName; deliveryId: string }[] = [];
+  for (const target of b.targets) {
+    const group = groups.get(`${target.channel}:${target.chatId}`);
+    const reason = !group ? 'unknown-group' : !group.active ? 'inactive' : !deps.senders.has(target.channel) ? 'channel-off' : undefined;
+    const d = await store.broadcastDeliveries.createIfAbsent({
+      deliveryId: deliveryIdFor(broadcastId, target.channel, target.chatId),
+      broadcastId,
+      channel: target.channel,
+      chatId: target.chatId,
+      title: group?.title || target.title,
+      status: reason ? 'skipped' : 'pending',
+      ...(reason ? { reason, finishedAt: new Date() } : {}),
+    });
+    if (d.status === 'pending') pending.push({ channel: d.channel, deliveryId: d.deliveryId });
+  }
+  for (const p of pending) await deps.outbox.enqueue(p.channel, p.deliveryId);
+  log.info({ broadcastId, groups: b.targets.length, queued: pending.length }, 'broadcast.fanned_out');
+  if (pending.length === 0) await deps.queue.report(broadcastId);
+}
+
+/**
+ * Tells the sender how it went, once: delivered, failed (with the groups' names) and skipped.
+ * Sent before the broadcast is marked done, so a crash in between repeats the report rather than
+ * losing it.
+ */
+async function report(deps: BroadcastDeps, broadcastId: string): Promise<void> {
+  const { store, t, log } = deps;
+  const b = await store.broadcasts.byId(broadcastId);
+  if (!b || b.status === 'done' || b.status === 'cancelled') return;
+  const counts = await store.broadcastDeliveries.counts(broadcastId);
+  const accounted = counts.pending + counts.sent + counts.failed + counts.skipped;
+  // Asked too early (a group finished while others were still being queued): the last one asks again.
+  if (counts.pending > 0 || accounted < b.targets.length) return;
+  const failed = await store.broadcastDeliveries.forBroadcast(broadcastId, 'failed');
+  const lang = b.sender.lang;
+  const lines = [t(lang, 'broadcast.report.title', { label: b.audienceLabel }), t(lang, 'broadcast.report.counts', { sent: counts.sent, failed: counts.failed, skipped: counts.skipped })];
+  if (failed.length > 0) {
+    lines.push(t(lang, 'broadcast.report.failedGroups'));
+    for (const d of failed.slice(0, MAX_FAILED_NAMES)) lines.push(`• ${truncate(d.title || d.chatId, 80)} (${t(lang, `broadcast.report.reason.${d.reason === 'removed' ? 'removed' : 'other'}`)})`);
+    if (failed.length > MAX_FAILED_NAMES) lines.push(t(lang, 'broadcast.report.more', { count: failed.length - MAX_FAILED_NAMES }));
+  }
+  const sender = deps.senders.get(b.sender.channel);
+  if (sender) {
+    try {
+      await sender.send(b.sender.chatId, { text: lines.join('\n'), lang });
+    } catch (err) {
+      // Blocked the bot or refused: the report is on record; anything else is retried.
+      if (!(err instanceof RecipientUnavailableError || err instanceof MessageRejectedError)) throw err;
+      log.warn({ broadcastId, reason: err.name }, 'broadcast.report_undelivered');
+    }
+  }
+  await store.broadcasts.markDone(broadcastId, { delivered: counts.sent, failed: counts.failed, skipped: counts.skipped });
+  log.info({ broadcastId, delivered: counts.sent, failed: counts.failed, skipped: counts.skipped }, 'broadcast.done');
+}

@@ -1,0 +1,60 @@
+import type IORedis from 'ioredis';
+import type { DeskMessenger } from '../conversations/officer/ports';
+import { hotspotText } from '../conversations/officer/render';
+import type { Translate } from '../conversations/ports';
+import { escalationDelayMs, supervisorLevels, type EscalationDelays } from '../domain/case-workflow';
+import type { Logger } from '../logger';
+import type { EscalationScheduler } from '../queues/escalations';
+import type { StoreCaseDesk } from '../store/case-desk';
+import type { Case } from '../store/cases/case.schema';
+import type { Store } from '../store/models';
+
+export interface CaseWatchDeps {
+  store: Store;
+  desk: StoreCaseDesk;
+  messenger: DeskMessenger;
+  scheduler: Pick<EscalationScheduler, 'schedule'>;
+  redis: IORedis;
+  t: Translate;
+  delays: EscalationDelays;
+  hotspot: { threshold: number; windowMs: number };
+  log: Logger;
+}
+
+/**
+ * What follows the storing of a case, run by the intake worker after every (re)delivery, so a
+ * crash in between is repaired by the job's retry: the escalation timer is set (idempotent by
+ * job id) and the area is checked for a hotspot.
+ */
+export function createCaseWatch(deps: CaseWatchDeps) {
+  return async function afterStored(c: Case): Promise<void> {
+    // A case without an area already went to the supervisors at the top: there is nobody above them.
+    if (c.status === 'new' && c.areaCode) await deps.scheduler.schedule(c.caseId, 1, escalationDelayMs(c.kind, c.category, deps.delays));
+    await checkHotspot(deps, c);
+  };
+}
+
+/**
+ * Điểm nóng: `threshold` cases of one kind and category in one area within the window. The
+ * nearest supervisors get one alert listing them; a Redis key (SET NX, living as long as the
+ * window) keeps the next cases of the same window quiet. The key holds the case that raised the
+ * alert, so a retry of that same case still delivers it (the notice id makes it once).
+ */
+async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
+  if (!c.areaCode) return;
+  const { threshold, windowMs } = deps.hotspot;
+  const since = new Date(new Date(c.submittedAt).getTime() - windowMs);
+  const recent = await deps.store.cases.recentInArea({ areaCode: c.areaCode, kind: c.kind, category: c.category, since });
+  if (recent.length < threshold) return;
+  const key = `hotspot:${c.areaCode}:${c.kind}:${c.category}`;
+  const won = (await deps.redis.set(key, c.caseId, 'PX', Math.ceil(windowMs), 'NX')) === 'OK';
+  if (!won && (await deps.redis.get(key)) !== c.caseId) return;
+  const views = await Promise.all(recent.map((r) => deps.desk.present(r)));
+  const path = views[0].areaPath;
+  const supervisors = supervisorLevels(path, await deps.store.officers.inAreas(path))[0] ?? [];
+  const days = Math.round((windowMs / 86_400_000) * 100) / 100;
+  for (const o of supervisors) {
+    await deps.messenger.toOfficer(o.officerId, `n.${c.caseId}.hot`, (lang) => [{ text: hotspotText(views, days, { t: deps.t, lang }), lang }]);
+  }
+  deps.log.info({ areaCode: c.areaCode, kind: c.kind, category: c.category, cases: recent.length, supervisors: supervisors.length }, 'hotspot.alerted');
+}

@@ -1,0 +1,114 @@
+import { Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { CASES_QUEUE } from '../../src/queues/names';
+import { createRedis, waitReady } from '../../src/redis/connection';
+import { RedisGuards } from '../../src/redis/guards';
+import { startApp, testSettings, type AppHarness } from '../support/app-harness';
+import { refCodeIn, TelegramDriver } from '../support/telegram-driver';
+import { TelegramEmulator } from '../support/telegram-emulator';
+
+/**
+ * The abuse limits against the real Redis: the per-user flood limit and the per-hour case cap
+ * hold exactly, also when two bot replicas (two connections) count the same person at once; and
+ * through the real app a flooding resident is told once and then ignored, and a resident over the
+ * cap gets no reference code and queues no case.
+ */
+
+describe('RedisGuards on real Redis, as two replicas', () => {
+  let a: IORedis;
+  let b: IORedis;
+  let one: RedisGuards;
+  let two: RedisGuards;
+
+  beforeAll(async () => {
+    const url = testSettings().REDIS_URL;
+    a = createRedis(url, 'interactive', 'guards-a');
+    b = createRedis(url, 'interactive', 'guards-b');
+    await Promise.all([waitReady(a), waitReady(b)]);
+    await a.flushdb();
+    one = new RedisGuards(a, { floodPer10s: 5, casesPerHour: 3 });
+    two = new RedisGuards(b, { floodPer10s: 5, casesPerHour: 3 });
+  });
+  afterAll(async () => {
+    await a?.flushdb();
+    a?.disconnect();
+    b?.disconnect();
+  });
+
+  it('lets 5 messages in 10 s through, warns once on the 6th, drops the rest', async () => {
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await (i % 2 ? one : two).flood('telegram', 'flooder'));
+    expect(answers).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'warn', 'drop', 'drop', 'drop', 'drop', 'drop', 'drop']);
+    const ttl = await a.pttl('flood:telegram:flooder');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(10_000);
+  });
+
+  it('counts exactly under concurrency: 60 messages at once from two replicas give 5 ok and 1 warning', async () => {
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two).flood('zalo', 'burst')));
+    expect(answers.filter((x) => x === 'ok')).toHaveLength(5);
+    expect(answers.filter((x) => x === 'warn')).toHaveLength(1);
+    expect(answers.filter((x) => x === 'drop')).toHaveLength(54);
+  });
+
+  it('keeps people and platforms apart, and lets a person in again once the window has passed', async () => {
+    expect(await one.flood('telegram', 'someone-else')).toBe('ok');
+    expect(await one.flood('zalo', 'flooder')).toBe('ok');
+    // The window is a key that expires: end it now instead of waiting 10 s.
+    await a.pexpire('flood:telegram:flooder', 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await one.flood('telegram', 'flooder')).toBe('ok');
+  });
+
+  it('allows 3 cases an hour per person, exactly, across replicas', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).takeCaseAllowance('telegram', 'reporter')));
+    expect(answers.filter(Boolean)).toHaveLength(3);
+    const ttl = await a.ttl('cases:telegram:reporter');
+    expect(ttl).toBeGreaterThan(3500);
+    expect(ttl).toBeLessThanOrEqual(3600);
+    expect(await one.takeCaseAllowance('telegram', 'another-reporter')).toBe(true);
+  });
+
+  it('handles an update once even when two replicas receive it at the same moment', async () => {
+    const firsts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? one : two).firstDelivery('telegram', '424242')));
+    expect(firsts.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('limits through the bot', () => {
+  let emu: TelegramEmulator;
+  let app: AppHarness;
+  let driver: TelegramDriver;
+
+  beforeAll(async () => {
+    emu = new TelegramEmulator();
+    await emu.start();
+    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, FLOOD_MESSAGES_PER_10S: '30', CASES_PER_USER_PER_HOUR: '2' }, { roles: 'bot' });
+    driver = new TelegramDriver(app.bot!.telegram!, 1);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await emu?.stop();
+  });
+
+  it('a resident over the hourly cap gets no code and queues no case; the draft is kept', async () => {
+    const resident = 810_001;
+    for (let i = 0; i < 3; i++) await driver.tip(resident, { what: `Lần thứ ${i + 1}: trộm xe đạp` });
+    const texts = emu.sent(resident).map((m) => m.text ?? '');
+    const codes = texts.map(refCodeIn).filter(Boolean);
+    expect(codes).toHaveLength(2);
+    expect(texts[texts.length - 1]).toBe(app.rt.t('vi', 'submit.capped'));
+    const queue = new Queue(CASES_QUEUE, { connection: app.rt.queueRedis });
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
+    await queue.close();
+    expect(JSON.parse((await app.rt.redis.get(`conv:telegram:${resident}`))!).draft.values.what).toBe('Lần thứ 3: trộm xe đạp');
+  });
+
+  it('a flooding resident is answered up to the limit, told once to slow down, then ignored', async () => {
+    const flooder = 810_002;
+    await Promise.all(Array.from({ length: 60 }, () => driver.text(flooder, '/menu')));
+    const texts = emu.sent(flooder).map((m) => m.text ?? '');
+    // 30 answered (with the menu), then the one warning, then nothing.
+    expect(texts).toEqual([...Array<string>(30).fill(app.rt.t('vi', 'menu.title')), app.rt.t('vi', 'guard.flood')]);
+  });
+});

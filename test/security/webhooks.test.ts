@@ -1,0 +1,151 @@
+import http from 'node:http';
+import { TELEGRAM_WEBHOOK_PATH } from '../../src/channels/telegram/telegram-channel';
+import { ZALO_SECRET_HEADER, ZALO_WEBHOOK_PATH } from '../../src/channels/zalo/zalo-channel';
+import { startApp, type AppHarness } from '../support/app-harness';
+import { TelegramEmulator } from '../support/telegram-emulator';
+import { ZaloEmulator } from '../support/zalo-emulator';
+
+/**
+ * Both webhooks of one app, attacked the same ways: every request without exactly the right
+ * secret header is refused with 401 before anything reads it (no reply, no dedup mark, no
+ * conversation), and every body over HTTP_MAX_BODY_BYTES is refused with 413, whether its length
+ * is declared or it is streamed. (test/e2e/*-webhook.test.ts cover the normal paths.)
+ */
+
+const TG_SECRET = 'tg-secret-0123456789abcdefABCDEF';
+const ZALO_SECRET = 'zalo-secret-0123456789abcdef';
+const MAX_BODY = 32 * 1024;
+
+let tg: TelegramEmulator;
+let zalo: ZaloEmulator;
+let app: AppHarness;
+
+beforeAll(async () => {
+  tg = new TelegramEmulator();
+  zalo = new ZaloEmulator();
+  await Promise.all([tg.start(), zalo.start()]);
+  app = await startApp(
+    {
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.vn/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      ZALO_BOT_TOKEN: zalo.token,
+      ZALO_API_BASE: zalo.apiBase,
+      ZALO_WEBHOOK_URL: 'https://bot.example.vn/zalo/webhook',
+      ZALO_WEBHOOK_SECRET: ZALO_SECRET,
+      HTTP_MAX_BODY_BYTES: String(MAX_BODY),
+    },
+    { roles: 'bot' },
+  );
+});
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all([tg?.stop(), zalo?.stop()]);
+});
+
+interface Platform {
+  name: 'telegram' | 'zalo';
+  path: string;
+  header: string;
+  secret: string;
+  otherHeader: string;
+  update(n: number, text: string): unknown;
+  chat(n: number): string;
+  sent(n: number): unknown[];
+}
+
+const TELEGRAM: Platform = {
+  name: 'telegram',
+  path: TELEGRAM_WEBHOOK_PATH,
+  header: 'x-telegram-bot-api-secret-token',
+  secret: TG_SECRET,
+  otherHeader: ZALO_SECRET_HEADER,
+  update: (n, text) => ({ update_id: 70_000 + n, message: { message_id: n, date: 1, chat: { id: 700_000 + n, type: 'private' }, from: { id: 700_000 + n, is_bot: false, first_name: 'A' }, text } }),
+  chat: (n) => String(700_000 + n),
+  sent: (n) => tg.sent(700_000 + n),
+};
+
+const ZALO: Platform = {
+  name: 'zalo',
+  path: ZALO_WEBHOOK_PATH,
+  header: ZALO_SECRET_HEADER,
+  secret: ZALO_SECRET,
+  otherHeader: 'x-telegram-bot-api-secret-token',
+  update: (n, text) => ({ event_name: 'message.text.received', message: { message_id: `sec-${n}`, date: 1, chat: { id: `zl-sec-${n}`, chat_type: 'PRIVATE' }, from: { id: `zl-sec-${n}`, display_name: 'B' }, text } }),
+  chat: (n) => `zl-sec-${n}`,
+  sent: (n) => zalo.sent(`zl-sec-${n}`),
+};
+
+function post(path: string, body: string, headers: Record<string, string> = {}, query = ''): Promise<Response> {
+  return fetch(`http://127.0.0.1:${app.port}${path}${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+/** Nothing of this update reached the service: no dedup mark and no conversation state in Redis. */
+async function untouched(p: Platform, n: number): Promise<void> {
+  const keys = await app.rt.redis.keys(`*${p.name === 'telegram' ? 70_000 + n : `sec-${n}`}*`);
+  expect(keys).toEqual([]);
+  expect(await app.rt.redis.keys(`*${p.chat(n)}*`)).toEqual([]);
+  expect(p.sent(n)).toEqual([]);
+}
+
+describe.each([TELEGRAM, ZALO])('$name webhook', (p) => {
+  const forged: [string, (n: number) => Promise<Response>][] = [
+    ['no secret header', (n) => post(p.path, JSON.stringify(p.update(n, '/start')))],
+    ['an empty secret header', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: '' })],
+    ['a wrong secret of the same length', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p.secret.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x')) })],
+    ['the secret with a character more', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: `${p.secret}0` })],
+    ['the secret in the query string', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), {}, `?secret_token=${p.secret}&${p.header}=${p.secret}`)],
+    ['the secret under the other platform’s header', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.otherHeader]: p.secret })],
+    ['the other platform’s secret', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p === TELEGRAM ? ZALO_SECRET : TG_SECRET })],
+  ];
+
+  it.each(forged.map(([name, send], i) => [name, send, i + 1] as const))('refuses %s with 401 and processes nothing', async (_name, send, n) => {
+    const res = await send(n);
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain(p.secret);
+    await untouched(p, n);
+  });
+
+  it('answers the refused update normally once it comes with the secret (it was never marked seen)', async () => {
+    const n = 1;
+    const res = await post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p.secret });
+    expect(res.status).toBe(200);
+    expect(p.sent(n).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a body over the limit with 413, declared or streamed, and processes nothing', async () => {
+    const n = 50;
+    const big = JSON.stringify(p.update(n, 'x'.repeat(MAX_BODY)));
+    const declared = await post(p.path, big, { [p.header]: p.secret });
+    expect(declared.status).toBe(413);
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`http://127.0.0.1:${app.port}${p.path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', [p.header]: p.secret } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.once('error', reject);
+      for (let i = 0; i < 16; i++) req.write(big.slice((i * big.length) / 16, ((i + 1) * big.length) / 16));
+      req.end();
+    });
+    expect(streamed).toBe(413);
+    await untouched(p, n);
+  });
+
+  it('refuses an oversized body without a secret with 413, before reading it', async () => {
+    expect((await post(p.path, 'x'.repeat(MAX_BODY + 1))).status).toBe(413);
+  });
+
+  it('answers 400 to bodies that are not JSON and 200 (dropped) to JSON that is not an update', async () => {
+    expect((await post(p.path, '{"update_id": 1,', { [p.header]: p.secret })).status).toBe(400);
+    for (const body of ['null', '[]', '42', '"text"', '{}', '{"message": {"chat": {}}}']) {
+      expect((await post(p.path, body, { [p.header]: p.secret })).status).toBe(200);
+    }
+  });
+
+  it('serves the webhook on POST only', async () => {
+    const res = await fetch(`http://127.0.0.1:${app.port}${p.path}`, { headers: { [p.header]: p.secret } });
+    expect(res.status).toBe(404);
+  });
+});
