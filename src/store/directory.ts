@@ -32,6 +32,9 @@ export class StoreDirectory implements Directory {
     const area = await this.store.areas.byCode(areaCode);
     if (!area) return 'unknown-area';
     if (!(await this.mayBind(channel, userId, areaCode))) return 'forbidden';
+    // Moving a group away from another area would redirect that area's tips: the officer must cover both.
+    const current = (await this.store.groups.byChat(channel, chatId))?.areaCode;
+    if (current && current !== areaCode && !(await this.mayBind(channel, userId, current))) return 'forbidden';
     const bound = await this.store.groups.bindArea(channel, chatId, areaCode);
     return bound ? 'bound' : 'unknown-group';
   }

@@ -43,10 +43,14 @@ export function createCaseWatch(deps: CaseWatchDeps) {
 async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
   if (!c.areaCode) return;
   const { threshold, windowMs } = deps.hotspot;
+  const key = `hotspot:${c.areaCode}:${c.kind}:${c.category}`;
+  // An alert already raised in this window (by another case) settles it without reading cases:
+  // the read grows with the area's cases, and a burst would otherwise pay it for every case.
+  const holder = await deps.redis.get(key);
+  if (holder && holder !== c.caseId) return;
   const since = new Date(new Date(c.submittedAt).getTime() - windowMs);
   const recent = await deps.store.cases.recentInArea({ areaCode: c.areaCode, kind: c.kind, category: c.category, since });
   if (recent.length < threshold) return;
-  const key = `hotspot:${c.areaCode}:${c.kind}:${c.category}`;
   const won = (await deps.redis.set(key, c.caseId, 'PX', Math.ceil(windowMs), 'NX')) === 'OK';
   if (!won && (await deps.redis.get(key)) !== c.caseId) return;
   const views = await Promise.all(recent.map((r) => deps.desk.present(r)));

@@ -146,7 +146,8 @@ describe('broadcast delivery across worker restarts', () => {
   it('a worker killed with SIGKILL mid-broadcast: a new worker finishes it, every group gets it once', async () => {
     const env = settings();
     const groups = await prepare(env, 'killed-0000001', 'Thông báo khi worker bị kill');
-    child = spawn(join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), ['src/main.ts', '--role', 'worker'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env, HTTP_PORT: '0' }, stdio: 'ignore' });
+    // node itself (not the tsx wrapper), so SIGKILL reaches the worker and leaves no orphan behind.
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env, HTTP_PORT: '0' }, stdio: 'ignore' });
     await eventually('some groups received it', () => copies(emu, groups, 'bị kill').filter((n) => n > 0).length >= 10, 60_000);
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));

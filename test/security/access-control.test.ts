@@ -67,6 +67,16 @@ describe('binding a group to an area (/khuvuc)', () => {
     expect((await app.rt.store.groups.byChat('telegram', String(group)))?.areaCode).toBe('kp1-to3');
   });
 
+  it("an officer cannot move another area's group into his own area", async () => {
+    const group = -1_003_000_000_101;
+    await driver.text(OFFICER_KP1, '/khuvuc kp1-to3', group);
+    await driver.text(OFFICER_KP2, '/khuvuc kp2-to1', group);
+    expect(emu.sent(group).at(-1)?.text).toBe(app.rt.t('vi', 'group.bind.forbidden', { area: 'kp2-to1' }));
+    expect((await app.rt.store.groups.byChat('telegram', String(group)))?.areaCode).toBe('kp1-to3');
+    await driver.text(SUPERVISOR, '/khuvuc kp2-to1', group);
+    expect((await app.rt.store.groups.byChat('telegram', String(group)))?.areaCode).toBe('kp2-to1');
+  });
+
   it('the same user id on another platform is not the officer', async () => {
     // cskv-sg-01 is telegram:100000001; zalo:100000001 is someone else.
     const zaloGroup = 'zl-group-acl';
