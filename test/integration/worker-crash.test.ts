@@ -9,7 +9,7 @@ import { TelegramEmulator } from '../support/telegram-emulator';
  * A worker process killed with SIGKILL in the middle of a burst: after a new worker takes over,
  * every submission is exactly one case and every alert went out. The only repeat possible is a
  * message the platform accepted in the instant before the kill (no chat API has idempotent sends),
- * so at most one alert per kill may appear twice; the test reports the count it saw.
+ * so at most one alert per send in flight may appear twice; the test reports the count it saw.
  */
 describe('worker killed mid-burst', () => {
   const N = 300;
@@ -67,6 +67,7 @@ describe('worker killed mid-burst', () => {
     expect(perCode.size).toBe(N);
     const repeats = [...perCode.values()].filter((n) => n > 1).length;
     process.stdout.write(`worker-crash: ${atKill} cases stored at the kill, ${N} after ${Date.now() - t0} ms, ${repeats} alert(s) repeated\n`);
-    expect(repeats).toBeLessThanOrEqual(1);
+    // At most one per send in flight at the kill (the outbox runs 8 at a time, src/app/worker.ts).
+    expect(repeats).toBeLessThanOrEqual(8);
   }, 240_000);
 });
