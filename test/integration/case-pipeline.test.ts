@@ -73,6 +73,16 @@ describe('case pipeline', () => {
     expect((await app.rt.store.notifications.forCase(sub.caseId))[0].status).toBe('sent');
   });
 
+  it('a send the platform never answers fails after our time limit instead of holding a slot', async () => {
+    const { Telegram } = await import('telegraf');
+    const { TelegramSender } = await import('../../src/channels/telegram/telegram-sender');
+    const sender = new TelegramSender(new Telegram(emu.token, { apiRoot: emu.apiRoot }), 300);
+    emu.failNext('sendMessage', 1, 'timeout');
+    await expect(sender.send('100000009', { text: 'một' })).rejects.toThrow();
+    await sender.send('100000009', { text: 'hai' });
+    expect(emu.sent('100000009').map((m) => m.text)).toEqual(['hai']);
+  });
+
   it('gives up on an officer who blocked the bot, marking the notification failed', async () => {
     emu.blockBot(OFFICER);
     const sub = tipSubmission(5);

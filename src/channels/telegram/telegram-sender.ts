@@ -14,7 +14,14 @@ import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError }
 export class TelegramSender implements ChannelSender {
   readonly channel = 'telegram' as const;
 
-  constructor(private readonly telegram: Telegram) {}
+  /**
+   * @param timeoutMs how long one call may take: telegraf's own limit is 500 s, and a hung call
+   *   would hold an outbox slot for minutes; past this it fails and the queue retries it.
+   */
+  constructor(
+    private readonly telegram: Telegram,
+    private readonly timeoutMs = 30_000,
+  ) {}
 
   async send(chatId: string, m: OutboundMessage): Promise<void> {
     try {
@@ -25,25 +32,29 @@ export class TelegramSender implements ChannelSender {
   }
 
   private async sendUnmapped(chatId: string, m: OutboundMessage): Promise<void> {
-    const tg = this.telegram;
     if (m.location) {
-      await tg.sendLocation(chatId, m.location.latitude, m.location.longitude);
+      await this.call('sendLocation', { chat_id: chatId, latitude: m.location.latitude, longitude: m.location.longitude });
       return;
     }
     const media = m.attachments?.[0];
     if (media) {
-      const extra = { caption: m.text.slice(0, 1024) };
-      if (media.kind === 'photo') await tg.sendPhoto(chatId, media.ref, extra);
-      else if (media.kind === 'video') await tg.sendVideo(chatId, media.ref, extra);
-      else if (media.kind === 'voice') await tg.sendVoice(chatId, media.ref, extra);
-      else await tg.sendDocument(chatId, media.ref, extra);
+      const caption = m.text.slice(0, 1024);
+      if (media.kind === 'photo') await this.call('sendPhoto', { chat_id: chatId, photo: media.ref, caption });
+      else if (media.kind === 'video') await this.call('sendVideo', { chat_id: chatId, video: media.ref, caption });
+      else if (media.kind === 'voice') await this.call('sendVoice', { chat_id: chatId, voice: media.ref, caption });
+      else await this.call('sendDocument', { chat_id: chatId, document: media.ref, caption });
       return;
     }
     const chunks = splitLines(m.text, 4096);
     for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
-      await tg.sendMessage(chatId, chunk, { link_preview_options: { is_disabled: true }, ...(last ? { reply_markup: keyboard(m) } : {}) });
+      await this.call('sendMessage', { chat_id: chatId, text: chunk, link_preview_options: { is_disabled: true }, ...(last ? { reply_markup: keyboard(m) } : {}) });
     }
+  }
+
+  /** A Bot API call through telegraf's client with our time limit (its signal type is a polyfill's, hence the cast). */
+  private call<M extends 'sendMessage' | 'sendLocation' | 'sendPhoto' | 'sendVideo' | 'sendVoice' | 'sendDocument'>(method: M, payload: Parameters<Telegram['callApi']>[1] & object): Promise<unknown> {
+    return this.telegram.callApi(method, payload as never, { signal: AbortSignal.timeout(this.timeoutMs) as never });
   }
 }
 
