@@ -8,6 +8,7 @@ import { databaseOutage } from '../test/chaos/database-outage';
 import type { FaultReport } from '../test/chaos/kit';
 import { platformFaults } from '../test/chaos/platform-faults';
 import { redisRestart } from '../test/chaos/redis-restart';
+import { workerKill } from '../test/chaos/worker-kill';
 import { machine } from './bench/machine';
 
 const scale = Number(process.env.CHAOS_SCALE ?? 1);
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const runs: [string, () => Promise<FaultReport>][] = [
     ['redisRestart({ residents: ' + n(200) + ', downMs: 3000, signal: SIGTERM })', () => redisRestart({ residents: n(200), downMs: 3000, signal: 'SIGTERM' })],
     ['redisRestart({ residents: ' + n(200) + ', downMs: 3000, signal: SIGKILL })', () => redisRestart({ residents: n(200), downMs: 3000, signal: 'SIGKILL' })],
-    ['databaseOutage({ residents: ' + n(100) + ', downMs: 15000, signal: SIGKILL })', () => databaseOutage({ residents: n(100), downMs: 15_000, signal: 'SIGKILL' })],
+    ['workerKill({ submissions: ' + n(2000) + ', killAfter: ' + n(400) + ' })', () => workerKill({ submissions: n(2000), killAfter: n(400) })],
+    ['databaseOutage({ residents: ' + n(100) + ', downMs: 30000, signal: SIGKILL })', () => databaseOutage({ residents: n(100), downMs: 30_000, signal: 'SIGKILL' })],
     ['platformFaults({ residents: ' + n(200) + ', forced429: 20, forced500: 20, hung: 8 })', () => platformFaults({ residents: n(200), forced429: 20, forced500: 20, hung: 8 })],
   ];
   const reports: [string, FaultReport][] = [];
@@ -80,9 +82,12 @@ const READING = [
   '  with exponential back-off) and /readyz answers 503 until the database is back.',
   '- Telegram faults: a 429 pauses the platform\'s whole outbox queue for `retry_after`; a 500 or',
   '  a dropped connection retries the job with back-off; the part counter saved after each part',
-  '  keeps a retry from repeating what already went out. A send that never answers holds its',
-  '  outbox job until telegraf gives up after 500 s (telegraf\'s fixed request timeout); the test',
-  '  drops those connections instead of waiting.',
+  '  keeps a retry from repeating what already went out. A send that never answers fails after',
+  '  30 s (our limit on each Bot API call; telegraf\'s own is 500 s) and the job is retried; the',
+  '  test drops those connections sooner instead of waiting.',
+  '- Worker killed: jobs it held are taken over when their lock lapses (WORKER_LOCK_MS). Only a',
+  '  message the platform accepted in the instant before the kill, before its progress was saved,',
+  '  can repeat (at most one per send in flight); no chat API offers idempotent sends.',
 ];
 
 main().then(
