@@ -1,11 +1,11 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
-import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../channels/send-errors';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Logger } from '../logger';
 import type { NoticeJob } from '../queues/notice-queue';
 import type { Store } from '../store/models';
 import type { ChatPacer } from './chat-pacer';
+import { sendParts } from './send-parts';
 
 export interface NoticeDeps {
   store: Store;
@@ -36,28 +36,11 @@ export function createNoticeProcessor(deps: NoticeDeps) {
       throw new UnrecoverableError('sealed chat id cannot be opened');
     }
     await store.notices.recordAttempt(n.noticeId);
-    for (let i = n.partsSent; i < n.parts.length; i++) {
-      const wait = await deps.pacer.reserve(sender.channel, chatId);
-      if (wait > 0) {
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError();
-      }
-      try {
-        await sender.send(chatId, n.parts[i]);
-      } catch (err) {
-        if (err instanceof SendRateLimitedError && deps.worker) {
-          log.warn({ noticeId: n.noticeId, retryAfterMs: err.retryAfterMs }, 'notice.rate_limited');
-          await deps.worker.rateLimit(err.retryAfterMs);
-          throw Worker.RateLimitError();
-        }
-        if (err instanceof RecipientUnavailableError || err instanceof MessageRejectedError) {
-          await store.notices.markFailed(n.noticeId, err.name);
-          log.warn({ noticeId: n.noticeId, reason: err.name }, 'notice.gave_up');
-          return;
-        }
-        throw err;
-      }
-      await store.notices.markPartSent(n.noticeId, i + 1);
+    const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { noticeId: n.noticeId }, event: 'notice' };
+    const result = await sendParts(sending, chatId, n.parts, n.partsSent, (sent) => store.notices.markPartSent(n.noticeId, sent));
+    if (result !== 'sent') {
+      await store.notices.markFailed(n.noticeId, result.gaveUp);
+      return;
     }
     await store.notices.markSent(n.noticeId);
     log.info({ noticeId: n.noticeId, parts: n.parts.length }, 'notice.sent');

@@ -1,6 +1,5 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
-import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../channels/send-errors';
 import { renderAlert } from '../conversations/alerts';
 import { withAlertActions } from '../conversations/officer/render';
 import type { Lang } from '../conversations/messages';
@@ -10,6 +9,7 @@ import type { Logger } from '../logger';
 import type { OutboxJob } from '../queues/outbox-producer';
 import type { Store } from '../store/models';
 import type { ChatPacer } from './chat-pacer';
+import { sendParts } from './send-parts';
 
 export interface OutboxDeps {
   store: Store;
@@ -44,29 +44,11 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });
 
     await store.notifications.recordAttempt(n.notificationId);
-    for (let i = n.partsSent; i < parts.length; i++) {
-      const wait = await deps.pacer.reserve(sender.channel, n.chatId);
-      if (wait > 0) {
-        // This chat had a message moments ago: come back later instead of holding a worker slot.
-        await job.moveToDelayed(Date.now() + wait, token);
-        throw new DelayedError();
-      }
-      try {
-        await sender.send(n.chatId, parts[i]);
-      } catch (err) {
-        if (err instanceof SendRateLimitedError && deps.worker) {
-          log.warn({ notificationId: n.notificationId, retryAfterMs: err.retryAfterMs }, 'outbox.rate_limited');
-          await deps.worker.rateLimit(err.retryAfterMs);
-          throw Worker.RateLimitError();
-        }
-        if (err instanceof RecipientUnavailableError || err instanceof MessageRejectedError) {
-          await store.notifications.markFailed(n.notificationId, err.name);
-          log.warn({ notificationId: n.notificationId, reason: err.name }, 'outbox.gave_up');
-          return;
-        }
-        throw err;
-      }
-      await store.notifications.markPartSent(n.notificationId, i + 1);
+    const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { notificationId: n.notificationId }, event: 'outbox' };
+    const result = await sendParts(sending, n.chatId, parts, n.partsSent, (sent) => store.notifications.markPartSent(n.notificationId, sent));
+    if (result !== 'sent') {
+      await store.notifications.markFailed(n.notificationId, result.gaveUp);
+      return;
     }
     await store.notifications.markSent(n.notificationId);
     log.info({ notificationId: n.notificationId, caseId: c.caseId, parts: parts.length }, 'outbox.sent');

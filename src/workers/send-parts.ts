@@ -1,0 +1,53 @@
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { ChannelSender } from '../channels/channel-sender';
+import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../channels/send-errors';
+import type { OutboundMessage } from '../conversations/messages';
+import type { Logger } from '../logger';
+import type { ChatPacer } from './chat-pacer';
+
+export interface PartSending {
+  job: Job;
+  token?: string;
+  sender: ChannelSender;
+  pacer: ChatPacer;
+  /** Set once the BullMQ worker exists: a platform 429 pauses the whole queue for retry_after. */
+  worker?: Worker;
+  log: Logger;
+  /** Ids to log with (never text or chat ids) and the prefix of the log events. */
+  logFields: Record<string, string>;
+  event: string;
+}
+
+/**
+ * The outbox rules for one message of several parts, shared by officer alerts and residents'
+ * notices: parts from `from` on, spaced per chat (a busy chat puts the job back as delayed instead
+ * of holding a worker slot), progress saved after each part so a retry resumes after the last one
+ * sent, a 429 pausing the platform's whole queue for retry_after. Resolves 'sent', or 'gave-up'
+ * when the chat is gone or the platform refuses the message (not worth retrying); any other error
+ * is thrown for the queue's back-off.
+ */
+export async function sendParts(s: PartSending, chatId: string, parts: OutboundMessage[], from: number, onPartSent: (sent: number) => Promise<unknown>): Promise<'sent' | { gaveUp: string }> {
+  for (let i = from; i < parts.length; i++) {
+    const wait = await s.pacer.reserve(s.sender.channel, chatId);
+    if (wait > 0) {
+      await s.job.moveToDelayed(Date.now() + wait, s.token);
+      throw new DelayedError();
+    }
+    try {
+      await s.sender.send(chatId, parts[i]);
+    } catch (err) {
+      if (err instanceof SendRateLimitedError && s.worker) {
+        s.log.warn({ ...s.logFields, retryAfterMs: err.retryAfterMs }, `${s.event}.rate_limited`);
+        await s.worker.rateLimit(err.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      if (err instanceof RecipientUnavailableError || err instanceof MessageRejectedError) {
+        s.log.warn({ ...s.logFields, reason: err.name }, `${s.event}.gave_up`);
+        return { gaveUp: err.name };
+      }
+      throw err;
+    }
+    await onPartSent(i + 1);
+  }
+  return 'sent';
+}
