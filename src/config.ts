@@ -61,6 +61,8 @@ const schema = z
     JOB_BACKOFF_MS: positiveInt.default(2000),
     /** How long a worker holds a job before another worker may take it over (a crashed worker's jobs resume after this). */
     WORKER_LOCK_MS: positiveInt.default(30_000),
+    /** How long a process remembers areas, officers and groups it looked up: an operator's change reaches a running process within this. 0 turns it off. */
+    LOOKUP_CACHE_MS: z.coerce.number().int().min(0).default(15_000),
 
     /** Officer desk: minutes a new case waits for acknowledgement before it goes to the supervisor, then a level up (fractions allowed). */
     ESCALATE_URGENT_MINUTES: z.coerce.number().positive().default(15),
@@ -122,6 +124,7 @@ function toConfig(e: z.infer<typeof schema>) {
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,
     workerLockMs: e.WORKER_LOCK_MS,
+    lookupCacheMs: e.LOOKUP_CACHE_MS,
     officerDesk: {
       escalation: { urgentMs: e.ESCALATE_URGENT_MINUTES * 60_000, normalMs: e.ESCALATE_NORMAL_MINUTES * 60_000 },
       hotspot: { threshold: e.HOTSPOT_THRESHOLD, windowMs: e.HOTSPOT_WINDOW_DAYS * 86_400_000 },

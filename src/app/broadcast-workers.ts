@@ -3,6 +3,7 @@ import type { ChannelSender } from '../channels/channel-sender';
 import type { ChannelName } from '../conversations/messages';
 import { BROADCASTS_QUEUE, BroadcastOutbox, BroadcastQueue, isBroadcastDeliveryJob, type BroadcastDeliveryJob, type BroadcastJob } from '../queues/broadcast-queue';
 import { BroadcastFence } from '../redis/broadcast-fence';
+import { BroadcastTally } from '../redis/broadcast-tally';
 import { createBroadcastDeliveryProcessor, finish } from '../workers/broadcast-delivery-processor';
 import { createBroadcastProcessor } from '../workers/broadcast-processor';
 import type { ChatPacer } from '../workers/chat-pacer';
@@ -20,7 +21,8 @@ export function startBroadcastWorkers(rt: Runtime, senders: ReadonlyMap<ChannelN
   const queue = new BroadcastQueue(connection, job);
   const outbox = new BroadcastOutbox(connection, job);
   const fence = new BroadcastFence(rt.redis);
-  const worker = new Worker<BroadcastJob>(BROADCASTS_QUEUE, createBroadcastProcessor({ store, fence, outbox, queue, senders, t: rt.t, log }), { connection, concurrency: 2, ...locks });
+  const tally = new BroadcastTally(rt.redis);
+  const worker = new Worker<BroadcastJob>(BROADCASTS_QUEUE, createBroadcastProcessor({ store, fence, tally, outbox, queue, senders, t: rt.t, log }), { connection, concurrency: 2, ...locks });
   worker.on('error', (err) => log.error({ queue: worker.name, error: err.name }, 'worker.error'));
   worker.on('failed', (j, err) => {
     if (j) log[err.name === 'UnrecoverableError' || j.attemptsMade >= (j.opts.attempts ?? job.attempts) ? 'error' : 'warn']({ queue: worker.name, jobId: j.id, attempt: j.attemptsMade, error: err.name }, 'broadcast.job_failed');
@@ -30,7 +32,7 @@ export function startBroadcastWorkers(rt: Runtime, senders: ReadonlyMap<ChannelN
     isDelivery: (j: Job): boolean => isBroadcastDeliveryJob(j.data),
     /** The processor for one platform's outbox; `attach` gives it the worker, for 429 pauses. */
     deliveryProcessor(sender: ChannelSender, pacer: ChatPacer) {
-      const deps: Parameters<typeof createBroadcastDeliveryProcessor>[0] = { store, sender, pacer, queue, log };
+      const deps: Parameters<typeof createBroadcastDeliveryProcessor>[0] = { store, sender, pacer, queue, tally, log };
       const process = createBroadcastDeliveryProcessor(deps);
       return {
         process: (j: Job, token?: string) => process(j as Job<BroadcastDeliveryJob>, token),
@@ -40,7 +42,7 @@ export function startBroadcastWorkers(rt: Runtime, senders: ReadonlyMap<ChannelN
     /** A delivery that used its last attempt: the group counts as failed, and the report may go. */
     async givenUp(j: Job): Promise<void> {
       const d = await store.broadcastDeliveries.byId((j.data as BroadcastDeliveryJob).broadcastDeliveryId);
-      if (d) await finish({ store, queue, log }, d.deliveryId, d.broadcastId, 'failed', 'gave-up');
+      if (d) await finish({ store, queue, tally, log }, d.deliveryId, d.broadcastId, 'failed', { reason: 'gave-up' });
     },
     async close() {
       await worker.close();

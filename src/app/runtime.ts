@@ -37,7 +37,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     redis,
     queueRedis,
     db,
-    store: createStore(db),
+    store: createStore(db, { lookupCacheMs: config.lookupCacheMs }),
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();

@@ -45,6 +45,12 @@ export interface Store {
 
 export interface StoreOptions {
   groups?: GroupRepositoryOptions;
+  /**
+   * How long areas, officers and groups found by join code are remembered by this process (see
+   * LookupCache). Off (0) unless given: tools that write and read back want no cache; the bot
+   * and worker pass LOOKUP_CACHE_MS.
+   */
+  lookupCacheMs?: number;
 }
 
 /**
@@ -68,9 +74,9 @@ export function createModels(conn: Connection): Models {
 export function createStore(conn: Connection, options: StoreOptions = {}): Store {
   const models = createModels(conn);
   return {
-    areas: new AreaRepository(models.area),
-    officers: new OfficerRepository(models.officer),
-    groups: new GroupRepository(models.group, options.groups),
+    areas: new AreaRepository(models.area, options.lookupCacheMs),
+    officers: new OfficerRepository(models.officer, options.lookupCacheMs),
+    groups: new GroupRepository(models.group, { lookupCacheMs: options.lookupCacheMs, ...options.groups }),
     cases: new CaseRepository(models.case),
     notifications: new NotificationRepository(models.notification),
     broadcasts: new BroadcastRepository(models.broadcast),

@@ -7,12 +7,14 @@ import { truncate } from '../domain/text';
 import type { Logger } from '../logger';
 import type { BroadcastJob, BroadcastOutbox, BroadcastQueue } from '../queues/broadcast-queue';
 import type { BroadcastFence } from '../redis/broadcast-fence';
+import type { BroadcastTally } from '../redis/broadcast-tally';
 import { deliveryIdFor } from '../store/broadcasts/delivery.schema';
 import type { Store } from '../store/models';
 
 export interface BroadcastDeps {
   store: Store;
   fence: BroadcastFence;
+  tally: Pick<BroadcastTally, 'arm'>;
   outbox: Pick<BroadcastOutbox, 'enqueue'>;
   queue: Pick<BroadcastQueue, 'report'>;
   senders: ReadonlyMap<ChannelName, ChannelSender>;
@@ -68,6 +70,8 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
     });
     if (d.status === 'pending') pending.push({ channel: d.channel, deliveryId: d.deliveryId });
   }
+  // Before any is queued, so the tally never waits for a delivery that already finished.
+  await deps.tally.arm(broadcastId, pending.map((p) => p.deliveryId));
   for (const p of pending) await deps.outbox.enqueue(p.channel, p.deliveryId);
   log.info({ broadcastId, groups: b.targets.length, queued: pending.length }, 'broadcast.fanned_out');
   if (pending.length === 0) await deps.queue.report(broadcastId);

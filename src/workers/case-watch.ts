@@ -39,6 +39,10 @@ export function createCaseWatch(deps: CaseWatchDeps) {
  * nearest supervisors get one alert listing them; a Redis key (SET NX, living as long as the
  * window) keeps the next cases of the same window quiet. The key holds the case that raised the
  * alert, so a retry of that same case still delivers it (the notice id makes it once).
+ *
+ * Before the threshold is reached nothing is read from the database: a sorted set per area, kind
+ * and category counts the window's cases (the query behind the alert scans the cases collection
+ * on FerretDB, and paying it for every case of a burst made it the worker's slowest step).
  */
 async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
   if (!c.areaCode) return;
@@ -48,7 +52,10 @@ async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
   // the read grows with the area's cases, and a burst would otherwise pay it for every case.
   const holder = await deps.redis.get(key);
   if (holder && holder !== c.caseId) return;
-  const since = new Date(new Date(c.submittedAt).getTime() - windowMs);
+  const at = new Date(c.submittedAt).getTime();
+  if ((await countInWindow(deps, `${key}:cases`, c.caseId, at)) < threshold) return;
+  // The count says the threshold may be reached: the database, which holds every case, decides.
+  const since = new Date(at - windowMs);
   const recent = await deps.store.cases.recentInArea({ areaCode: c.areaCode, kind: c.kind, category: c.category, since });
   if (recent.length < threshold) return;
   const won = (await deps.redis.set(key, c.caseId, 'PX', Math.ceil(windowMs), 'NX')) === 'OK';
@@ -61,4 +68,24 @@ async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
     await deps.messenger.toOfficer(o.officerId, `n.${c.caseId}.hot`, (lang) => [{ text: hotspotText(views, days, { t: deps.t, lang }), lang }]);
   }
   deps.log.info({ areaCode: c.areaCode, kind: c.kind, category: c.category, cases: recent.length, supervisors: supervisors.length }, 'hotspot.alerted');
+}
+
+/**
+ * Adds the case to the window's sorted set (score: when it was submitted; adding it again on a
+ * retry changes nothing) and counts the cases submitted from one window before it on. Entries
+ * older than two windows are trimmed and the set expires after two quiet windows, so it stays
+ * small; a late retry of an older case still finds its neighbours.
+ */
+async function countInWindow(deps: CaseWatchDeps, key: string, caseId: string, at: number): Promise<number> {
+  const { windowMs } = deps.hotspot;
+  const replies = await deps.redis
+    .multi()
+    .zadd(key, at, caseId)
+    .zremrangebyscore(key, '-inf', `(${Math.min(at, Date.now()) - 2 * windowMs}`)
+    .zcount(key, at - windowMs, '+inf')
+    .pexpire(key, Math.ceil(2 * windowMs))
+    .exec();
+  const [error, count] = replies?.[2] ?? [new Error('hotspot count: the transaction was discarded'), 0];
+  if (error) throw error;
+  return Number(count);
 }

@@ -36,9 +36,9 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     const group = sub.joinCode ? await store.groups.byJoinCode(sub.joinCode) : null;
     const areaCode = group?.areaCode ?? null;
 
-    const existing = await store.cases.byCaseId(sub.caseId);
-    let recipients = existing?.recipients;
-    if (!recipients) recipients = (await chooseRecipients(store, sub.kind, areaCode)).map((o) => o.officerId);
+    // Routed every time (cheap: areas and officers are cached); on a redelivery the stored case
+    // wins, with the recipients chosen the first time.
+    const recipients = (await chooseRecipients(store, sub.kind, areaCode)).map((o) => o.officerId);
     const { case: stored, created } = await store.cases.insertIfAbsent({
       caseId: sub.caseId,
       refCode: sub.refCode,

@@ -37,12 +37,14 @@ export function createNoticeProcessor(deps: NoticeDeps) {
     }
     await store.notices.recordAttempt(n.noticeId);
     const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { noticeId: n.noticeId }, event: 'notice' };
-    const result = await sendParts(sending, chatId, n.parts, n.partsSent, (sent) => store.notices.markPartSent(n.noticeId, sent));
+    const result = await sendParts(sending, chatId, n.parts, n.partsSent, {
+      partSent: (sent) => store.notices.markPartSent(n.noticeId, sent),
+      allSent: (total) => store.notices.markSent(n.noticeId, total),
+    });
     if (result !== 'sent') {
       await store.notices.markFailed(n.noticeId, result.gaveUp);
       return;
     }
-    await store.notices.markSent(n.noticeId);
     log.info({ noticeId: n.noticeId, parts: n.parts.length }, 'notice.sent');
   };
 }

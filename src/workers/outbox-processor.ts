@@ -45,12 +45,14 @@ export function createOutboxProcessor(deps: OutboxDeps) {
 
     await store.notifications.recordAttempt(n.notificationId);
     const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { notificationId: n.notificationId }, event: 'outbox' };
-    const result = await sendParts(sending, n.chatId, parts, n.partsSent, (sent) => store.notifications.markPartSent(n.notificationId, sent));
+    const result = await sendParts(sending, n.chatId, parts, n.partsSent, {
+      partSent: (sent) => store.notifications.markPartSent(n.notificationId, sent),
+      allSent: (total) => store.notifications.markSent(n.notificationId, total),
+    });
     if (result !== 'sent') {
       await store.notifications.markFailed(n.notificationId, result.gaveUp);
       return;
     }
-    await store.notifications.markSent(n.notificationId);
     log.info({ notificationId: n.notificationId, caseId: c.caseId, parts: parts.length }, 'outbox.sent');
   };
 }

@@ -18,15 +18,23 @@ export interface PartSending {
   event: string;
 }
 
+/** Where a message's progress is saved: after each part but the last, and once with the last. */
+export interface PartProgress {
+  partSent(sent: number): Promise<unknown>;
+  /** All `total` parts are out: the final state, saved with the last part's progress in one write. */
+  allSent(total: number): Promise<unknown>;
+}
+
 /**
  * The outbox rules for one message of several parts, shared by officer alerts and residents'
  * notices: parts from `from` on, spaced per chat (a busy chat puts the job back as delayed instead
  * of holding a worker slot), progress saved after each part so a retry resumes after the last one
- * sent, a 429 pausing the platform's whole queue for retry_after. Resolves 'sent', or 'gave-up'
+ * sent (the last part's progress is the final state), a 429 pausing the platform's whole queue for retry_after. Resolves 'sent', or 'gave-up'
  * when the chat is gone or the platform refuses the message (not worth retrying); any other error
  * is thrown for the queue's back-off.
  */
-export async function sendParts(s: PartSending, chatId: string, parts: OutboundMessage[], from: number, onPartSent: (sent: number) => Promise<unknown>): Promise<'sent' | { gaveUp: string }> {
+/** The error's name when a message was given up: `RecipientUnavailableError` means the chat is gone. */
+export async function sendParts(s: PartSending, chatId: string, parts: OutboundMessage[], from: number, progress: PartProgress): Promise<'sent' | { gaveUp: string }> {
   for (let i = from; i < parts.length; i++) {
     const wait = await s.pacer.reserve(s.sender.channel, chatId);
     if (wait > 0) {
@@ -47,7 +55,9 @@ export async function sendParts(s: PartSending, chatId: string, parts: OutboundM
       }
       throw err;
     }
-    await onPartSent(i + 1);
+    if (i + 1 < parts.length) await progress.partSent(i + 1);
   }
+  // Also reached with nothing left to send: every part went out before a crash and only the final state was missing.
+  await progress.allSent(parts.length);
   return 'sent';
 }

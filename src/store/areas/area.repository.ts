@@ -1,15 +1,25 @@
 import type { Model } from 'mongoose';
+import { LookupCache } from '../lookup-cache';
 import { plain, upsertWithRetry, type Stored } from '../mongo-compat';
 import { AREA_CODE_PATTERN, type Area } from './area.schema';
 
 /** The administrative tree. Walks it one level per query: a province has thousands of leaves. */
 export class AreaRepository {
-  constructor(private readonly model: Model<Area>) {}
+  private readonly cache: LookupCache<Area>;
+
+  /** `lookupCacheMs`: how long an area found by code is remembered (see LookupCache); 0 for never. */
+  constructor(
+    private readonly model: Model<Area>,
+    lookupCacheMs = 0,
+  ) {
+    this.cache = new LookupCache<Area>(lookupCacheMs);
+  }
 
   /** Creates the area or replaces its name, kind and parent. */
   async upsert(area: Area): Promise<Area> {
     assertArea(area);
     const { code, name, kind, parentCode } = area;
+    this.cache.clear();
     const saved = await upsertWithRetry(() =>
       this.model
         .findOneAndUpdate(
@@ -25,7 +35,7 @@ export class AreaRepository {
   }
 
   async byCode(code: string): Promise<Area | null> {
-    return plain(await this.model.findOne({ code }).lean<Stored<Area>>().exec());
+    return this.cache.get(code, async () => plain(await this.model.findOne({ code }).lean<Stored<Area>>().exec()));
   }
 
   /**

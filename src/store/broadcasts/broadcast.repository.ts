@@ -28,6 +28,11 @@ export class BroadcastRepository {
     return plain(await this.model.findOne({ _id: broadcastId }).lean<Stored<Broadcast>>().exec());
   }
 
+  /** What a delivery needs (the words, the photo, whether it was cancelled), without the target list. */
+  async content(broadcastId: string): Promise<Omit<Broadcast, 'targets'> | null> {
+    return plain(await this.model.findOne({ _id: broadcastId }, { targets: 0 }).lean<Stored<Omit<Broadcast, 'targets'>>>().exec());
+  }
+
   async markSending(broadcastId: string): Promise<Broadcast | null> {
     return this.set(broadcastId, { status: 'sending', startedAt: new Date() });
   }

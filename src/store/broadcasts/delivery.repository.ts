@@ -39,9 +39,17 @@ export class DeliveryRepository {
     await this.model.updateOne({ _id: deliveryId }, { $max: { partsSent } }).exec();
   }
 
-  /** Final state, once: a delivery already sent, failed or skipped keeps what it was. */
-  async finish(deliveryId: string, status: Exclude<DeliveryStatus, 'pending'>, reason?: string): Promise<BroadcastDelivery | null> {
-    const fields: Partial<BroadcastDelivery> = { status, finishedAt: new Date(), ...(reason ? { reason: reason.slice(0, 200) } : {}) };
+  /**
+   * Final state, once: a delivery already sent, failed or skipped keeps what it was. `partsSent`
+   * saves the last part's progress in the same write.
+   */
+  async finish(deliveryId: string, status: Exclude<DeliveryStatus, 'pending'>, how: { reason?: string; partsSent?: number } = {}): Promise<BroadcastDelivery | null> {
+    const fields: Partial<BroadcastDelivery> = {
+      status,
+      finishedAt: new Date(),
+      ...(how.reason ? { reason: how.reason.slice(0, 200) } : {}),
+      ...(how.partsSent !== undefined ? { partsSent: how.partsSent } : {}),
+    };
     const updated = await this.model.findOneAndUpdate({ _id: deliveryId, status: 'pending' }, { $set: fields }, { new: true }).lean<Stored<BroadcastDelivery>>().exec();
     return updated ? plain(updated) : this.byId(deliveryId);
   }

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { ChannelName } from '../../conversations/messages';
+import { LookupCache } from '../lookup-cache';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
 import { JOIN_CODE_PATTERN, generateJoinCode, normaliseJoinCode, type Group } from './group.schema';
 
@@ -22,6 +23,8 @@ export interface RegisterOptions {
 export interface GroupRepositoryOptions {
   /** Where new codes come from; tests pass a predictable one to force collisions. */
   generateJoinCode?: () => string;
+  /** How long a group found by its join code is remembered (see LookupCache); 0 for never. */
+  lookupCacheMs?: number;
 }
 
 /** Enough for 32^6 codes; hitting it means the generator is broken, not unlucky. */
@@ -29,12 +32,14 @@ const MAX_REGISTER_ATTEMPTS = 8;
 
 export class GroupRepository {
   private readonly newJoinCode: () => string;
+  private readonly byCode: LookupCache<Group>;
 
   constructor(
     private readonly model: Model<Group>,
     options: GroupRepositoryOptions = {},
   ) {
     this.newJoinCode = options.generateJoinCode ?? generateJoinCode;
+    this.byCode = new LookupCache<Group>(options.lookupCacheMs ?? 0);
   }
 
   /**
@@ -53,6 +58,7 @@ export class GroupRepository {
     if (fixedCode !== undefined && !JOIN_CODE_PATTERN.test(fixedCode)) {
       throw new Error(`join code ${JSON.stringify(options.joinCode)}: use 4 to 16 letters and digits`);
     }
+    this.byCode.clear();
     for (let attempt = 1; ; attempt += 1) {
       try {
         const known = await this.model
@@ -86,12 +92,14 @@ export class GroupRepository {
 
   /** Null when the group was never registered (the bot must be added to it first). */
   async bindArea(channel: ChannelName, chatId: string, areaCode: string | null): Promise<Group | null> {
+    this.byCode.clear();
     return plain(await this.model.findOneAndUpdate({ channel, chatId }, { $set: { areaCode } }, { new: true }).lean<Stored<Group>>().exec());
   }
 
   /** Case-insensitive and forgiving of spaces around the code, as residents type it. */
   async byJoinCode(code: string): Promise<Group | null> {
-    return plain(await this.model.findOne({ joinCode: normaliseJoinCode(code) }).lean<Stored<Group>>().exec());
+    const joinCode = normaliseJoinCode(code);
+    return this.byCode.get(joinCode, async () => plain(await this.model.findOne({ joinCode }).lean<Stored<Group>>().exec()));
   }
 
   async byChat(channel: ChannelName, chatId: string): Promise<Group | null> {
@@ -100,6 +108,7 @@ export class GroupRepository {
 
   /** The bot was removed from (false) or added back to (true) the group. Null if unknown. */
   async setActive(channel: ChannelName, chatId: string, active: boolean): Promise<Group | null> {
+    this.byCode.clear();
     return plain(await this.model.findOneAndUpdate({ channel, chatId }, { $set: { active } }, { new: true }).lean<Stored<Group>>().exec());
   }
 

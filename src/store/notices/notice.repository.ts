@@ -55,8 +55,9 @@ export class NoticeRepository {
     await this.model.updateOne({ _id: noticeId }, { $max: { partsSent } }).exec();
   }
 
-  async markSent(noticeId: string): Promise<void> {
-    await this.model.updateOne({ _id: noticeId }, { $set: { status: 'sent' }, $min: { sentAt: new Date() } }).exec();
+  /** Final state, with the count of parts sent in the same write (the last part's progress). */
+  async markSent(noticeId: string, partsSent: number): Promise<void> {
+    await this.model.updateOne({ _id: noticeId }, { $set: { status: 'sent' }, $min: { sentAt: new Date() }, $max: { partsSent } }).exec();
   }
 
   async markFailed(noticeId: string, reason: string): Promise<void> {

@@ -59,9 +59,13 @@ export class NotificationRepository {
     return this.update(notificationId, { $max: { partsSent } });
   }
 
-  /** Final state. Repeating it keeps the first `sentAt` (`$min`). */
-  async markSent(notificationId: string): Promise<Notification | null> {
-    return this.update(notificationId, { $set: { status: 'sent' }, $min: { sentAt: new Date() } });
+  /**
+   * Final state, with the count of parts sent in the same write: the last part's progress and the
+   * final state are one database round trip, not two. Repeating it keeps the first `sentAt` (`$min`).
+   */
+  async markSent(notificationId: string, partsSent: number): Promise<Notification | null> {
+    if (!Number.isInteger(partsSent) || partsSent < 0) throw new Error(`partsSent must be a whole number >= 0, got ${partsSent}`);
+    return this.update(notificationId, { $set: { status: 'sent' }, $min: { sentAt: new Date() }, $max: { partsSent } });
   }
 
   /** Gave up (blocked bot, chat gone, retries spent). Never overrides a notification already sent. */

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import type { ChannelName } from '../../conversations/messages';
+import { LookupCache } from '../lookup-cache';
 import { upsertWithRetry, type Stored } from '../mongo-compat';
 import { CHANNEL_NAMES, LANGS, OFFICER_ROLES, chatKey, type Officer, type OfficerRecord } from './officer.schema';
 
@@ -14,7 +15,17 @@ function toOfficer(record: Stored<OfficerRecord> | null): Officer | null {
 
 /** Officers, mediators and supervisors, and the areas and chats they are reached by. */
 export class OfficerRepository {
-  constructor(private readonly model: Model<OfficerRecord>) {}
+  private readonly byIdCache: LookupCache<Officer>;
+  private readonly inAreasCache: LookupCache<Officer[]>;
+
+  /** `lookupCacheMs`: how long officers found by id or area are remembered (see LookupCache); 0 for never. */
+  constructor(
+    private readonly model: Model<OfficerRecord>,
+    lookupCacheMs = 0,
+  ) {
+    this.byIdCache = new LookupCache<Officer>(lookupCacheMs);
+    this.inAreasCache = new LookupCache<Officer[]>(lookupCacheMs);
+  }
 
   /** Creates the officer or replaces everything about them (areas and chats included). */
   async upsert(officer: Officer): Promise<Officer> {
@@ -23,6 +34,8 @@ export class OfficerRepository {
     const areaCodes = [...new Set(officer.areaCodes)];
     const chats = officer.chats.map(({ channel, chatId }) => ({ channel, chatId }));
     const chatKeys = [...new Set(chats.map((c) => chatKey(c.channel, c.chatId)))];
+    this.byIdCache.clear();
+    this.inAreasCache.clear();
     const saved = await upsertWithRetry(() =>
       this.model
         .findOneAndUpdate(
@@ -38,7 +51,7 @@ export class OfficerRepository {
   }
 
   async byId(officerId: string): Promise<Officer | null> {
-    return toOfficer(await this.model.findOne({ officerId }).lean<Stored<OfficerRecord>>().exec());
+    return this.byIdCache.get(officerId, async () => toOfficer(await this.model.findOne({ officerId }).lean<Stored<OfficerRecord>>().exec()));
   }
 
   /**
@@ -58,12 +71,16 @@ export class OfficerRepository {
   /** Active officers covering any of the codes (pass an area's ancestry to route a case). */
   async inAreas(areaCodes: string[]): Promise<Officer[]> {
     if (areaCodes.length === 0) return [];
-    const records = await this.model
-      .find({ active: true, areaCodes: { $in: areaCodes } })
-      .sort({ officerId: 1 })
-      .lean<Stored<OfficerRecord>[]>()
-      .exec();
-    return records.map((record) => toOfficer(record));
+    const key = JSON.stringify([...new Set(areaCodes)].sort());
+    const found = await this.inAreasCache.get(key, async () => {
+      const records = await this.model
+        .find({ active: true, areaCodes: { $in: areaCodes } })
+        .sort({ officerId: 1 })
+        .lean<Stored<OfficerRecord>[]>()
+        .exec();
+      return records.map((record) => toOfficer(record));
+    });
+    return found ?? [];
   }
 
   async all(): Promise<Officer[]> {

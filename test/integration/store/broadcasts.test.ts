@@ -37,6 +37,11 @@ describe('broadcast store', () => {
     await db.store.broadcasts.markSending('b-once');
     await db.store.broadcasts.markDone('b-once', { delivered: 1, failed: 0, skipped: 0 });
     expect(await db.store.broadcasts.byId('b-once')).toMatchObject({ status: 'done', result: { delivered: 1, failed: 0, skipped: 0 }, startedAt: expect.any(Date), finishedAt: expect.any(Date) });
+    // What each group's delivery reads: everything but the (possibly thousands long) target list.
+    const { targets, ...rest } = (await db.store.broadcasts.byId('b-once'))!;
+    expect(targets).toHaveLength(1);
+    expect(await db.store.broadcasts.content('b-once')).toEqual(rest);
+    expect(await db.store.broadcasts.content('missing')).toBeNull();
   });
 
   it('keeps one delivery per group, finishes it once, and counts them', async () => {
@@ -48,8 +53,8 @@ describe('broadcast store', () => {
     expect(await db.store.broadcastDeliveries.createIfAbsent({ deliveryId: id, broadcastId: 'b-count', channel: 'telegram', chatId: '-100500', title: 'Tổ 3', status: 'pending' })).toEqual({ ...created, partsSent: 1 });
     await db.store.broadcastDeliveries.createIfAbsent({ deliveryId: deliveryIdFor('b-count', 'telegram', '-100501'), broadcastId: 'b-count', channel: 'telegram', chatId: '-100501', title: 'Tổ 4', status: 'skipped', reason: 'inactive' });
     expect(await db.store.broadcastDeliveries.counts('b-count')).toEqual({ pending: 1, sent: 0, failed: 0, skipped: 1 });
-    await db.store.broadcastDeliveries.finish(id, 'sent');
-    expect((await db.store.broadcastDeliveries.finish(id, 'failed', 'late'))?.status).toBe('sent');
+    expect(await db.store.broadcastDeliveries.finish(id, 'sent', { partsSent: 2 })).toMatchObject({ status: 'sent', partsSent: 2 });
+    expect(await db.store.broadcastDeliveries.finish(id, 'failed', { reason: 'late' })).toMatchObject({ status: 'sent', partsSent: 2 });
     expect(await db.store.broadcastDeliveries.counts('b-count')).toEqual({ pending: 0, sent: 1, failed: 0, skipped: 1 });
   });
 

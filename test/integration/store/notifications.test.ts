@@ -62,13 +62,16 @@ describe('NotificationRepository', () => {
     expect(await db.store.notifications.recordAttempt('missing')).toBeNull();
   });
 
-  it('marks sent once: the first sentAt stays', async () => {
+  it('marks sent once, with the parts sent in the same write: the first sentAt stays', async () => {
     const { notificationId } = await db.store.notifications.ensure({ ...alert, caseId: 'case-sent' });
-    const sent = await db.store.notifications.markSent(notificationId);
+    const sent = await db.store.notifications.markSent(notificationId, 3);
     expect(sent?.status).toBe('sent');
+    expect(sent?.partsSent).toBe(3);
     expect(sent?.sentAt).toBeInstanceOf(Date);
-    const again = await db.store.notifications.markSent(notificationId);
+    const again = await db.store.notifications.markSent(notificationId, 1);
     expect(again?.sentAt).toEqual(sent?.sentAt);
+    expect(again?.partsSent).toBe(3);
+    await expect(db.store.notifications.markSent(notificationId, -1)).rejects.toThrow(/whole number/);
   });
 
   it('marks failed with the reason, but never a notification already sent', async () => {
@@ -77,7 +80,7 @@ describe('NotificationRepository', () => {
     expect(failed).toMatchObject({ status: 'failed', lastError: '403: bot was blocked by the user' });
 
     const sentId = (await db.store.notifications.ensure({ ...alert, caseId: 'case-sent-then-failed' })).notificationId;
-    await db.store.notifications.markSent(sentId);
+    await db.store.notifications.markSent(sentId, 1);
     const after = await db.store.notifications.markFailed(sentId, 'late failure');
     expect(after?.status).toBe('sent');
     expect(after).not.toHaveProperty('lastError');
@@ -92,7 +95,7 @@ describe('NotificationRepository', () => {
       const a = await fresh.store.notifications.ensure({ ...alert, caseId: 'a' });
       await fresh.store.notifications.ensure({ ...alert, caseId: 'b' });
       const c = await fresh.store.notifications.ensure({ ...alert, caseId: 'c' });
-      await fresh.store.notifications.markSent(a.notificationId);
+      await fresh.store.notifications.markSent(a.notificationId, 1);
       await fresh.store.notifications.markFailed(c.notificationId, 'gone');
       expect(await fresh.store.notifications.countByStatus()).toEqual({ pending: 1, sent: 1, failed: 1 });
     } finally {
