@@ -45,6 +45,10 @@ const schema = z
     ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),
     /** Zalo publishes no limits: keep this modest and raise it only after watching for errors. */
     ZALO_RATE_PER_SECOND: positiveInt.default(5),
+    /** Spacing between messages into one Zalo chat. */
+    ZALO_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+    /** How long one Zalo API call may take before it counts as failed (and is retried by the queue). */
+    ZALO_TIMEOUT_MS: positiveInt.default(15_000),
 
     /** Force the terminal channel even when tokens are set (development). */
     CONSOLE_CHANNEL: bool.optional(),
@@ -112,6 +116,8 @@ function toConfig(e: z.infer<typeof schema>) {
           webhookUrl: e.ZALO_WEBHOOK_URL,
           webhookSecret: e.ZALO_WEBHOOK_SECRET,
           ratePerSecond: e.ZALO_RATE_PER_SECOND,
+          chatIntervalMs: e.ZALO_CHAT_INTERVAL_MS,
+          timeoutMs: e.ZALO_TIMEOUT_MS,
         }
       : undefined,
     /** With no platform token the terminal channel is the way in (development, demos). */

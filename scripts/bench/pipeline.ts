@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     await driver.press(resident, 'nav:confirm');
   });
   const botDone = Date.now();
-  const allAlerted = await until(() => emu.sent(OFFICER).length >= N, Math.max(300_000, N * 100), 500);
+  const allAlerted = await until(() => emu.sent(OFFICER).length >= N, Math.max(300_000, N * 300), 500);
   const workerMemory = procMemory(worker.pid!);
   await stopChild(worker);
 

@@ -40,7 +40,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
 
   const pacer = new ChatPacer(rt.redis, (channel, chatId) => {
     if (channel === 'telegram') return chatId.startsWith('-') ? Math.ceil(60_000 / (config.telegram?.groupPerMinute ?? 18)) : (config.telegram?.chatIntervalMs ?? 1000);
-    if (channel === 'zalo') return 1000;
+    if (channel === 'zalo') return config.zalo?.chatIntervalMs ?? 1000;
     return 0;
   });
   for (const [channel, sender] of senders) {

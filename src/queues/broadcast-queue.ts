@@ -64,6 +64,8 @@ export class BroadcastQueue {
   }
 }
 
+const ENQUEUE_CHUNK = 500;
+
 /** Puts broadcast deliveries on each platform's outbox, where the platform's limits are kept. */
 export class BroadcastOutbox {
   private readonly queues = new Map<ChannelName, Queue<BroadcastDeliveryJob>>();
@@ -73,8 +75,19 @@ export class BroadcastOutbox {
     private readonly job: { attempts: number; backoffMs: number },
   ) {}
 
-  async enqueue(channel: ChannelName, deliveryId: string): Promise<void> {
-    await this.queue(channel).add('broadcast', { broadcastDeliveryId: deliveryId }, { ...durableJob(deliveryId, this.job.attempts, this.job.backoffMs), priority: BROADCAST_DELIVERY_PRIORITY });
+  /**
+   * Queues the deliveries a few hundred per Redis round trip (a broadcast may reach thousands of
+   * groups). Idempotent: a delivery already queued keeps its job (same job id).
+   */
+  async enqueue(channel: ChannelName, deliveryIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < deliveryIds.length; i += ENQUEUE_CHUNK) {
+      const jobs = deliveryIds.slice(i, i + ENQUEUE_CHUNK).map((deliveryId) => ({
+        name: 'broadcast',
+        data: { broadcastDeliveryId: deliveryId },
+        opts: { ...durableJob(deliveryId, this.job.attempts, this.job.backoffMs), priority: BROADCAST_DELIVERY_PRIORITY },
+      }));
+      await this.queue(channel).addBulk(jobs);
+    }
   }
 
   private queue(channel: ChannelName): Queue<BroadcastDeliveryJob> {

@@ -38,7 +38,9 @@ export class QueueCaseIntake implements CaseIntake {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add('case', submission, durableJob(submission.caseId, this.job.attempts, this.job.backoffMs)),
+        // Removed as soon as it is done: the job holds the tip's words, and once the case is stored
+        // the database is the record (a repeated add after that is stored once: the intake is idempotent).
+        this.queue.add('case', submission, { ...durableJob(submission.caseId, this.job.attempts, this.job.backoffMs), removeOnComplete: true }),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('queue add timed out')), this.timeoutMs))),
       ]);
     } catch (err) {

@@ -22,6 +22,9 @@ export interface BroadcastDeps {
   log: Logger;
 }
 
+/** Deliveries created at once during a fan-out. */
+const CREATE_IN_FLIGHT = 8;
+
 /** Names of failed groups listed in the report; the rest are counted. */
 const MAX_FAILED_NAMES = 20;
 
@@ -56,23 +59,30 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
   // Groups as they are now: one the bot was removed from since the broadcast was written is skipped.
   const groups = new Map((await store.groups.all()).map((g) => [`${g.channel}:${g.chatId}`, g]));
   const pending: { channel: ChannelName; deliveryId: string }[] = [];
-  for (const target of b.targets) {
-    const group = groups.get(`${target.channel}:${target.chatId}`);
-    const reason = !group ? 'unknown-group' : !group.active ? 'inactive' : !deps.senders.has(target.channel) ? 'channel-off' : undefined;
-    const d = await store.broadcastDeliveries.createIfAbsent({
-      deliveryId: deliveryIdFor(broadcastId, target.channel, target.chatId),
-      broadcastId,
-      channel: target.channel,
-      chatId: target.chatId,
-      title: group?.title || target.title,
-      status: reason ? 'skipped' : 'pending',
-      ...(reason ? { reason, finishedAt: new Date() } : {}),
-    });
-    if (d.status === 'pending') pending.push({ channel: d.channel, deliveryId: d.deliveryId });
+  // Several writes in flight: one after another, thousands of groups kept the first one waiting for minutes.
+  for (let i = 0; i < b.targets.length; i += CREATE_IN_FLIGHT) {
+    const created = await Promise.all(
+      b.targets.slice(i, i + CREATE_IN_FLIGHT).map((target) => {
+        const group = groups.get(`${target.channel}:${target.chatId}`);
+        const reason = !group ? 'unknown-group' : !group.active ? 'inactive' : !deps.senders.has(target.channel) ? 'channel-off' : undefined;
+        return store.broadcastDeliveries.createIfAbsent({
+          deliveryId: deliveryIdFor(broadcastId, target.channel, target.chatId),
+          broadcastId,
+          channel: target.channel,
+          chatId: target.chatId,
+          title: group?.title || target.title,
+          status: reason ? 'skipped' : 'pending',
+          ...(reason ? { reason, finishedAt: new Date() } : {}),
+        });
+      }),
+    );
+    for (const d of created) if (d.status === 'pending') pending.push({ channel: d.channel, deliveryId: d.deliveryId });
   }
   // Before any is queued, so the tally never waits for a delivery that already finished.
   await deps.tally.arm(broadcastId, pending.map((p) => p.deliveryId));
-  for (const p of pending) await deps.outbox.enqueue(p.channel, p.deliveryId);
+  for (const channel of new Set(pending.map((p) => p.channel))) {
+    await deps.outbox.enqueue(channel, pending.filter((p) => p.channel === channel).map((p) => p.deliveryId));
+  }
   log.info({ broadcastId, groups: b.targets.length, queued: pending.length }, 'broadcast.fanned_out');
   if (pending.length === 0) await deps.queue.report(broadcastId);
 }

@@ -44,10 +44,11 @@ describe('case pipeline', () => {
     await intake.submit(sub);
     await intake.submit(sub);
     await settled(sub.refCode);
-    // Completed jobs are kept a day, so a late re-add is ignored by id; remove it to force a real re-run.
+    // A completed job is removed at once (it holds the tip's words), so a late re-add runs the intake again.
     const { Queue } = await import('bullmq');
     const q = new Queue('cases', { connection: app.rt.queueRedis });
-    await (await q.getJob(sub.caseId))?.remove();
+    for (let i = 0; i < 50 && (await q.getJob(sub.caseId)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await q.getJob(sub.caseId)).toBeUndefined();
     await intake.submit(sub);
     await new Promise((r) => setTimeout(r, 800));
     await q.close();

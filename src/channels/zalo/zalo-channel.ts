@@ -16,6 +16,8 @@ export interface ZaloOptions {
   /** Set to receive updates by webhook (production, several bot replicas); unset, the bot long-polls. */
   webhookUrl?: string;
   webhookSecret?: string;
+  /** How long one API call may take (ZALO_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
@@ -42,7 +44,7 @@ export class ZaloChannel {
   ) {
     // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
     // costs the resident one more message, since their draft is already saved.
-    this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: 15_000 });
+    this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 15_000 });
     this.sender = new ZaloSender(this.client, t);
     // The poller is not held up by one chat's handling: other chats' messages go on at once, while
     // the serialiser (entered synchronously, in arrival order) keeps each chat's messages in order.

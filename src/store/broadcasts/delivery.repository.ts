@@ -11,11 +11,10 @@ export class DeliveryRepository {
   /**
    * Creates the delivery unless it exists; an existing one is returned as it is, progress included.
    * A plain insert (never an upsert) so a fan-out retried while the group's job is sending cannot
-   * write an old copy of the document back over the job's progress on FerretDB.
+   * write an old copy of the document back over the job's progress on FerretDB. Insert first and
+   * read only on E11000: a fan-out's first run, the usual case, costs one write per group.
    */
   async createIfAbsent(d: Omit<BroadcastDelivery, 'partsSent' | 'attempts' | 'createdAt'>): Promise<BroadcastDelivery> {
-    const existing = await this.byId(d.deliveryId);
-    if (existing) return existing;
     try {
       const doc = await this.model.create({ _id: d.deliveryId, ...d, partsSent: 0, attempts: 0, createdAt: new Date() });
       return plain(doc.toObject({ versionKey: false }) as Stored<BroadcastDelivery>);

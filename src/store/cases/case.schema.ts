@@ -1,10 +1,7 @@
 import { Schema } from 'mongoose';
 import type { Attachment, Lang, SharedLocation } from '../../conversations/messages';
 import type { CaseKind } from '../../domain/case-kinds';
-import { CASE_OUTCOMES, type CaseOutcome } from '../../domain/case-workflow';
-
-export const CASE_STATUSES = ['new', 'acknowledged', 'resolved'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+import { CASE_OUTCOMES, CASE_STATUSES, type CaseOutcome, type CaseStatus } from '../../domain/case-workflow';
 
 export interface CaseHistoryEntry {
   at: Date;
