@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { moveGroupsToChatKeys } from './groups/group-key-migration';
 import { createModels } from './models';
 
 /*
@@ -40,7 +41,8 @@ export interface ConnectOptions {
 /**
  * Opens a dedicated connection and builds every unique and lookup index before returning:
  * idempotent writes rely on the unique indexes, so a store without them must not start.
- * Indexes are only ever added here, never dropped (an operator removes stale ones by hand).
+ * Indexes are only ever added here, never dropped (an operator removes stale ones by hand), bar
+ * the one group-key-migration.ts replaces.
  */
 export async function connectDatabase(uri: string, opts: ConnectOptions = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
@@ -63,6 +65,12 @@ export async function connectDatabase(uri: string, opts: ConnectOptions = {}): P
   } catch (error) {
     await conn.close().catch(() => undefined);
     throw new Error(`Cannot build the database indexes: ${messageOf(error)}`, { cause: error });
+  }
+  try {
+    await moveGroupsToChatKeys(conn);
+  } catch (error) {
+    await conn.close().catch(() => undefined);
+    throw new Error(`Cannot move groups to their chat keys: ${messageOf(error)}`, { cause: error });
   }
   return conn;
 }

@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import type { ChannelName } from '../../conversations/messages';
 import { LookupCache } from '../lookup-cache';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
-import { JOIN_CODE_PATTERN, generateJoinCode, normaliseJoinCode, type Group } from './group.schema';
+import { JOIN_CODE_PATTERN, generateJoinCode, groupKey, normaliseJoinCode, type Group } from './group.schema';
 
 /** A join code the operator asked for already belongs to another group. */
 export class JoinCodeTakenError extends Error {
@@ -59,10 +59,11 @@ export class GroupRepository {
       throw new Error(`join code ${JSON.stringify(options.joinCode)}: use 4 to 16 letters and digits`);
     }
     this.byCode.clear();
+    const _id = groupKey(channel, chatId);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const known = await this.model
-          .findOneAndUpdate({ channel, chatId }, { $set: fixedCode === undefined ? { title } : { title, joinCode: fixedCode } }, { new: true })
+          .findOneAndUpdate({ _id }, { $set: fixedCode === undefined ? { title } : { title, joinCode: fixedCode } }, { new: true })
           .lean<Stored<Group>>()
           .exec();
         if (known) return plain(known);
@@ -75,7 +76,7 @@ export class GroupRepository {
           active: true,
           createdAt: new Date(),
         };
-        const doc = await this.model.create(fresh);
+        const doc = await this.model.create({ _id, ...fresh });
         return plain(doc.toObject({ versionKey: false }) as Stored<Group>);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
@@ -93,7 +94,7 @@ export class GroupRepository {
   /** Null when the group was never registered (the bot must be added to it first). */
   async bindArea(channel: ChannelName, chatId: string, areaCode: string | null): Promise<Group | null> {
     this.byCode.clear();
-    return plain(await this.model.findOneAndUpdate({ channel, chatId }, { $set: { areaCode } }, { new: true }).lean<Stored<Group>>().exec());
+    return plain(await this.model.findOneAndUpdate({ _id: groupKey(channel, chatId) }, { $set: { areaCode } }, { new: true }).lean<Stored<Group>>().exec());
   }
 
   /** Case-insensitive and forgiving of spaces around the code, as residents type it. */
@@ -103,13 +104,13 @@ export class GroupRepository {
   }
 
   async byChat(channel: ChannelName, chatId: string): Promise<Group | null> {
-    return plain(await this.model.findOne({ channel, chatId }).lean<Stored<Group>>().exec());
+    return plain(await this.model.findOne({ _id: groupKey(channel, chatId) }).lean<Stored<Group>>().exec());
   }
 
   /** The bot was removed from (false) or added back to (true) the group. Null if unknown. */
   async setActive(channel: ChannelName, chatId: string, active: boolean): Promise<Group | null> {
     this.byCode.clear();
-    return plain(await this.model.findOneAndUpdate({ channel, chatId }, { $set: { active } }, { new: true }).lean<Stored<Group>>().exec());
+    return plain(await this.model.findOneAndUpdate({ _id: groupKey(channel, chatId) }, { $set: { active } }, { new: true }).lean<Stored<Group>>().exec());
   }
 
   /** Active groups bound to any of the codes (pass `descendantCodes` for a whole ward). */

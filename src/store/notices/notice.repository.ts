@@ -60,8 +60,11 @@ export class NoticeRepository {
     await this.model.updateOne({ _id: noticeId }, { $set: { status: 'sent' }, $min: { sentAt: new Date() }, $max: { partsSent } }).exec();
   }
 
+  /** Never overrides a notice already sent. Read, then write by `_id` alone, as notifications do. */
   async markFailed(noticeId: string, reason: string): Promise<void> {
-    await this.model.updateOne({ _id: noticeId, status: { $ne: 'sent' } }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } }).exec();
+    const current = await this.byId(noticeId);
+    if (!current || current.status === 'sent') return;
+    await this.model.updateOne({ _id: noticeId }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } }).exec();
   }
 
   async recordAttempt(noticeId: string): Promise<void> {

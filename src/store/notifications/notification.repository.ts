@@ -68,18 +68,15 @@ export class NotificationRepository {
     return this.update(notificationId, { $set: { status: 'sent' }, $min: { sentAt: new Date() }, $max: { partsSent } });
   }
 
-  /** Gave up (blocked bot, chat gone, retries spent). Never overrides a notification already sent. */
+  /**
+   * Gave up (blocked bot, chat gone, retries spent). Never overrides a notification already sent.
+   * Read, then write by `_id` alone (FerretDB scans for any other filter; see byId): one job per
+   * notification writes it, and the failed-job handler only after that job has stopped.
+   */
   async markFailed(notificationId: string, reason: string): Promise<Notification | null> {
-    const lastError = String(reason).slice(0, MAX_ERROR_LENGTH);
-    const updated = await this.model
-      .findOneAndUpdate(
-        { _id: notificationId, status: { $ne: 'sent' } },
-        { $set: { status: 'failed', lastError } },
-        { new: true },
-      )
-      .lean<Stored<Notification>>()
-      .exec();
-    return updated ? plain(updated) : this.byId(notificationId);
+    const current = await this.byId(notificationId);
+    if (!current || current.status === 'sent') return current;
+    return this.update(notificationId, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } });
   }
 
   /** Counts a send attempt, before it is made. */

@@ -21,7 +21,8 @@ describe('connection', () => {
       (await model.collection.indexes()).filter((index) => index.unique).map((index) => Object.keys(index.key).join('+'));
     expect(await uniqueKeys(models.area)).toEqual(['code']);
     expect(await uniqueKeys(models.officer)).toEqual(['officerId']);
-    expect((await uniqueKeys(models.group)).sort()).toEqual(['channel+chatId', 'joinCode']);
+    // One group per chat is held by its _id, the chat key (groupKey).
+    expect(await uniqueKeys(models.group)).toEqual(['joinCode']);
     expect((await uniqueKeys(models.case)).sort()).toEqual(['caseId', 'refCode']);
     expect((await uniqueKeys(models.notification)).sort()).toEqual(['caseId+recipientId+channel', 'notificationId']);
   });
