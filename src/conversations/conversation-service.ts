@@ -52,6 +52,10 @@ export class ConversationService {
     let lang: Lang = langFromHint(msg.languageHint) ?? this.deps.defaultLang;
     try {
       if (!(await this.deps.guards.firstDelivery(msg.channel, msg.updateId))) return [];
+      // Residents chatting among themselves in a group are none of the bot's business: it reads
+      // nothing of it, and a lively chat must not count towards the flood limit (which would
+      // have the bot tell the group to slow down).
+      if (msg.chatType === 'group' && !addressesBot(msg)) return [];
       const profile = await this.deps.profiles.get(msg.channel, msg.userId);
       lang = profile.lang ?? lang;
       const flood = await this.deps.guards.flood(msg.channel, msg.userId);
@@ -376,4 +380,9 @@ function replyLang(_r: OutboundMessage, lang: Lang, msg: InboundMessage): Lang {
 
 function isMessage(m: OutboundMessage | null): m is OutboundMessage {
   return m !== null;
+}
+
+/** A group message meant for the bot: its command, its button, a mention of it, or its arrival. */
+function addressesBot(msg: InboundMessage): boolean {
+  return Boolean(msg.command || msg.choice !== undefined || msg.mentionsBot || msg.botAddedToGroup);
 }

@@ -111,4 +111,14 @@ describe('limits through the bot', () => {
     // 30 answered (with the menu), then the one warning, then nothing.
     expect(texts).toEqual([...Array<string>(30).fill(app.rt.t('vi', 'menu.title')), app.rt.t('vi', 'guard.flood')]);
   });
+
+  it('a resident chatting fast in a group is not counted: the bot stays silent there and still answers their command', async () => {
+    const chatty = 810_003;
+    const group = -100_810_003;
+    for (let i = 0; i < 40; i++) await driver.text(chatty, `Tin nhắn ${i} trong nhóm`, group);
+    expect(emu.sent(group)).toEqual([]);
+    await driver.text(chatty, '/menu', group);
+    expect(emu.sent(group).map((m) => m.text)).toContain(app.rt.t('vi', 'group.howTo'));
+    expect(emu.sent(group).map((m) => m.text)).not.toContain(app.rt.t('vi', 'guard.flood'));
+  });
 });
