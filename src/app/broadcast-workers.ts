@@ -1,12 +1,15 @@
 import { Worker, type Job } from 'bullmq';
+import { Telegram } from 'telegraf';
 import type { ChannelSender } from '../channels/channel-sender';
 import type { ChannelName } from '../conversations/messages';
 import { BROADCASTS_QUEUE, BroadcastOutbox, BroadcastQueue, isBroadcastDeliveryJob, type BroadcastDeliveryJob, type BroadcastJob } from '../queues/broadcast-queue';
 import { BroadcastFence } from '../redis/broadcast-fence';
 import { BroadcastTally } from '../redis/broadcast-tally';
+import { StoreBroadcastAudience } from '../store/broadcast-audience';
 import { createBroadcastDeliveryProcessor, finish } from '../workers/broadcast-delivery-processor';
 import { createBroadcastProcessor } from '../workers/broadcast-processor';
 import type { ChatPacer } from '../workers/chat-pacer';
+import { createGroupAdmins } from './group-admins';
 import type { Runtime } from './runtime';
 
 /**
@@ -22,7 +25,10 @@ export function startBroadcastWorkers(rt: Runtime, senders: ReadonlyMap<ChannelN
   const outbox = new BroadcastOutbox(connection, job);
   const fence = new BroadcastFence(rt.redis);
   const tally = new BroadcastTally(rt.redis);
-  const worker = new Worker<BroadcastJob>(BROADCASTS_QUEUE, createBroadcastProcessor({ store, fence, tally, outbox, queue, senders, t: rt.t, log }), { connection, concurrency: 2, ...locks });
+  // Platforms this worker sends on; Telegram's own word on group admins through the same API root.
+  const telegram = config.telegram ? new Telegram(config.telegram.token, { apiRoot: config.telegram.apiRoot }) : undefined;
+  const audience = new StoreBroadcastAudience(store, config.superadmins, createGroupAdmins(rt, () => telegram), new Set(senders.keys()));
+  const worker = new Worker<BroadcastJob>(BROADCASTS_QUEUE, createBroadcastProcessor({ store, fence, tally, outbox, queue, senders, t: rt.t, log, audience }), { connection, concurrency: 2, ...locks });
   worker.on('error', (err) => log.error({ queue: worker.name, error: err.name }, 'worker.error'));
   worker.on('failed', (j, err) => {
     if (j) log[err.name === 'UnrecoverableError' || j.attemptsMade >= (j.opts.attempts ?? job.attempts) ? 'error' : 'warn']({ queue: worker.name, jobId: j.id, attempt: j.attemptsMade, error: err.name }, 'broadcast.job_failed');

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TelegramGroupAdmins } from '../channels/telegram/telegram-group-admins';
 import type { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { BroadcastFeature } from '../conversations/broadcast/broadcast-feature';
-import type { GroupAdmins } from '../conversations/broadcast/ports';
 import { FaqFeature } from '../conversations/faq/faq-feature';
 import type { Feature } from '../conversations/feature';
 import type { ChannelName } from '../conversations/messages';
@@ -13,7 +11,8 @@ import { RedisBroadcastDrafts } from '../redis/broadcast-drafts';
 import { BroadcastFence } from '../redis/broadcast-fence';
 import { RedisFaqMisses } from '../redis/faq-misses';
 import { StoreAreaContacts } from '../store/area-contacts';
-import { RegistryGroupAdmins, StoreBroadcastAudience } from '../store/broadcast-audience';
+import { StoreBroadcastAudience } from '../store/broadcast-audience';
+import { createGroupAdmins } from './group-admins';
 import type { Runtime } from './runtime';
 
 /** Platforms the bot role talks on. */
@@ -37,15 +36,7 @@ export interface GroupAdminFeatures {
  */
 export function createGroupAdminFeatures(rt: Runtime, telegram: () => TelegramChannel | undefined): GroupAdminFeatures {
   const log = (event: string, fields?: Record<string, string | number | boolean>) => rt.log.info(fields ?? {}, event);
-  const registry = new RegistryGroupAdmins(rt.store);
-  // Telegram says who administers a group; elsewhere the operator's record does.
-  const admins: GroupAdmins = {
-    async isAdmin(channel, groupChatId, userId) {
-      const tg = channel === 'telegram' ? telegram() : undefined;
-      if (tg) return new TelegramGroupAdmins(tg.bot.telegram).isAdmin(groupChatId, userId);
-      return registry.isAdmin(channel, groupChatId, userId);
-    },
-  };
+  const admins = createGroupAdmins(rt, () => telegram()?.bot.telegram);
   const queue = new BroadcastQueue(rt.queueRedis, { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs });
   const broadcast = new BroadcastFeature({
     t: rt.t,

@@ -1,4 +1,4 @@
-import { groupKey, type BroadcastAudience, type GroupAdmins, type Reach, type ReachableArea, type ReachableGroup } from '../conversations/broadcast/ports';
+import { groupKey, type BroadcastAudience, type GroupAdmins, type Reach, type ReachableArea, type ReachableGroup, type SenderRole } from '../conversations/broadcast/ports';
 import type { ChannelName } from '../conversations/messages';
 import type { Area } from './areas/area.schema';
 import type { Group } from './groups/group.schema';
@@ -42,6 +42,34 @@ export class StoreBroadcastAudience implements BroadcastAudience {
     }
     const groups = await this.administered(channel, userId, person.joinCode);
     return groups.length > 0 ? { role: 'group-admin', groups: groups.map(reachable), areas: [] } : null;
+  }
+
+  /**
+   * Which of these groups the sender may still reach: asked when a scheduled broadcast fires, as
+   * an officer moved to another area, a deactivated officer, a superadmin struck from the list or
+   * an admin removed from a group since it was written must not speak there any more. The same
+   * rules as reachOf, asked group by group; the platform is asked about group admins only when
+   * the broadcast was written as one (an officer's thousands of groups cost no API calls).
+   */
+  async stillReaches(sender: { channel: ChannelName; userId: string; role: SenderRole }, targets: readonly { channel: ChannelName; chatId: string }[]): Promise<Set<string>> {
+    const { channel, userId } = sender;
+    if (!this.channels.has(channel)) return new Set();
+    if (this.superadmins.includes(`${channel}:${userId}`)) return new Set(targets.map(groupKey));
+    const reached = new Set<string>();
+    const officer = await this.store.officers.byChat(channel, userId);
+    if (officer?.active && (officer.role === 'officer' || officer.role === 'supervisor')) {
+      const covered = new Set<string>();
+      for (const code of officer.areaCodes) for (const c of await this.store.areas.descendantCodes(code)) covered.add(c);
+      for (const g of await this.store.groups.inAreas([...covered])) reached.add(groupKey(g));
+    }
+    if (sender.role === 'group-admin') {
+      for (const target of targets) {
+        if (reached.has(groupKey(target))) continue;
+        const group = await this.store.groups.byChat(target.channel, target.chatId);
+        if (group?.active && (await this.admins.isAdmin(target.channel, target.chatId, userId))) reached.add(groupKey(target));
+      }
+    }
+    return new Set(targets.map(groupKey).filter((key) => reached.has(key)));
   }
 
   async noteGroupAdmin(channel: ChannelName, groupChatId: string, userId: string, groupTitle: string): Promise<boolean> {

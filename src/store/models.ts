@@ -46,9 +46,9 @@ export interface Store {
 export interface StoreOptions {
   groups?: GroupRepositoryOptions;
   /**
-   * How long areas, officers and groups found by join code are remembered by this process (see
-   * LookupCache). Off (0) unless given: tools that write and read back want no cache; the bot
-   * and worker pass LOOKUP_CACHE_MS.
+   * How long areas, officers, groups found by join code and broadcasts' content are remembered by
+   * this process (see LookupCache). Off (0) unless given: tools that write and read back want no
+   * cache; the bot and worker pass LOOKUP_CACHE_MS.
    */
   lookupCacheMs?: number;
 }
@@ -79,7 +79,7 @@ export function createStore(conn: Connection, options: StoreOptions = {}): Store
     groups: new GroupRepository(models.group, { lookupCacheMs: options.lookupCacheMs, ...options.groups }),
     cases: new CaseRepository(models.case),
     notifications: new NotificationRepository(models.notification),
-    broadcasts: new BroadcastRepository(models.broadcast),
+    broadcasts: new BroadcastRepository(models.broadcast, options.lookupCacheMs),
     broadcastDeliveries: new DeliveryRepository(models.broadcastDelivery),
     groupAdmins: new GroupAdminRepository(models.groupAdmin),
     notices: new NoticeRepository(models.notice),

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
 import { RecipientUnavailableError, MessageRejectedError } from '../channels/send-errors';
+import { groupKey } from '../conversations/broadcast/ports';
 import type { ChannelName } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
 import { truncate } from '../domain/text';
@@ -9,6 +10,7 @@ import type { BroadcastJob, BroadcastOutbox, BroadcastQueue } from '../queues/br
 import type { BroadcastFence } from '../redis/broadcast-fence';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import { deliveryIdFor } from '../store/broadcasts/delivery.schema';
+import type { StoreBroadcastAudience } from '../store/broadcast-audience';
 import type { Store } from '../store/models';
 
 export interface BroadcastDeps {
@@ -20,10 +22,15 @@ export interface BroadcastDeps {
   senders: ReadonlyMap<ChannelName, ChannelSender>;
   t: Translate;
   log: Logger;
+  /** Re-asked when a scheduled broadcast fires: who may the sender reach now? */
+  audience: Pick<StoreBroadcastAudience, 'stillReaches'>;
 }
 
 /** Deliveries created at once during a fan-out. */
 const CREATE_IN_FLIGHT = 8;
+
+/** Why a group was skipped when its sender may no longer reach it; the report says so. */
+export const NOT_PERMITTED = 'not-permitted';
 
 /** Names of failed groups listed in the report; the rest are counted. */
 const MAX_FAILED_NAMES = 20;
@@ -57,14 +64,24 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
   if (b.status !== 'sending') await store.broadcasts.markSending(broadcastId);
 
   // Groups as they are now: one the bot was removed from since the broadcast was written is skipped.
-  const groups = new Map((await store.groups.all()).map((g) => [`${g.channel}:${g.chatId}`, g]));
+  const groups = new Map((await store.groups.all()).map((g) => [groupKey(g), g]));
+  // A scheduled one was allowed when it was written, maybe days ago; a confirmed one seconds ago.
+  const permitted = b.scheduledFor ? await deps.audience.stillReaches(b.sender, b.targets) : null;
   const pending: { channel: ChannelName; deliveryId: string }[] = [];
   // Several writes in flight: one after another, thousands of groups kept the first one waiting for minutes.
   for (let i = 0; i < b.targets.length; i += CREATE_IN_FLIGHT) {
     const created = await Promise.all(
       b.targets.slice(i, i + CREATE_IN_FLIGHT).map((target) => {
-        const group = groups.get(`${target.channel}:${target.chatId}`);
-        const reason = !group ? 'unknown-group' : !group.active ? 'inactive' : !deps.senders.has(target.channel) ? 'channel-off' : undefined;
+        const group = groups.get(groupKey(target));
+        const reason = !group
+          ? 'unknown-group'
+          : !group.active
+            ? 'inactive'
+            : !deps.senders.has(target.channel)
+              ? 'channel-off'
+              : permitted && !permitted.has(groupKey(target))
+                ? NOT_PERMITTED
+                : undefined;
         return store.broadcastDeliveries.createIfAbsent({
           deliveryId: deliveryIdFor(broadcastId, target.channel, target.chatId),
           broadcastId,
@@ -103,6 +120,8 @@ async function report(deps: BroadcastDeps, broadcastId: string): Promise<void> {
   const failed = await store.broadcastDeliveries.forBroadcast(broadcastId, 'failed');
   const lang = b.sender.lang;
   const lines = [t(lang, 'broadcast.report.title', { label: b.audienceLabel }), t(lang, 'broadcast.report.counts', { sent: counts.sent, failed: counts.failed, skipped: counts.skipped })];
+  const refused = counts.skipped > 0 ? (await store.broadcastDeliveries.forBroadcast(broadcastId, 'skipped')).filter((d) => d.reason === NOT_PERMITTED).length : 0;
+  if (refused > 0) lines.push(t(lang, 'broadcast.report.notPermitted', { count: refused }));
   if (failed.length > 0) {
     lines.push(t(lang, 'broadcast.report.failedGroups'));
     for (const d of failed.slice(0, MAX_FAILED_NAMES)) lines.push(`• ${truncate(d.title || d.chatId, 80)} (${t(lang, `broadcast.report.reason.${d.reason === 'removed' ? 'removed' : 'other'}`)})`);

@@ -209,6 +209,34 @@ describe('broadcasts on Telegram', () => {
     expect((await app.rt.store.broadcasts.byId('sched-cancel-01'))?.status).toBe('cancelled');
   });
 
+  it('a scheduled broadcast is re-checked when it fires: groups its sender may no longer reach are skipped, and the report says so', async () => {
+    const soon = () => new Date(Date.now() + 1200);
+    const target = (chatId: string) => ({ channel: 'telegram' as const, chatId, title: chatId });
+    // A group admin of two groups when scheduling, removed as admin of one before it fires.
+    const HEAD = 802;
+    emu.setAdmins(kp13[3], [HEAD]);
+    emu.setAdmins(kp13[4], [HEAD]);
+    const head = { channel: 'telegram' as const, userId: String(HEAD), chatId: String(HEAD), role: 'group-admin' as const, lang: 'vi' as const };
+    await desk.submit({ broadcastId: 'sched-recheck-admin', sender: head, audienceLabel: 'Hai tổ', targets: [target(kp13[3]), target(kp13[4])], text: 'Họp tổ tối nay lúc 19 giờ', scheduledFor: soon() });
+    emu.setAdmins(kp13[4], []);
+    // An officer whose broadcast names a group outside their areas (moved to another area since).
+    const officer = { channel: 'telegram' as const, userId: String(OFFICER_2), chatId: String(OFFICER_2), role: 'officer' as const, officerId: 'cskv-sg-02', lang: 'vi' as const };
+    await desk.submit({ broadcastId: 'sched-recheck-officer', sender: officer, audienceLabel: 'Cũ', targets: [target(kp21[0]), target(kp13[5])], text: 'Kiểm tra bình chữa cháy', scheduledFor: soon() });
+
+    const notPermitted = t('vi', 'broadcast.report.notPermitted', { count: 1 });
+    const report = await reader(HEAD).next((m) => (m.text ?? '').startsWith('📊'), 20_000);
+    expect(report.text).toContain(t('vi', 'broadcast.report.counts', { sent: 1, failed: 0, skipped: 1 }));
+    expect(report.text).toContain(notPermitted);
+    expect(received(emu, kp13[3], 'Họp tổ tối nay')).toHaveLength(1);
+    expect(received(emu, kp13[4], 'Họp tổ tối nay')).toHaveLength(0);
+
+    const officerReport = await reader(OFFICER_2).next((m) => (m.text ?? '').includes('“Cũ”'), 20_000);
+    expect(officerReport.text).toContain(t('vi', 'broadcast.report.counts', { sent: 1, failed: 0, skipped: 1 }));
+    expect(officerReport.text).toContain(notPermitted);
+    expect(received(emu, kp21[0], 'Kiểm tra bình chữa cháy')).toHaveLength(1);
+    expect(received(emu, kp13[5], 'Kiểm tra bình chữa cháy')).toHaveLength(0);
+  });
+
   it('a group that removed the bot is marked inactive, named in the report and not retried', async () => {
     const gone = kp21[3];
     emu.blockBot(gone);

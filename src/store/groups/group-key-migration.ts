@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError } from '../mongo-compat';
-import { groupKey, type Group } from './group.schema';
+import { groupKey } from '../../conversations/broadcast/ports';
+import type { Group } from './group.schema';
 
 /** The unique index groups had before `_id` became `${channel}:${chatId}`. */
 const LEGACY_INDEX = 'channel_1_chatId_1';
@@ -33,7 +34,7 @@ export async function moveGroupsToChatKeys(conn: Connection): Promise<number> {
       await groups.updateOne({ _id: old._id } as never, { $set: { movingJoinCode: joinCode, joinCode: `MOVING${String(old._id).toUpperCase()}` } });
     }
     const moved: Group & { _id: string } = {
-      _id: groupKey(old.channel, old.chatId),
+      _id: groupKey(old),
       channel: old.channel,
       chatId: old.chatId,
       title: old.title ?? '',

@@ -2,7 +2,8 @@ import type { Model } from 'mongoose';
 import type { ChannelName } from '../../conversations/messages';
 import { LookupCache } from '../lookup-cache';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
-import { JOIN_CODE_PATTERN, generateJoinCode, groupKey, normaliseJoinCode, type Group } from './group.schema';
+import { groupKey } from '../../conversations/broadcast/ports';
+import { JOIN_CODE_PATTERN, generateJoinCode, normaliseJoinCode, type Group } from './group.schema';
 
 /** A join code the operator asked for already belongs to another group. */
 export class JoinCodeTakenError extends Error {
@@ -59,7 +60,7 @@ export class GroupRepository {
       throw new Error(`join code ${JSON.stringify(options.joinCode)}: use 4 to 16 letters and digits`);
     }
     this.byCode.clear();
-    const _id = groupKey(channel, chatId);
+    const _id = groupKey({ channel, chatId });
     for (let attempt = 1; ; attempt += 1) {
       try {
         const known = await this.model
@@ -94,7 +95,7 @@ export class GroupRepository {
   /** Null when the group was never registered (the bot must be added to it first). */
   async bindArea(channel: ChannelName, chatId: string, areaCode: string | null): Promise<Group | null> {
     this.byCode.clear();
-    return plain(await this.model.findOneAndUpdate({ _id: groupKey(channel, chatId) }, { $set: { areaCode } }, { new: true }).lean<Stored<Group>>().exec());
+    return plain(await this.model.findOneAndUpdate({ _id: groupKey({ channel, chatId }) }, { $set: { areaCode } }, { new: true }).lean<Stored<Group>>().exec());
   }
 
   /** Case-insensitive and forgiving of spaces around the code, as residents type it. */
@@ -104,13 +105,13 @@ export class GroupRepository {
   }
 
   async byChat(channel: ChannelName, chatId: string): Promise<Group | null> {
-    return plain(await this.model.findOne({ _id: groupKey(channel, chatId) }).lean<Stored<Group>>().exec());
+    return plain(await this.model.findOne({ _id: groupKey({ channel, chatId }) }).lean<Stored<Group>>().exec());
   }
 
   /** The bot was removed from (false) or added back to (true) the group. Null if unknown. */
   async setActive(channel: ChannelName, chatId: string, active: boolean): Promise<Group | null> {
     this.byCode.clear();
-    return plain(await this.model.findOneAndUpdate({ _id: groupKey(channel, chatId) }, { $set: { active } }, { new: true }).lean<Stored<Group>>().exec());
+    return plain(await this.model.findOneAndUpdate({ _id: groupKey({ channel, chatId }) }, { $set: { active } }, { new: true }).lean<Stored<Group>>().exec());
   }
 
   /** Active groups bound to any of the codes (pass `descendantCodes` for a whole ward). */

@@ -51,13 +51,10 @@ export const groupSchema = new Schema<Group>(
   { collection: 'groups', versionKey: false },
 );
 /*
- * _id is `${channel}:${chatId}` (groupKey): one document per chat, found by _id. FerretDB 1.24
- * answers only a bare `_id` filter from an index and scans the whole collection for any other
- * (a `{ channel, chatId }` lookup took tens of milliseconds at 5,000 groups); MongoDB is as fast
- * either way. Groups stored before this key are moved by group-key-migration.ts at start-up.
+ * _id is `${channel}:${chatId}` (groupKey, conversations/broadcast/ports): one document per chat,
+ * found by _id. FerretDB 1.24 answers only a bare `_id` filter from an index and scans the whole
+ * collection for any other (a `{ channel, chatId }` lookup took tens of milliseconds at 5,000
+ * groups); MongoDB is as fast either way. Groups stored before this key are moved by
+ * group-key-migration.ts at start-up.
  */
 groupSchema.add({ _id: String } as Parameters<typeof groupSchema.add>[0]);
-
-export function groupKey(channel: ChannelName, chatId: string): string {
-  return `${channel}:${chatId}`;
-}

@@ -45,4 +45,25 @@ describe('remembered lookups (real database)', () => {
     await new Promise((r) => setTimeout(r, 350));
     expect((await db.store.areas.byCode('kp2'))?.name).toBe('Khu phố Hai');
   });
+
+  it("remembers a broadcast's content for its deliveries, and forgets it when the broadcast changes", async () => {
+    const b = {
+      broadcastId: 'b-remembered',
+      sender: { channel: 'telegram' as const, userId: '1', chatId: '1', role: 'officer' as const, officerId: 'cskv-1', lang: 'vi' as const },
+      audienceLabel: 'Tổ 3',
+      targets: [{ channel: 'telegram' as const, chatId: '-100500', title: 'Tổ 3' }],
+      text: 'Cắt điện sáng mai',
+      status: 'queued' as const,
+      createdAt: new Date(),
+    };
+    await db.store.broadcasts.insertIfAbsent(b);
+    expect((await db.store.broadcasts.content(b.broadcastId))?.text).toBe('Cắt điện sáng mai');
+    // Changed behind its back (nothing does this in the app): the remembered copy is served.
+    await db.conn.collection('broadcasts').updateOne({ _id: b.broadcastId } as never, { $set: { text: 'changed elsewhere' } });
+    expect((await db.store.broadcasts.content(b.broadcastId))?.text).toBe('Cắt điện sáng mai');
+    // A status change through the store is seen at once, with what is stored now.
+    await db.store.broadcasts.markCancelled(b.broadcastId);
+    expect(await db.store.broadcasts.content(b.broadcastId)).toMatchObject({ status: 'cancelled', text: 'changed elsewhere' });
+    expect(await db.store.broadcasts.content('missing')).toBeNull();
+  });
 });
