@@ -38,13 +38,14 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   watchFailures(intake, rt, config.jobAttempts);
   workers.push(intake);
 
+  const rateOf = (channel: ChannelName) => (channel === 'telegram' ? config.telegram?.ratePerSecond : channel === 'zalo' ? config.zalo?.ratePerSecond : undefined);
   const pacer = new ChatPacer(rt.redis, (channel, chatId) => {
     if (channel === 'telegram') return chatId.startsWith('-') ? Math.ceil(60_000 / (config.telegram?.groupPerMinute ?? 18)) : (config.telegram?.chatIntervalMs ?? 1000);
     if (channel === 'zalo') return config.zalo?.chatIntervalMs ?? 1000;
     return 0;
-  });
+  }, (channel) => 1000 / (rateOf(channel) ?? Infinity));
   for (const [channel, sender] of senders) {
-    const rate = channel === 'telegram' ? config.telegram?.ratePerSecond : channel === 'zalo' ? config.zalo?.ratePerSecond : undefined;
+    const rate = rateOf(channel);
     const deps = { store, sender, t: rt.t, box: rt.box, pacer, log };
     const alerts = createOutboxProcessor(deps);
     const notices = desk.noticeProcessor(sender, pacer);

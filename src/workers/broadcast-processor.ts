@@ -26,8 +26,8 @@ export interface BroadcastDeps {
   audience: Pick<StoreBroadcastAudience, 'stillReaches'>;
 }
 
-/** Deliveries created at once during a fan-out. */
-const CREATE_IN_FLIGHT = 8;
+/** Deliveries written per bulk insert during a fan-out. */
+const CREATE_AT_ONCE = 500;
 
 /** Why a group was skipped when its sender may no longer reach it; the report says so. */
 export const NOT_PERMITTED = 'not-permitted';
@@ -68,10 +68,9 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
   // A scheduled one was allowed when it was written, maybe days ago; a confirmed one seconds ago.
   const permitted = b.scheduledFor ? await deps.audience.stillReaches(b.sender, b.targets) : null;
   const pending: { channel: ChannelName; deliveryId: string }[] = [];
-  // Several writes in flight: one after another, thousands of groups kept the first one waiting for minutes.
-  for (let i = 0; i < b.targets.length; i += CREATE_IN_FLIGHT) {
-    const created = await Promise.all(
-      b.targets.slice(i, i + CREATE_IN_FLIGHT).map((target) => {
+  for (let i = 0; i < b.targets.length; i += CREATE_AT_ONCE) {
+    const created = await store.broadcastDeliveries.createManyIfAbsent(
+      b.targets.slice(i, i + CREATE_AT_ONCE).map((target) => {
         const group = groups.get(groupKey(target));
         const reason = !group
           ? 'unknown-group'
@@ -82,7 +81,7 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
               : permitted && !permitted.has(groupKey(target))
                 ? NOT_PERMITTED
                 : undefined;
-        return store.broadcastDeliveries.createIfAbsent({
+        return {
           deliveryId: deliveryIdFor(broadcastId, target.channel, target.chatId),
           broadcastId,
           channel: target.channel,
@@ -90,7 +89,7 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
           title: group?.title || target.title,
           status: reason ? 'skipped' : 'pending',
           ...(reason ? { reason, finishedAt: new Date() } : {}),
-        });
+        };
       }),
     );
     for (const d of created) if (d.status === 'pending') pending.push({ channel: d.channel, deliveryId: d.deliveryId });

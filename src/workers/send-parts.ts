@@ -41,6 +41,7 @@ export async function sendParts(s: PartSending, chatId: string, parts: OutboundM
       await s.job.moveToDelayed(Date.now() + wait, s.token);
       throw new DelayedError();
     }
+    await s.pacer.platformSlot(s.sender.channel);
     try {
       await s.sender.send(chatId, parts[i]);
     } catch (err) {

@@ -9,21 +9,33 @@ export class DeliveryRepository {
   constructor(private readonly model: Model<BroadcastDelivery>) {}
 
   /**
-   * Creates the delivery unless it exists; an existing one is returned as it is, progress included.
-   * A plain insert (never an upsert) so a fan-out retried while the group's job is sending cannot
-   * write an old copy of the document back over the job's progress on FerretDB. Insert first and
-   * read only on E11000: a fan-out's first run, the usual case, costs one write per group.
+   * Creates the deliveries that do not exist; those that do (a retried fan-out) are returned as
+   * they are, progress included, so a fan-out retried while a group's job is sending never writes
+   * an old copy over the job's progress (a plain insert, never an upsert). One unordered bulk
+   * insert: a 5,000-group fan-out is ten round trips instead of 5,000, which kept the first group
+   * waiting 24 s on FerretDB. Returned in the order given.
    */
-  async createIfAbsent(d: Omit<BroadcastDelivery, 'partsSent' | 'attempts' | 'createdAt'>): Promise<BroadcastDelivery> {
+  async createManyIfAbsent(list: Omit<BroadcastDelivery, 'partsSent' | 'attempts' | 'createdAt'>[]): Promise<BroadcastDelivery[]> {
+    if (list.length === 0) return [];
+    const createdAt = new Date();
+    const docs = list.map((d) => ({ _id: d.deliveryId, ...d, partsSent: 0, attempts: 0, createdAt }));
+    let clashed = false;
     try {
-      const doc = await this.model.create({ _id: d.deliveryId, ...d, partsSent: 0, attempts: 0, createdAt: new Date() });
-      return plain(doc.toObject({ versionKey: false }) as Stored<BroadcastDelivery>);
+      // throwOnValidationError: unordered, mongoose would otherwise drop an invalid one silently.
+      await this.model.insertMany(docs, { ordered: false, throwOnValidationError: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const winner = await this.byId(d.deliveryId);
-      if (!winner) throw error;
-      return winner;
+      clashed = true;
     }
+    if (!clashed) return docs.map(({ _id, ...d }) => d);
+    // Some existed: what is stored wins, as in createIfAbsent (one by one: this is the rare retry).
+    const stored: BroadcastDelivery[] = [];
+    for (const d of list) {
+      const found = await this.byId(d.deliveryId);
+      if (!found) throw new Error(`delivery ${d.deliveryId} was neither inserted nor found`);
+      stored.push(found);
+    }
+    return stored;
   }
 
   async byId(deliveryId: string): Promise<BroadcastDelivery | null> {

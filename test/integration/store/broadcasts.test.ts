@@ -47,11 +47,15 @@ describe('broadcast store', () => {
   it('keeps one delivery per group, finishes it once, and counts them', async () => {
     const id = deliveryIdFor('b-count', 'telegram', '-100500');
     expect(id).not.toContain('-100500');
-    const created = await db.store.broadcastDeliveries.createIfAbsent({ deliveryId: id, broadcastId: 'b-count', channel: 'telegram', chatId: '-100500', title: 'Tổ 3', status: 'pending' });
+    const first = { deliveryId: id, broadcastId: 'b-count', channel: 'telegram' as const, chatId: '-100500', title: 'Tổ 3', status: 'pending' as const };
+    const [created] = await db.store.broadcastDeliveries.createManyIfAbsent([first]);
+    expect(await db.store.broadcastDeliveries.byId(id)).toEqual(created);
     await db.store.broadcastDeliveries.markPartSent(id, 1);
-    // A retried fan-out finds the delivery with its progress, and does not reset it.
-    expect(await db.store.broadcastDeliveries.createIfAbsent({ deliveryId: id, broadcastId: 'b-count', channel: 'telegram', chatId: '-100500', title: 'Tổ 3', status: 'pending' })).toEqual({ ...created, partsSent: 1 });
-    await db.store.broadcastDeliveries.createIfAbsent({ deliveryId: deliveryIdFor('b-count', 'telegram', '-100501'), broadcastId: 'b-count', channel: 'telegram', chatId: '-100501', title: 'Tổ 4', status: 'skipped', reason: 'inactive' });
+    // A retried fan-out finds the delivery with its progress and does not reset it; new ones in the same batch are written.
+    const second = { deliveryId: deliveryIdFor('b-count', 'telegram', '-100501'), broadcastId: 'b-count', channel: 'telegram' as const, chatId: '-100501', title: 'Tổ 4', status: 'skipped' as const, reason: 'inactive' };
+    const again = await db.store.broadcastDeliveries.createManyIfAbsent([first, second]);
+    expect(again).toEqual([{ ...created, partsSent: 1 }, expect.objectContaining({ ...second, partsSent: 0, attempts: 0 })]);
+    expect(await db.store.broadcastDeliveries.byId(second.deliveryId)).toEqual(again[1]);
     expect(await db.store.broadcastDeliveries.counts('b-count')).toEqual({ pending: 1, sent: 0, failed: 0, skipped: 1 });
     expect(await db.store.broadcastDeliveries.finish(id, 'sent', { partsSent: 2 })).toMatchObject({ status: 'sent', partsSent: 2 });
     expect(await db.store.broadcastDeliveries.finish(id, 'failed', { reason: 'late' })).toMatchObject({ status: 'sent', partsSent: 2 });
