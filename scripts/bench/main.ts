@@ -4,6 +4,7 @@
  * docs/benchmarks.json and writes docs/benchmarks.md from them. Sizes come from the environment:
  * BENCH_N (pipeline tips and conversations, default 10,000), BENCH_GROUPS (broadcast, 5,000),
  * BENCH_RATE (broadcast's configured rate, 25), BENCH_PROFILE_N (300), BENCH_CONCURRENCY (64).
+ * BENCH_OUT names another directory for the two files (CI's small run keeps docs/ as it is).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { machine } from './machine';
 import { renderBenchmarks, type Stored } from './render';
 
 const ALL = ['pipeline', 'conversations', 'broadcast', 'worker-profile'] as const;
-const JSON_PATH = join(ROOT, 'docs', 'benchmarks.json');
+const OUT_DIR = process.env.BENCH_OUT || join(ROOT, 'docs');
+const JSON_PATH = join(OUT_DIR, 'benchmarks.json');
 
 function run(name: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
   const names = asked.length ? asked : [...ALL];
   const stored: Record<string, Stored> = existsSync(JSON_PATH) ? (JSON.parse(readFileSync(JSON_PATH, 'utf8')) as Record<string, Stored>) : {};
   const m = await machine();
-  const settings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).sort()) as Record<string, string>;
+  const settings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_OUT').sort()) as Record<string, string>;
   for (const name of names) {
     process.stderr.write(`bench: ${name}…\n`);
     const t0 = Date.now();
@@ -46,10 +48,10 @@ async function main(): Promise<void> {
     const envPrefix = Object.entries(settings).map(([k, v]) => `${k}=${v} `).join('');
     stored[name] = { result, machine: m.summary, date: new Date().toISOString().slice(0, 10), command: `${envPrefix}npm run bench -- ${name}`, wallMs: Date.now() - t0 };
     writeFileSync(JSON_PATH, `${JSON.stringify(stored, null, 2)}\n`);
-    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderBenchmarks(stored));
+    writeFileSync(join(OUT_DIR, 'benchmarks.md'), renderBenchmarks(stored));
     process.stderr.write(`bench: ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
-  process.stderr.write('bench: wrote docs/benchmarks.md and docs/benchmarks.json\n');
+  process.stderr.write(`bench: wrote ${JSON_PATH} and benchmarks.md beside it\n`);
 }
 
 main().then(
