@@ -1,3 +1,4 @@
+import { planChange } from '../../../src/domain/case-workflow';
 import { RefCodeTakenError } from '../../../src/store/cases/case.repository';
 import type { NewCase } from '../../../src/store/cases/case.schema';
 import { createModels } from '../../../src/store/models';
@@ -106,6 +107,18 @@ describe('CaseRepository', () => {
     expect((await db.store.cases.byCaseId('case-find'))?.refCode).toBe('HG-2611-0007');
     expect(await db.store.cases.byRefCode('HG-0000-0000')).toBeNull();
     expect(await db.store.cases.byCaseId('nope')).toBeNull();
+  });
+
+  it('applies a planned change only while the case is in the status it was planned from', async () => {
+    const { case: c } = await db.store.cases.insertIfAbsent(newCase('case-plan', 'TB-2611-0400'));
+    const ack = planChange(c, { action: 'ack', by: 'cskv-1' }, new Date());
+    if (typeof ack === 'string') throw new Error(`expected a plan, got ${ack}`);
+    const acked = await db.store.cases.applyPlan('case-plan', 'new', ack);
+    expect(acked).toMatchObject({ status: 'acknowledged', history: expect.arrayContaining([expect.objectContaining({ action: 'acknowledged', by: 'cskv-1' })]) });
+    // The same plan again, made from the old status: refused, and nothing written twice.
+    expect(await db.store.cases.applyPlan('case-plan', 'new', ack)).toBeNull();
+    expect((await db.store.cases.byCaseId('case-plan'))?.history).toEqual(acked!.history);
+    expect(await db.store.cases.applyPlan('case-missing', 'new', ack)).toBeNull();
   });
 
   it('sets the recipients, without duplicates, idempotently', async () => {
