@@ -22,6 +22,14 @@ interface AreaInfo {
 const AREA_CACHE_MS = 60_000;
 
 /**
+ * A mediator works on mediation requests only: tips are police matters and may concern the
+ * mediator's own neighbours, so neither their list nor their counts include tips.
+ */
+function kindScope(staff: DeskStaff): CaseKind | undefined {
+  return !staff.superadmin && staff.role === 'mediator' ? 'mediation' : undefined;
+}
+
+/**
  * The officer desk's view of the database (conversations/officer/ports.ts): who is staff, cases as
  * staff see them, changes under the case's lock, lists and counts scoped to the staff's areas.
  */
@@ -88,7 +96,7 @@ export class StoreCaseDesk implements CaseDesk {
       areaCodes: await this.scope(staff),
       statuses: q.statuses,
       category: q.category,
-      kind: !staff.superadmin && staff.role === 'mediator' ? 'mediation' : undefined,
+      kind: kindScope(staff),
       // An officer's list leaves out what another officer has taken; supervisors see everything.
       mineOrFree: !staff.superadmin && staff.role === 'officer' && staff.officerId ? staff.officerId : undefined,
       offset: q.offset,
@@ -98,7 +106,7 @@ export class StoreCaseDesk implements CaseDesk {
   }
 
   async stats(staff: DeskStaff, since: Date): Promise<CaseStats> {
-    const counts = await this.store.cases.countsSince({ areaCodes: await this.scope(staff), since });
+    const counts = await this.store.cases.countsSince({ areaCodes: await this.scope(staff), since, kind: kindScope(staff) });
     const byArea = await Promise.all(counts.byArea.map(async (r) => ({ ...r, areaName: r.areaCode ? (await this.area(r.areaCode)).name : null })));
     return {
       total: counts.byStatus.reduce((sum, r) => sum + r.count, 0),

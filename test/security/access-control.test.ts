@@ -1,4 +1,5 @@
 import { startApp, type AppHarness } from '../support/app-harness';
+import { buttonPairs } from '../support/broadcast-helpers';
 import { TelegramDriver } from '../support/telegram-driver';
 import { TelegramEmulator } from '../support/telegram-emulator';
 
@@ -24,7 +25,8 @@ let driver: TelegramDriver;
 beforeAll(async () => {
   emu = new TelegramEmulator();
   await emu.start();
-  app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, SUPERADMINS: `telegram:${SUPERADMIN},zalo:someone` }, { roles: 'bot' });
+  // Each person here sends dozens of commands in seconds; the flood limit has its own tests (guards).
+  app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, SUPERADMINS: `telegram:${SUPERADMIN},zalo:someone`, FLOOD_MESSAGES_PER_10S: '1000' }, { roles: 'bot' });
   driver = new TelegramDriver(app.bot!.telegram!, 1);
 });
 afterAll(async () => {
@@ -104,6 +106,7 @@ describe('officer commands on a case', () => {
     ['view', (code: string) => `/xem ${code}`],
     ['acknowledge', (code: string) => `/nhan ${code}`],
     ['note', (code: string) => `/ghichu ${code} Đã gọi điện cho tổ trưởng`],
+    ['ask', (code: string) => `/hoi ${code} Anh chị thấy mấy người?`],
     ['resolve', (code: string) => `/xong ${code}`],
     ['reassign', (code: string) => `/chuyen ${code}`],
   ] as const;
@@ -113,7 +116,7 @@ describe('officer commands on a case', () => {
     ['superadmin', SUPERADMIN, 'tip', 'allowed'],
     ['officer of another area', OFFICER_KP2, 'tip', 'out_of_area'],
     ['mediator, on a tip', MEDIATOR, 'tip', 'wrong_kind'],
-    ['mediator, on a mediation request of the area', MEDIATOR, 'mediation', { view: 'allowed', acknowledge: 'allowed', note: 'allowed', resolve: 'allowed', reassign: 'not_allowed' }],
+    ['mediator, on a mediation request of the area', MEDIATOR, 'mediation', { view: 'allowed', acknowledge: 'allowed', note: 'allowed', ask: 'allowed', resolve: 'allowed', reassign: 'not_allowed' }],
     ['resident', RESIDENT, 'tip', 'not_staff'],
   ];
   let n = 0;
@@ -157,11 +160,120 @@ describe('officer commands on a case', () => {
       if (name === 'view') expect(replies.join('\n')).toContain(`📋 ${c.refCode}`);
       if (name === 'acknowledge') expect(after?.status).toBe('acknowledged');
       if (name === 'note') expect(after?.history.map((h) => h.action)).toContain('note');
+      if (name === 'ask') expect(after?.history.map((h) => h.action)).toContain('question');
+      if (name === 'resolve') expect(replies).toContain(app.rt.t('vi', 'officer.pickOutcome', { code: c.refCode }));
     } else {
       expect(replies).toContain(app.rt.t('vi', `officer.refused.${expected}`, { code: c.refCode }));
       // Refused means untouched, and nothing of the case shown.
       expect({ status: after?.status, history: after?.history.length, assignedTo: after?.assignedTo }).toEqual({ status: 'new', history: 1, assignedTo: undefined });
       expect(replies.join('\n')).not.toContain('Mất trộm xe đạp');
     }
+  });
+});
+
+/**
+ * What each person sees beyond one case: their case list (`/vuviec`), their counts (`/thongke`)
+ * and the groups their broadcast (`/thongbao`) may reach, against cases and groups placed inside
+ * and outside their areas. Staff see their own areas and those below; mediators see mediation
+ * requests only; residents and group admins see no cases; only officers, supervisors, the
+ * superadmin and a group's own admin may broadcast, each to what they cover.
+ */
+describe('lists, counts and broadcasts, by who asks', () => {
+  const GROUP_ADMIN = 801;
+  const GAMBLING_KP1 = 'TB-2611-8801';
+  const GAMBLING_KP2 = 'TB-2611-8802';
+  const DEBT_KP1 = 'HG-2611-8803';
+  const GROUPS = { kp1to3: 'ACL nhóm KP1 Tổ 3', kp2to1: 'ACL nhóm KP2 Tổ 1', kp1to4: 'ACL nhóm KP1 Tổ 4 (tổ trưởng)' };
+  const ADMIN_GROUP = -1_004_000_000_003;
+
+  beforeAll(async () => {
+    const cases = [
+      { refCode: GAMBLING_KP1, kind: 'tip', category: 'gambling', areaCode: 'kp1-to3', recipients: ['cskv-sg-01'] },
+      { refCode: GAMBLING_KP2, kind: 'tip', category: 'gambling', areaCode: 'kp2-to1', recipients: ['cskv-sg-02'] },
+      { refCode: DEBT_KP1, kind: 'mediation', category: 'debt', areaCode: 'kp1-to3', recipients: ['cskv-sg-01', 'hgv-kp1-to3'] },
+    ] as const;
+    for (const [i, c] of cases.entries()) {
+      await app.rt.store.cases.insertIfAbsent({
+        caseId: `acl-scope-${i}`,
+        refCode: c.refCode,
+        kind: c.kind,
+        category: c.category,
+        fields: { what: 'Sòng bạc trong hẻm', where: 'Hẻm 12', when: 'today' },
+        attachments: [],
+        anonymous: true,
+        replyTo: { channel: 'telegram', chatIdEnc: app.rt.box.seal(String(600 + i)) },
+        lang: 'vi',
+        areaCode: c.areaCode,
+        recipients: [...c.recipients],
+        submittedAt: new Date(),
+      });
+    }
+    for (const [chatId, area, title] of [
+      [-1_004_000_000_001, 'kp1-to3', GROUPS.kp1to3],
+      [-1_004_000_000_002, 'kp2-to1', GROUPS.kp2to1],
+      [ADMIN_GROUP, 'kp1-to4', GROUPS.kp1to4],
+    ] as const) {
+      await app.rt.store.groups.register('telegram', String(chatId), title);
+      await app.rt.store.groups.bindArea('telegram', String(chatId), area);
+    }
+    // The group's admin makes themself known the way the README teaches: /thongbao in the group.
+    emu.setAdmins(String(ADMIN_GROUP), [GROUP_ADMIN]);
+    await driver.text(GROUP_ADMIN, '/thongbao', ADMIN_GROUP);
+    expect(emu.sent(ADMIN_GROUP).at(-1)?.text).toBe(app.rt.t('vi', 'broadcast.group.admin'));
+  });
+
+  type Sees = { gambling: string[]; debt: string[]; counts: { gambling: number; debt: number }; reach: (keyof typeof GROUPS)[] } | 'not_staff';
+  const who: [who: string, userId: number, sees: Sees, broadcast?: 'refused'][] = [
+    ['superadmin', SUPERADMIN, { gambling: [GAMBLING_KP1, GAMBLING_KP2], debt: [DEBT_KP1], counts: { gambling: 2, debt: 1 }, reach: ['kp1to3', 'kp2to1', 'kp1to4'] }],
+    ['supervisor of the parent area', SUPERVISOR, { gambling: [GAMBLING_KP1, GAMBLING_KP2], debt: [DEBT_KP1], counts: { gambling: 2, debt: 1 }, reach: ['kp1to3', 'kp2to1', 'kp1to4'] }],
+    ['officer of kp1-to3 and kp1-to4', OFFICER_KP1, { gambling: [GAMBLING_KP1], debt: [DEBT_KP1], counts: { gambling: 1, debt: 1 }, reach: ['kp1to3', 'kp1to4'] }],
+    ['officer of kp2-to1', OFFICER_KP2, { gambling: [GAMBLING_KP2], debt: [], counts: { gambling: 1, debt: 0 }, reach: ['kp2to1'] }],
+    ['mediator of kp1-to3', MEDIATOR, { gambling: [], debt: [DEBT_KP1], counts: { gambling: 0, debt: 1 }, reach: [] }, 'refused'],
+    ['group admin of a kp1-to4 group', GROUP_ADMIN, 'not_staff'],
+    ['resident', RESIDENT, 'not_staff', 'refused'],
+  ];
+  const ALL_CODES = [GAMBLING_KP1, GAMBLING_KP2, DEBT_KP1];
+
+  /** The person's private chat's replies to one command. */
+  async function ask(userId: number, command: string) {
+    const before = emu.sent(userId).length;
+    await driver.text(userId, command);
+    const replies = emu.sent(userId).slice(before);
+    expect(replies.length).toBeGreaterThan(0);
+    return replies;
+  }
+  const texts = (replies: { text?: string }[]) => replies.map((m) => m.text ?? '').join('\n');
+  /** The count on the `/thongke` line of one category, 0 when it has no line. */
+  function counted(stats: string, kind: 'tip' | 'mediation', category: string): number {
+    const label = app.rt.t('vi', `categories.${kind}.${category}`);
+    const line = stats.split('\n').find((l) => l.includes(` · ${label}: `));
+    return line ? Number(line.slice(line.lastIndexOf(':') + 1)) : 0;
+  }
+
+  it.each(who.map(([name, userId, sees]) => [name, userId, sees] as const))('%s: /vuviec and /thongke', async (_name, userId, sees) => {
+    const gambling = texts(await ask(userId, '/vuviec tatca gambling'));
+    const debt = texts(await ask(userId, '/vuviec tatca debt'));
+    const stats = texts(await ask(userId, '/thongke'));
+    if (sees === 'not_staff') {
+      for (const answer of [gambling, debt, stats]) expect(answer).toBe(app.rt.t('vi', 'officer.refused.not_staff', { code: '' }));
+      return;
+    }
+    expect(ALL_CODES.filter((code) => gambling.includes(code))).toEqual(sees.gambling);
+    expect(ALL_CODES.filter((code) => debt.includes(code))).toEqual(sees.debt);
+    expect({ gambling: counted(stats, 'tip', 'gambling'), debt: counted(stats, 'mediation', 'debt') }).toEqual(sees.counts);
+  });
+
+  it.each(who.map(([name, userId, sees, broadcast]) => [name, userId, sees, broadcast] as const))('%s: /thongbao', async (_name, userId, sees, broadcast) => {
+    const replies = await ask(userId, '/thongbao');
+    if (broadcast === 'refused') {
+      expect(replies[0].text).toBe(app.rt.t('vi', 'broadcast.notAllowed'));
+      return;
+    }
+    const audience = replies.find((m) => m.text === app.rt.t('vi', 'broadcast.pickAudience'));
+    expect(audience).toBeDefined();
+    const labels = buttonPairs(audience!).map(([label]) => label);
+    const reach = sees === 'not_staff' ? ['kp1to4'] : sees.reach;
+    expect((Object.keys(GROUPS) as (keyof typeof GROUPS)[]).filter((g) => labels.some((l) => l.includes(GROUPS[g])))).toEqual(reach);
+    await driver.text(userId, '/huy');
   });
 });

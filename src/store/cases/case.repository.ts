@@ -153,9 +153,10 @@ export class CaseRepository {
    * Counts of the cases in the areas (null: everywhere) submitted since `since`: by kind and
    * category, by status and by area. Three `$match` + `$group` pipelines (no `$facet` on FerretDB).
    */
-  async countsSince(q: { areaCodes: string[] | null; since: Date }): Promise<CaseCounts> {
+  async countsSince(q: { areaCodes: string[] | null; since: Date; kind?: string }): Promise<CaseCounts> {
     const match: Record<string, unknown> = { submittedAt: { $gte: q.since } };
     if (q.areaCodes !== null) match.areaCode = { $in: q.areaCodes };
+    if (q.kind !== undefined) match.kind = q.kind;
     const group = (id: unknown) => this.model.aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }]).exec();
     const [byCategory, byStatus, byArea] = await Promise.all([
       group({ kind: '$kind', category: '$category' }),
