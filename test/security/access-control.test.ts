@@ -172,11 +172,12 @@ describe('officer commands on a case', () => {
 });
 
 /**
- * What each person sees beyond one case: their case list (`/vuviec`), their counts (`/thongke`)
- * and the groups their broadcast (`/thongbao`) may reach, against cases and groups placed inside
- * and outside their areas. Staff see their own areas and those below; mediators see mediation
- * requests only; residents and group admins see no cases; only officers, supervisors, the
- * superadmin and a group's own admin may broadcast, each to what they cover.
+ * What each person sees beyond one case: their case list (`/vuviec`), their counts (`/thongke`),
+ * the staff help (`/canbo`), a case's status (`/trangthai`) and the groups their broadcast
+ * (`/thongbao`) may reach, against cases and groups placed inside and outside their areas. Staff
+ * see their own areas and those below; mediators see mediation requests only; residents and group
+ * admins see no cases; a status is the tipster's alone; only officers, supervisors, the superadmin
+ * and a group's own admin may broadcast, each to what they cover.
  */
 describe('lists, counts and broadcasts, by who asks', () => {
   const GROUP_ADMIN = 801;
@@ -261,6 +262,20 @@ describe('lists, counts and broadcasts, by who asks', () => {
     expect(ALL_CODES.filter((code) => gambling.includes(code))).toEqual(sees.gambling);
     expect(ALL_CODES.filter((code) => debt.includes(code))).toEqual(sees.debt);
     expect({ gambling: counted(stats, 'tip', 'gambling'), debt: counted(stats, 'mediation', 'debt') }).toEqual(sees.counts);
+  });
+
+  it.each(who.map(([name, userId, sees]) => [name, userId, sees] as const))('%s: /canbo and /trangthai of a tip not theirs', async (_name, userId, sees) => {
+    const help = await ask(userId, '/canbo');
+    expect(help[0].text).toBe(app.rt.t('vi', sees === 'not_staff' ? 'officer.refused.not_staff' : 'officer.help', { code: '' }));
+    // A case's status is the tipster's alone; staff look cases up with /xem, and nobody can probe codes.
+    const status = await ask(userId, `/trangthai ${GAMBLING_KP1}`);
+    expect(status[0].text).toBe(app.rt.t('vi', 'officer.statusUnknown', { code: GAMBLING_KP1 }));
+  });
+
+  it('/trangthai answers the tipster who sent the tip, from their own chat', async () => {
+    const status = await ask(600, `/trangthai ${GAMBLING_KP1}`);
+    expect(status[0].text).toContain(GAMBLING_KP1);
+    expect(status[0].text).not.toBe(app.rt.t('vi', 'officer.statusUnknown', { code: GAMBLING_KP1 }));
   });
 
   it.each(who.map(([name, userId, sees, broadcast]) => [name, userId, sees, broadcast] as const))('%s: /thongbao', async (_name, userId, sees, broadcast) => {
