@@ -56,6 +56,8 @@ const schema = z
     CONVERSATION_IDLE_MINUTES: positiveInt.default(30),
     /** Flood limits: messages per user per 10 s before the bot asks them to slow down. */
     FLOOD_MESSAGES_PER_10S: positiveInt.default(12),
+    /** Commands one group may send the bot per minute, all members together, before it goes quiet there. */
+    GROUP_FLOOD_PER_MINUTE: positiveInt.default(20),
     /** Cases one person may submit per hour, so nobody can fill the database. */
     CASES_PER_USER_PER_HOUR: positiveInt.default(10),
     MAX_TEXT_LENGTH: positiveInt.default(3000),
@@ -124,6 +126,7 @@ function toConfig(e: z.infer<typeof schema>) {
     console: e.CONSOLE_CHANNEL ?? (!e.TELEGRAM_BOT_TOKEN && !e.ZALO_BOT_TOKEN),
     conversationIdleMs: e.CONVERSATION_IDLE_MINUTES * 60_000,
     floodPer10s: e.FLOOD_MESSAGES_PER_10S,
+    groupFloodPerMinute: e.GROUP_FLOOD_PER_MINUTE,
     casesPerHour: e.CASES_PER_USER_PER_HOUR,
     maxTextLength: e.MAX_TEXT_LENGTH,
     maxAttachments: e.MAX_ATTACHMENTS,

@@ -41,7 +41,7 @@ export function createConversationService(
     profiles: new RedisProfiles(rt.redis),
     intake,
     directory: new StoreDirectory(rt.store, config.superadmins),
-    guards: new RedisGuards(rt.redis, { floodPer10s: config.floodPer10s, casesPerHour: config.casesPerHour }),
+    guards: new RedisGuards(rt.redis, { floodPer10s: config.floodPer10s, groupPerMinute: config.groupFloodPerMinute, casesPerHour: config.casesPerHour }),
     sealer: rt.box,
     limits: { maxTextLength: config.maxTextLength, maxAttachments: config.maxAttachments, idleMs: config.conversationIdleMs },
     defaultLang: config.defaultLang,

@@ -64,6 +64,15 @@ export class ConversationService {
         this.deps.log('flood.throttled', { channel: msg.channel });
         return [{ text: this.deps.t(lang, 'guard.flood') }];
       }
+      // Adding the bot is never throttled: the group must be registered.
+      if (msg.chatType === 'group' && !msg.botAddedToGroup) {
+        const crowd = await this.deps.guards.groupFlood(msg.channel, msg.chatId);
+        if (crowd === 'drop') return [];
+        if (crowd === 'warn') {
+          this.deps.log('flood.group_throttled', { channel: msg.channel });
+          return [{ text: this.deps.t(lang, 'guard.groupFlood') }];
+        }
+      }
       const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(msg, profile, lang));
       const replies = this.deps.locks ? await this.deps.locks.run(`${msg.channel}:${msg.chatId}`, work) : await work();
       // Written in the language of the last word on it (a /lang switch answers in the new one).

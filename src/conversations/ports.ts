@@ -103,6 +103,8 @@ export interface Guards {
   firstDelivery(channel: ChannelName, updateId: string): Promise<boolean>;
   /** 'ok', or 'warn' once when a user floods, then 'drop' until the window passes. */
   flood(channel: ChannelName, userId: string): Promise<'ok' | 'warn' | 'drop'>;
+  /** The same for everything a group sends the bot together, whoever sends it. */
+  groupFlood(channel: ChannelName, chatId: string): Promise<'ok' | 'warn' | 'drop'>;
   /** Counts a case against the user's hourly cap; false when the cap is reached. */
   takeCaseAllowance(channel: ChannelName, userId: string): Promise<boolean>;
 }

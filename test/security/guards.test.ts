@@ -8,10 +8,10 @@ import { refCodeIn, TelegramDriver } from '../support/telegram-driver';
 import { TelegramEmulator } from '../support/telegram-emulator';
 
 /**
- * The abuse limits against the real Redis: the per-user flood limit and the per-hour case cap
- * hold exactly, also when two bot replicas (two connections) count the same person at once; and
- * through the real app a flooding resident is told once and then ignored, and a resident over the
- * cap gets no reference code and queues no case.
+ * The abuse limits against the real Redis: the per-user and per-group flood limits and the
+ * per-hour case cap hold exactly, also when two bot replicas (two connections) count at once; and
+ * through the real app a flooding resident or group is told once and then ignored, and a resident
+ * over the cap gets no reference code and queues no case.
  */
 
 describe('RedisGuards on real Redis, as two replicas', () => {
@@ -26,8 +26,8 @@ describe('RedisGuards on real Redis, as two replicas', () => {
     b = createRedis(url, 'interactive', 'guards-b');
     await Promise.all([waitReady(a), waitReady(b)]);
     await a.flushdb();
-    one = new RedisGuards(a, { floodPer10s: 5, casesPerHour: 3 });
-    two = new RedisGuards(b, { floodPer10s: 5, casesPerHour: 3 });
+    one = new RedisGuards(a, { floodPer10s: 5, groupPerMinute: 20, casesPerHour: 3 });
+    two = new RedisGuards(b, { floodPer10s: 5, groupPerMinute: 20, casesPerHour: 3 });
   });
   afterAll(async () => {
     await a?.flushdb();
@@ -60,6 +60,19 @@ describe('RedisGuards on real Redis, as two replicas', () => {
     expect(await one.flood('telegram', 'flooder')).toBe('ok');
   });
 
+  it('counts a group as one, across replicas: 30 commands at once give 20 ok and 1 warning, for a minute', async () => {
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).groupFlood('telegram', '-100777')));
+    expect(answers.filter((x) => x === 'ok')).toHaveLength(20);
+    expect(answers.filter((x) => x === 'warn')).toHaveLength(1);
+    expect(answers.filter((x) => x === 'drop')).toHaveLength(9);
+    const ttl = await a.pttl('flood-group:telegram:-100777');
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    // Another group, and the same chat id on another platform, have their own minute.
+    expect(await one.groupFlood('telegram', '-100778')).toBe('ok');
+    expect(await one.groupFlood('zalo', '-100777')).toBe('ok');
+  });
+
   it('allows 3 cases an hour per person, exactly, across replicas', async () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).takeCaseAllowance('telegram', 'reporter')));
     expect(answers.filter(Boolean)).toHaveLength(3);
@@ -83,7 +96,7 @@ describe('limits through the bot', () => {
   beforeAll(async () => {
     emu = new TelegramEmulator();
     await emu.start();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, FLOOD_MESSAGES_PER_10S: '30', CASES_PER_USER_PER_HOUR: '2' }, { roles: 'bot' });
+    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, FLOOD_MESSAGES_PER_10S: '30', GROUP_FLOOD_PER_MINUTE: '10', CASES_PER_USER_PER_HOUR: '2' }, { roles: 'bot' });
     driver = new TelegramDriver(app.bot!.telegram!, 1);
   });
   afterAll(async () => {
@@ -120,5 +133,19 @@ describe('limits through the bot', () => {
     await driver.text(chatty, '/menu', group);
     expect(emu.sent(group).map((m) => m.text)).toContain(app.rt.t('vi', 'group.howTo'));
     expect(emu.sent(group).map((m) => m.text)).not.toContain(app.rt.t('vi', 'guard.flood'));
+  });
+
+  it('a group whose members all call the bot at once is answered up to its limit, told once, then left alone; each member can still write privately', async () => {
+    const group = -100_810_004;
+    const members = Array.from({ length: 25 }, (_, i) => 810_100 + i);
+    for (const member of members) await driver.text(member, '/menu', group);
+    const texts = emu.sent(group).map((m) => m.text ?? '');
+    expect(texts).toEqual([...Array<string>(10).fill(app.rt.t('vi', 'group.howTo')), app.rt.t('vi', 'guard.groupFlood')]);
+    // The quiet is the group's, not its members': the last of them is answered in private.
+    await driver.text(members[24], '/menu');
+    expect(emu.sent(members[24]).map((m) => m.text)).toEqual([app.rt.t('vi', 'menu.title')]);
+    // Another group is not held up by this one.
+    await driver.text(members[0], '/menu', group - 1);
+    expect(emu.sent(group - 1).map((m) => m.text)).toEqual([app.rt.t('vi', 'group.howTo')]);
   });
 });

@@ -82,7 +82,13 @@ export class MemoryGuards implements Guards {
     return true;
   }
   async flood(channel: ChannelName, userId: string) {
-    const n = this.bump(`f:${channel}:${userId}`);
+    return this.throttle(`f:${channel}:${userId}`);
+  }
+  async groupFlood(channel: ChannelName, chatId: string) {
+    return this.throttle(`g:${channel}:${chatId}`);
+  }
+  private throttle(k: string) {
+    const n = this.bump(k);
     return n <= this.limits.flood ? ('ok' as const) : n === this.limits.flood + 1 ? ('warn' as const) : ('drop' as const);
   }
   async takeCaseAllowance(channel: ChannelName, userId: string) {
