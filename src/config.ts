@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from './domain/app-error';
 
 /**
  * The only reader of process.env. Everything the program can be told is named, typed and
@@ -142,7 +143,7 @@ function toConfig(e: z.infer<typeof schema>) {
   };
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends AppError {}
 
 /** Reads and validates the environment; throws ConfigError listing every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,26 +1,25 @@
+import { AppError } from '../domain/app-error';
+
 /**
  * What a channel's sender throws, so the outbox knows what to do without knowing the platform:
  * wait and retry (rate limited), give up on this recipient (blocked the bot, chat gone), or give
  * up on this message (the platform refuses it). Anything else is taken as transient and retried
  * with back-off.
  */
-export class SendRateLimitedError extends Error {
+export class SendRateLimitedError extends AppError {
   constructor(readonly retryAfterMs: number) {
     super(`Platform rate limit: retry after ${retryAfterMs} ms`);
-    this.name = 'SendRateLimitedError';
   }
 }
 
-export class RecipientUnavailableError extends Error {
+export class RecipientUnavailableError extends AppError {
   constructor(reason: string) {
     super(`Recipient unavailable: ${reason}`);
-    this.name = 'RecipientUnavailableError';
   }
 }
 
-export class MessageRejectedError extends Error {
+export class MessageRejectedError extends AppError {
   constructor(reason: string) {
     super(`Message rejected by the platform: ${reason}`);
-    this.name = 'MessageRejectedError';
   }
 }

@@ -1,5 +1,6 @@
 import type { CaseKind } from '../domain/case-kinds';
 import type { Attachment, ChannelName, Lang, SharedLocation } from './messages';
+import { AppError } from '../domain/app-error';
 
 /**
  * What the conversations need from the outside world, as interfaces. Redis, the queue and the
@@ -70,7 +71,7 @@ export interface CaseSubmission {
   submittedAt: string;
 }
 
-export class QueueUnavailableError extends Error {
+export class QueueUnavailableError extends AppError {
   constructor(cause?: unknown) {
     super('The case queue could not be reached', { cause });
   }

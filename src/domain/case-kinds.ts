@@ -4,7 +4,7 @@
  */
 export type CaseKind = 'tip' | 'mediation';
 
-/** Tin báo categories seen in practice (DOMAIN.md). */
+/** Tin báo categories seen in practice (docs/domain.md). */
 export const TIP_CATEGORIES = [
   'theft', // trộm cắp, cướp giật
   'drugs', // ma túy

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type IORedis from 'ioredis';
+import { AppError } from '../domain/app-error';
 
 /** Deletes the lock only if it is still ours (it may have expired and been taken by someone else). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-export class CaseBusyError extends Error {
+export class CaseBusyError extends AppError {
   constructor(readonly caseId: string) {
     super(`case ${caseId} is being changed by someone else right now: try again in a moment`);
-    this.name = 'CaseBusyError';
   }
 }
 

@@ -5,6 +5,7 @@ import { median } from '../domain/case-workflow';
 import { toCsv } from '../domain/csv';
 import type { Case } from './cases/case.schema';
 import type { Store } from './models';
+import { AppError } from '../domain/app-error';
 
 /**
  * The report an area sends upward for a period (scripts/report): one CSV row per case, and the
@@ -47,7 +48,7 @@ export interface CaseReport {
   summary: ReportSummary;
 }
 
-export class ReportError extends Error {}
+export class ReportError extends AppError {}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AREA_CODE_PATTERN } from './areas/area.schema';
 import type { Store } from './models';
 import { OFFICER_ROLES } from './officers/officer.schema';
+import { AppError } from '../domain/app-error';
 
 /**
  * Seed data: the areas, officers and groups a deployment starts with (scripts/seed-data/*.json).
@@ -56,10 +57,9 @@ export type SeedData = z.input<typeof seedFile>;
 export type SeedCounts = { areas: number; officers: number; groups: number };
 
 /** The seed file is wrong; the message names the entry and what to fix. */
-export class SeedError extends Error {
+export class SeedError extends AppError {
   constructor(message: string) {
     super(`seed: ${message}`);
-    this.name = 'SeedError';
   }
 }
 

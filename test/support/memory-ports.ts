@@ -9,7 +9,7 @@ import { createTranslator } from '../../src/i18n/translator';
 /**
  * In-memory implementations of the conversation ports, for testing flows message by message
  * without Redis or a database (the integration and e2e tests run the same flows on the real ones).
- * They are ours, not a platform's: the ports are the seam DESIGN.md puts there for this.
+ * They are ours, not a platform's: the ports are the seam docs/design.md puts there for this.
  */
 export class MemorySessions implements SessionStore {
   readonly map = new Map<string, ConversationState>();

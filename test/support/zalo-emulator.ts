@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for the Zalo Bot API (as documented in ZALO_BOT_API.md), so the channel is
+ * A local stand-in for the Zalo Bot API (as docs/zalo-api.md describes it), so the channel is
  * tested over real HTTP: `<apiBase>/bot<token>/<method>`, JSON POST, `{ ok, result }` answers.
  *
  * What it adds for tests: residents (`user(id).sendText(...)`) whose updates are queued for

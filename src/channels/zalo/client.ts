@@ -9,7 +9,7 @@ import {
 } from './errors';
 
 /**
- * A small typed client of the Zalo Bot API (see ZALO_BOT_API.md): every call
+ * A small typed client of the Zalo Bot API (see docs/zalo-api.md): every call
  * is a JSON POST to `<apiBase>/bot<token>/<method>`, every answer `{ ok, result }` or
  * `{ ok: false, error_code, description }`. Failures come out as the typed errors of `./errors`.
  *

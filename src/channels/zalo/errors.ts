@@ -1,3 +1,5 @@
+import { AppError } from '../../domain/app-error';
+
 /**
  * Errors of the Zalo Bot API, one class per thing the caller should do next. The outbox worker
  * and the poller branch on the class (or on `retryable`), never on message strings.
@@ -23,7 +25,7 @@ export interface ZaloApiErrorDetails {
   networkCode?: string;
 }
 
-export abstract class ZaloApiError extends Error {
+export abstract class ZaloApiError extends AppError {
   readonly method: string;
   readonly errorCode: number | undefined;
   readonly description: string;
@@ -36,7 +38,6 @@ export abstract class ZaloApiError extends Error {
     const description = details.description.slice(0, MAX_DESCRIPTION);
     const code = details.errorCode === undefined ? '' : ` (error_code ${details.errorCode})`;
     super(`Zalo ${details.method} failed: ${description}${code}`);
-    this.name = new.target.name;
     this.method = details.method;
     this.errorCode = details.errorCode;
     this.description = description;

@@ -1,4 +1,5 @@
 import type { ChannelName, Lang } from '../messages';
+import { AppError } from '../../domain/app-error';
 
 /**
  * What the broadcast conversation needs from the outside: who may reach which groups, the
@@ -75,10 +76,9 @@ export interface BroadcastProgress extends BroadcastSummary {
   pending: number;
 }
 
-export class BroadcastUnavailableError extends Error {
+export class BroadcastUnavailableError extends AppError {
   constructor(cause?: unknown) {
     super('The broadcast could not be stored or queued', { cause });
-    this.name = 'BroadcastUnavailableError';
   }
 }
 

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
 import type { CasePlan, CaseStatus } from '../../domain/case-workflow';
 import type { Case, NewCase } from './case.schema';
+import { AppError } from '../../domain/app-error';
 
 /** How many cases, by kind and category, by status and by area (statistics). */
 export interface CaseCounts {
@@ -14,10 +15,9 @@ export interface CaseCounts {
  * The reference code of a new case is already used by another case. The caller draws a new code;
  * nothing was written.
  */
-export class RefCodeTakenError extends Error {
+export class RefCodeTakenError extends AppError {
   constructor(readonly refCode: string) {
     super(`reference code ${refCode} is already used by another case: draw a new one`);
-    this.name = 'RefCodeTakenError';
   }
 }
 

@@ -4,15 +4,15 @@ import { LookupCache } from '../lookup-cache';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
 import { groupKey } from '../../conversations/broadcast/ports';
 import { JOIN_CODE_PATTERN, generateJoinCode, normaliseJoinCode, type Group } from './group.schema';
+import { AppError } from '../../domain/app-error';
 
 /** A join code the operator asked for already belongs to another group. */
-export class JoinCodeTakenError extends Error {
+export class JoinCodeTakenError extends AppError {
   constructor(
     readonly joinCode: string,
     readonly holder: Pick<Group, 'channel' | 'chatId'>,
   ) {
     super(`join code ${joinCode} already belongs to ${holder.channel} group ${holder.chatId}: choose another code`);
-    this.name = 'JoinCodeTakenError';
   }
 }
 
