@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   try {
     data = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 
   const conn = await connectDatabase(uri);

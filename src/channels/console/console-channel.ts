@@ -37,8 +37,9 @@ export class ConsoleChannel {
   start(): void {
     this.io.output.write(`${HELP}\n\n`);
     this.rl = createInterface({ input: this.io.input, terminal: false });
-    // Lines are handled one at a time, in order, as a chat would deliver them.
-    this.rl.on('line', (line) => (this.queue = this.queue.then(() => this.onLine(line))));
+    // Lines are handled one at a time, in order, as a chat would deliver them. The chain lives in
+    // this.queue (stop() returns it), so the listener returns nothing: `void`, not the promise.
+    this.rl.on('line', (line) => void (this.queue = this.queue.then(() => this.onLine(line))));
     this.rl.on('close', () => void this.queue.then(() => this.onQuit()));
   }
 
