@@ -46,6 +46,7 @@ export const RULES: Rule[] = [
       'src/redis',
       'src/queues',
       'src/workers',
+      'src/outbox',
       'src/channels',
       'src/http',
       'src/app',
@@ -62,9 +63,9 @@ export const RULES: Rule[] = [
     forbid: ['src/app', 'src/channels', 'src/http'],
   },
   {
-    name: 'src/channels talks to the platforms, not to the database, the workers or the wiring',
+    name: 'src/channels talks to the platforms, not to the database, the workers, the outbox or the wiring',
     files: ['src/channels'],
-    forbid: ['src/store', 'src/workers', 'src/app'],
+    forbid: ['src/store', 'src/workers', 'src/outbox', 'src/app'],
   },
   {
     name: 'src/app is the wiring: only the composition root (src/main.ts) imports it',

@@ -1,26 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { Worker, type Job } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
 import type { ChannelName } from '../conversations/messages';
 import { OfficerDeskFeature } from '../conversations/officer/officer-feature';
 import type { Config } from '../config';
+import { OutboxProducer } from '../outbox/producer';
 import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from '../queues/escalations';
-import { NOTICE_JOB, NoticeQueues, type NoticeJob } from '../queues/notice-queue';
 import { redisCaseLock } from '../redis/case-lock';
 import { RedisDeskState } from '../redis/desk-state';
 import { StoreCaseDesk } from '../store/case-desk';
 import { StoreDeskMessenger } from '../store/desk-messenger';
 import type { Case } from '../store/cases/case.schema';
 import { createCaseWatch } from '../workers/case-watch';
-import type { ChatPacer } from '../workers/chat-pacer';
 import { createEscalationProcessor } from '../workers/escalation-processor';
-import { createNoticeProcessor } from '../workers/notice-processor';
 import type { Runtime } from './runtime';
 
 /**
  * Wiring of the officer desk (conversations/officer) for the bot and the worker roles: the
  * adapters over the database, Redis and the queues, the feature the conversation service runs,
- * and the worker side (stored notices, escalation timers, hotspot checks).
+ * and the worker side (escalation timers, hotspot checks; stored notices are sent by src/outbox).
  */
 
 /** Platforms the bot role talks on (the worker role's are its senders). */
@@ -34,7 +32,7 @@ export function configuredChannels(config: Config): Set<ChannelName> {
 
 function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
   const job = { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs };
-  const queues = new NoticeQueues(rt.queueRedis, job);
+  const queues = new OutboxProducer(rt.queueRedis, job);
   const scheduler = new EscalationScheduler(rt.queueRedis, job);
   const desk = new StoreCaseDesk(rt.store, rt.box, rt.config.superadmins, redisCaseLock(rt.redis));
   const messenger = new StoreDeskMessenger(rt.store, channels, queues);
@@ -69,14 +67,11 @@ export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFea
 export interface OfficerDeskWorkers {
   /** For the intake worker: what follows the storing of every case. */
   afterStored: (c: Case) => Promise<void>;
-  /** The processor for `notice` jobs on a platform's outbox queue. */
-  noticeProcessor(sender: ChannelSender, pacer: ChatPacer): { process: (job: Job, token?: string) => Promise<void>; attach(worker: Worker): void };
-  isNotice(job: Job): boolean;
   workers: Worker[];
   close(): Promise<void>;
 }
 
-/** The worker role's side: escalation timers, hotspot checks and the sending of stored notices. */
+/** The worker role's side: escalation timers and hotspot checks (stored notices go out on the outbox, src/outbox). */
 export function startOfficerDeskWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSender>, locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number }): OfficerDeskWorkers {
   const { config, log, store } = rt;
   const a = adapters(rt, new Set(senders.keys()));
@@ -90,12 +85,6 @@ export function startOfficerDeskWorkers(rt: Runtime, senders: Map<ChannelName, C
   escalations.on('failed', (j, err) => log.warn({ queue: escalations.name, jobId: j?.id, error: err.name }, 'job.retrying'));
   return {
     afterStored: createCaseWatch({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, redis: rt.redis, t: rt.t, delays, hotspot: config.officerDesk.hotspot, log }),
-    noticeProcessor(sender, pacer) {
-      const deps: Parameters<typeof createNoticeProcessor>[0] = { store, sender, box: rt.box, pacer, log };
-      const process = createNoticeProcessor(deps);
-      return { process: (job, token) => process(job as Job<NoticeJob>, token), attach: (worker) => Object.assign(deps, { worker }) };
-    },
-    isNotice: (job) => job.name === NOTICE_JOB,
     workers: [escalations],
     async close() {
       await escalations.close();

@@ -1,5 +1,2 @@
-import type { ChannelName } from '../conversations/messages';
-
-/** Queue names. One outbox per platform, so each platform's rate limit and back-off is its own. */
+/** Queue names. The outbox queues, one per platform, are named in src/outbox/jobs.ts. */
 export const CASES_QUEUE = 'cases';
-export const outboxQueueName = (channel: ChannelName) => `outbox-${channel}`;

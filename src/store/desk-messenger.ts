@@ -2,7 +2,7 @@ import type { ChannelName, Lang } from '../conversations/messages';
 import type { DeskMessenger, Render } from '../conversations/officer/ports';
 import type { Store } from './models';
 
-/** Puts stored messages on their platform's outbox (src/queues/notice-queue.ts); job id = the row's id. */
+/** Puts stored messages on their platform's outbox (src/outbox/producer.ts); job id = the row's id. */
 export interface OutboxQueues {
   enqueueNotice(channel: ChannelName, noticeId: string): Promise<void>;
   enqueueAlert(channel: ChannelName, notificationId: string): Promise<void>;

@@ -5,13 +5,13 @@ import type { CaseKind } from '../domain/case-kinds';
 import { routeCase, routeWithoutArea } from '../domain/routing';
 import type { Logger } from '../logger';
 import { caseSubmissionSchema } from '../queues/case-submission.schema';
-import type { OutboxProducer } from '../queues/outbox-producer';
+import type { OutboxProducer } from '../outbox/producer';
 import type { Case } from '../store/cases/case.schema';
 import type { Store } from '../store/models';
 
 export interface IntakeDeps {
   store: Store;
-  outbox: Pick<OutboxProducer, 'enqueue'>;
+  outbox: Pick<OutboxProducer, 'enqueueAlert'>;
   /** Platforms this deployment sends on; an officer's chats elsewhere are not alerted. */
   channels: ReadonlySet<ChannelName>;
   log: Logger;
@@ -66,7 +66,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
         if (!deps.channels.has(chat.channel)) continue;
         const n = await store.notifications.ensure({ caseId: stored.caseId, recipientId: officerId, channel: chat.channel, chatId: chat.chatId });
         if (n.status === 'pending') {
-          await deps.outbox.enqueue(chat.channel, n.notificationId);
+          await deps.outbox.enqueueAlert(chat.channel, n.notificationId);
           queued++;
         }
       }

@@ -11,7 +11,8 @@
  */
 import { Queue } from 'bullmq';
 import { readLocale } from '../../src/i18n/translator';
-import { CASES_QUEUE, outboxQueueName } from '../../src/queues/names';
+import { outboxQueueName } from '../../src/outbox/jobs';
+import { CASES_QUEUE } from '../../src/queues/names';
 import { createModels } from '../../src/store/models';
 import { startApp } from '../support/app-harness';
 import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';

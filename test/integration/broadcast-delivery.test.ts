@@ -161,7 +161,7 @@ describe('broadcast delivery across worker restarts', () => {
     const repeats = copies(emu, groups, 'bị kill').filter((n) => n > 1).length;
     process.stdout.write(`broadcast kill -9: ${atKill}/${N} groups before the kill, ${repeats} group(s) got it twice\n`);
     // Only a message Telegram accepted in the instant before the kill, not yet recorded, may repeat:
-    // at most one per send in flight, and the outbox runs 8 at a time (src/app/worker.ts).
+    // at most one per send in flight, and the outbox runs 8 at a time (src/outbox/consumer.ts).
     expect(repeats).toBeLessThanOrEqual(8);
     expect(copies(emu, groups, 'bị kill').every((n) => n <= 2)).toBe(true);
     expect(await seeder!.rt.store.broadcastDeliveries.counts('killed-0000001')).toEqual({ pending: 0, sent: N, failed: 0, skipped: 0 });

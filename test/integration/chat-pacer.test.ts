@@ -1,5 +1,5 @@
 import { createRedis, waitReady } from '../../src/redis/connection';
-import { ChatPacer } from '../../src/workers/chat-pacer';
+import { ChatPacer } from '../../src/outbox/chat-pacer';
 import { testSettings } from '../support/app-harness';
 
 /** Spacing of sends across replicas (two pacers on two connections stand for two workers). */

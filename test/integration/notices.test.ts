@@ -1,5 +1,5 @@
 import { newCaseId } from '../../src/app/bot';
-import { NoticeQueues } from '../../src/queues/notice-queue';
+import { OutboxProducer } from '../../src/outbox/producer';
 import { StoreDeskMessenger } from '../../src/store/desk-messenger';
 import { startApp, testSettings, type AppHarness } from '../support/app-harness';
 import { TelegramEmulator } from '../support/telegram-emulator';
@@ -13,7 +13,7 @@ describe('stored notices', () => {
   let emu: TelegramEmulator;
   let bot: AppHarness;
   let worker: AppHarness | undefined;
-  let queues: NoticeQueues;
+  let queues: OutboxProducer;
 
   beforeAll(async () => {
     emu = new TelegramEmulator();
@@ -44,7 +44,7 @@ describe('stored notices', () => {
       areaCode: 'kp1-to3',
       submittedAt: new Date(),
     });
-    queues = new NoticeQueues(bot.rt.queueRedis, { attempts: 3, backoffMs: 100 });
+    queues = new OutboxProducer(bot.rt.queueRedis, { attempts: 3, backoffMs: 100 });
     const messenger = new StoreDeskMessenger(store, new Set(['telegram']), queues);
     const render = () => [{ text: 'Tin báo TB-2611-0777 của bạn đã được tiếp nhận' }];
     await messenger.toReporter(caseId, `n.${caseId}.ack`, render);

@@ -67,7 +67,7 @@ describe('worker killed mid-burst', () => {
     expect(perCode.size).toBe(N);
     const repeats = [...perCode.values()].filter((n) => n > 1).length;
     process.stdout.write(`worker-crash: ${atKill} cases stored at the kill, ${N} after ${Date.now() - t0} ms, ${repeats} alert(s) repeated\n`);
-    // At most one per send in flight at the kill (the outbox runs 8 at a time, src/app/worker.ts).
+    // At most one per send in flight at the kill (the outbox runs 8 at a time, src/outbox/consumer.ts).
     expect(repeats).toBeLessThanOrEqual(8);
   }, 240_000);
 });

@@ -8,8 +8,8 @@ import { ZaloServerError, ZaloUnauthorizedError } from '../../src/channels/zalo/
 import { ZaloSender } from '../../src/channels/zalo/zalo-sender';
 import type { ChannelName } from '../../src/conversations/messages';
 import type { CaseSubmission } from '../../src/conversations/ports';
+import { outboxQueueName } from '../../src/outbox/jobs';
 import { QueueCaseIntake } from '../../src/queues/case-intake';
-import { outboxQueueName } from '../../src/queues/names';
 import type { Notification } from '../../src/store/notifications/notification.schema';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { ZaloEmulator, type SentRecord } from '../support/zalo-emulator';
@@ -18,7 +18,7 @@ import { ZaloEmulator, type SentRecord } from '../support/zalo-emulator';
  * Officer alerts through the Zalo outbox while the platform misbehaves: rate limits, server
  * errors, answers that are not JSON, sends that never answer and dropped connections. Each part of
  * each alert must arrive exactly once in the end; a chat the platform does not know is given up on
- * at once. The workers run the app's own outbox (src/app/worker.ts) with a Zalo sender whose client
+ * at once. The workers run the app's own outbox (src/outbox/consumer.ts) with a Zalo sender whose client
  * times out after half a second, so a hung send costs the test little.
  */
 

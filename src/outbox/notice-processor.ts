@@ -1,20 +1,12 @@
-import { UnrecoverableError, type Job, type Worker } from 'bullmq';
-import type { ChannelSender } from '../channels/channel-sender';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { SealedBox } from '../domain/sealed-box';
-import type { Logger } from '../logger';
-import type { NoticeJob } from '../queues/notice-queue';
 import type { Store } from '../store/models';
-import type { ChatPacer } from './chat-pacer';
-import { sendParts } from './send-parts';
+import type { OutboxJobs } from './jobs';
+import { sendParts, type OutboxSending } from './send-parts';
 
-export interface NoticeDeps {
+export interface NoticeDeps extends OutboxSending {
   store: Store;
-  sender: ChannelSender;
   box: SealedBox;
-  pacer: ChatPacer;
-  log: Logger;
-  /** Set once the BullMQ worker exists: a platform 429 pauses the whole queue for retry_after. */
-  worker?: Worker;
 }
 
 /**
@@ -24,8 +16,8 @@ export interface NoticeDeps {
  * sealed form only here, at the moment of sending.
  */
 export function createNoticeProcessor(deps: NoticeDeps) {
-  return async function sendNotice(job: Job<NoticeJob>, token?: string): Promise<void> {
-    const { store, sender, log } = deps;
+  return async function sendNotice(job: Job<OutboxJobs['notice']>, token?: string): Promise<void> {
+    const { store, log } = deps;
     const n = await store.notices.byId(job.data.noticeId);
     if (!n || n.status !== 'pending') return;
     let chatId: string;
@@ -36,8 +28,7 @@ export function createNoticeProcessor(deps: NoticeDeps) {
       throw new UnrecoverableError('sealed chat id cannot be opened');
     }
     await store.notices.recordAttempt(n.noticeId);
-    const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { noticeId: n.noticeId }, event: 'notice' };
-    const result = await sendParts(sending, chatId, n.parts, n.partsSent, {
+    const result = await sendParts({ ...deps, job, token, logFields: { noticeId: n.noticeId }, event: 'notice' }, chatId, n.parts, n.partsSent, {
       partSent: (sent) => store.notices.markPartSent(n.noticeId, sent),
       allSent: (total) => store.notices.markSent(n.noticeId, total),
     });

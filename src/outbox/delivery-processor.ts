@@ -1,23 +1,16 @@
-import { UnrecoverableError, type Job, type Worker } from 'bullmq';
-import type { ChannelSender } from '../channels/channel-sender';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { RecipientUnavailableError } from '../channels/send-errors';
 import { broadcastParts } from '../conversations/broadcast/render';
-import type { Logger } from '../logger';
-import type { BroadcastDeliveryJob, BroadcastQueue } from '../queues/broadcast-queue';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import type { Store } from '../store/models';
-import type { ChatPacer } from './chat-pacer';
-import { sendParts } from './send-parts';
+import type { OutboxJobs } from './jobs';
+import { sendParts, type OutboxSending } from './send-parts';
 
-export interface BroadcastDeliveryDeps {
+export interface BroadcastDeliveryDeps extends OutboxSending {
   store: Store;
-  sender: ChannelSender;
-  pacer: ChatPacer;
-  queue: Pick<BroadcastQueue, 'report'>;
+  /** Asks for the sender's report (report-processor.ts: reportAsker). */
+  askReport: (broadcastId: string) => Promise<void>;
   tally: Pick<BroadcastTally, 'finished'>;
-  log: Logger;
-  /** Set once the outbox worker exists: a platform 429 pauses the whole queue for retry_after. */
-  worker?: Worker;
 }
 
 /**
@@ -29,9 +22,9 @@ export interface BroadcastDeliveryDeps {
  * the bot is marked inactive and not retried. When the last group is done, the sender's report is
  * asked for.
  */
-export function createBroadcastDeliveryProcessor(deps: BroadcastDeliveryDeps) {
-  return async function deliverBroadcast(job: Job<BroadcastDeliveryJob>, token?: string): Promise<void> {
-    const { store, sender, log } = deps;
+export function createDeliveryProcessor(deps: BroadcastDeliveryDeps) {
+  return async function deliverBroadcast(job: Job<OutboxJobs['delivery']>, token?: string): Promise<void> {
+    const { store } = deps;
     const d = await store.broadcastDeliveries.byId(job.data.broadcastDeliveryId);
     if (!d) return;
     // Finished by an earlier run that may have stopped before counting it: counting again is harmless.
@@ -42,8 +35,7 @@ export function createBroadcastDeliveryProcessor(deps: BroadcastDeliveryDeps) {
     if (b.status === 'cancelled') return finish(deps, d.deliveryId, d.broadcastId, 'skipped', { reason: 'cancelled' });
 
     await store.broadcastDeliveries.recordAttempt(d.deliveryId);
-    const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { deliveryId: d.deliveryId }, event: 'broadcast' };
-    const result = await sendParts(sending, d.chatId, broadcastParts(b), d.partsSent, {
+    const result = await sendParts({ ...deps, job, token, logFields: { deliveryId: d.deliveryId }, event: 'broadcast' }, d.chatId, broadcastParts(b), d.partsSent, {
       partSent: (sent) => store.broadcastDeliveries.markPartSent(d.deliveryId, sent),
       allSent: (total) => finish(deps, d.deliveryId, d.broadcastId, 'sent', { partsSent: total }),
     });
@@ -57,10 +49,10 @@ export function createBroadcastDeliveryProcessor(deps: BroadcastDeliveryDeps) {
   };
 }
 
-type FinishDeps = Pick<BroadcastDeliveryDeps, 'store' | 'queue' | 'tally' | 'log'>;
+type FinishDeps = Pick<BroadcastDeliveryDeps, 'store' | 'askReport' | 'tally' | 'log'>;
 
 /** Final state of one group, then the report if it was the last. */
-export async function finish(deps: FinishDeps, deliveryId: string, broadcastId: string, status: 'sent' | 'failed' | 'skipped', how: { reason?: string; partsSent?: number } = {}): Promise<void> {
+async function finish(deps: FinishDeps, deliveryId: string, broadcastId: string, status: 'sent' | 'failed' | 'skipped', how: { reason?: string; partsSent?: number } = {}): Promise<void> {
   await deps.store.broadcastDeliveries.finish(deliveryId, status, how);
   if (status !== 'sent') deps.log.info({ deliveryId, status, reason: how.reason }, 'broadcast.delivery_not_sent');
   await settle(deps, deliveryId, broadcastId);
@@ -70,5 +62,11 @@ export async function finish(deps: FinishDeps, deliveryId: string, broadcastId: 
 async function settle(deps: FinishDeps, deliveryId: string, broadcastId: string): Promise<void> {
   if (!(await deps.tally.finished(broadcastId, deliveryId))) return;
   const counts = await deps.store.broadcastDeliveries.counts(broadcastId);
-  if (counts.pending === 0) await deps.queue.report(broadcastId);
+  if (counts.pending === 0) await deps.askReport(broadcastId);
+}
+
+/** A delivery that used its last attempt: the group counts as failed, and the report may go. */
+export async function deliveryGivenUp(deps: FinishDeps, deliveryId: string): Promise<void> {
+  const d = await deps.store.broadcastDeliveries.byId(deliveryId);
+  if (d) await finish(deps, d.deliveryId, d.broadcastId, 'failed', { reason: 'gave-up' });
 }

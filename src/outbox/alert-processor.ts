@@ -1,25 +1,17 @@
-import { UnrecoverableError, type Job, type Worker } from 'bullmq';
-import type { ChannelSender } from '../channels/channel-sender';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { renderAlert } from '../conversations/alerts';
 import { withAlertActions } from '../conversations/officer/render';
 import type { Lang } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
 import type { SealedBox } from '../domain/sealed-box';
-import type { Logger } from '../logger';
-import type { OutboxJob } from '../queues/outbox-producer';
 import type { Store } from '../store/models';
-import type { ChatPacer } from './chat-pacer';
-import { sendParts } from './send-parts';
+import type { OutboxJobs } from './jobs';
+import { sendParts, type OutboxSending } from './send-parts';
 
-export interface OutboxDeps {
+export interface AlertDeps extends OutboxSending {
   store: Store;
-  sender: ChannelSender;
   t: Translate;
   box: SealedBox;
-  pacer: ChatPacer;
-  log: Logger;
-  /** Set once the BullMQ worker exists: a platform 429 pauses the whole queue for retry_after. */
-  worker?: Worker;
 }
 
 /**
@@ -28,9 +20,9 @@ export interface OutboxDeps {
  * part that went out instead of sending the alert twice. (A crash between the platform's answer
  * and that save can still repeat one part: no chat API offers idempotent sends.)
  */
-export function createOutboxProcessor(deps: OutboxDeps) {
-  return async function sendNotification(job: Job<OutboxJob>, token?: string): Promise<void> {
-    const { store, sender, log } = deps;
+export function createAlertProcessor(deps: AlertDeps) {
+  return async function sendNotification(job: Job<OutboxJobs['alert']>, token?: string): Promise<void> {
+    const { store, log } = deps;
     const n = await store.notifications.byId(job.data.notificationId);
     if (!n || n.status !== 'pending') return;
     const c = await store.cases.byCaseId(n.caseId);
@@ -44,8 +36,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });
 
     await store.notifications.recordAttempt(n.notificationId);
-    const sending = { job, token, sender, pacer: deps.pacer, worker: deps.worker, log, logFields: { notificationId: n.notificationId }, event: 'outbox' };
-    const result = await sendParts(sending, n.chatId, parts, n.partsSent, {
+    const result = await sendParts({ ...deps, job, token, logFields: { notificationId: n.notificationId }, event: 'outbox' }, n.chatId, parts, n.partsSent, {
       partSent: (sent) => store.notifications.markPartSent(n.notificationId, sent),
       allSent: (total) => store.notifications.markSent(n.notificationId, total),
     });

@@ -5,14 +5,18 @@ import type { OutboundMessage } from '../conversations/messages';
 import type { Logger } from '../logger';
 import type { ChatPacer } from './chat-pacer';
 
-export interface PartSending {
-  job: Job;
-  token?: string;
+/** What every outbox processor sends with: the platform's sender, the pace shared in Redis, its worker. */
+export interface OutboxSending {
   sender: ChannelSender;
   pacer: ChatPacer;
+  log: Logger;
   /** Set once the BullMQ worker exists: a platform 429 pauses the whole queue for retry_after. */
   worker?: Worker;
-  log: Logger;
+}
+
+export interface PartSending extends OutboxSending {
+  job: Job;
+  token?: string;
   /** Ids to log with (never text or chat ids) and the prefix of the log events. */
   logFields: Record<string, string>;
   event: string;
@@ -26,8 +30,8 @@ export interface PartProgress {
 }
 
 /**
- * The outbox rules for one message of several parts, shared by officer alerts and residents'
- * notices: parts from `from` on, spaced per chat (a busy chat puts the job back as delayed instead
+ * The outbox rules for one message of several parts, shared by every kind the outbox sends
+ * (officer alerts, residents' notices, broadcast deliveries and reports): parts from `from` on, spaced per chat (a busy chat puts the job back as delayed instead
  * of holding a worker slot), progress saved after each part so a retry resumes after the last one
  * sent (the last part's progress is the final state), a 429 pausing the platform's whole queue for retry_after. Resolves 'sent', or 'gave-up'
  * when the chat is gone or the platform refuses the message (not worth retrying); any other error

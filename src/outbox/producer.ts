@@ -1,0 +1,79 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { ChannelName } from '../conversations/messages';
+import { durableJob } from '../queues/job-options';
+import { outboxQueueName, type OutboxJobData, type OutboxJobName, type OutboxJobs } from './jobs';
+
+/**
+ * Broadcast deliveries wait behind officers' alerts: BullMQ takes jobs without a priority before
+ * prioritised ones, so a thousand-group advisory never delays a tip's alert.
+ */
+export const BROADCAST_DELIVERY_PRIORITY = 10;
+
+/** Deliveries queued per Redis round trip (a broadcast may reach thousands of groups). */
+const ENQUEUE_CHUNK = 500;
+
+/**
+ * Puts everything the bot sends on its platform's outbox queue. Job id = the row's id (the
+ * notification, notice or delivery; the report's is derived from its broadcast), so adding the
+ * same message twice is one job and a re-run after a crash adds nothing.
+ */
+export class OutboxProducer {
+  private readonly queues = new Map<ChannelName, Queue<OutboxJobData, unknown, OutboxJobName>>();
+
+  constructor(
+    private readonly connection: IORedis,
+    private readonly job: { attempts: number; backoffMs: number },
+  ) {}
+
+  async enqueueAlert(channel: ChannelName, notificationId: string): Promise<void> {
+    await this.add(channel, 'alert', { notificationId }, this.durable(notificationId));
+  }
+
+  async enqueueNotice(channel: ChannelName, noticeId: string): Promise<void> {
+    await this.add(channel, 'notice', { noticeId }, this.durable(noticeId));
+  }
+
+  /** Idempotent: a delivery already queued keeps its job (same job id). */
+  async enqueueDeliveries(channel: ChannelName, deliveryIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < deliveryIds.length; i += ENQUEUE_CHUNK) {
+      const jobs = deliveryIds.slice(i, i + ENQUEUE_CHUNK).map((deliveryId) => ({
+        name: 'delivery' as const,
+        data: { broadcastDeliveryId: deliveryId } satisfies OutboxJobs['delivery'],
+        opts: { ...this.durable(deliveryId), priority: BROADCAST_DELIVERY_PRIORITY },
+      }));
+      await this.queue(channel).addBulk(jobs);
+    }
+  }
+
+  /**
+   * Asks for the sender's report, on the sender's platform. Removed once done, so a later call
+   * (the last group's job finishing after an early, premature call) can add it again; the report
+   * job itself sends once (see report-processor.ts).
+   */
+  async enqueueReport(channel: ChannelName, broadcastId: string): Promise<void> {
+    await this.add(channel, 'report', { broadcastId }, { ...this.durable(`${broadcastId}.report`), removeOnComplete: true });
+  }
+
+  private durable(jobId: string): JobsOptions {
+    return durableJob(jobId, this.job.attempts, this.job.backoffMs);
+  }
+
+  private async add<N extends OutboxJobName>(channel: ChannelName, name: N, data: OutboxJobs[N], opts: JobsOptions): Promise<void> {
+    await this.queue(channel).add(name, data, opts);
+  }
+
+  private queue(channel: ChannelName): Queue<OutboxJobData, unknown, OutboxJobName> {
+    let q = this.queues.get(channel);
+    if (!q) {
+      q = new Queue<OutboxJobData, unknown, OutboxJobName>(outboxQueueName(channel), { connection: this.connection });
+      q.on('error', () => undefined);
+      this.queues.set(channel, q);
+    }
+    return q;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
