@@ -13,6 +13,11 @@ interface BaseStep {
   prompt: string;
   /** Steps that do not apply to this draft (e.g. "when exactly?" unless "earlier" was chosen). */
   skip?: (draft: Draft) => boolean;
+  /**
+   * The answer is a line of what officers read (the alert, `/xem`), in step order: `fields.<id>: answer`,
+   * a choice by its label. The category, place pin, media and contact have lines of their own.
+   */
+  shownToOfficer?: true;
 }
 
 export interface ChoiceStep extends BaseStep {
@@ -52,6 +57,16 @@ export interface ConfirmStep extends BaseStep {
 }
 
 export type Step = ChoiceStep | TextStep | PlaceStep | MediaStep | ContactStep | JoinCodeStep | ConfirmStep;
+
+/** A step officers are shown: its answer under the label `fields.<id>`, a choice's answer by its own label `<labels>.<answer>`. */
+export interface OfficerField {
+  id: string;
+  labels?: string;
+}
+
+export function officerFields(flow: Flow): OfficerField[] {
+  return flow.steps.filter((s) => s.shownToOfficer).map((s) => (s.kind === 'choice' ? { id: s.id, labels: s.labels } : { id: s.id }));
+}
 
 export interface Flow {
   id: 'tip' | 'mediation';

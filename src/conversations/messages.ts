@@ -4,20 +4,9 @@
  * numbered options on Zalo and the console). Flows only ever see these, never a platform's types.
  */
 
-export type ChannelName = 'telegram' | 'zalo' | 'console';
-export type Lang = 'vi' | 'en';
+import type { Attachment, ChannelName, Lang, SharedLocation } from '../domain/chat';
 
-export interface SharedLocation {
-  latitude: number;
-  longitude: number;
-}
-
-/** A photo, video, voice note or document, by the platform's own reference (file id or URL). */
-export interface Attachment {
-  kind: 'photo' | 'video' | 'voice' | 'document';
-  /** Telegram file_id, or the URL Zalo gives; re-sent as it is, never downloaded. */
-  ref: string;
-}
+export type { Attachment, ChannelName, Lang, SharedLocation } from '../domain/chat';
 
 export interface InboundMessage {
   channel: ChannelName;

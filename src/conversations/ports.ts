@@ -1,4 +1,5 @@
 import type { CaseKind } from '../domain/case-kinds';
+import type { CaseSubmission } from '../domain/case-record';
 import type { Attachment, ChannelName, Lang, SharedLocation } from './messages';
 import { AppError } from '../domain/app-error';
 
@@ -52,24 +53,8 @@ export interface Profiles {
   update(channel: ChannelName, userId: string, patch: UserProfile): Promise<void>;
 }
 
-/** A confirmed submission as it goes on the queue; personal data already sealed. */
-export interface CaseSubmission {
-  caseId: string;
-  refCode: string;
-  kind: CaseKind;
-  category: string;
-  fields: Record<string, string>;
-  location?: SharedLocation;
-  attachments: Attachment[];
-  anonymous: boolean;
-  /** Sealed (encrypted) contact: phone number the resident typed or shared. */
-  contactSealed?: string;
-  /** Sealed chat id, so the bot can answer the resident later; never shown to officers. */
-  replyTo: { channel: ChannelName; chatIdSealed: string };
-  lang: Lang;
-  joinCode?: string;
-  submittedAt: string;
-}
+/** A confirmed submission as it goes on the queue: a view of the case record (domain/case-record.ts). */
+export type { CaseSubmission };
 
 export class QueueUnavailableError extends AppError {
   constructor(cause?: unknown) {

@@ -2,7 +2,8 @@
  * What residents send, as stable ids. Labels live in the locales (categories.<id>); the ids go
  * into callback data and the database, so they stay short and never change meaning.
  */
-export type CaseKind = 'tip' | 'mediation';
+export const CASE_KINDS = ['tip', 'mediation'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
 
 /** Tin báo categories seen in practice (docs/domain.md). */
 export const TIP_CATEGORIES = [

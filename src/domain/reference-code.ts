@@ -1,4 +1,5 @@
 import type { CaseKind } from './case-kinds';
+import { localParts, VIETNAM_TIME_ZONE } from './time';
 
 /**
  * Reference codes are read over the phone, so they are short and unambiguous: a prefix for the
@@ -8,21 +9,24 @@ import type { CaseKind } from './case-kinds';
  */
 export const PREFIX: Record<CaseKind, string> = { tip: 'TB', mediation: 'HG' };
 
-export function formatReferenceCode(kind: CaseKind, at: Date, sequence: number, timeZone = 'Asia/Ho_Chi_Minh'): string {
+export function formatReferenceCode(kind: CaseKind, at: Date, sequence: number, timeZone = VIETNAM_TIME_ZONE): string {
   return `${PREFIX[kind]}-${yearMonth(at, timeZone)}-${String(sequence).padStart(4, '0')}`;
 }
 
 /** YYMM in Vietnam's time zone: a tip sent at 00:30 on 1 December local time is December's. */
-export function yearMonth(at: Date, timeZone = 'Asia/Ho_Chi_Minh'): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: '2-digit', month: '2-digit' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+export function yearMonth(at: Date, timeZone = VIETNAM_TIME_ZONE): string {
+  const get = localParts(at, { year: '2-digit', month: '2-digit' }, timeZone);
   return `${get('year')}${get('month')}`;
 }
 
-const PATTERN = /^(TB|HG)-?(\d{4})-?(\d{4,})$/;
+/** A code as it is given out, queued and stored: the one definition the queue's job schema checks too. */
+export const REFERENCE_CODE_PATTERN = new RegExp(`^(${Object.values(PREFIX).join('|')})-\\d{4}-\\d{4,}$`);
 
-/** Accepts what a person types ("tb 2611 42" is not accepted, "tb-2611-0042" is) and canonicalises it. */
+/**
+ * Accepts what a person types ("tb 2611 42" is not accepted, "tb-2611-0042" and "TB26110042" are)
+ * and canonicalises it: the dashes put back, then the code checked like any other.
+ */
 export function parseReferenceCode(input: string): string | null {
-  const m = PATTERN.exec(input.trim().toUpperCase().replace(/\s+/g, ''));
-  return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
+  const code = input.trim().toUpperCase().replace(/\s+/g, '').replace(/^([A-Z]+)-?(\d{4})-?/, '$1-$2-');
+  return REFERENCE_CODE_PATTERN.test(code) ? code : null;
 }

@@ -1,14 +1,15 @@
 import { fold } from './text';
+import { VIETNAM_OFFSET_MS } from './time';
+
+// Schedules are shown back with it; it lives with the other time formats.
+export { formatVietnamTime } from './time';
 
 /**
- * A date and time as group heads and officers type it, in Vietnam's time (Asia/Ho_Chi_Minh, UTC+7
- * all year: Vietnam has no daylight saving time): "20/12 19:00", "19h30 20/12", "20-12-2026 7:00",
- * "mai 8h", "ngày mai 8 giờ sáng", "hôm nay 21:15", "tomorrow 7pm", or a time alone (today, or
- * tomorrow if that time has passed). A date without a year is the next such date.
+ * A date and time as group heads and officers type it, in Vietnam's time (time.ts: UTC+7 all year):
+ * "20/12 19:00", "19h30 20/12", "20-12-2026 7:00", "mai 8h", "ngày mai 8 giờ sáng", "hôm nay 21:15",
+ * "tomorrow 7pm", or a time alone (today, or tomorrow if that time has passed). A date without a
+ * year is the next such date.
  */
-
-export const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-export const VIETNAM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 export type ScheduleParse = { ok: true; at: Date } | { ok: false; reason: 'format' | 'past' | 'too-far' };
 
@@ -84,11 +85,4 @@ function vietnamTime(y: number, m: number, d: number, hour: number, minute: numb
 function sameVietnamDate(at: Date, y: number, m: number, d: number): boolean {
   const local = new Date(at.getTime() + VIETNAM_OFFSET_MS);
   return local.getUTCFullYear() === y && local.getUTCMonth() + 1 === m && local.getUTCDate() === d;
-}
-
-/** "19:00 20/12/2026" in Vietnam's time, as the schedule is shown back. */
-export function formatVietnamTime(at: Date, lang: 'vi' | 'en'): string {
-  const parts = new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: VIETNAM_TIME_ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('hour')}:${get('minute')} ${get('day')}/${get('month')}/${get('year')}`;
 }

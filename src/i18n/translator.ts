@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next from 'i18next';
 import type { Lang } from '../conversations/messages';
+import { LANGS } from '../domain/chat';
 import type { Translate } from '../conversations/ports';
 
-export const LANGS: readonly Lang[] = ['vi', 'en'];
+export { LANGS };
 
 /** The repository's locales folder, found from this file whether run from src/ (tsx, jest) or dist/. */
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');

@@ -1,9 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { renderAlert } from '../conversations/alerts';
+import { areaLabel } from '../conversations/case-view';
 import { withAlertActions } from '../conversations/officer/render';
 import type { Lang } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
+import { consentedContact } from '../domain/case-record';
 import type { SealedBox } from '../domain/sealed-box';
+import { caseRecordOf } from '../store/cases/case.schema';
 import type { Store } from '../store/models';
 import type { OutboxJobs } from './jobs';
 import { sendParts, type OutboxSending } from './send-parts';
@@ -30,8 +33,9 @@ export function createAlertProcessor(deps: AlertDeps) {
     if (!c || !officer) throw new UnrecoverableError('case or recipient no longer exists');
     const area = c.areaCode ? await store.areas.byCode(c.areaCode) : null;
     const lang: Lang = officer.lang ?? 'vi';
-    const contact = !c.anonymous && c.contactEnc ? deps.box.open(c.contactEnc) : undefined;
-    const alert = renderAlert({ ...c, submittedAt: new Date(c.submittedAt) }, { t: deps.t, lang, areaName: area ? `${area.name} (${area.code})` : null, contact });
+    const record = caseRecordOf(c);
+    const contact = consentedContact(record, (sealed) => deps.box.open(sealed));
+    const alert = renderAlert(record, { t: deps.t, lang, areaName: areaLabel(area?.name, c.areaCode), contact });
     // The officer's actions on the case: buttons on Telegram, the commands to type elsewhere.
     const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });
 

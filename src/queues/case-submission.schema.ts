@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CaseSubmission } from '../conversations/ports';
+import { REFERENCE_CODE_PATTERN } from '../domain/reference-code';
 
 /**
  * The worker validates every job before trusting it: a job written by an older or newer bot
@@ -9,7 +10,7 @@ const attachment = z.object({ kind: z.enum(['photo', 'video', 'voice', 'document
 
 export const caseSubmissionSchema = z.object({
   caseId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  refCode: z.string().regex(/^(TB|HG)-\d{4}-\d{4,}$/),
+  refCode: z.string().regex(REFERENCE_CODE_PATTERN),
   kind: z.enum(['tip', 'mediation']),
   category: z.string().min(1).max(40),
   fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/), z.string().max(10_000)),

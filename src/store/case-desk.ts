@@ -1,9 +1,10 @@
 import type { ChannelName } from '../conversations/messages';
 import type { CaseDesk, CaseListQuery, CaseStats, ChangeResult, DeskCase, DeskStaff, OfficerRef } from '../conversations/officer/ports';
 import type { CaseKind } from '../domain/case-kinds';
+import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../domain/case-record';
 import { planChange, type CaseChange, type CaseStatus } from '../domain/case-workflow';
 import type { SealedBox } from '../domain/sealed-box';
-import type { Case } from './cases/case.schema';
+import { caseRecordOf, type Case } from './cases/case.schema';
 import type { Store } from './models';
 
 /**
@@ -131,6 +132,10 @@ export class StoreCaseDesk implements CaseDesk {
     }
   }
 
+  contact(c: DeskCase): string | undefined {
+    return consentedContact(c, (sealed) => this.box.open(sealed));
+  }
+
   /** The staff member's areas and every area below them; null for everywhere. */
   private async scope(staff: DeskStaff): Promise<string[] | null> {
     if (staff.superadmin) return null;
@@ -142,26 +147,7 @@ export class StoreCaseDesk implements CaseDesk {
   /** A stored case as staff see it. */
   async present(c: Case): Promise<DeskCase> {
     const area = c.areaCode ? await this.area(c.areaCode) : { name: null, path: [] };
-    return {
-      caseId: c.caseId,
-      refCode: c.refCode,
-      kind: c.kind,
-      category: c.category,
-      areaCode: c.areaCode,
-      areaName: area.name,
-      areaPath: area.path,
-      status: c.status,
-      outcome: c.outcome,
-      assignedTo: c.assignedTo,
-      recipients: c.recipients,
-      submittedAt: new Date(c.submittedAt),
-      acknowledgedAt: c.acknowledgedAt ? new Date(c.acknowledgedAt) : undefined,
-      acknowledgedBy: c.acknowledgedBy,
-      resolvedAt: c.resolvedAt ? new Date(c.resolvedAt) : undefined,
-      history: c.history.map(({ at, action, by, note }) => ({ at: new Date(at), action, by, ...(note === undefined ? {} : { note }) })),
-      lang: c.lang,
-      replyTo: { channel: c.replyTo.channel as ChannelName, chatIdSealed: c.replyTo.chatIdEnc },
-    };
+    return { ...pickFields(caseRecordOf(c), DESK_CASE_FIELDS), areaName: area.name, areaPath: area.path };
   }
 
   private async area(code: string): Promise<AreaInfo> {

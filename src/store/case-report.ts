@@ -6,6 +6,7 @@ import { toCsv } from '../domain/csv';
 import type { Case } from './cases/case.schema';
 import type { Store } from './models';
 import { AppError } from '../domain/app-error';
+import { localParts, VIETNAM_ISO_OFFSET } from '../domain/time';
 
 /**
  * The report an area sends upward for a period (scripts/report): one CSV row per case, and the
@@ -14,13 +15,9 @@ import { AppError } from '../domain/app-error';
  * is in it: categories, areas, states and times only.
  */
 
-/** Vietnam keeps one offset all year (no summer time). */
-const VN_OFFSET = '+07:00';
-const TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
 export interface ReportPeriod {
   areaCode: string;
-  /** Local calendar days (Asia/Ho_Chi_Minh), both included: 'YYYY-MM-DD'. */
+  /** Local calendar days (Vietnam's, domain/time.ts), both included: 'YYYY-MM-DD'. */
   from: string;
   to: string;
   lang?: Lang;
@@ -61,8 +58,8 @@ export function periodBounds(from: string, to: string): { start: Date; end: Date
     // Date would quietly turn 2026-11-31 into 1 December.
     if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new ReportError(`${day} is not a calendar date`);
   }
-  const start = new Date(`${from}T00:00:00${VN_OFFSET}`);
-  const end = new Date(new Date(`${to}T00:00:00${VN_OFFSET}`).getTime() + 86_400_000);
+  const start = new Date(`${from}T00:00:00${VIETNAM_ISO_OFFSET}`);
+  const end = new Date(new Date(`${to}T00:00:00${VIETNAM_ISO_OFFSET}`).getTime() + 86_400_000);
   if (end <= start) throw new ReportError('the period ends before it starts');
   return { start, end };
 }
@@ -139,7 +136,6 @@ function minutesToAcknowledge(c: Case): number | null {
 
 /** 'YYYY-MM-DD HH:mm' in Vietnam's time: sorts as text, and spreadsheets read it as a date. */
 function localTime(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  const get = localParts(at, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

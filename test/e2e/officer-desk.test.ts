@@ -384,9 +384,62 @@ describe('officer desk on Telegram', () => {
     await kp2Chat.next((m) => text(m).includes('Cách dùng: /thongke'));
   });
 
+  it('/xem shows the whole tip again once the alert has scrolled away: what, where, when, the contact the tipster left, the pin and each attachment', async () => {
+    const photo = 'AgACAgUAAxkBAAIB-xem-photo';
+    const video = 'BAACAgUAAxkBAAIB-xem-video';
+    const c = await submit(611, {
+      category: 'drugs',
+      fields: { what: 'Nhóm thanh niên tụ tập chích hút', where: 'Cuối hẻm 12 Nguyễn Huệ', when: 'earlier', whenDetail: 'khoảng 23 giờ tối qua' },
+      location: { latitude: 10.7731, longitude: 106.7041 },
+      attachments: [
+        { kind: 'photo', ref: photo },
+        { kind: 'video', ref: video },
+      ],
+      anonymous: false,
+      contactSealed: app.rt.box.seal('0912345678'),
+    });
+    const reader = officer();
+    // The alert's own pin and media come first; what /xem sends follows them.
+    await reader.next((m) => m.video === video);
+
+    emu.user(OFFICER).sendText(OFFICER, `/xem ${c.refCode}`);
+    const view = await reader.next((m) => text(m).startsWith(`📋 ${c.refCode}`));
+    for (const line of [
+      'Sự việc: Nhóm thanh niên tụ tập chích hút',
+      'Địa điểm: Cuối hẻm 12 Nguyễn Huệ',
+      'Thời gian: Trước đó',
+      'Cụ thể: khoảng 23 giờ tối qua',
+      'Địa điểm: 📍 vị trí gửi kèm bên dưới',
+      'Đính kèm: 2 tệp gửi kèm bên dưới',
+      'Người báo: 0912345678 (người báo đồng ý cung cấp)',
+      'Trạng thái: 🔴 Mới',
+    ])
+      expect(text(view).split('\n')).toContain(line);
+    // Every line of the alert but its "new tip" title, in the same order.
+    expect(text(view)).toContain(text(c.alert).split('\n').slice(1).join('\n'));
+    expect(buttons(view)).toContain(`case:ack:${c.caseId}`);
+
+    const pin = await reader.next((m) => m.method === 'sendLocation');
+    expect([pin.latitude, pin.longitude]).toEqual([10.7731, 106.7041]);
+    expect(await reader.next((m) => m.method === 'sendPhoto')).toMatchObject({ photo, caption: `📎 Đính kèm · ${c.refCode}` });
+    expect(await reader.next((m) => m.method === 'sendVideo')).toMatchObject({ video, caption: `📎 Đính kèm · ${c.refCode}` });
+  });
+
+  it('/xem of an anonymous tip says "Ẩn danh" and shows no phone number, even one sealed with it', async () => {
+    // The flow seals no contact for an anonymous tip; a job that carries one anyway must not show it.
+    const c = await submit(612, { anonymous: true, contactSealed: app.rt.box.seal('0987000111') });
+    const reader = officer();
+    emu.user(OFFICER).sendText(OFFICER, `/case ${c.refCode}`);
+    const view = text(await reader.next((m) => text(m).startsWith(`📋 ${c.refCode}`)));
+    expect(view).toContain('Sự việc: Hai thanh niên bẻ khóa xe máy');
+    expect(view.split('\n')).toContain('Người báo: Ẩn danh');
+    expect(view).not.toContain('0987000111');
+    expect(view).not.toMatch(/\d{9}/);
+  });
+
   it('keeps personal data out of the logs', () => {
     const logs = app.logs.join('\n');
-    for (const secret of ['Cư dân', 'Màu đỏ', 'tổ trưởng theo dõi', 'biển số', 'Tối nay', '"601"', '"602"', '100000001', 'Trần Minh Khoa']) expect(logs).not.toContain(secret);
+    for (const secret of ['Cư dân', 'Màu đỏ', 'tổ trưởng theo dõi', 'biển số', 'Tối nay', '"601"', '"602"', '100000001', 'Trần Minh Khoa', '0912345678', '0987000111', 'chích hút']) expect(logs).not.toContain(secret);
     expect(logs).toContain('desk.action');
     expect(logs).toContain('relay.answered');
   });

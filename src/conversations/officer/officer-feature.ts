@@ -12,6 +12,7 @@ import {
   BUTTON_CHANNELS,
   caseCallback,
   caseCard,
+  caseView,
   categoryLabel,
   listLine,
   outcomeLabel,
@@ -233,7 +234,7 @@ export class OfficerDeskFeature implements Feature {
     const { msg } = ctx;
     switch (command) {
       case 'view':
-        return [await this.card(ctx, c)];
+        return this.view(ctx, c);
       case 'ack': {
         const result = await this.change(c, { action: 'ack', by: staff.actingAs });
         if (result.outcome === 'unchanged') return [{ text: this.t(ctx, 'officer.done.alreadyAcknowledged', { code: c.refCode }) }, await this.card(ctx, result.case)];
@@ -318,10 +319,23 @@ export class OfficerDeskFeature implements Feature {
     return [{ text: this.t(ctx, key, { code: c.refCode, ...params }) }, await this.card(ctx, c)];
   }
 
-  /** The case card with what can be done next: buttons, or numbered options remembered for a typed answer. */
+  /** The case card with what can be done next. */
   private async card(ctx: FeatureContext, c: DeskCase): Promise<OutboundMessage> {
-    const assignee = c.assignedTo ? await this.deps.desk.officer(c.assignedTo) : null;
-    const text = caseCard(c, { ...this.rc(ctx), assigneeName: assignee?.name });
+    return this.withActions(ctx, c, caseCard(c, { ...this.rc(ctx), assigneeName: await this.assigneeName(c) }));
+  }
+
+  /** `/xem`: the whole case as its alert showed it (the contact only if the tipster gave it), its state, then pin and media. */
+  private async view(ctx: FeatureContext, c: DeskCase): Promise<OutboundMessage[]> {
+    const [first, ...media] = caseView(c, { ...this.rc(ctx), assigneeName: await this.assigneeName(c), contact: this.deps.desk.contact(c) });
+    return [await this.withActions(ctx, c, first.text), ...media];
+  }
+
+  private async assigneeName(c: DeskCase): Promise<string | undefined> {
+    return c.assignedTo ? (await this.deps.desk.officer(c.assignedTo))?.name : undefined;
+  }
+
+  /** What can be done next: buttons, or numbered options remembered for a typed answer. */
+  private async withActions(ctx: FeatureContext, c: DeskCase, text: string): Promise<OutboundMessage> {
     const options = actionOptions(c, this.rc(ctx));
     if (options.length === 0) return { text };
     return (await this.offer(ctx, { text, options }))[0];

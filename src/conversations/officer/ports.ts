@@ -1,5 +1,6 @@
 import type { CaseKind } from '../../domain/case-kinds';
-import type { CaseChange, CaseHistoryLine, CaseOutcome, CaseStatus, Staff, StaffRole } from '../../domain/case-workflow';
+import type { DeskCase } from '../../domain/case-record';
+import type { CaseChange, CaseStatus, Staff, StaffRole } from '../../domain/case-workflow';
 import type { ChannelName, Lang, Option, OutboundMessage } from '../messages';
 
 /**
@@ -15,30 +16,8 @@ export interface DeskStaff extends Staff {
   lang?: Lang;
 }
 
-/** A case as staff see it: no chat ids, no contact; `replyTo` stays sealed. */
-export interface DeskCase {
-  caseId: string;
-  refCode: string;
-  kind: CaseKind;
-  category: string;
-  areaCode: string | null;
-  areaName: string | null;
-  /** The area and its ancestors, leaf first: what the access rules compare with an officer's areas. */
-  areaPath: string[];
-  status: CaseStatus;
-  outcome?: CaseOutcome;
-  assignedTo?: string;
-  recipients: string[];
-  submittedAt: Date;
-  acknowledgedAt?: Date;
-  acknowledgedBy?: string;
-  resolvedAt?: Date;
-  history: CaseHistoryLine[];
-  /** The resident's language: what they are written to in. */
-  lang: Lang;
-  /** The resident's chat, sealed; only adapters open it. */
-  replyTo: { channel: ChannelName; chatIdSealed: string };
-}
+/** A case as staff see it: a view of the case record (domain/case-record.ts); contact and chat stay sealed. */
+export type { DeskCase };
 
 export interface OfficerRef {
   officerId: string;
@@ -82,6 +61,8 @@ export interface CaseDesk {
   scopeName(staff: DeskStaff): Promise<string | null>;
   /** True when this chat sent the case (the sealed chat id is opened and compared). */
   isReporter(c: DeskCase, channel: ChannelName, chatId: string): boolean;
+  /** The tipster's contact, opened only when they gave it and are not anonymous (domain/case-record `consentedContact`). */
+  contact(c: DeskCase): string | undefined;
 }
 
 /** Writes the message for one recipient chat, in its language and for its platform (buttons or typed commands). */

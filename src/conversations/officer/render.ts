@@ -1,5 +1,7 @@
 import { OUTCOMES_BY_KIND, type CaseOutcome, type CaseStatus } from '../../domain/case-workflow';
 import type { CaseKind } from '../../domain/case-kinds';
+import { formatTime } from '../../domain/time';
+import { areaLabel, caseFacts, caseMedia } from '../case-view';
 import type { ChannelName, Lang, Option, OutboundMessage } from '../messages';
 import type { Translate } from '../ports';
 import type { CaseStats, DeskCase } from './ports';
@@ -9,8 +11,6 @@ import type { CaseStats, DeskCase } from './ports';
  * action buttons (Telegram) or command hints (Zalo, console), the resident's status, lists,
  * statistics, escalation and hotspot alerts. Used by the feature and by the workers alike.
  */
-
-export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** Platforms that show options as buttons; elsewhere they are numbered lines typed back. */
 export const BUTTON_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>(['telegram']);
@@ -31,10 +31,6 @@ export interface RenderContext {
   t: Translate;
   lang: Lang;
   timeZone?: string;
-}
-
-export function formatTime(at: Date, lang: Lang, timeZone = TIME_ZONE): string {
-  return new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(at));
 }
 
 export function categoryLabel(t: Translate, lang: Lang, kind: CaseKind, category: string): string {
@@ -85,12 +81,31 @@ const NOTED_ACTIONS = new Set(['note', 'question', 'answer', 'reassigned', 'esca
 /** The case as staff see it: state, who has it, and the latest notes and questions. */
 export function caseCard(c: DeskCase, ctx: RenderContext & { assigneeName?: string }): string {
   const { t, lang } = ctx;
-  const time = (at: Date) => formatTime(at, lang, ctx.timeZone);
   const lines = [
     `📋 ${c.refCode} · ${categoryLabel(t, lang, c.kind, c.category)}`,
-    `${t(lang, 'alert.area')}: ${c.areaName ? `${c.areaName} (${c.areaCode})` : t(lang, 'alert.noArea')}`,
-    `${t(lang, 'alert.received')}: ${time(c.submittedAt)}`,
+    `${t(lang, 'alert.area')}: ${areaLabel(c.areaName, c.areaCode) ?? t(lang, 'alert.noArea')}`,
+    `${t(lang, 'alert.received')}: ${formatTime(c.submittedAt, lang, ctx.timeZone)}`,
   ];
+  return [...lines, ...caseState(c, ctx)].join('\n');
+}
+
+/**
+ * `/xem`: everything the alert said (what, where, when, the contact if the tipster gave it), then
+ * where the case stands, with the pin and media after it as the alert sends them. The lines are
+ * the alert's (conversations/case-view.ts) under a title that does not call an old case new.
+ */
+export function caseView(c: DeskCase, ctx: RenderContext & { assigneeName?: string; contact?: string }): OutboundMessage[] {
+  const { t, lang } = ctx;
+  const view = { ...ctx, areaName: areaLabel(c.areaName, c.areaCode) };
+  const lines = [`📋 ${c.refCode} · ${t(lang, `officer.kind.${c.kind}`)}`, ...caseFacts(c, view), '', ...caseState(c, ctx)];
+  return [{ text: lines.join('\n') }, ...caseMedia(c, view)];
+}
+
+/** Where the case stands: its status, outcome and who has it, then the latest notes and questions. */
+function caseState(c: DeskCase, ctx: RenderContext & { assigneeName?: string }): string[] {
+  const { t, lang } = ctx;
+  const time = (at: Date) => formatTime(at, lang, ctx.timeZone);
+  const lines: string[] = [];
   let state = statusLabel(t, lang, c.status);
   if (c.status === 'acknowledged' && c.acknowledgedAt) state += ` — ${time(c.acknowledgedAt)} (${c.acknowledgedBy ?? '?'})`;
   if (c.status === 'resolved' && c.resolvedAt) state += ` — ${time(c.resolvedAt)}`;
@@ -106,7 +121,7 @@ export function caseCard(c: DeskCase, ctx: RenderContext & { assigneeName?: stri
       lines.push(`• ${time(h.at)} ${who} — ${t(lang, `officer.card.action.${h.action}`)}${h.note ? `: ${h.note}` : ''}`);
     }
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /** What the resident may know of their own case: the milestones and the public outcome, nothing internal. */

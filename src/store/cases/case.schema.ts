@@ -1,50 +1,36 @@
 import { Schema } from 'mongoose';
-import type { Attachment, Lang, SharedLocation } from '../../conversations/messages';
-import type { CaseKind } from '../../domain/case-kinds';
-import { CASE_OUTCOMES, CASE_STATUSES, type CaseOutcome, type CaseStatus } from '../../domain/case-workflow';
+import type { CaseRecord } from '../../domain/case-record';
+import { CASE_KINDS } from '../../domain/case-kinds';
+import { CASE_OUTCOMES, CASE_STATUSES, type CaseHistoryLine } from '../../domain/case-workflow';
+import { ATTACHMENT_KINDS, LANGS, type ChannelName } from '../../domain/chat';
 
-export interface CaseHistoryEntry {
-  at: Date;
-  /** 'submitted', 'acknowledged', 'resolved', 'escalated', … */
-  action: string;
-  /** An officer id, 'resident' or 'system'. */
-  by: string;
-  note?: string;
-}
+/** A line of a case's history: 'submitted', 'acknowledged', 'resolved', 'escalated', … by an officer id, 'resident' or 'system'. */
+export type CaseHistoryEntry = CaseHistoryLine;
 
-/** A tip (tin báo) or a mediation request (yêu cầu hòa giải), as received and as it moves on. */
-export interface Case {
-  /** Chosen when the conversation starts: the same submission twice is the same case. */
-  caseId: string;
-  /** Read over the phone: 'TB-2611-0042'. */
-  refCode: string;
-  kind: CaseKind;
-  category: string;
-  /** The resident's answers keyed by field name, stored exactly as typed. */
-  fields: Record<string, string>;
-  location?: SharedLocation;
-  attachments: Attachment[];
-  anonymous: boolean;
-  /** Contact the resident chose to give, encrypted by the caller. */
+/**
+ * A case as stored (domain/case-record.ts): the record under two older names for its sealed values,
+ * `contactEnc` and `replyTo.chatIdEnc`, kept so that stored cases need no migration. `caseRecordOf`
+ * reads one back as the record.
+ */
+export type Case = Omit<CaseRecord, 'contactSealed' | 'replyTo'> & {
   contactEnc?: string;
-  /** How to answer the resident later; the chat id is encrypted and never shown to officers. */
-  replyTo: { channel: string; chatIdEnc: string };
-  lang: Lang;
-  groupChatId?: string;
-  joinCode?: string;
-  areaCode: string | null;
-  status: CaseStatus;
-  /** Officer ids alerted about the case. */
-  recipients: string[];
-  history: CaseHistoryEntry[];
-  /** Officer workflow (domain/case-workflow.ts): who has the case now, when it was taken and closed, and how. */
-  assignedTo?: string;
-  acknowledgedAt?: Date;
-  acknowledgedBy?: string;
-  resolvedAt?: Date;
-  outcome?: CaseOutcome;
-  submittedAt: Date;
-  createdAt: Date;
+  replyTo: { channel: ChannelName; chatIdEnc: string };
+};
+
+/** A stored case as the record the views pick from (the desk's case, the alert). */
+export function caseRecordOf(c: Case): CaseRecord {
+  const { contactEnc, replyTo, ...rest } = c;
+  return {
+    ...rest,
+    contactSealed: contactEnc,
+    replyTo: { channel: replyTo.channel, chatIdSealed: replyTo.chatIdEnc },
+    // Copies, never the document's own Dates (and a string from a hand-made document reads as one too).
+    submittedAt: new Date(c.submittedAt),
+    acknowledgedAt: c.acknowledgedAt ? new Date(c.acknowledgedAt) : undefined,
+    resolvedAt: c.resolvedAt ? new Date(c.resolvedAt) : undefined,
+    createdAt: new Date(c.createdAt),
+    history: c.history.map(({ at, action, by, note }) => ({ at: new Date(at), action, by, ...(note === undefined ? {} : { note }) })),
+  };
 }
 
 /** What intake knows when it stores a case; the rest starts the same for every case. */
@@ -64,7 +50,7 @@ export const caseSchema = new Schema<Case>(
   {
     caseId: { type: String, required: true, unique: true },
     refCode: { type: String, required: true, unique: true },
-    kind: { type: String, enum: ['tip', 'mediation'], required: true, index: true },
+    kind: { type: String, enum: CASE_KINDS, required: true, index: true },
     category: { type: String, required: true },
     // A Map of strings, not Mixed: values are cast to strings and keys checked, never interpreted.
     fields: { type: Map, of: String, default: {} },
@@ -75,7 +61,7 @@ export const caseSchema = new Schema<Case>(
     attachments: {
       type: [
         new Schema(
-          { kind: { type: String, enum: ['photo', 'video', 'voice', 'document'], required: true }, ref: { type: String, required: true } },
+          { kind: { type: String, enum: ATTACHMENT_KINDS, required: true }, ref: { type: String, required: true } },
           { _id: false },
         ),
       ],
@@ -87,7 +73,7 @@ export const caseSchema = new Schema<Case>(
       type: new Schema({ channel: { type: String, required: true }, chatIdEnc: { type: String, required: true } }, { _id: false }),
       required: true,
     },
-    lang: { type: String, enum: ['vi', 'en'], required: true },
+    lang: { type: String, enum: LANGS, required: true },
     groupChatId: { type: String },
     joinCode: { type: String },
     areaCode: { type: String, default: null, index: true },

@@ -1,12 +1,12 @@
 import { Schema } from 'mongoose';
 import type { ChannelName, Lang } from '../../conversations/messages';
+import { CHANNEL_NAMES, LANGS } from '../../domain/chat';
 
 export const OFFICER_ROLES = ['officer', 'supervisor', 'mediator'] as const;
 /** officer: CSKV; supervisor: trưởng công an xã/phường; mediator: hòa giải viên. */
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
-export const CHANNEL_NAMES: readonly ChannelName[] = ['telegram', 'zalo', 'console'];
-export const LANGS: readonly Lang[] = ['vi', 'en'];
+export { CHANNEL_NAMES, LANGS };
 
 export interface OfficerChat {
   channel: ChannelName;
