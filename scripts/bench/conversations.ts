@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const opened = await feed(ourPort, CONVERSATIONS, (i) => [text(residents(i), '/start tip_KP1TO3'), press(residents(i), 'category:theft')]);
   let drafts = 0;
   for (let cursor = '0', first = true; first || cursor !== '0'; first = false) {
-    const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'conv:telegram:*', 'COUNT', 1000);
+    const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'chat:telegram:*', 'COUNT', 1000);
     cursor = next;
     drafts += keys.length;
   }

@@ -11,7 +11,7 @@ import { QueueCaseIntake } from '../queues/case-intake';
 import { ChatLock } from '../redis/chat-lock';
 import { RedisGuards } from '../redis/guards';
 import { RedisProfiles } from '../redis/profiles';
-import { RedisSessionStore } from '../redis/session-store';
+import { RedisChatSlots } from '../redis/chat-slots';
 import { StoreDirectory } from '../store/directory';
 import { createGroupAdminFeatures } from './group-admin-features';
 import { createOfficerDeskFeature } from './officer-desk';
@@ -35,9 +35,10 @@ export function createConversationService(
   features: Feature[] = [],
 ): ConversationService {
   const { config, log } = rt;
+  const locks = new ChatLock(rt.redis);
   return new ConversationService({
     t: rt.t,
-    sessions: new RedisSessionStore(rt.redis, config.conversationIdleMs),
+    slots: new RedisChatSlots(rt.redis, locks),
     profiles: new RedisProfiles(rt.redis),
     intake,
     directory: new StoreDirectory(rt.store, config.superadmins),
@@ -49,7 +50,7 @@ export function createConversationService(
     newId: newCaseId,
     log: (event, fields) => log.info(fields ?? {}, event),
     features,
-    locks: new ChatLock(rt.redis),
+    locks,
   });
 }
 
@@ -61,9 +62,9 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   const { config, log } = rt;
   const intake = new QueueCaseIntake(rt.queueRedis, rt.redis, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
   let telegram: TelegramChannel | undefined;
-  // Features beyond tips and mediation, in the order they get to answer (see conversations/feature.ts).
+  // Features beyond tips and mediation. Each declares what it answers (conversations/feature.ts) and
+  // the service refuses two claims on one command or option at start-up, so this order decides nothing.
   const features: Feature[] = [];
-  // The officer desk first: its `/hoi <code> …` must win over the FAQ's `/hoi <question>`.
   const officerDesk = createOfficerDeskFeature(rt);
   features.push(officerDesk.feature);
   const adminFeatures = createGroupAdminFeatures(rt, () => telegram);

@@ -7,7 +7,6 @@ import type { ChannelName } from '../conversations/messages';
 import { loadFaqDocuments } from '../i18n/faq-content';
 import { QueueBroadcastDesk } from '../queues/broadcast-desk';
 import { BroadcastQueue } from '../queues/broadcast-queue';
-import { RedisBroadcastDrafts } from '../redis/broadcast-drafts';
 import { BroadcastFence } from '../redis/broadcast-fence';
 import { RedisFaqMisses } from '../redis/faq-misses';
 import { StoreAreaContacts } from '../store/area-contacts';
@@ -42,7 +41,6 @@ export function createGroupAdminFeatures(rt: Runtime, telegram: () => TelegramCh
     t: rt.t,
     audience: new StoreBroadcastAudience(rt.store, rt.config.superadmins, admins, channelsOf(rt)),
     desk: new QueueBroadcastDesk(rt.store, queue, new BroadcastFence(rt.redis)),
-    drafts: new RedisBroadcastDrafts(rt.redis, rt.config.conversationIdleMs),
     // URL-safe, short enough for callback data ("bc:x:<id>") and valid as a BullMQ job id.
     newId: () => randomBytes(12).toString('base64url'),
     idleMs: rt.config.conversationIdleMs,

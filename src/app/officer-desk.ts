@@ -7,7 +7,6 @@ import type { Config } from '../config';
 import { OutboxProducer } from '../outbox/producer';
 import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from '../queues/escalations';
 import { redisCaseLock } from '../redis/case-lock';
-import { RedisDeskState } from '../redis/desk-state';
 import { StoreCaseDesk } from '../store/case-desk';
 import { StoreDeskMessenger } from '../store/desk-messenger';
 import type { Case } from '../store/cases/case.schema';
@@ -55,7 +54,9 @@ export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFea
     t: rt.t,
     desk: a.desk,
     messenger: a.messenger,
-    state: new RedisDeskState(rt.redis, rt.box, { relayTtlSeconds: rt.config.officerDesk.relayTtlSeconds }),
+    // The tipster's chat, opened from the case's sealed id only to find the chat's slot.
+    state: { reporterChat: (c) => ({ channel: c.replyTo.channel, chatId: rt.box.open(c.replyTo.chatIdSealed) }) },
+    relayTtlMs: rt.config.officerDesk.relayTtlSeconds * 1000,
     escalations: a.scheduler,
     log: (event, fields) => rt.log.info(fields ?? {}, event),
     newId: () => randomBytes(9).toString('base64url'),

@@ -1,11 +1,13 @@
 import { detectEmergency } from '../domain/emergency';
 import { matchOption } from '../domain/option-match';
+import { slotKey, TurnSlot, type ChatSlots } from './chat-slot';
+import { CommandTable, type CommandSpec } from './command-table';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
-import type { Feature, FeatureContext } from './feature';
+import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
 import type { Flow } from './flow';
 import { mediationFlow } from './mediation-flow';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
-import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, SessionStore, Translate, UserProfile } from './ports';
+import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, Translate, UserProfile } from './ports';
 import { tipFlow } from './tip-flow';
 
 /**
@@ -13,11 +15,20 @@ import { tipFlow } from './tip-flow';
  * emergencies first, routes commands, menus and flow answers, and hands confirmed drafts to the
  * case intake. Channels call `handle` and send back what it returns; nothing here knows which
  * platform it is talking to beyond the channel's name.
+ *
+ * Who answers is decided here, in this order, whatever order features are listed in:
+ * 1. `/huy` goes to the conversation holding the chat (conversations/chat-slot.ts);
+ * 2. any other command to its one owner in the command table (conversations/command-table.ts);
+ *    a conversation that does not wait for commands ends first;
+ * 3. a button or numbered option to the owner of its id prefix (`menu:`, `case:`, `bc:`…);
+ * 4. anything else to the conversation holding the chat; with none, the menu, a group's code,
+ *    the FAQ's fallback, or "not understood".
  */
 
 export interface ConversationDeps {
   t: Translate;
-  sessions: SessionStore;
+  /** Each chat's one conversation slot. */
+  slots: ChatSlots;
   profiles: Profiles;
   intake: CaseIntake;
   directory: Directory;
@@ -31,20 +42,72 @@ export interface ConversationDeps {
   clock?: () => number;
   /** Privacy-safe events only: ids, codes and counts, never text, names or chat ids. */
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
-  /** Officer actions, broadcasts, the FAQ…: see feature.ts. */
+  /** Officer actions, broadcasts, the FAQ…: see feature.ts. Their order decides nothing. */
   features?: Feature[];
   /** One message at a time per chat across replicas; without it, only within this process's caller. */
   locks?: ChatLocks;
 }
 
-const FLOWS: Record<ConversationState['flow'], Flow> = { tip: tipFlow, mediation: mediationFlow };
+/** The guided flows; each declares its commands, menu entry and deep-link prefix (flow.ts). */
+const FLOWS: readonly Flow[] = [tipFlow, mediationFlow];
+const FLOW_BY_ID = new Map<string, Flow>(FLOWS.map((f) => [f.id, f]));
+/** The slot owner of every tip or mediation draft: one draft per chat, whichever flow. */
+const FLOW_OWNER = 'flow';
 const JOIN_CODE = /^[A-Za-z0-9]{4,16}$/;
+const CANCEL = ['huy', 'cancel'];
+/** Options of "you have an unfinished tip: continue or start over?". */
+const RESUME = 'draft:continue';
+const RESTART = 'draft:restart';
+/** Option prefixes the service answers itself. */
+const OWN_PREFIXES = ['menu:', 'lang:', 'draft:'];
+/** `join_<code>` only joins the group; the others open their flow too. */
+const DEEP_LINK_PREFIXES = new Set(['join', ...FLOWS.map((f) => f.deepLinkPrefix)]);
+
+interface Turn {
+  ctx: FeatureContext;
+  slot: TurnSlot;
+  key: string;
+  profile: UserProfile;
+  lang: Lang;
+  /** Writes the slot now (before a step whose outcome must survive a crash). */
+  persist(): Promise<void>;
+}
 
 export class ConversationService {
   private readonly clock: () => number;
+  private readonly features: Feature[];
+  private readonly commands: CommandTable;
+  private readonly handlers = new Map<string, HeldConversationHandler>();
+  private readonly choiceOwners: { prefix: string; feature: Feature }[] = [];
+  private readonly fallbackFeature?: Feature;
+  private readonly mentionFeature?: Feature;
 
   constructor(private readonly deps: ConversationDeps) {
     this.clock = deps.clock ?? Date.now;
+    this.features = deps.features ?? [];
+    // Every rule about who answers what is checked here, at start-up: two claims on one command,
+    // one option prefix or one conversation owner are a programming error, not a race to win.
+    this.commands = new CommandTable([...this.ownCommands(), ...this.features.flatMap((f) => f.commands ?? [])]);
+    const prefixes = [...OWN_PREFIXES];
+    for (const f of this.features) {
+      for (const prefix of f.choices?.prefixes ?? []) {
+        const clash = prefixes.find((p) => p.startsWith(prefix) || prefix.startsWith(p));
+        if (clash) throw new Error(`Option prefix ${prefix} of ${f.name} overlaps ${clash}`);
+        prefixes.push(prefix);
+        this.choiceOwners.push({ prefix, feature: f });
+      }
+      for (const [owner, handler] of Object.entries(f.conversations ?? {})) {
+        if (owner === FLOW_OWNER || this.handlers.has(owner)) throw new Error(`Conversation owner ${owner} of ${f.name} is taken`);
+        this.handlers.set(owner, handler);
+      }
+    }
+    const only = (what: 'fallback' | 'groupMention') => {
+      const claimed = this.features.filter((f) => f[what]);
+      if (claimed.length > 1) throw new Error(`Only one feature may answer as ${what}: ${claimed.map((f) => f.name).join(', ')}`);
+      return claimed[0];
+    };
+    this.fallbackFeature = only('fallback');
+    this.mentionFeature = only('groupMention');
   }
 
   /** Everything the bot answers to this message, in order. Never throws: a failure becomes a polite reply. */
@@ -74,7 +137,7 @@ export class ConversationService {
         }
       }
       const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(msg, profile, lang));
-      const replies = this.deps.locks ? await this.deps.locks.run(`${msg.channel}:${msg.chatId}`, work) : await work();
+      const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       return replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
     } catch (err) {
@@ -83,6 +146,8 @@ export class ConversationService {
     }
   }
 
+  // ───────────── groups ─────────────
+
   private async inGroup(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
     const { t, directory } = this.deps;
     if (msg.botAddedToGroup) {
@@ -90,44 +155,42 @@ export class ConversationService {
       this.deps.log('group.registered', { channel: msg.channel });
       return [{ text: `${t(lang, 'group.welcome')}\n\n${this.groupAreaLine(group.areaCode, group.areaName, lang)}`, links: this.groupLinks(msg.channel, group.joinCode, lang) }, this.groupJoinHint(msg.channel, group.joinCode, lang)].filter(isMessage);
     }
-    const featured = await this.runFeatures({ msg, lang, profile: {}, draft: null, menu: () => this.menu(lang) });
-    if (featured) return featured;
+    // Nothing is held for a group: conversations happen in private chats only.
+    const slot = new TurnSlot(null, this.clock());
+    const ctx = this.featureContext(msg, lang, {}, slot, null);
     // Privacy mode: in a group the bot answers its own commands only, and never collects a tip there.
-    if (!msg.command) return [];
-    switch (msg.command.name) {
-      case 'start':
-      case 'menu':
-      case 'help':
-      case 'baotin':
-      case 'tip':
-      case 'hoagiai':
-      case 'mediation': {
-        const group = await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
-        return [{ text: t(lang, 'group.howTo'), links: this.groupLinks(msg.channel, group.joinCode, lang) }, this.groupJoinHint(msg.channel, group.joinCode, lang)].filter(isMessage);
-      }
-      case 'khuvuc':
-      case 'area': {
-        const code = msg.command.args.trim().toLowerCase();
-        if (!code) return [{ text: t(lang, 'group.areaUsage') }];
-        await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
-        const outcome = await directory.bindGroup(msg.channel, msg.chatId, code, msg.userId);
-        this.deps.log('group.bind', { channel: msg.channel, outcome });
-        return [{ text: t(lang, `group.bind.${outcome}`, { area: code }) }];
-      }
-      default:
-        return [];
-    }
+    if (msg.command) return (await this.commands.find(msg.command.name, msg.command.args, 'group')?.run(ctx)) ?? [];
+    if (msg.choice !== undefined) return (await this.choiceOwner(msg.choice)?.choices?.run(ctx)) ?? [];
+    if (msg.mentionsBot && msg.text) return (await this.mentionFeature?.groupMention?.(ctx)) ?? [];
+    return [];
   }
+
+  private async groupHowTo(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
+    const group = await this.deps.directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
+    return [{ text: this.deps.t(lang, 'group.howTo'), links: this.groupLinks(msg.channel, group.joinCode, lang) }, this.groupJoinHint(msg.channel, group.joinCode, lang)].filter(isMessage);
+  }
+
+  private async bindArea(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
+    const { t, directory } = this.deps;
+    const code = (msg.command?.args ?? '').trim().toLowerCase();
+    if (!code) return [{ text: t(lang, 'group.areaUsage') }];
+    await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
+    const outcome = await directory.bindGroup(msg.channel, msg.chatId, code, msg.userId);
+    this.deps.log('group.bind', { channel: msg.channel, outcome });
+    return [{ text: t(lang, `group.bind.${outcome}`, { area: code }) }];
+  }
+
+  // ───────────── private chats ─────────────
 
   private async inPrivate(msg: InboundMessage, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
     const { t } = this.deps;
-    const key = `${msg.channel}:${msg.chatId}`;
-    let state = await this.deps.sessions.get(key);
+    const key = slotKey(msg.channel, msg.chatId);
+    const slot = new TurnSlot(await this.deps.slots.load(key), this.clock());
     const before: OutboundMessage[] = [];
 
-    if (state && (this.clock() - state.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOWS[state.flow] ?? tipFlow, state))) {
-      await this.deps.sessions.delete(key);
-      state = null;
+    const held = slot.get<ConversationState>(FLOW_OWNER, true);
+    if (held && (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? tipFlow, held))) {
+      slot.release(FLOW_OWNER);
       before.push({ text: t(lang, 'flow.expired') });
     }
     // The numbers come first, before any question: the bot is not an emergency service.
@@ -135,153 +198,294 @@ export class ConversationService {
     if (msg.text && !msg.command && detectEmergency(msg.text).length > 0) {
       this.deps.log('emergency.detected', { channel: msg.channel });
       before.push({ text: t(lang, 'emergency.numbers') });
-      offerTip = !state;
+      offerTip = !slot.activeOwner;
     }
+    const waited = slot.waitingOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER, true)?.caseId : undefined;
+    const turn = this.turnOf(this.featureContext(msg, lang, profile, slot, slot.get<ConversationState>(FLOW_OWNER, true)))!;
+    const replies = offerTip ? [{ text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }] : await this.route(turn);
+    // A draft that waited (its author answered an officer's question) is back: show where it stopped.
+    const back = slot.activeOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER) : null;
+    if (waited && back?.caseId === waited) replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
+    if (slot.dirty) await turn.persist();
+    return [...before, ...replies];
+  }
 
-    const ctx: FeatureContext = { msg, lang, profile, draft: state, menu: () => this.menu(lang) };
-    // A feature may be waiting for exactly this text (a tipster answering an officer's question: "they robbed…").
-    const featured = await this.runFeatures(ctx);
-    if (featured) return [...before, ...featured];
-    if (offerTip) return [...before, { text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }];
+  private async route(turn: Turn): Promise<OutboundMessage[]> {
+    const { msg } = turn.ctx;
+    if (msg.command) return this.onCommand(turn);
+    if (msg.choice !== undefined) return this.onChoice(turn, msg.choice);
+    return this.onMessage(turn);
+  }
 
-    if (msg.command) return [...before, ...(await this.command(msg, key, state, profile, lang))];
-    if (msg.choice?.startsWith('menu:') || msg.choice?.startsWith('lang:')) return [...before, ...(await this.menuChoice(msg, msg.choice, key, state, profile, lang))];
+  private async onCommand(turn: Turn): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
+    const { slot, lang, ctx } = turn;
+    const { name, args } = ctx.msg.command!;
+    const active = slot.activeOwner;
+    const draft = slot.get<ConversationState>(FLOW_OWNER);
+    // The menu must never answer a hidden step: with a draft open, ask what to do with it first.
+    if (draft && (name === 'menu' || (name === 'start' && !deepLinkOf(args)))) return this.askResume(turn, draft);
+    if (!CANCEL.includes(name) && active && active !== FLOW_OWNER && !this.handlers.get(active)?.keepOnCommand) slot.release(active);
+    const spec = this.commands.find(name, args, 'private');
+    if (spec) return spec.run(turn.ctx);
+    const state = slot.get<ConversationState>(FLOW_OWNER);
+    return [{ text: t(lang, 'errors.unknownCommand', { command: `/${name}`.slice(0, 40) }) }, state ? prompt(this.flowOf(state), state, this.engineContext(lang)) : this.menu(lang)];
+  }
 
-    if (state) return [...before, ...(await this.continueFlow(msg, key, state, lang))];
+  private async onChoice(turn: Turn, choice: string): Promise<OutboundMessage[]> {
+    const { slot, lang } = turn;
+    const active = slot.activeOwner;
+    const owner = this.choiceOwner(choice);
+    const own = OWN_PREFIXES.some((p) => choice.startsWith(p));
+    const draft = slot.get<ConversationState>(FLOW_OWNER);
+    if (choice.startsWith('draft:')) return draft ? this.answerResume(turn, draft, choice) : [this.menu(lang)];
+    if (draft && choice.startsWith('menu:')) return this.askResume(turn, draft);
+    if (owner || own) {
+      // Pressing another part's button moves on from what was held, unless that waits for its answer.
+      const mine = owner && active !== undefined && owner.conversations?.[active] !== undefined;
+      if (active && active !== FLOW_OWNER && !mine && !this.handlers.get(active)?.keepOnCommand) slot.release(active);
+      if (owner) return owner.choices!.run({ ...turn.ctx, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
+      return this.menuChoice(turn, choice);
+    }
+    return this.onMessage(turn);
+  }
 
-    if (msg.unsupported) return [...before, { text: t(lang, 'errors.unsupported') }, this.menu(lang)];
+  private async onMessage(turn: Turn): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
+    const { slot, lang, ctx } = turn;
+    const { msg } = ctx;
+    // A conversation that lets go of the message (an officer's pick that this text is not) may
+    // uncover one that waited: it gets the message next.
+    for (let tries = 0; tries < 3 && slot.activeOwner; tries++) {
+      const active = slot.activeOwner;
+      if (active === FLOW_OWNER) return this.continueFlow(turn, slot.get<ConversationState>(FLOW_OWNER)!);
+      const handler = this.handlers.get(active);
+      if (!handler) {
+        // Held by a part this version no longer has: let it go rather than be stuck.
+        slot.release(active);
+        continue;
+      }
+      const answer = await handler.continue({ ...ctx, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
+      if (answer) return answer;
+      if (slot.activeOwner === active) break;
+    }
+    if (msg.choice !== undefined) return [this.menu(lang)];
+    if (msg.unsupported) return [{ text: t(lang, 'errors.unsupported') }, this.menu(lang)];
     if (msg.text) {
       const picked = matchOption(this.menuOptions(lang), msg.text);
-      if (picked && !picked.id.startsWith('menu:')) {
-        // A feature's menu entry chosen by typing its number or words: hand it over as a button press.
-        const pressed = await this.runFeatures({ ...ctx, msg: { ...msg, text: undefined, choice: picked.id } });
-        if (pressed) return [...before, ...pressed];
-      }
-      if (picked) return [...before, ...(await this.menuChoice(msg, picked.id, key, state, profile, lang))];
+      // A menu entry chosen by typing its number or words: the same as pressing it.
+      if (picked) return this.onChoice({ ...turn, ctx: { ...ctx, msg: { ...msg, text: undefined, choice: picked.id } } }, picked.id);
       if (JOIN_CODE.test(msg.text.trim())) {
         const joined = await this.join(msg, msg.text.trim(), lang);
-        if (joined) return [...before, ...joined];
+        if (joined) return joined;
       }
     }
-    if (msg.attachments?.length || msg.location) return [...before, { text: t(lang, 'errors.mediaOutsideFlow') }, this.menu(lang)];
+    if (msg.attachments?.length || msg.location) return [{ text: t(lang, 'errors.mediaOutsideFlow') }, this.menu(lang)];
     if (msg.text) {
-      for (const f of this.deps.features ?? []) {
-        const answer = await f.fallback?.(ctx);
-        if (answer) return [...before, ...answer];
-      }
-    }
-    return [...before, { text: t(lang, 'errors.notUnderstood') }, this.menu(lang)];
-  }
-
-  private async runFeatures(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
-    for (const f of this.deps.features ?? []) {
-      const answer = await f.handle(ctx);
+      const answer = await this.fallbackFeature?.fallback?.(ctx);
       if (answer) return answer;
     }
-    return null;
+    return [{ text: t(lang, 'errors.notUnderstood') }, this.menu(lang)];
   }
 
-  private async command(msg: InboundMessage, key: string, state: ConversationState | null, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
+  /** The service's own commands, in the same table as the features'. */
+  private ownCommands(): CommandSpec[] {
     const { t } = this.deps;
-    const { name, args } = msg.command!;
-    switch (name) {
-      case 'start': {
-        // Deep link from a group: tip_<joinCode> or hg_<joinCode> carries the group (and so the area).
-        const m = /^(tip|hg|join)_([A-Za-z0-9]{4,16})$/.exec(args.trim());
-        if (!m) return [this.menu(lang, 'menu.welcome')];
-        const group = await this.deps.directory.groupByJoinCode(m[2]);
-        if (!group) return [{ text: t(lang, 'flow.unknownJoinCode') }, this.menu(lang)];
-        await this.deps.profiles.update(msg.channel, msg.userId, { joinCode: group.joinCode });
-        const joined = { text: t(lang, 'flow.joined', { group: group.title }) };
-        if (m[1] === 'join') return [joined, this.menu(lang)];
-        return [joined, ...(await this.startFlow(m[1] === 'tip' ? tipFlow : mediationFlow, msg, key, { ...profile, joinCode: group.joinCode }, lang))];
-      }
-      case 'menu':
-        return [this.menu(lang)];
-      case 'help':
-      case 'trogiup':
-        return [{ text: t(lang, 'menu.help') }, this.menu(lang)];
-      case 'baotin':
-      case 'tip':
-        return this.startFlow(tipFlow, msg, key, profile, lang);
-      case 'hoagiai':
-      case 'mediation':
-        return this.startFlow(mediationFlow, msg, key, profile, lang);
-      case 'huy':
-      case 'cancel':
-        if (!state) return [{ text: t(lang, 'flow.nothingToCancel') }, this.menu(lang)];
-        await this.deps.sessions.delete(key);
-        return [{ text: t(lang, 'flow.cancelled') }, this.menu(lang)];
-      case 'lang':
-      case 'ngonngu': {
-        const wanted = args.trim().toLowerCase();
-        if (wanted === 'vi' || wanted === 'en') return this.setLang(msg, wanted, state);
-        return [this.langMenu(lang)];
-      }
-      case 'thamgia':
-      case 'join': {
-        const code = args.trim();
-        if (!code) return [{ text: t(lang, 'join.usage') }];
-        return (await this.join(msg, code, lang)) ?? [{ text: t(lang, 'flow.unknownJoinCode') }];
-      }
-      default:
-        return [{ text: t(lang, 'errors.unknownCommand', { command: `/${name}`.slice(0, 40) }) }, state ? prompt(FLOWS[state.flow], state, this.engineContext(lang)) : this.menu(lang)];
+    const spec = (names: string[], where: CommandSpec['where'], run: (turn: Turn | null, ctx: FeatureContext) => Promise<OutboundMessage[]>): CommandSpec => ({
+      names,
+      owner: 'conversations',
+      where,
+      run: (ctx) => run(this.turnOf(ctx), ctx),
+    });
+    const flowCommands = FLOWS.map((flow) =>
+      spec([...flow.commands], 'both', (turn, ctx) => (turn ? this.startFlow(flow, turn) : this.groupHowTo(ctx.msg, ctx.lang))),
+    );
+    return [
+      spec(['start'], 'both', (turn, ctx) => (turn ? this.start(turn) : this.groupHowTo(ctx.msg, ctx.lang))),
+      spec(['menu'], 'both', async (turn, ctx) => (turn ? [this.menu(ctx.lang)] : this.groupHowTo(ctx.msg, ctx.lang))),
+      spec(['help'], 'both', async (turn, ctx) => (turn ? [{ text: t(ctx.lang, 'menu.help') }, this.menu(ctx.lang)] : this.groupHowTo(ctx.msg, ctx.lang))),
+      spec(['trogiup'], 'private', async (_turn, ctx) => [{ text: t(ctx.lang, 'menu.help') }, this.menu(ctx.lang)]),
+      ...flowCommands,
+      spec(CANCEL, 'private', (turn) => this.cancel(turn!)),
+      spec(['lang', 'ngonngu'], 'private', async (turn, ctx) => {
+        const wanted = ctx.msg.command!.args.trim().toLowerCase();
+        if (wanted === 'vi' || wanted === 'en') return this.setLang(turn!, wanted);
+        return [this.langMenu(ctx.lang)];
+      }),
+      spec(['thamgia', 'join'], 'private', async (_turn, ctx) => {
+        const code = ctx.msg.command!.args.trim();
+        if (!code) return [{ text: t(ctx.lang, 'join.usage') }];
+        return (await this.join(ctx.msg, code, ctx.lang)) ?? [{ text: t(ctx.lang, 'flow.unknownJoinCode') }];
+      }),
+      spec(['khuvuc', 'area'], 'group', (_turn, ctx) => this.bindArea(ctx.msg, ctx.lang)),
+    ];
+  }
+
+  /** The turn a private command runs in (the context carries its slot); null in a group. */
+  private readonly turns = new WeakMap<TurnSlot, Turn>();
+  private turnOf(ctx: FeatureContext): Turn | null {
+    return this.turns.get(ctx.slot) ?? null;
+  }
+
+  private featureContext(msg: InboundMessage, lang: Lang, profile: UserProfile, slot: TurnSlot, draft: ConversationState | null): FeatureContext {
+    const key = slotKey(msg.channel, msg.chatId);
+    const ctx: FeatureContext = {
+      msg,
+      lang,
+      profile,
+      draft,
+      slot,
+      menu: () => this.menu(lang),
+      // This chat's own slot is changed in place (it is written at the end of this message); another
+      // chat's under that chat's lock.
+      updateChat: async (channel, chatId, change) => (slotKey(channel, chatId) === key ? change(slot) : this.deps.slots.update(slotKey(channel, chatId), change)),
+    };
+    if (msg.chatType === 'private') {
+      this.turns.set(slot, {
+        ctx,
+        slot,
+        key,
+        profile,
+        lang,
+        persist: () => this.deps.slots.save(key, slot.snapshot()),
+      });
     }
+    return ctx;
   }
 
-  private async menuChoice(msg: InboundMessage, id: string, key: string, state: ConversationState | null, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
+  private choiceOwner(choice: string): Feature | undefined {
+    return this.choiceOwners.find((o) => choice.startsWith(o.prefix))?.feature;
+  }
+
+  private async start(turn: Turn): Promise<OutboundMessage[]> {
     const { t } = this.deps;
+    const { ctx, lang, profile } = turn;
+    // Deep link from a group: tip_<joinCode> or hg_<joinCode> carries the group (and so the area).
+    const link = deepLinkOf(ctx.msg.command!.args);
+    if (!link) return [this.menu(lang, 'menu.welcome')];
+    const group = await this.deps.directory.groupByJoinCode(link.joinCode);
+    if (!group) return [{ text: t(lang, 'flow.unknownJoinCode') }, this.menu(lang)];
+    await this.deps.profiles.update(ctx.msg.channel, ctx.msg.userId, { joinCode: group.joinCode });
+    const joined = { text: t(lang, 'flow.joined', { group: group.title }) };
+    const flow = FLOWS.find((f) => f.deepLinkPrefix === link.prefix);
+    if (!flow) return [joined, this.menu(lang)];
+    return [joined, ...(await this.startFlow(flow, { ...turn, profile: { ...profile, joinCode: group.joinCode } }))];
+  }
+
+  private async cancel(turn: Turn): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
+    const { slot, lang } = turn;
+    const active = slot.activeOwner;
+    if (!active) return [{ text: t(lang, 'flow.nothingToCancel') }, this.menu(lang)];
+    if (active !== FLOW_OWNER) {
+      const handler = this.handlers.get(active);
+      if (handler) return handler.cancel({ ...turn.ctx, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
+    }
+    slot.release(active);
+    return [{ text: t(lang, 'flow.cancelled') }, this.menu(lang)];
+  }
+
+  /** "You have an unfinished tip: continue it or start over?" Nothing is submitted or lost by asking. */
+  private askResume(turn: Turn, draft: ConversationState): OutboundMessage[] {
+    const { t } = this.deps;
+    const { lang, slot } = turn;
+    slot.hold(FLOW_OWNER, { ...draft, interrupted: true }, this.flowLifetime());
+    return [{ text: t(lang, `draft.unfinished.${draft.flow}`), options: this.resumeOptions(lang, draft) }];
+  }
+
+  private resumeOptions(lang: Lang, draft: ConversationState): Option[] {
+    const { t } = this.deps;
+    return [
+      { id: RESUME, label: t(lang, `draft.continue.${draft.flow}`) },
+      { id: RESTART, label: t(lang, 'draft.restart') },
+    ];
+  }
+
+  private async answerResume(turn: Turn, draft: ConversationState, choice: string): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
+    const { lang, slot } = turn;
+    if (choice === RESTART) {
+      slot.release(FLOW_OWNER);
+      this.deps.log('flow.cancelled', { flow: draft.flow, channel: turn.ctx.msg.channel });
+      return [{ text: t(lang, 'draft.discarded') }, this.menu(lang)];
+    }
+    const next = { ...draft, interrupted: false, updatedAt: this.clock() };
+    slot.hold(FLOW_OWNER, next, this.flowLifetime());
+    return [prompt(this.flowOf(next), next, this.engineContext(lang))];
+  }
+
+  private async menuChoice(turn: Turn, id: string): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
+    const { lang } = turn;
+    const flow = FLOWS.find((f) => f.menuId === id);
+    if (flow) return this.startFlow(flow, turn);
     switch (id) {
-      case 'menu:tip':
-        return this.startFlow(tipFlow, msg, key, profile, lang);
-      case 'menu:mediation':
-        return this.startFlow(mediationFlow, msg, key, profile, lang);
       case 'menu:join':
         return [{ text: t(lang, 'join.ask') }];
       case 'menu:lang':
         return [this.langMenu(lang)];
       case 'lang:vi':
       case 'lang:en':
-        return this.setLang(msg, id.slice(5) as Lang, state);
+        return this.setLang(turn, id.slice(5) as Lang);
       default:
         return [this.menu(lang)];
     }
   }
 
-  private async startFlow(flow: Flow, msg: InboundMessage, key: string, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
+  private flowOf(state: ConversationState): Flow {
+    return FLOW_BY_ID.get(state.flow) ?? tipFlow;
+  }
+
+  /** A draft is kept a day past the idle limit, so its author can be told it expired. */
+  private flowLifetime(): number {
+    return this.deps.limits.idleMs + 86_400_000;
+  }
+
+  private async startFlow(flow: Flow, turn: Turn): Promise<OutboundMessage[]> {
+    const { ctx, profile, lang, slot } = turn;
     const values: Record<string, string> = {};
     if (profile.joinCode) {
       const group = await this.deps.directory.groupByJoinCode(profile.joinCode);
       if (group) Object.assign(values, { joinCode: group.joinCode, groupTitle: group.title });
     }
     const state = startState(flow, this.deps.newId(), { values, attachments: [] }, this.clock());
-    await this.deps.sessions.set(key, state);
-    this.deps.log('flow.started', { flow: flow.id, channel: msg.channel });
+    slot.hold(FLOW_OWNER, state, this.flowLifetime());
+    this.deps.log('flow.started', { flow: flow.id, channel: ctx.msg.channel });
     return [{ text: this.deps.t(lang, `${flow.id}.intro`) }, prompt(flow, state, this.engineContext(lang))];
   }
 
-  private async continueFlow(msg: InboundMessage, key: string, state: ConversationState, lang: Lang): Promise<OutboundMessage[]> {
-    const flow = FLOWS[state.flow];
+  private async continueFlow(turn: Turn, state: ConversationState): Promise<OutboundMessage[]> {
+    const { ctx, lang, slot } = turn;
+    const { msg } = ctx;
+    const flow = this.flowOf(state);
+    if (state.interrupted) {
+      // Waiting for "continue or start over?": only those two answers, never a step's.
+      const picked = msg.text ? matchOption(this.resumeOptions(lang, state), msg.text) : undefined;
+      if (picked) return this.answerResume(turn, state, picked.id);
+      return [{ text: this.deps.t(lang, 'flow.pickOption') }, { text: this.deps.t(lang, `draft.unfinished.${state.flow}`), options: this.resumeOptions(lang, state) }];
+    }
     if (msg.unsupported) return [{ text: this.deps.t(lang, 'errors.unsupported') }, prompt(flow, state, this.engineContext(lang))];
     const result = await advance(flow, state, msg, this.engineContext(lang));
     if (result.joinCode) await this.deps.profiles.update(msg.channel, msg.userId, { joinCode: result.joinCode });
     if (result.ended) {
-      await this.deps.sessions.delete(key);
+      slot.release(FLOW_OWNER);
       this.deps.log('flow.cancelled', { flow: flow.id, channel: msg.channel });
       return [...result.replies, this.menu(lang)];
     }
-    await this.deps.sessions.set(key, result.state);
-    if (result.submit) return [...result.replies, ...(await this.submit(flow, msg, key, result.state, lang))];
+    slot.hold(FLOW_OWNER, result.state, this.flowLifetime());
+    if (result.submit) return [...result.replies, ...(await this.submit(flow, turn, result.state))];
     return result.replies;
   }
 
   /**
    * "Received" is said only after the queue has acknowledged the job. Until then the draft stays in
-   * the session, so if Redis or the queue is down the resident presses Confirm again later and
+   * the slot, so if Redis or the queue is down the resident presses Confirm again later and
    * loses nothing; the case id and reference code are kept, so a second press is the same case.
    */
-  private async submit(flow: Flow, msg: InboundMessage, key: string, state: ConversationState, lang: Lang): Promise<OutboundMessage[]> {
+  private async submit(flow: Flow, turn: Turn, state: ConversationState): Promise<OutboundMessage[]> {
     const { t, intake, guards } = this.deps;
+    const { ctx, lang, slot } = turn;
+    const { msg } = ctx;
     const retry: OutboundMessage = { text: t(lang, 'submit.unavailable'), options: prompt(flow, state, this.engineContext(lang)).options };
     try {
       if (!state.refCode) {
@@ -290,14 +494,16 @@ export class ConversationService {
           return [{ text: t(lang, 'submit.capped') }];
         }
         state.refCode = await intake.nextReferenceCode(flow.kind, new Date(this.clock()));
-        await this.deps.sessions.set(key, state);
+        // Written before the job is queued: a crash in between must not hand out a second code.
+        slot.hold(FLOW_OWNER, state, this.flowLifetime());
+        await turn.persist();
       }
       await intake.submit(this.toSubmission(flow, msg, state, lang));
     } catch (err) {
       this.deps.log('case.enqueue_failed', { caseId: state.caseId, error: err instanceof Error ? err.name : 'unknown' });
       return [retry];
     }
-    await this.deps.sessions.delete(key);
+    slot.release(FLOW_OWNER);
     this.deps.log('case.submitted', { caseId: state.caseId, refCode: state.refCode, kind: flow.kind });
     return [{ text: `${t(lang, `${flow.id}.received`, { code: state.refCode })}\n\n${t(lang, 'submit.safety')}\n${t(lang, 'submit.falseReport')}` }, this.menu(lang)];
   }
@@ -330,17 +536,20 @@ export class ConversationService {
     return [{ text: this.deps.t(lang, 'flow.joined', { group: group.title }) }, this.menu(lang)];
   }
 
-  private async setLang(msg: InboundMessage, lang: Lang, state: ConversationState | null): Promise<OutboundMessage[]> {
+  private async setLang(turn: Turn, lang: Lang): Promise<OutboundMessage[]> {
+    const { msg } = turn.ctx;
     await this.deps.profiles.update(msg.channel, msg.userId, { lang });
     const done = { text: this.deps.t(lang, 'lang.changed') };
-    return [done, state ? prompt(FLOWS[state.flow], state, this.engineContext(lang)) : this.menu(lang)];
+    const state = turn.slot.get<ConversationState>(FLOW_OWNER);
+    return [done, state ? prompt(this.flowOf(state), state, this.engineContext(lang)) : this.menu(lang)];
   }
 
   private menuOptions(lang: Lang): Option[] {
     const { t } = this.deps;
-    const own = ['tip', 'mediation', 'join', 'lang'].map((id) => ({ id: `menu:${id}`, label: t(lang, `menu.${id}`) }));
-    const extra = (this.deps.features ?? []).flatMap((f) => f.menuItems?.(lang) ?? []);
-    return [...own.slice(0, 2), ...extra, ...own.slice(2)];
+    const flows = FLOWS.map((f) => ({ id: f.menuId, label: t(lang, f.menuId.replace(':', '.')) }));
+    const own = ['join', 'lang'].map((id) => ({ id: `menu:${id}`, label: t(lang, `menu.${id}`) }));
+    const extra = this.features.flatMap((f) => f.menuItems?.(lang) ?? []);
+    return [...flows, ...extra, ...own];
   }
 
   private menu(lang: Lang, intro = 'menu.title'): OutboundMessage {
@@ -352,8 +561,7 @@ export class ConversationService {
   }
 
   private groupLinks(channel: ChannelName, joinCode: string, lang: Lang): OutboundMessage['links'] {
-    const tip = this.deps.deepLink(channel, `tip_${joinCode}`);
-    const hg = this.deps.deepLink(channel, `hg_${joinCode}`);
+    const [tip, hg] = FLOWS.map((f) => this.deps.deepLink(channel, `${f.deepLinkPrefix}_${joinCode}`));
     if (!tip || !hg) return undefined;
     return [
       { label: this.deps.t(lang, 'group.tipButton'), url: tip },
@@ -374,6 +582,13 @@ export class ConversationService {
     const { t, directory, limits } = this.deps;
     return { t, lang, directory, maxTextLength: limits.maxTextLength, maxAttachments: limits.maxAttachments, now: this.clock() };
   }
+}
+
+/** `/start tip_KP1TO3`: the group button's payload (a flow's deep-link prefix, or `join`). */
+function deepLinkOf(args: string): { prefix: string; joinCode: string } | null {
+  const m = /^([a-z]+)_([A-Za-z0-9]{4,16})$/.exec(args.trim());
+  if (!m || !DEEP_LINK_PREFIXES.has(m[1])) return null;
+  return { prefix: m[1], joinCode: m[2] };
 }
 
 function langFromHint(hint: string | undefined): Lang | undefined {

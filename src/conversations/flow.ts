@@ -68,8 +68,18 @@ export function officerFields(flow: Flow): OfficerField[] {
   return flow.steps.filter((s) => s.shownToOfficer).map((s) => (s.kind === 'choice' ? { id: s.id, labels: s.labels } : { id: s.id }));
 }
 
+/**
+ * A flow is a feature of its own: it declares how people reach it (commands, the menu entry, the
+ * group button's deep-link prefix) and the service lists flows, so adding one is adding its file.
+ */
 export interface Flow {
   id: 'tip' | 'mediation';
+  /** Commands that start it, Vietnamese first. */
+  commands: readonly string[];
+  /** Its entry in the private menu: `menu:<id>`, labelled by the locale key `menu.<id>`. */
+  menuId: string;
+  /** `/start <prefix>_<joinCode>`: the group's button opens the flow with the group known. */
+  deepLinkPrefix: string;
   /** Bump when steps change meaning: older saved conversations are then restarted politely. */
   version: number;
   kind: CaseKind;

@@ -8,6 +8,9 @@ import type { Flow } from './flow';
  */
 export const mediationFlow: Flow = {
   id: 'mediation',
+  commands: ['hoagiai', 'mediation'],
+  menuId: 'menu:mediation',
+  deepLinkPrefix: 'hg',
   version: 1,
   kind: 'mediation',
   categoryStep: 'category',

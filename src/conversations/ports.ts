@@ -32,14 +32,10 @@ export interface ConversationState {
   caseId: string;
   /** Given on the first confirm and kept, so a retry after a failed enqueue shows the same code. */
   refCode?: string;
+  /** Set while asking "continue or start over?" (a /start or menu pick came mid-draft). */
+  interrupted?: boolean;
   startedAt: number;
   updatedAt: number;
-}
-
-export interface SessionStore {
-  get(key: string): Promise<ConversationState | null>;
-  set(key: string, state: ConversationState): Promise<void>;
-  delete(key: string): Promise<void>;
 }
 
 export interface UserProfile {

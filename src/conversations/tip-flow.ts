@@ -4,6 +4,9 @@ import type { Flow } from './flow';
 /** Tin báo: what, where, when, optional media, anonymous or with a contact. About a minute on a phone. */
 export const tipFlow: Flow = {
   id: 'tip',
+  commands: ['baotin', 'tip'],
+  menuId: 'menu:tip',
+  deepLinkPrefix: 'tip',
   version: 1,
   kind: 'tip',
   categoryStep: 'category',

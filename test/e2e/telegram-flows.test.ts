@@ -145,8 +145,8 @@ describe('Telegram end to end', () => {
     await chat.next((m) => (m.text ?? '').includes('Đã giữ ảnh/tệp'));
     for (let i = 0; i < 30; i++) resident.sendText(504, `Tin nhắn thứ ${i}`);
     await chat.next((m) => (m.text ?? '').includes('gửi tin nhắn quá nhanh'));
-    const session = await app.rt.redis.get('conv:telegram:504');
-    expect(JSON.parse(session!).draft.attachments).toEqual([{ kind: 'voice', ref: 'AwACAgUAAxkBAAI-voice' }]);
+    const session = await app.rt.redis.get('chat:telegram:504');
+    expect(JSON.parse(session!).active.state.draft.attachments).toEqual([{ kind: 'voice', ref: 'AwACAgUAAxkBAAI-voice' }]);
     // Only one throttle notice, however many messages came.
     await new Promise((r) => setTimeout(r, 300));
     expect(emu.sent(504).filter((m) => (m.text ?? '').includes('quá nhanh'))).toHaveLength(1);

@@ -114,7 +114,7 @@ describe('limits through the bot', () => {
     const queue = new Queue(CASES_QUEUE, { connection: app.rt.queueRedis });
     expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
     await queue.close();
-    expect(JSON.parse((await app.rt.redis.get(`conv:telegram:${resident}`))!).draft.values.what).toBe('Lần thứ 3: trộm xe đạp');
+    expect(JSON.parse((await app.rt.redis.get(`chat:telegram:${resident}`))!).active.state.draft.values.what).toBe('Lần thứ 3: trộm xe đạp');
   });
 
   it('a flooding resident is answered up to the limit, told once to slow down, then ignored', async () => {

@@ -1,6 +1,7 @@
 import { ConversationService, type ConversationDeps } from '../../src/conversations/conversation-service';
 import type { ChannelName, InboundMessage, OutboundMessage } from '../../src/conversations/messages';
-import type { CaseIntake, CaseSubmission, ConversationState, Directory, GroupInfo, Guards, Profiles, SessionStore, UserProfile } from '../../src/conversations/ports';
+import { TurnSlot, type ChatSlots, type SlotValue } from '../../src/conversations/chat-slot';
+import type { CaseIntake, CaseSubmission, ConversationState, Directory, GroupInfo, Guards, Profiles, UserProfile } from '../../src/conversations/ports';
 import { QueueUnavailableError } from '../../src/conversations/ports';
 import { formatReferenceCode } from '../../src/domain/reference-code';
 import { SealedBox } from '../../src/domain/sealed-box';
@@ -11,18 +12,30 @@ import { createTranslator } from '../../src/i18n/translator';
  * without Redis or a database (the integration and e2e tests run the same flows on the real ones).
  * They are ours, not a platform's: the ports are the seam docs/design.md puts there for this.
  */
-export class MemorySessions implements SessionStore {
-  readonly map = new Map<string, ConversationState>();
-  async get(key: string) {
+export class MemorySlots implements ChatSlots {
+  readonly map = new Map<string, SlotValue>();
+  constructor(private readonly clock: () => number = Date.now) {}
+  async load(key: string) {
     const s = this.map.get(key);
     return s ? structuredClone(s) : null;
   }
-  async set(key: string, state: ConversationState) {
-    this.map.set(key, structuredClone(state));
+  async save(key: string, value: SlotValue) {
+    if (value.active || value.waiting) this.map.set(key, structuredClone(value));
+    else this.map.delete(key);
   }
-  async delete(key: string) {
-    this.map.delete(key);
+  async update(key: string, change: (slot: TurnSlot) => void) {
+    const slot = new TurnSlot(await this.load(key), this.clock());
+    change(slot);
+    await this.save(key, slot.snapshot());
   }
+  /** The chat's tip or mediation draft, wherever it is in the slot: what the tests look at. */
+  readonly sessions = {
+    get: async (key: string): Promise<ConversationState | null> => {
+      const s = await this.load(key);
+      const held = [s?.active, s?.waiting].find((h) => h?.owner === 'flow');
+      return (held?.state as ConversationState | undefined) ?? null;
+    },
+  };
 }
 
 export class MemoryProfiles implements Profiles {
@@ -105,16 +118,17 @@ export const TEST_BOX = new SealedBox(Buffer.alloc(32, 3));
 
 /** A conversation service over memory ports, plus a tiny "person" that types into it. */
 export function memoryBot(overrides: Partial<ConversationDeps> = {}) {
-  const sessions = new MemorySessions();
+  let now = Date.UTC(2026, 10, 21, 3, 0, 0);
+  const slots = new MemorySlots(() => now);
+  const sessions = slots.sessions;
   const profiles = new MemoryProfiles();
   const intake = new MemoryIntake();
   const directory = new MemoryDirectory();
-  let now = Date.UTC(2026, 10, 21, 3, 0, 0);
   let ids = 0;
   const events: string[] = [];
   const service = new ConversationService({
     t: createTranslator(),
-    sessions,
+    slots,
     profiles,
     intake,
     directory,
@@ -141,7 +155,7 @@ export function memoryBot(overrides: Partial<ConversationDeps> = {}) {
       tap: (choice: string) => send({ choice }),
     };
   };
-  return { service, sessions, profiles, intake, directory, events, person, advanceClock: (ms: number) => (now += ms) };
+  return { service, slots, sessions, profiles, intake, directory, events, person, advanceClock: (ms: number) => (now += ms) };
 }
 
 /** The last reply's text and its options' ids: what the person sees last. */

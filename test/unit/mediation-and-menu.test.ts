@@ -115,7 +115,7 @@ describe('menu, language, emergencies, groups', () => {
 
   it('turns an internal failure into a polite answer', async () => {
     const bot = memoryBot();
-    bot.sessions.get = async () => {
+    bot.slots.load = async () => {
       throw new Error('redis down');
     };
     const r = await bot.person().say('/baotin');

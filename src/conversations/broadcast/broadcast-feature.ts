@@ -1,7 +1,8 @@
 import { matchOption } from '../../domain/option-match';
 import { formatVietnamTime, parseScheduleTime } from '../../domain/schedule-time';
 import { normalise, truncate } from '../../domain/text';
-import type { Feature, FeatureContext } from '../feature';
+import type { CommandSpec } from '../command-table';
+import type { Feature, FeatureContext, HeldConversationHandler } from '../feature';
 import type { Lang, Option, OutboundMessage } from '../messages';
 import type { Translate } from '../ports';
 import {
@@ -11,7 +12,6 @@ import {
   type BroadcastAudience,
   type BroadcastDesk,
   type BroadcastDraft,
-  type BroadcastDrafts,
   type Reach,
 } from './ports';
 import { ADVISORY_IDS, broadcastParts, composeBroadcastText } from './render';
@@ -32,7 +32,6 @@ export interface BroadcastFeatureDeps {
   t: Translate;
   audience: BroadcastAudience;
   desk: BroadcastDesk;
-  drafts: BroadcastDrafts;
   newId: () => string;
   /** An unfinished broadcast is forgotten after this long without a message. */
   idleMs: number;
@@ -47,7 +46,9 @@ const MAX_AREA_CHOICES = 10;
 const MAX_GROUP_CHOICES = 15;
 const MIN_BODY_LENGTH = 10;
 
-type Ctx = FeatureContext & { key: string };
+type Ctx = FeatureContext;
+/** The broadcast being written: its slot owner (conversations/chat-slot.ts). */
+const OWNER = 'broadcast';
 
 export class BroadcastFeature implements Feature {
   readonly name = 'broadcast';
@@ -57,39 +58,59 @@ export class BroadcastFeature implements Feature {
     this.clock = deps.clock ?? Date.now;
   }
 
-  async handle(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
+  readonly commands: CommandSpec[] = [{ names: BROADCAST_COMMANDS, owner: this.name, where: 'both', run: (ctx) => this.command(ctx) }];
+
+  readonly choices = { prefixes: ['bc:'], run: (ctx: FeatureContext) => this.choice(ctx) };
+
+  readonly conversations: Record<string, HeldConversationHandler> = {
+    [OWNER]: {
+      continue: (ctx) => this.continue(ctx),
+      cancel: async (ctx) => {
+        const draft = this.draft(ctx);
+        ctx.slot.release(OWNER);
+        // Leaving the list of scheduled broadcasts cancels none of them: say so.
+        return [{ text: this.deps.t(ctx.lang, draft?.step === 'list' ? 'broadcast.listClosed' : 'broadcast.cancelled') }, ctx.menu()];
+      },
+    },
+  };
+
+  private async command(ctx: FeatureContext): Promise<OutboundMessage[]> {
     const { msg, lang } = ctx;
-    const { t } = this.deps;
-    const isCommand = Boolean(msg.command && BROADCAST_COMMANDS.includes(msg.command.name));
     if (msg.chatType === 'group') {
-      if (!isCommand) return null;
       const admin = await this.deps.audience.noteGroupAdmin(msg.channel, msg.chatId, msg.userId, msg.groupTitle ?? '');
       this.deps.log('broadcast.group_command', { channel: msg.channel, admin });
-      return [{ text: t(lang, admin ? 'broadcast.group.admin' : 'broadcast.group.notAdmin') }];
+      return [{ text: this.deps.t(lang, admin ? 'broadcast.group.admin' : 'broadcast.group.notAdmin') }];
     }
-    const c: Ctx = { ...ctx, key: `${msg.channel}:${msg.chatId}` };
-    if (isCommand) return this.start(c);
-    const draft = await this.draft(c.key);
+    return this.start(ctx);
+  }
+
+  private async choice(ctx: FeatureContext): Promise<OutboundMessage[]> {
+    const { msg, lang } = ctx;
+    if (msg.chatType === 'group') return [];
+    const draft = this.draft(ctx);
     if (!draft) {
       // The list's buttons work on their own; any other is a button of a broadcast that ended or expired.
-      if (msg.choice === 'bc:list') return this.listScheduled(c, null);
-      if (msg.choice?.startsWith('bc:x:')) return this.cancelScheduled(c, null, msg.choice.slice(5));
-      return msg.choice?.startsWith('bc:') ? [{ text: t(lang, 'broadcast.expired') }, ctx.menu()] : null;
+      if (msg.choice === 'bc:list') return this.listScheduled(ctx, null);
+      if (msg.choice?.startsWith('bc:x:')) return this.cancelScheduled(ctx, null, msg.choice.slice(5));
+      return [{ text: this.deps.t(lang, 'broadcast.expired') }, ctx.menu()];
     }
-    if (msg.command || (msg.choice !== undefined && !msg.choice.startsWith('bc:'))) {
-      await this.deps.drafts.delete(c.key);
-      if (msg.command && ['huy', 'cancel'].includes(msg.command.name)) return [{ text: t(lang, 'broadcast.cancelled') }, ctx.menu()];
-      // Another command or an older menu's button: the person moved on; the service answers it.
+    return this.choose(ctx, draft, msg.choice!);
+  }
+
+  private async continue(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
+    const { msg, lang } = ctx;
+    const draft = this.draft(ctx);
+    if (!draft) {
+      ctx.slot.release(OWNER);
       return null;
     }
-    if (msg.choice !== undefined) return this.choose(c, draft, msg.choice);
-    if (msg.unsupported) return [{ text: t(lang, 'errors.unsupported') }, this.prompt(c, draft)];
-    if (draft.step === 'compose') return this.compose(c, draft);
-    if (draft.step === 'schedule' && msg.text) return this.schedule(c, draft, msg.text);
+    if (msg.unsupported) return [{ text: this.deps.t(lang, 'errors.unsupported') }, this.prompt(ctx, draft)];
+    if (draft.step === 'compose') return this.compose(ctx, draft);
+    if (draft.step === 'schedule' && msg.text) return this.schedule(ctx, draft, msg.text);
     // Zalo and the console have no buttons: a number or an option's words picks it.
-    const typed = msg.text ? matchOption(this.prompt(c, draft).options ?? [], msg.text) : undefined;
-    if (typed) return this.choose(c, draft, typed.id);
-    return [{ text: t(lang, 'flow.pickOption') }, this.prompt(c, draft)];
+    const typed = msg.text ? matchOption(this.prompt(ctx, draft).options ?? [], msg.text) : undefined;
+    if (typed) return this.choose(ctx, draft, typed.id);
+    return [{ text: this.deps.t(lang, 'flow.pickOption') }, this.prompt(ctx, draft)];
   }
 
   // ── steps ──
@@ -108,11 +129,11 @@ export class BroadcastFeature implements Feature {
       ? [{ text: [t(lang, 'broadcast.progressTitle'), ...running.map((r) => t(lang, 'broadcast.progress', { label: r.audienceLabel, done: r.sent + r.failed + r.skipped, total: r.groups, sent: r.sent, failed: r.failed, skipped: r.skipped }))].join('\n') }]
       : [];
     if (reach.groups.length === 0) {
-      await this.deps.drafts.delete(c.key);
+      c.slot.release(OWNER);
       return [...before, { text: t(lang, 'broadcast.noGroups'), options: scheduled.length ? [this.listOption(lang, scheduled.length)] : undefined }];
     }
     const draft: BroadcastDraft = { version: 1, broadcastId: this.deps.newId(), step: 'audience', choices: this.audienceChoices(reach, lang), scheduledCount: scheduled.length, updatedAt: this.clock() };
-    await this.save(c.key, draft);
+    this.save(c, draft);
     this.deps.log('broadcast.started', { channel: msg.channel, role: reach.role, groups: reach.groups.length });
     return [...before, this.prompt(c, draft)];
   }
@@ -121,8 +142,8 @@ export class BroadcastFeature implements Feature {
     const { t } = this.deps;
     const { lang } = c;
     if (choice === 'bc:cancel') {
-      await this.deps.drafts.delete(c.key);
-      return [{ text: t(lang, 'broadcast.cancelled') }, c.menu()];
+      c.slot.release(OWNER);
+      return [{ text: t(lang, draft.step === 'list' ? 'broadcast.listClosed' : 'broadcast.cancelled') }, c.menu()];
     }
     const offered = (this.prompt(c, draft).options ?? []).map((o) => o.id);
     if (!offered.includes(choice)) return [{ text: t(lang, 'flow.staleButton') }, this.prompt(c, draft)];
@@ -169,7 +190,7 @@ export class BroadcastFeature implements Feature {
     }
     if (!next.text) {
       if (!photo) return [{ text: t(lang, 'broadcast.needText') }, this.prompt(c, draft)];
-      await this.save(c.key, next);
+      this.save(c, next);
       return [{ text: t(lang, 'broadcast.photoKept') }, this.prompt(c, next)];
     }
     return this.moveTo(c, next, 'preview');
@@ -193,12 +214,12 @@ export class BroadcastFeature implements Feature {
     const reach = await this.deps.audience.reachOf({ channel: msg.channel, userId: msg.userId, joinCode: c.profile.joinCode });
     const choice = draft.picked === undefined ? undefined : draft.choices[draft.picked];
     if (!reach || !choice || !draft.text) {
-      await this.deps.drafts.delete(c.key);
+      c.slot.release(OWNER);
       return [{ text: t(lang, 'broadcast.notAllowed') }, c.menu()];
     }
     const targets = resolveAudience(reach, choice);
     if (targets.length === 0) {
-      await this.deps.drafts.delete(c.key);
+      c.slot.release(OWNER);
       return [{ text: t(lang, 'broadcast.noGroups') }, c.menu()];
     }
     try {
@@ -215,10 +236,10 @@ export class BroadcastFeature implements Feature {
     } catch (err) {
       this.deps.log('broadcast.submit_failed', { broadcastId: draft.broadcastId, error: err instanceof Error ? err.name : 'unknown' });
       if (!(err instanceof BroadcastUnavailableError)) throw err;
-      await this.save(c.key, { ...draft, step: 'preview' });
+      this.save(c, { ...draft, step: 'preview' });
       return [{ text: t(lang, 'broadcast.unavailable') }, this.prompt(c, { ...draft, step: 'preview' })];
     }
-    await this.deps.drafts.delete(c.key);
+    c.slot.release(OWNER);
     this.deps.log('broadcast.submitted', { broadcastId: draft.broadcastId, groups: targets.length, scheduled: Boolean(scheduledFor), role: reach.role });
     if (scheduledFor) return [{ text: t(lang, 'broadcast.scheduledOk', { time: formatVietnamTime(scheduledFor, lang), count: targets.length }) }];
     return [{ text: t(lang, 'broadcast.sending', { count: targets.length }) }];
@@ -238,7 +259,7 @@ export class BroadcastFeature implements Feature {
     const list: OutboundMessage = { text: [t(lang, 'broadcast.scheduledTitle'), ...lines].join('\n') };
     if (!draft) return [...before, { ...list, options: listed.map((l, i) => this.cancelOption(lang, l, i)) }];
     const next: BroadcastDraft = { ...draft, step: 'list', scheduledCount: scheduled.length, listed };
-    await this.save(c.key, next);
+    this.save(c, next);
     return [...before, list, this.prompt(c, next)];
   }
 
@@ -258,12 +279,12 @@ export class BroadcastFeature implements Feature {
 
   private async moveTo(c: Ctx, draft: BroadcastDraft, step: BroadcastDraft['step']): Promise<OutboundMessage[]> {
     const next = { ...draft, step };
-    await this.save(c.key, next);
+    this.save(c, next);
     if (step !== 'preview') return [this.prompt(c, next)];
     // The preview: the advisory exactly as a group will receive it, between two lines of ours.
     const reach = await this.deps.audience.reachOf({ channel: c.msg.channel, userId: c.msg.userId, joinCode: c.profile.joinCode });
     if (!reach || next.picked === undefined || !next.text) {
-      await this.deps.drafts.delete(c.key);
+      c.slot.release(OWNER);
       return [{ text: this.deps.t(c.lang, 'broadcast.notAllowed') }, c.menu()];
     }
     const choice = next.choices[next.picked];
@@ -284,7 +305,8 @@ export class BroadcastFeature implements Feature {
           options: [...draft.choices.map((ch, i) => ({ id: `bc:aud:${i}`, label: ch.label })), ...(draft.scheduledCount > 0 ? [this.listOption(lang, draft.scheduledCount)] : []), cancel],
         };
       case 'list':
-        return { text: t(lang, 'broadcast.pickToCancel'), options: [...(draft.listed ?? []).map((l, i) => this.cancelOption(lang, l, i)), back, cancel] };
+        // "Close the list", not "Cancel": next to "cancel the one at 08:00" a bare "Cancel" reads as cancelling one.
+        return { text: t(lang, 'broadcast.pickToCancel'), options: [...(draft.listed ?? []).map((l, i) => this.cancelOption(lang, l, i)), back, opt('bc:cancel', 'broadcast.closeList')] };
       case 'content':
         return { text: t(lang, 'broadcast.pickContent'), options: [...ADVISORY_IDS.map((id) => opt(`bc:lib:${id}`, `broadcast.library.${id}.title`)), opt('bc:write', 'broadcast.write'), back, cancel] };
       case 'compose':
@@ -314,14 +336,15 @@ export class BroadcastFeature implements Feature {
     return { id: 'bc:list', label: this.deps.t(lang, 'broadcast.listScheduled', { count }) };
   }
 
-  private async draft(key: string): Promise<BroadcastDraft | null> {
-    const draft = await this.deps.drafts.get(key);
+  private draft(c: FeatureContext): BroadcastDraft | null {
+    const draft = c.slot.get<BroadcastDraft>(OWNER);
     if (!draft || draft.version !== 1 || this.clock() - draft.updatedAt > this.deps.idleMs) return null;
     return draft;
   }
 
-  private async save(key: string, draft: BroadcastDraft): Promise<void> {
-    await this.deps.drafts.set(key, { ...draft, updatedAt: this.clock() });
+  private save(c: FeatureContext, draft: BroadcastDraft): void {
+    // Kept an hour past the idle limit, so a late button is answered "expired" rather than nothing.
+    c.slot.hold(OWNER, { ...draft, updatedAt: this.clock() }, this.deps.idleMs + 3_600_000);
   }
 }
 

@@ -96,12 +96,6 @@ export interface BroadcastDesk {
   cancel(sender: { channel: ChannelName; userId: string }, broadcastId: string): Promise<'cancelled' | 'too-late' | 'not-found'>;
 }
 
-/** An unfinished broadcast in this chat, kept between messages (Redis, with the idle TTL). */
-export interface BroadcastDrafts {
-  get(key: string): Promise<BroadcastDraft | null>;
-  set(key: string, draft: BroadcastDraft): Promise<void>;
-  delete(key: string): Promise<void>;
-}
 
 export type AudienceChoice = { kind: 'all' } | { kind: 'area'; code: string } | { kind: 'group'; key: string };
 

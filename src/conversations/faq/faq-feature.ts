@@ -1,4 +1,5 @@
 import { FaqIndex, looksLikeQuestion, missKey, type FaqDocument, type FaqResult } from '../../domain/faq-match';
+import type { CommandSpec } from '../command-table';
 import type { Feature, FeatureContext } from '../feature';
 import type { ChannelName, Lang, Option, OutboundMessage } from '../messages';
 import type { Translate } from '../ports';
@@ -56,23 +57,30 @@ export class FaqFeature implements Feature {
     return [{ id: LIST, label: this.deps.t(lang, 'faq.menu') }];
   }
 
-  async handle(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
-    const { msg } = ctx;
-    if (msg.choice?.startsWith('faq:')) {
-      const id = msg.choice.slice(4);
-      if (this.ids.includes(id)) return this.answer(ctx, id);
-      return [this.topics(ctx)];
-    }
-    if (msg.command && FAQ_COMMANDS.includes(msg.command.name)) {
-      const question = msg.command.args.trim();
-      return question ? this.ask(ctx, question) : [this.topics(ctx)];
-    }
-    // Privacy mode shows the bot only commands, replies and mentions in a group: a mention is a question.
-    if (msg.chatType === 'group' && msg.mentionsBot && msg.text && !msg.command && !msg.botAddedToGroup) {
-      const question = msg.text.replace(/@[A-Za-z0-9_]{3,64}/g, ' ').trim();
-      return question ? this.ask(ctx, question) : [this.topics(ctx)];
-    }
-    return null;
+  readonly commands: CommandSpec[] = [
+    {
+      names: FAQ_COMMANDS,
+      owner: this.name,
+      where: 'both',
+      run: (ctx) => {
+        const question = ctx.msg.command!.args.trim();
+        return question ? this.ask(ctx, question) : Promise.resolve([this.topics(ctx)]);
+      },
+    },
+  ];
+
+  readonly choices = {
+    prefixes: ['faq:'],
+    run: async (ctx: FeatureContext) => {
+      const id = ctx.msg.choice!.slice(4);
+      return this.ids.includes(id) ? this.answer(ctx, id) : [this.topics(ctx)];
+    },
+  };
+
+  /** Privacy mode shows the bot only commands, replies and mentions in a group: a mention is a question. */
+  async groupMention(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
+    const question = (ctx.msg.text ?? '').replace(/@[A-Za-z0-9_]{3,64}/g, ' ').trim();
+    return question ? this.ask(ctx, question) : [this.topics(ctx)];
   }
 
   /**

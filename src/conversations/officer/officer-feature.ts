@@ -2,8 +2,10 @@ import { CASE_STATUSES, isCaseOutcome, isStaff, OUTCOMES_BY_KIND, refusalFor, ty
 import { MEDIATION_KINDS, TIP_CATEGORIES } from '../../domain/case-kinds';
 import { matchOption } from '../../domain/option-match';
 import { parseReferenceCode } from '../../domain/reference-code';
+import { isCourtesy } from '../../domain/courtesy';
 import { fold, normalise, truncate } from '../../domain/text';
-import type { Feature, FeatureContext } from '../feature';
+import type { CommandSpec } from '../command-table';
+import type { Feature, FeatureContext, HeldConversationHandler } from '../feature';
 import type { Lang, Option, OutboundMessage } from '../messages';
 import type { Translate } from '../ports';
 import type { CaseDesk, ChangeResult, DeskCase, DeskMessenger, DeskStaff, DeskState, Escalations, Pending, RelayTicket } from './ports';
@@ -48,6 +50,8 @@ export interface OfficerDeskDeps {
   timeZone?: string;
   /** Longest note, question or answer kept, in characters. */
   maxTextLength?: number;
+  /** How long a tipster's answer to an officer's question is waited for. */
+  relayTtlMs: number;
 }
 
 type StaffCommand = 'ack' | 'note' | 'ask' | 'resolve' | 'reassign' | 'view' | 'list' | 'stats' | 'help';
@@ -80,13 +84,16 @@ const COMMANDS: Record<string, Command> = {
 
 /**
  * `/hoi` is also the FAQ's "ask a question" (conversations/faq): it is the officer's question to a
- * tipster only when a reference code follows it; anything else is left to the FAQ.
+ * tipster only when a reference code follows it; the command table sends anything else to the FAQ.
  */
-function commandOf(name: string, args: string): Command | undefined {
-  const command = COMMANDS[name];
-  if (name === 'hoi' && !parseReferenceCode(args.trim().split(/\s+/)[0] ?? '')) return undefined;
-  return command;
-}
+const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = { hoi: (args) => parseReferenceCode(args.trim().split(/\s+/)[0] ?? '') !== null };
+
+/** The desk's slot owners: an officer's half-done action, and a tipster's pending answer. */
+const DESK = 'desk';
+const RELAY = 'relay';
+const PENDING_TTL_MS = 15 * 60_000;
+const RELAY_YES = 'relay:yes';
+const RELAY_NO = 'relay:no';
 
 const ACTION_OF: Record<'ack' | 'note' | 'ask' | 'resolve' | 'reassign' | 'view', DeskAction> = { ack: 'ack', note: 'note', ask: 'ask', resolve: 'resolve', reassign: 'reassign', view: 'view' };
 
@@ -129,43 +136,58 @@ export class OfficerDeskFeature implements Feature {
     return [{ id: STATUS_MENU_ID, label: this.deps.t(lang, 'officer.statusMenu') }];
   }
 
-  async handle(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
-    const { msg } = ctx;
-    const command = msg.command ? commandOf(msg.command.name, msg.command.args) : undefined;
-    // Cases are never discussed in a group, which may include the person reported on.
-    if (msg.chatType === 'group') return command ? [{ text: this.t(ctx, 'officer.privateOnly') }] : null;
+  readonly commands: CommandSpec[] = (() => {
+    const byCommand = new Map<Command, string[]>();
+    for (const [name, command] of Object.entries(COMMANDS)) if (!SPLIT_ON_CODE[name]) byCommand.set(command, [...(byCommand.get(command) ?? []), name]);
+    const spec = (names: string[], command: Command, when?: (args: string) => boolean): CommandSpec => ({ names, owner: this.name, where: 'both', when, run: (ctx) => this.command(ctx, command) });
+    return [...[...byCommand].map(([command, names]) => spec(names, command)), ...Object.entries(SPLIT_ON_CODE).map(([name, when]) => spec([name], COMMANDS[name], when))];
+  })();
 
-    if (command) {
-      await this.deps.state.clearPending(msg.channel, msg.chatId);
-      return command === 'status' ? this.statusCommand(ctx, msg.command!.args) : this.staffCommand(ctx, command, msg.command!.args);
-    }
-    if (msg.choice === STATUS_MENU_ID) {
-      await this.deps.state.setPending(msg.channel, msg.chatId, { kind: 'status' });
-      return [{ text: this.t(ctx, 'officer.statusAsk') }];
-    }
-    if (msg.choice && (msg.choice.startsWith('case:') || msg.choice.startsWith(LIST_PREFIX))) {
-      await this.deps.state.clearPending(msg.channel, msg.chatId);
-      return this.staffChoice(ctx, msg.choice);
-    }
+  readonly choices = {
+    prefixes: ['case:', LIST_PREFIX, STATUS_MENU_ID, 'relay:'],
+    run: (ctx: FeatureContext) => this.choice(ctx),
+  };
 
-    // Anything else may be the answer to what this chat is in the middle of: one Redis round trip.
-    const { pending, relay } = await this.deps.state.peek(msg.channel, msg.chatId);
-    if (!pending && !relay) return null;
-    if (msg.command || msg.choice) {
-      const cancelling = msg.command && ['huy', 'cancel'].includes(msg.command.name) && !ctx.draft;
-      if (pending) await this.deps.state.clearPending(msg.channel, msg.chatId);
-      if (cancelling && pending) return [{ text: this.t(ctx, 'officer.cancelled') }];
-      if (cancelling && relay) {
-        await this.deps.state.closeRelay(msg.channel, msg.chatId);
+  readonly conversations: Record<string, HeldConversationHandler> = {
+    [DESK]: {
+      continue: (ctx) => this.continuePending(ctx),
+      cancel: async (ctx) => {
+        ctx.slot.release(DESK);
+        return [{ text: this.t(ctx, 'officer.cancelled') }];
+      },
+    },
+    // A question from an officer waits for its answer whatever else the tipster does meanwhile.
+    [RELAY]: {
+      keepOnCommand: true,
+      continue: (ctx) => this.relayContinue(ctx),
+      cancel: async (ctx) => {
+        const relay = ctx.slot.get<RelayTicket>(RELAY);
+        ctx.slot.release(RELAY);
+        if (!relay) return [ctx.menu()];
         this.deps.log('relay.declined', { caseId: relay.caseId });
         return [{ text: this.t(ctx, 'officer.relay.declined', { code: relay.refCode }) }];
-      }
-      return null;
+      },
+    },
+  };
+
+  private async command(ctx: FeatureContext, command: Command): Promise<OutboundMessage[]> {
+    const { msg } = ctx;
+    // Cases are never discussed in a group, which may include the person reported on.
+    if (msg.chatType === 'group') return [{ text: this.t(ctx, 'officer.privateOnly') }];
+    ctx.slot.release(DESK);
+    return command === 'status' ? this.statusCommand(ctx, msg.command!.args) : this.staffCommand(ctx, command, msg.command!.args);
+  }
+
+  private async choice(ctx: FeatureContext): Promise<OutboundMessage[]> {
+    const choice = ctx.msg.choice!;
+    if (ctx.msg.chatType === 'group') return [];
+    if (choice.startsWith('relay:')) return (await this.relayContinue(ctx)) ?? [{ text: this.t(ctx, 'officer.staleButton') }];
+    if (choice === STATUS_MENU_ID) {
+      ctx.slot.hold<Pending>(DESK, { kind: 'status' }, PENDING_TTL_MS);
+      return [{ text: this.t(ctx, 'officer.statusAsk') }];
     }
-    // A tip or mediation request being written takes the person's words first.
-    if (ctx.draft) return null;
-    if (pending) return this.continuePending(ctx, pending);
-    return relay ? this.relayAnswer(ctx, relay) : null;
+    ctx.slot.release(DESK);
+    return this.staffChoice(ctx, choice);
   }
 
   // ───────────── staff ─────────────
@@ -231,12 +253,11 @@ export class OfficerDeskFeature implements Feature {
   private async act(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, command: keyof typeof ACTION_OF, arg: string): Promise<OutboundMessage[]> {
     const refusal = refusalFor(staff, ACTION_OF[command], c);
     if (refusal) return this.refuse(ctx, refusal, command, c);
-    const { msg } = ctx;
     switch (command) {
       case 'view':
         return this.view(ctx, c);
       case 'ack': {
-        const result = await this.change(c, { action: 'ack', by: staff.actingAs });
+        const result = await this.change(ctx, c, { action: 'ack', by: staff.actingAs });
         if (result.outcome === 'unchanged') return [{ text: this.t(ctx, 'officer.done.alreadyAcknowledged', { code: c.refCode }) }, await this.card(ctx, result.case)];
         return this.confirm(ctx, result, 'officer.done.acknowledged');
       }
@@ -244,17 +265,17 @@ export class OfficerDeskFeature implements Feature {
       case 'ask': {
         const text = arg ? truncate(normalise(arg), this.maxText) : '';
         if (!text) {
-          await this.deps.state.setPending(msg.channel, msg.chatId, { kind: 'compose', caseId: c.caseId, what: command });
+          ctx.slot.hold<Pending>(DESK, { kind: 'compose', caseId: c.caseId, what: command }, PENDING_TTL_MS);
           return [{ text: this.t(ctx, `officer.compose.${command}`, { code: c.refCode }) }];
         }
-        const result = await this.change(c, { action: command, by: staff.actingAs, note: text });
+        const result = await this.change(ctx, c, { action: command, by: staff.actingAs, note: text });
         if (result.outcome === 'done' && command === 'ask') await this.sendQuestion(ctx, staff, result.case, text);
         return this.confirm(ctx, result, command === 'ask' ? 'officer.done.asked' : 'officer.done.noted');
       }
       case 'resolve': {
         if (!arg) return this.offer(ctx, { text: this.t(ctx, 'officer.pickOutcome', { code: c.refCode }), options: outcomeOptions(c, this.rc(ctx)) });
         if (!isCaseOutcome(arg) || !OUTCOMES_BY_KIND[c.kind].includes(arg)) return [{ text: this.t(ctx, 'officer.staleButton') }];
-        const result = await this.change(c, { action: 'resolve', by: staff.actingAs, outcome: arg });
+        const result = await this.change(ctx, c, { action: 'resolve', by: staff.actingAs, outcome: arg });
         return this.confirm(ctx, result, 'officer.done.resolved', { outcome: outcomeLabel(this.deps.t, ctx.lang, arg) });
       }
       case 'reassign': {
@@ -266,7 +287,7 @@ export class OfficerDeskFeature implements Feature {
         }
         const target = colleagues[Number(arg)];
         if (!/^\d{1,3}$/.test(arg) || !target) return [{ text: this.t(ctx, 'officer.staleButton') }];
-        const result = await this.change(c, { action: 'reassign', by: staff.actingAs, to: target.officerId });
+        const result = await this.change(ctx, c, { action: 'reassign', by: staff.actingAs, to: target.officerId });
         if (result.outcome === 'done') {
           // The full alert (pin, media, contact if consented) through the outbox, then who gave it and why.
           await this.deps.messenger.alertOfficer(c.caseId, target.officerId);
@@ -281,10 +302,10 @@ export class OfficerDeskFeature implements Feature {
   }
 
   /** Applies a change and makes sure what follows from the case's state happened (idempotent, so a retry repairs a half-done action). */
-  private async change(c: DeskCase, change: CaseChange): Promise<ChangeResult> {
+  private async change(ctx: FeatureContext, c: DeskCase, change: CaseChange): Promise<ChangeResult> {
     const result = await this.deps.desk.change(c.caseId, change);
     if (result.outcome === 'missing') return result;
-    await this.followUp(result.case);
+    await this.followUp(ctx, result.case);
     this.deps.log('desk.action', { caseId: c.caseId, refCode: c.refCode, action: change.action, outcome: result.outcome });
     return result;
   }
@@ -293,13 +314,17 @@ export class OfficerDeskFeature implements Feature {
    * The resident hears when their case is taken and when it is closed; escalation stops once it is
    * taken; the relay closes with the case. Every step is keyed by the case, so repeating it is harmless.
    */
-  private async followUp(c: DeskCase): Promise<void> {
+  private async followUp(ctx: FeatureContext, c: DeskCase): Promise<void> {
     if (c.status === 'new') return;
     await this.deps.escalations.cancel(c.caseId);
     if (c.status === 'acknowledged') {
       await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.ack`, (lang) => [{ text: this.deps.t(lang, `officer.resident.acknowledged.${c.kind}`, { code: c.refCode }), lang }]);
     } else {
-      await this.deps.state.closeRelayFor(c);
+      // The relay closes with the case; a question about another case waits on.
+      const chat = this.deps.state.reporterChat(c);
+      await ctx.updateChat(chat.channel, chat.chatId, (slot) => {
+        if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
+      });
       await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.closed`, (lang) => [
         { text: this.deps.t(lang, `officer.resident.closed.${c.kind}`, { code: c.refCode, outcome: c.outcome ? outcomeLabel(this.deps.t, lang, c.outcome) : '' }), lang },
       ]);
@@ -309,7 +334,9 @@ export class OfficerDeskFeature implements Feature {
   private async sendQuestion(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, question: string): Promise<void> {
     await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang) => [{ text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question }), lang }]);
     const ticket: RelayTicket = { caseId: c.caseId, refCode: c.refCode, askedBy: staff.actingAs, channel: ctx.msg.channel, chatId: ctx.msg.chatId, lang: ctx.lang };
-    await this.deps.state.openRelay(c, ticket);
+    const chat = this.deps.state.reporterChat(c);
+    // The question becomes the tipster's conversation: a draft they are writing waits behind it.
+    await ctx.updateChat(chat.channel, chat.chatId, (slot) => slot.hold(RELAY, ticket, this.deps.relayTtlMs));
   }
 
   private async confirm(ctx: FeatureContext, result: ChangeResult, key: string, params: Record<string, unknown> = {}): Promise<OutboundMessage[]> {
@@ -343,7 +370,7 @@ export class OfficerDeskFeature implements Feature {
 
   /** Options are buttons on Telegram; elsewhere numbered, and the numbers are remembered for the reply. */
   private async offer(ctx: FeatureContext, m: OutboundMessage): Promise<OutboundMessage[]> {
-    if (!BUTTON_CHANNELS.has(ctx.msg.channel) && m.options?.length) await this.deps.state.setPending(ctx.msg.channel, ctx.msg.chatId, { kind: 'pick', options: m.options });
+    if (!BUTTON_CHANNELS.has(ctx.msg.channel) && m.options?.length) ctx.slot.hold<Pending>(DESK, { kind: 'pick', options: m.options }, PENDING_TTL_MS);
     return [m];
   }
 
@@ -406,23 +433,23 @@ export class OfficerDeskFeature implements Feature {
   }
 
   /** A typed answer to what the officer was asked last: a note's text, a question, a number from a list. */
-  private async continuePending(ctx: FeatureContext, pending: Pending): Promise<OutboundMessage[] | null> {
+  private async continuePending(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
     const { msg } = ctx;
+    const pending = ctx.slot.get<Pending>(DESK);
+    if (!pending) return null;
     if (pending.kind === 'status') {
-      await this.deps.state.clearPending(msg.channel, msg.chatId);
+      ctx.slot.release(DESK);
       return this.statusCommand(ctx, msg.text ?? '');
     }
     if (pending.kind === 'pick') {
       const picked = msg.text ? matchOption(pending.options, msg.text) : undefined;
-      if (!picked) {
-        await this.deps.state.clearPending(msg.channel, msg.chatId);
-        return null;
-      }
-      return this.handle({ ...ctx, msg: { ...msg, text: undefined, choice: picked.id } });
+      ctx.slot.release(DESK);
+      if (!picked) return null;
+      return this.choice({ ...ctx, msg: { ...msg, text: undefined, choice: picked.id } });
     }
     const text = msg.text ? normalise(msg.text) : '';
     if (!text) return [{ text: this.t(ctx, `officer.compose.${pending.what}Text`) }];
-    await this.deps.state.clearPending(msg.channel, msg.chatId);
+    ctx.slot.release(DESK);
     const staff = await this.deps.desk.staff(msg.channel, msg.userId);
     if (!isStaff(staff)) return this.refuse(ctx, staff ? 'inactive' : 'not_staff', pending.what);
     const c = await this.deps.desk.byId(pending.caseId);
@@ -444,7 +471,7 @@ export class OfficerDeskFeature implements Feature {
   private async statusCommand(ctx: FeatureContext, args: string): Promise<OutboundMessage[]> {
     const { msg } = ctx;
     if (!args.trim()) {
-      await this.deps.state.setPending(msg.channel, msg.chatId, { kind: 'status' });
+      ctx.slot.hold<Pending>(DESK, { kind: 'status' }, PENDING_TTL_MS);
       return [{ text: this.t(ctx, 'officer.statusAsk') }];
     }
     const code = parseReferenceCode(args.trim().split(/\s+/)[0]);
@@ -456,14 +483,47 @@ export class OfficerDeskFeature implements Feature {
     return [{ text: residentStatus(c, this.rc(ctx)) }];
   }
 
-  /** The tipster's answer to an officer's question goes back to that officer, and nothing about who they are. */
-  private async relayAnswer(ctx: FeatureContext, relay: RelayTicket): Promise<OutboundMessage[] | null> {
+  /**
+   * The tipster's next message after an officer's question. A short courtesy ("cảm ơn anh", "ok")
+   * is not taken as the answer unasked: the tipster says whether it is, so the real answer that
+   * follows is not lost.
+   */
+  private async relayContinue(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
     const { msg } = ctx;
+    const relay = ctx.slot.get<RelayTicket>(RELAY);
+    if (!relay) return null;
     const c = await this.deps.desk.byId(relay.caseId);
     if (!c || c.status === 'resolved' || !this.deps.desk.isReporter(c, msg.channel, msg.chatId)) {
-      await this.deps.state.closeRelay(msg.channel, msg.chatId);
+      ctx.slot.release(RELAY);
       return null;
     }
+    if (relay.held !== undefined) {
+      const options = this.relayConfirmOptions(ctx);
+      const picked = msg.choice ?? (msg.text ? matchOption(options, msg.text)?.id : undefined);
+      if (picked === RELAY_YES) return this.relayAnswer(ctx, relay, c, { text: relay.held });
+      if (picked === RELAY_NO) {
+        ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: undefined }, this.deps.relayTtlMs);
+        return [{ text: this.t(ctx, 'officer.relay.typeAnswer', { code: relay.refCode }) }];
+      }
+      if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
+    } else if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
+    const onlyText = !msg.attachments?.length && !msg.location;
+    if (onlyText && msg.text && isCourtesy(msg.text)) {
+      ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: truncate(normalise(msg.text), this.maxText) }, this.deps.relayTtlMs);
+      return [{ text: this.t(ctx, 'officer.relay.isThisTheAnswer', { code: relay.refCode, question: '' }), options: this.relayConfirmOptions(ctx) }];
+    }
+    return this.relayAnswer(ctx, relay, c, msg);
+  }
+
+  private relayConfirmOptions(ctx: FeatureContext): Option[] {
+    return [
+      { id: RELAY_YES, label: this.t(ctx, 'officer.relay.yesSendIt') },
+      { id: RELAY_NO, label: this.t(ctx, 'officer.relay.noNotYet') },
+    ];
+  }
+
+  /** The tipster's answer to an officer's question goes back to that officer, and nothing about who they are. */
+  private async relayAnswer(ctx: FeatureContext, relay: RelayTicket, c: DeskCase, msg: Pick<FeatureContext['msg'], 'text' | 'attachments' | 'location'>): Promise<OutboundMessage[] | null> {
     const text = msg.text ? truncate(normalise(msg.text), this.maxText) : '';
     const attachments = msg.attachments ?? [];
     if (!text && attachments.length === 0 && !msg.location) return null;
@@ -477,7 +537,7 @@ export class OfficerDeskFeature implements Feature {
       if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
       return [head, ...media];
     });
-    await this.deps.state.closeRelay(msg.channel, msg.chatId);
+    ctx.slot.release(RELAY);
     this.deps.log('relay.answered', { caseId: c.caseId, attachments: attachments.length });
     return [{ text: this.t(ctx, 'officer.relay.forwarded', { code: c.refCode }) }];
   }

@@ -83,7 +83,7 @@ export interface DeskMessenger {
   alertOfficer(caseId: string, officerId: string): Promise<void>;
 }
 
-/** What an officer's chat is in the middle of; kept a short while in Redis. */
+/** What an officer's chat is in the middle of: the desk's conversation in the chat's slot, for a short while. */
 export type Pending =
   | { kind: 'compose'; caseId: string; what: 'note' | 'ask' }
   | { kind: 'pick'; options: Option[] }
@@ -98,19 +98,13 @@ export interface RelayTicket {
   channel: ChannelName;
   chatId: string;
   lang: Lang;
+  /** A short courtesy reply ("cảm ơn anh") held while the tipster is asked whether it is the answer. */
+  held?: string;
 }
 
+/** Where a case's tipster is written to: the chat its sealed id opens to (only adapters hold the key). */
 export interface DeskState {
-  /** Both of this chat's states in one round trip: checked on every private message. */
-  peek(channel: ChannelName, chatId: string): Promise<{ pending: Pending | null; relay: RelayTicket | null }>;
-  setPending(channel: ChannelName, chatId: string, pending: Pending): Promise<void>;
-  clearPending(channel: ChannelName, chatId: string): Promise<void>;
-  /** Marks the case's tipster as answering this question (with a time limit). */
-  openRelay(c: DeskCase, ticket: RelayTicket): Promise<void>;
-  /** The tipster answered or declined. */
-  closeRelay(channel: ChannelName, chatId: string): Promise<void>;
-  /** The case closed: its tipster is no longer answering it (a question about another case is kept). */
-  closeRelayFor(c: DeskCase): Promise<void>;
+  reporterChat(c: DeskCase): { channel: ChannelName; chatId: string };
 }
 
 export interface Escalations {
