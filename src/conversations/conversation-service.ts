@@ -5,7 +5,7 @@ import { CommandTable, type CommandSpec } from './command-table';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
 import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
 import type { Flow } from './flow';
-import { mediationFlow } from './mediation-flow';
+import { FLOWS } from './flows';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
 import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, Translate, UserProfile } from './ports';
 import { tipFlow } from './tip-flow';
@@ -48,8 +48,7 @@ export interface ConversationDeps {
   locks?: ChatLocks;
 }
 
-/** The guided flows; each declares its commands, menu entry and deep-link prefix (flow.ts). */
-const FLOWS: readonly Flow[] = [tipFlow, mediationFlow];
+// The guided flows (flows.ts); each declares its commands, menu entry and deep-link prefix (flow.ts).
 const FLOW_BY_ID = new Map<string, Flow>(FLOWS.map((f) => [f.id, f]));
 /** The slot owner of every tip or mediation draft: one draft per chat, whichever flow. */
 const FLOW_OWNER = 'flow';

@@ -192,6 +192,36 @@ describe('officer desk on Telegram', () => {
     for (const internal of ['tổ trưởng theo dõi', 'biển số', 'cskv-sg-01']) expect(text(status)).not.toContain(internal);
   });
 
+  it('holds the tipster chat for the question: a courtesy is confirmed, the real answer arrives, an open draft waits', async () => {
+    const c = await submit(612);
+    const reader = officer();
+    const me = emu.user(OFFICER, { firstName: 'Khoa' });
+    const tipster = emu.user(612, { firstName: 'Cư dân Sáu Một Hai' });
+    const tipsterChat = chatReader(emu, 612);
+    // The tipster has started another tip when the question comes.
+    tipster.sendText(612, '/baotin');
+    await tipsterChat.question('Bạn ở tổ dân phố nào?');
+
+    me.sendText(OFFICER, `/hoi ${c.refCode} Nhóm đó đi xe gì?`);
+    await reader.next((m) => text(m).includes(`Đã gửi câu hỏi tới người báo (${c.refCode})`));
+    await tipsterChat.next((m) => text(m).includes('Nhóm đó đi xe gì?'));
+
+    // "Cảm ơn anh" is manners, not the answer: the tipster is asked, and says no.
+    tipster.sendText(612, 'Cảm ơn anh ạ');
+    const asked = await tipsterChat.next((m) => text(m).includes(`câu trả lời của bạn cho câu hỏi của cán bộ về ${c.refCode}`));
+    tipster.pressButton(asked, 'relay:no');
+    await tipsterChat.next((m) => text(m).includes(`Hãy gửi câu trả lời cho câu hỏi về ${c.refCode}`));
+    // The real answer goes to the officer, not into the open draft.
+    tipster.sendText(612, 'Hai chiếc Exciter màu xanh');
+    await tipsterChat.next((m) => text(m).includes(`Đã chuyển câu trả lời của bạn tới cán bộ phụ trách (${c.refCode})`));
+    // The draft comes back where it stopped.
+    await tipsterChat.next((m) => text(m).includes('Tiếp tục phần bạn đang soạn dở'));
+    await tipsterChat.question('Bạn ở tổ dân phố nào?');
+    const answer = await reader.next((m) => text(m).includes('Người báo trả lời'));
+    expect(text(answer)).toContain('Hai chiếc Exciter màu xanh');
+    expect(emu.sent(OFFICER).filter((m) => text(m).includes('Cảm ơn anh'))).toEqual([]);
+  });
+
   it('closes a case with an outcome: the resident is told, the relay closes, and nothing changes it after', async () => {
     const c = await submit(603);
     const reader = officer();

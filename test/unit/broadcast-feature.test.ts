@@ -186,3 +186,28 @@ describe('what a group receives', () => {
     expect(broadcastParts({ text: long, photo: 'p' })).toEqual([{ text: '', attachments: [{ kind: 'photo', ref: 'p' }] }, { text: long }]);
   });
 });
+
+describe('the scheduled list', () => {
+  it('names what each option cancels, and closing the list keeps the schedules', async () => {
+    const { officer, desk } = setup();
+    await officer.say('/thongbao');
+    await officer.say('1');
+    await officer.say('1');
+    await officer.say('2');
+    await officer.say('mai 8h');
+    expect(desk.submitted).toHaveLength(1);
+    await officer.say('/thongbao');
+    const audience = last(await officer.say('/thongbao'));
+    const listPick = audience.options!.find((o) => o.id === 'bc:list')!;
+    const list = last(await officer.tap(listPick.id));
+    const labels = list.options!.map((o) => o.label);
+    // No "Cancel no. 1" beside a bare "Cancel": numbered on Zalo, those read as the same thing.
+    expect(labels[0]).toBe(t('vi', 'broadcast.cancelOne', { n: 1, time: '08:00 23/11/2026' }));
+    expect(labels[0]).not.toMatch(/số 1/);
+    expect(labels[labels.length - 1]).toBe(t('vi', 'broadcast.closeList'));
+    const closed = await officer.say('/huy');
+    expect(allText(closed)).toContain(t('vi', 'broadcast.listClosed'));
+    expect(allText(closed)).not.toContain(t('vi', 'broadcast.cancelled'));
+    expect(await desk.scheduled()).toHaveLength(1);
+  });
+});
