@@ -1,3 +1,4 @@
+import { chatKey } from '../domain/chat';
 import type { ChannelName } from './messages';
 
 /**
@@ -36,7 +37,8 @@ export interface ChatSlots {
   update(key: string, change: (slot: TurnSlot) => void): Promise<void>;
 }
 
-export const slotKey = (channel: ChannelName, chatId: string) => `${channel}:${chatId}`;
+/** A chat's slot is found by its chat key (domain/chat.ts). */
+export const slotKey = (channel: ChannelName, chatId: string): string => chatKey(channel, chatId);
 
 /**
  * Conversations that give way rather than wait: an officer's numbered pick or half-typed note is

@@ -23,3 +23,12 @@ export interface Attachment {
   /** Telegram file_id, or the URL Zalo gives; re-sent as it is, never downloaded. */
   ref: string;
 }
+
+/**
+ * A chat's key wherever one is needed: its conversation slot and lock, a group's `_id` in the
+ * database. One spelling, so a group found by key is the chat the bot talks to.
+ */
+export const chatKey = (channel: ChannelName, chatId: string): string => `${channel}:${chatId}`;
+
+/** The groups collection's `_id` (and a broadcast target's key). */
+export const groupKey = (g: { channel: ChannelName; chatId: string }): string => chatKey(g.channel, g.chatId);

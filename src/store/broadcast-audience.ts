@@ -1,4 +1,5 @@
-import { groupKey, type BroadcastAudience, type GroupAdmins, type Reach, type ReachableArea, type ReachableGroup, type SenderRole } from '../conversations/broadcast/ports';
+import { groupKey } from '../domain/chat';
+import { type BroadcastAudience, type GroupAdmins, type Reach, type ReachableArea, type ReachableGroup, type SenderRole } from '../conversations/broadcast/ports';
 import type { ChannelName } from '../conversations/messages';
 import type { Area } from './areas/area.schema';
 import type { Group } from './groups/group.schema';

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
-import { groupKey } from '../conversations/broadcast/ports';
+import { groupKey } from '../domain/chat';
 import type { ChannelName } from '../conversations/messages';
 import type { Logger } from '../logger';
 import type { OutboxProducer } from '../outbox/producer';

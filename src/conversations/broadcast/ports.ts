@@ -47,7 +47,7 @@ export interface BroadcastAudience {
   noteGroupAdmin(channel: ChannelName, groupChatId: string, userId: string, groupTitle: string): Promise<boolean>;
 }
 
-export const groupKey = (g: { channel: ChannelName; chatId: string }): string => `${g.channel}:${g.chatId}`;
+export { groupKey } from '../../domain/chat';
 
 export interface NewBroadcast {
   broadcastId: string;

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { isDuplicateKeyError } from '../mongo-compat';
-import { groupKey } from '../../conversations/broadcast/ports';
+import { groupKey } from '../../domain/chat';
 import type { Group } from './group.schema';
 
 /** The unique index groups had before `_id` became `${channel}:${chatId}`. */

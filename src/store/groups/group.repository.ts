@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import type { ChannelName } from '../../conversations/messages';
 import { LookupCache } from '../lookup-cache';
 import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
-import { groupKey } from '../../conversations/broadcast/ports';
+import { groupKey } from '../../domain/chat';
 import { JOIN_CODE_PATTERN, generateJoinCode, normaliseJoinCode, type Group } from './group.schema';
 import { AppError } from '../../domain/app-error';
 
