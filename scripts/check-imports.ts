@@ -30,7 +30,19 @@ export interface Rule {
   forbid?: string[];
   /** Or: all that they may import; anything else breaks the rule. */
   only?: string[];
+  /** Or: a pattern ending in `*` whose folders are kept apart: a file in one may not import from another. */
+  apart?: string;
+  /** Targets the rule lets through even though `forbid` or `apart` covers them. */
+  allow?: string[];
 }
+
+const PLATFORM_PACKAGES = ['pkg:bullmq', 'pkg:ioredis', 'pkg:mongoose', 'pkg:telegraf', 'pkg:axios'];
+/** What a conversation (the core's or a feature's) must not reach: it decides what to say, others store, queue and send. */
+const NO_IO = ['src/store', 'src/redis', 'src/queues', 'src/outbox', 'src/channels', 'src/http', 'src/app', ...PLATFORM_PACKAGES];
+/** A feature's parts that talk to storage, queues and platforms; the rest of the feature may not. */
+const FEATURE_IO = ['src/features/*/adapters', 'src/features/*/workers', 'src/features/*/wiring.ts'];
+/** The flows and the kinds of case they declare: data every layer may read (docs/design.md). */
+const FLOWS = 'src/features/reporting/flows';
 
 export const RULES: Rule[] = [
   {
@@ -39,38 +51,44 @@ export const RULES: Rule[] = [
     only: ['src/domain'],
   },
   {
-    name: 'src/conversations decides what to say, not how it is stored, queued or sent',
+    name: 'src/conversations decides what to say, not how it is stored, queued or sent, and knows no feature but the flows',
     files: ['src/conversations'],
-    forbid: [
-      'src/store',
-      'src/redis',
-      'src/queues',
-      'src/workers',
-      'src/outbox',
-      'src/channels',
-      'src/http',
-      'src/app',
-      'pkg:bullmq',
-      'pkg:ioredis',
-      'pkg:mongoose',
-      'pkg:telegraf',
-      'pkg:axios',
-    ],
+    forbid: [...NO_IO, 'src/features'],
+    allow: [FLOWS],
   },
   {
-    name: 'storage and queues (src/store, src/redis, src/queues) know no platform, server or wiring',
+    name: "a feature's conversation, ports and rendering know no storage, queue or platform: those are its adapters', workers' and wiring's",
+    files: ['src/features'],
+    except: FEATURE_IO,
+    forbid: NO_IO,
+  },
+  {
+    name: 'a feature imports no other feature (the flows excepted): what two features share belongs in src/conversations or src/domain',
+    files: ['src/features'],
+    apart: 'src/features/*',
+    allow: [FLOWS],
+  },
+  {
+    name: 'storage and queues (src/store, src/redis, src/queues) know no platform, server, feature or wiring',
     files: ['src/store', 'src/redis', 'src/queues'],
-    forbid: ['src/app', 'src/channels', 'src/http'],
+    forbid: ['src/app', 'src/channels', 'src/http', 'src/features'],
+    allow: [FLOWS],
   },
   {
-    name: 'src/channels talks to the platforms, not to the database, the workers, the outbox or the wiring',
+    name: 'src/channels talks to the platforms, not to the database, the features, the outbox or the wiring',
     files: ['src/channels'],
-    forbid: ['src/store', 'src/workers', 'src/outbox', 'src/app'],
+    forbid: ['src/store', 'src/features', 'src/outbox', 'src/app'],
   },
   {
-    name: 'src/app is the wiring: only the composition root (src/main.ts) imports it',
+    name: "the outbox sends what features render; it knows no feature's conversation, adapters or wiring",
+    files: ['src/outbox'],
+    forbid: ['src/app', 'src/features'],
+    allow: [FLOWS, 'src/features/*/render.ts', 'src/features/*/alerts.ts'],
+  },
+  {
+    name: "src/app is the wiring: only the composition root (src/main.ts) and the features' wiring import it",
     files: ['src'],
-    except: ['src/main.ts', 'src/app'],
+    except: ['src/main.ts', 'src/app', 'src/features/*/wiring.ts'],
     forbid: ['src/app'],
   },
 ];
@@ -110,15 +128,31 @@ export interface Report {
   stale: Allowed[];
 }
 
+/** A pattern's `*` stands for one folder or file name. */
+function patternRegex(pattern: string): RegExp {
+  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+');
+  return new RegExp(`^(${body})(/|\\.(ts|json)$|$)`);
+}
+
 /** Does `path` (a file, or 'pkg:NAME') fall under `pattern`? */
 function covers(pattern: string, path: string): boolean {
   if (/^(pkg|node):/.test(pattern) || /^(pkg|node):/.test(path)) return pattern === path;
-  return path === pattern || path.startsWith(`${pattern}/`) || path.replace(/\.(ts|json)$/, '') === pattern;
+  return patternRegex(pattern).test(path);
+}
+
+/** The folder of `apart` (a pattern ending in `*`) that `path` is in, if any. */
+function apartFolder(apart: string, path: string): string | undefined {
+  return patternRegex(apart).exec(path)?.[1];
 }
 
 function breaks(rule: Rule, file: string, target: string): boolean {
   if (!rule.files.some((p) => covers(p, file)) || (rule.except ?? []).some((p) => covers(p, file))) return false;
+  if ((rule.allow ?? []).some((p) => covers(p, target))) return false;
   if (rule.only && !rule.only.some((p) => covers(p, target))) return true;
+  if (rule.apart) {
+    const [from, to] = [apartFolder(rule.apart, file), apartFolder(rule.apart, target)];
+    if (from && to && from !== to) return true;
+  }
   return (rule.forbid ?? []).some((p) => covers(p, target));
 }
 

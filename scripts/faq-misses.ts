@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createRedis, waitReady } from '../src/redis/connection';
-import { RedisFaqMisses } from '../src/redis/faq-misses';
+import { RedisFaqMisses } from '../src/features/faq/adapters/faq-misses';
 
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { top: { type: 'string' }, clear: { type: 'boolean' }, help: { type: 'boolean' } } });

@@ -9,9 +9,9 @@
  * Prints `BENCH_RESULT <json>` last. Run through scripts/bench/run.
  */
 import { newCaseId } from '../../src/app/bot';
-import { BroadcastQueue } from '../../src/queues/broadcast-queue';
-import { QueueBroadcastDesk } from '../../src/queues/broadcast-desk';
-import { BroadcastFence } from '../../src/redis/broadcast-fence';
+import { BroadcastQueue } from '../../src/features/broadcast/adapters/broadcast-queue';
+import { QueueBroadcastDesk } from '../../src/features/broadcast/adapters/broadcast-desk';
+import { BroadcastFence } from '../../src/features/broadcast/adapters/broadcast-fence';
 import { startApp, testSettings } from '../../test/support/app-harness';
 import { freePort } from '../../test/support/own-services';
 import { TelegramEmulator } from '../../test/support/telegram-emulator';

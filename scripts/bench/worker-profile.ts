@@ -6,7 +6,7 @@
  * Prints `BENCH_RESULT <json>` last. Run through scripts/bench/run.
  */
 import mongoose from 'mongoose';
-import { QueueCaseIntake } from '../../src/queues/case-intake';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, testSettings } from '../../test/support/app-harness';
 import { tipSubmission } from '../../test/support/submissions';
 import { TelegramEmulator } from '../../test/support/telegram-emulator';

@@ -7,14 +7,15 @@ import { ConversationService } from '../conversations/conversation-service';
 import type { Feature } from '../conversations/feature';
 import type { ChannelName } from '../conversations/messages';
 import type { HttpServer } from '../http/http-server';
-import { QueueCaseIntake } from '../queues/case-intake';
+import { QueueCaseIntake } from '../features/reporting/adapters/case-intake';
 import { ChatLock } from '../redis/chat-lock';
 import { RedisGuards } from '../redis/guards';
 import { RedisProfiles } from '../redis/profiles';
 import { RedisChatSlots } from '../redis/chat-slots';
 import { StoreDirectory } from '../store/directory';
-import { createGroupAdminFeatures } from './group-admin-features';
-import { createOfficerDeskFeature } from './officer-desk';
+import { createBroadcastFeature } from '../features/broadcast/wiring';
+import { createFaqFeature } from '../features/faq/wiring';
+import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
 import type { Runtime } from './runtime';
 
 export interface BotHandle {
@@ -67,8 +68,8 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   const features: Feature[] = [];
   const officerDesk = createOfficerDeskFeature(rt);
   features.push(officerDesk.feature);
-  const adminFeatures = createGroupAdminFeatures(rt, () => telegram);
-  features.push(...adminFeatures.features);
+  const broadcast = createBroadcastFeature(rt, () => telegram);
+  features.push(broadcast.feature, createFaqFeature(rt));
   const service = createConversationService(rt, (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null), intake, features);
 
   if (config.telegram) {
@@ -103,7 +104,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
       await telegram?.stop();
       await zalo?.stop();
       await consoleChannel?.stop();
-      await adminFeatures.close();
+      await broadcast.close();
       await officerDesk.close();
       await intake.close();
     },

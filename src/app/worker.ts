@@ -6,9 +6,9 @@ import { startOutboxWorkers } from '../outbox/consumer';
 import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
 import { watchFailures } from '../queues/watch-failures';
-import { createIntakeProcessor } from '../workers/intake-processor';
-import { startBroadcastWorkers } from './broadcast-workers';
-import { startOfficerDeskWorkers } from './officer-desk';
+import { createIntakeProcessor } from '../features/reporting/workers/intake-processor';
+import { startBroadcastWorkers } from '../features/broadcast/wiring';
+import { startOfficerDeskWorkers } from '../features/officer-desk/wiring';
 import type { Runtime } from './runtime';
 
 export interface WorkerHandle {

@@ -1,6 +1,6 @@
 import type { AlertCase } from '../domain/case-record';
 import { formatTime } from '../domain/time';
-import { officerFieldsOf } from './flows';
+import { officerFieldsOf } from '../features/reporting/flows';
 import type { Lang, OutboundMessage } from './messages';
 import type { Translate } from './ports';
 

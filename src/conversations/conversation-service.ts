@@ -5,10 +5,10 @@ import { CommandTable, type CommandSpec } from './command-table';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
 import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
 import type { Flow } from './flow';
-import { FLOWS } from './flows';
+import { FLOWS } from '../features/reporting/flows';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
 import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, Translate, UserProfile } from './ports';
-import { tipFlow } from './tip-flow';
+import { tipFlow } from '../features/reporting/flows/tip.flow';
 
 /**
  * The front door for every message from every channel: drops re-deliveries and floods, answers

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { renderAlert } from '../conversations/alerts';
+import { renderAlert } from '../features/officer-desk/alerts';
 import { areaLabel } from '../conversations/case-view';
-import { withAlertActions } from '../conversations/officer/render';
+import { withAlertActions } from '../features/officer-desk/render';
 import type { Lang } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
 import { consentedContact } from '../domain/case-record';

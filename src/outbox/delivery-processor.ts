@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { RecipientUnavailableError } from '../channels/send-errors';
-import { broadcastParts } from '../conversations/broadcast/render';
+import { broadcastParts } from '../features/broadcast/render';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import type { Store } from '../store/models';
 import type { OutboxJobs } from './jobs';

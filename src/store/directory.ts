@@ -1,3 +1,4 @@
+import { coversArea } from '../domain/case-workflow';
 import type { ChannelName } from '../conversations/messages';
 import type { Directory, GroupInfo } from '../conversations/ports';
 import type { Group } from './groups/group.schema';
@@ -43,8 +44,7 @@ export class StoreDirectory implements Directory {
     if (this.superadmins.includes(`${channel}:${userId}`)) return true;
     const officer = await this.store.officers.byChat(channel, userId);
     if (!officer || !officer.active || officer.role === 'mediator') return false;
-    const ancestry = (await this.store.areas.ancestry(areaCode)).map((a) => a.code);
-    return officer.areaCodes.some((c) => ancestry.includes(c));
+    return coversArea(officer.areaCodes, (await this.store.areas.ancestry(areaCode)).map((a) => a.code));
   }
 
   private async info(group: Group): Promise<GroupInfo> {

@@ -1,6 +1,6 @@
-import { QueueBroadcastDesk } from '../../src/queues/broadcast-desk';
-import { BROADCASTS_QUEUE, BroadcastQueue } from '../../src/queues/broadcast-queue';
-import { BroadcastFence } from '../../src/redis/broadcast-fence';
+import { QueueBroadcastDesk } from '../../src/features/broadcast/adapters/broadcast-desk';
+import { BROADCASTS_QUEUE, BroadcastQueue } from '../../src/features/broadcast/adapters/broadcast-queue';
+import { BroadcastFence } from '../../src/features/broadcast/adapters/broadcast-fence';
 import { createTranslator } from '../../src/i18n/translator';
 import { Queue } from 'bullmq';
 import { startApp, type AppHarness } from '../support/app-harness';

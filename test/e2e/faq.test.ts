@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTranslator } from '../../src/i18n/translator';
-import { FAQ_MISSES_KEY, RedisFaqMisses } from '../../src/redis/faq-misses';
+import { FAQ_MISSES_KEY, RedisFaqMisses } from '../../src/features/faq/adapters/faq-misses';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { chatReader } from '../support/telegram-chat';
 import { TelegramEmulator } from '../support/telegram-emulator';

@@ -1,6 +1,6 @@
 import { newCaseId } from '../../src/app/bot';
 import type { CaseSubmission } from '../../src/conversations/ports';
-import { QueueCaseIntake } from '../../src/queues/case-intake';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { ZaloEmulator, type SentRecord } from '../support/zalo-emulator';
 

@@ -1,8 +1,8 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { newCaseId } from '../../src/app/bot';
 import type { CaseSubmission } from '../../src/conversations/ports';
-import { QueueCaseIntake } from '../../src/queues/case-intake';
-import { ESCALATIONS_QUEUE, escalationJobId } from '../../src/queues/escalations';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
+import { ESCALATIONS_QUEUE, escalationJobId } from '../../src/features/officer-desk/adapters/escalations';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { buttons, chatReader } from '../support/telegram-chat';
 import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { NewBroadcast } from '../../src/conversations/broadcast/ports';
+import type { NewBroadcast } from '../../src/features/broadcast/ports';
 import { createTranslator } from '../../src/i18n/translator';
-import { QueueBroadcastDesk } from '../../src/queues/broadcast-desk';
-import { BroadcastQueue } from '../../src/queues/broadcast-queue';
-import { BroadcastFence } from '../../src/redis/broadcast-fence';
+import { QueueBroadcastDesk } from '../../src/features/broadcast/adapters/broadcast-desk';
+import { BroadcastQueue } from '../../src/features/broadcast/adapters/broadcast-queue';
+import { BroadcastFence } from '../../src/features/broadcast/adapters/broadcast-fence';
 import { startApp, testSettings, type AppHarness } from '../support/app-harness';
 import { addGroups, eventually, received } from '../support/broadcast-helpers';
 import { chatReader } from '../support/telegram-chat';

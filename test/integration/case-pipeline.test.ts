@@ -1,4 +1,4 @@
-import { QueueCaseIntake } from '../../src/queues/case-intake';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { tipSubmission } from '../support/submissions';
 import { TelegramEmulator } from '../support/telegram-emulator';

@@ -1,6 +1,6 @@
 import { newCaseId } from '../../src/app/bot';
 import { OutboxProducer } from '../../src/outbox/producer';
-import { StoreDeskMessenger } from '../../src/store/desk-messenger';
+import { StoreDeskMessenger } from '../../src/features/officer-desk/adapters/desk-messenger';
 import { startApp, testSettings, type AppHarness } from '../support/app-harness';
 import { TelegramEmulator } from '../support/telegram-emulator';
 

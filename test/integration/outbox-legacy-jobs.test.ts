@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { newCaseId } from '../../src/app/bot';
 import { createTranslator } from '../../src/i18n/translator';
 import { outboxQueueName } from '../../src/outbox/jobs';
-import { BROADCASTS_QUEUE } from '../../src/queues/broadcast-queue';
+import { BROADCASTS_QUEUE } from '../../src/features/broadcast/adapters/broadcast-queue';
 import { durableJob } from '../../src/queues/job-options';
 import { deliveryIdFor } from '../../src/store/broadcasts/delivery.schema';
 import { startApp, testSettings, type AppHarness } from '../support/app-harness';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { QueueCaseIntake } from '../../src/queues/case-intake';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, testSettings, type AppHarness } from '../support/app-harness';
 import { tipSubmission } from '../support/submissions';
 import { TelegramEmulator } from '../support/telegram-emulator';

@@ -9,7 +9,7 @@ import { ZaloSender } from '../../src/channels/zalo/zalo-sender';
 import type { ChannelName } from '../../src/conversations/messages';
 import type { CaseSubmission } from '../../src/conversations/ports';
 import { outboxQueueName } from '../../src/outbox/jobs';
-import { QueueCaseIntake } from '../../src/queues/case-intake';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import type { Notification } from '../../src/store/notifications/notification.schema';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { ZaloEmulator, type SentRecord } from '../support/zalo-emulator';

@@ -1,4 +1,4 @@
-import { BroadcastFeature } from '../../src/conversations/broadcast/broadcast-feature';
+import { BroadcastFeature } from '../../src/features/broadcast/broadcast-feature';
 import {
   BroadcastUnavailableError,
   type BroadcastAudience,
@@ -7,8 +7,8 @@ import {
   type BroadcastSummary,
   type NewBroadcast,
   type Reach,
-} from '../../src/conversations/broadcast/ports';
-import { ADVISORY_IDS, broadcastParts } from '../../src/conversations/broadcast/render';
+} from '../../src/features/broadcast/ports';
+import { ADVISORY_IDS, broadcastParts } from '../../src/features/broadcast/render';
 import { createTranslator, readLocale } from '../../src/i18n/translator';
 import { allText, ids, last, memoryBot } from '../support/memory-ports';
 

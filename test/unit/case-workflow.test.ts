@@ -1,6 +1,6 @@
 import { escalationDelayMs, median, planChange, refusalFor, supervisorLevels, type GuardedCase, type Staff } from '../../src/domain/case-workflow';
 import { csvCell, toCsv } from '../../src/domain/csv';
-import { caseCallback, parseCaseCallback } from '../../src/conversations/officer/render';
+import { caseCallback, parseCaseCallback } from '../../src/features/officer-desk/render';
 
 const staff = (over: Partial<Staff> = {}): Staff => ({ officerId: 'cskv-1', role: 'officer', superadmin: false, areaCodes: ['kp1-to3'], active: true, ...over });
 const tip: GuardedCase = { kind: 'tip', status: 'new', areaPath: ['kp1-to3', 'phuong-sai-gon', 'tp-hcm'], recipients: ['cskv-1'] };

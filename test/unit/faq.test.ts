@@ -1,8 +1,8 @@
-import { FaqFeature, type AreaContacts, type FaqMisses } from '../../src/conversations/faq/faq-feature';
+import { FaqFeature, type AreaContacts, type FaqMisses } from '../../src/features/faq/faq-feature';
 import { detectEmergency } from '../../src/domain/emergency';
-import { FaqIndex, editDistance, missKey, telexVariants } from '../../src/domain/faq-match';
+import { FaqIndex, editDistance, missKey, telexVariants } from '../../src/features/faq/faq-match';
 import { createTranslator } from '../../src/i18n/translator';
-import { loadFaqDocuments } from '../../src/i18n/faq-content';
+import { loadFaqDocuments } from '../../src/features/faq/faq-content';
 import { allText, ids, last, memoryBot } from '../support/memory-ports';
 
 /**

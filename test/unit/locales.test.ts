@@ -1,6 +1,6 @@
 import { MEDIATION_KINDS, TIP_CATEGORIES } from '../../src/domain/case-kinds';
-import { mediationFlow } from '../../src/conversations/mediation-flow';
-import { tipFlow } from '../../src/conversations/tip-flow';
+import { mediationFlow } from '../../src/features/reporting/flows/mediation.flow';
+import { tipFlow } from '../../src/features/reporting/flows/tip.flow';
 import { createTranslator, readLocale } from '../../src/i18n/translator';
 
 function keys(obj: Record<string, unknown>, prefix = ''): string[] {

@@ -1,5 +1,5 @@
-import { renderAlert } from '../../src/conversations/alerts';
-import { FLOWS, officerFieldsOf } from '../../src/conversations/flows';
+import { renderAlert } from '../../src/features/officer-desk/alerts';
+import { FLOWS, officerFieldsOf } from '../../src/features/reporting/flows';
 import { createTranslator } from '../../src/i18n/translator';
 
 /**

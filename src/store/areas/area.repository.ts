@@ -64,6 +64,17 @@ export class AreaRepository {
   }
 
   /**
+   * The areas someone assigned to `codes` covers: each of them and every area below, the one
+   * reading of "covers" (an officer of a ward covers its groups; docs/domain.md). Whether one area
+   * is covered is the same question asked the other way: domain/case-workflow `coversArea`.
+   */
+  async coveredBy(codes: readonly string[]): Promise<string[]> {
+    const covered = new Set<string>();
+    for (const code of codes) for (const c of await this.descendantCodes(code)) covered.add(c);
+    return [...covered];
+  }
+
+  /**
    * The code itself and every code below it, breadth first: what a supervisor of a ward covers.
    * Guards against cycles the same way as `ancestry`.
    */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GroupAdmins } from '../../../src/conversations/broadcast/ports';
-import { RegistryGroupAdmins, StoreBroadcastAudience } from '../../../src/store/broadcast-audience';
+import type { GroupAdmins } from '../../../src/features/broadcast/ports';
+import { RegistryGroupAdmins, StoreBroadcastAudience } from '../../../src/features/broadcast/adapters/broadcast-audience';
 import type { Broadcast } from '../../../src/store/broadcasts/broadcast.schema';
 import { deliveryIdFor } from '../../../src/store/broadcasts/delivery.schema';
 import { loadSeed } from '../../../src/store/seed';

@@ -1,0 +1,159 @@
+import type { ChannelName } from '../../../conversations/messages';
+import type { CaseDesk, CaseListQuery, CaseStats, ChangeResult, DeskCase, DeskStaff, OfficerRef } from '../ports';
+import type { CaseKind } from '../../../domain/case-kinds';
+import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../../../domain/case-record';
+import { planChange, type CaseChange, type CaseStatus } from '../../../domain/case-workflow';
+import type { SealedBox } from '../../../domain/sealed-box';
+import { caseRecordOf, type Case } from '../../../store/cases/case.schema';
+import type { Store } from '../../../store/models';
+
+/**
+ * Runs `work` while no other process works on the same case (src/redis/case-lock.ts). FerretDB
+ * can lose one of two concurrent updates of a document, and a case is written by officers from
+ * any bot replica and by the escalation worker, so every read-plan-write of a case holds it.
+ */
+export type CaseLock = <T>(caseId: string, work: () => Promise<T>) => Promise<T>;
+
+interface AreaInfo {
+  name: string | null;
+  path: string[];
+}
+
+/** Areas change rarely (an operator's edit); a minute's staleness per replica is harmless. */
+const AREA_CACHE_MS = 60_000;
+
+/**
+ * A mediator works on mediation requests only: tips are police matters and may concern the
+ * mediator's own neighbours, so neither their list nor their counts include tips.
+ */
+function kindScope(staff: DeskStaff): CaseKind | undefined {
+  return !staff.superadmin && staff.role === 'mediator' ? 'mediation' : undefined;
+}
+
+/**
+ * The officer desk's view of the database (conversations/officer/ports.ts): who is staff, cases as
+ * staff see them, changes under the case's lock, lists and counts scoped to the staff's areas.
+ */
+export class StoreCaseDesk implements CaseDesk {
+  private readonly areaCache = new Map<string, { info: AreaInfo; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly box: SealedBox,
+    private readonly superadmins: readonly string[],
+    private readonly lock: CaseLock,
+  ) {}
+
+  async staff(channel: ChannelName, userId: string): Promise<DeskStaff | null> {
+    const superadmin = this.superadmins.includes(`${channel}:${userId}`);
+    const officer = await this.store.officers.byChat(channel, userId);
+    if (!officer && !superadmin) return null;
+    return {
+      officerId: officer?.officerId ?? null,
+      role: officer?.role ?? null,
+      superadmin,
+      areaCodes: officer?.areaCodes ?? [],
+      active: officer?.active ?? true,
+      actingAs: officer?.officerId ?? 'superadmin',
+      lang: officer?.lang,
+    };
+  }
+
+  async byRef(refCode: string): Promise<DeskCase | null> {
+    const c = await this.store.cases.byRefCode(refCode);
+    return c ? this.present(c) : null;
+  }
+
+  async byId(caseId: string): Promise<DeskCase | null> {
+    const c = await this.store.cases.byCaseId(caseId);
+    return c ? this.present(c) : null;
+  }
+
+  async change(caseId: string, change: CaseChange): Promise<ChangeResult> {
+    return this.lock(caseId, async () => {
+      const c = await this.store.cases.byCaseId(caseId);
+      if (!c) return { outcome: 'missing' as const };
+      const plan = planChange(c, change, new Date());
+      if (plan === 'closed' || plan === 'unchanged') return { outcome: plan, case: await this.present(c) };
+      const updated = await this.store.cases.applyPlan(caseId, c.status, plan);
+      // Only a writer that ignored the lock can get here; report the case as it now is.
+      if (!updated) return { outcome: 'unchanged' as const, case: await this.present((await this.store.cases.byCaseId(caseId)) ?? c) };
+      return { outcome: 'done' as const, case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
+    });
+  }
+
+  async colleagues(c: DeskCase): Promise<OfficerRef[]> {
+    const officers = await this.store.officers.inAreas(c.areaPath);
+    return officers.filter((o) => o.role === 'officer' && o.active).map(({ officerId, name, role }) => ({ officerId, name, role }));
+  }
+
+  async officer(officerId: string): Promise<OfficerRef | null> {
+    const o = await this.store.officers.byId(officerId);
+    return o ? { officerId: o.officerId, name: o.name, role: o.role } : null;
+  }
+
+  async list(staff: DeskStaff, q: CaseListQuery): Promise<{ items: DeskCase[]; total: number }> {
+    const { items, total } = await this.store.cases.page({
+      areaCodes: await this.scope(staff),
+      statuses: q.statuses,
+      category: q.category,
+      kind: kindScope(staff),
+      // An officer's list leaves out what another officer has taken; supervisors see everything.
+      mineOrFree: !staff.superadmin && staff.role === 'officer' && staff.officerId ? staff.officerId : undefined,
+      offset: q.offset,
+      limit: q.limit,
+    });
+    return { items: await Promise.all(items.map((c) => this.present(c))), total };
+  }
+
+  async stats(staff: DeskStaff, since: Date): Promise<CaseStats> {
+    const counts = await this.store.cases.countsSince({ areaCodes: await this.scope(staff), since, kind: kindScope(staff) });
+    const byArea = await Promise.all(counts.byArea.map(async (r) => ({ ...r, areaName: r.areaCode ? (await this.area(r.areaCode)).name : null })));
+    return {
+      total: counts.byStatus.reduce((sum, r) => sum + r.count, 0),
+      byCategory: counts.byCategory.map((r) => ({ kind: r.kind as CaseKind, category: r.category, count: r.count })),
+      byStatus: counts.byStatus.map((r) => ({ status: r.status as CaseStatus, count: r.count })),
+      byArea,
+    };
+  }
+
+  async scopeName(staff: DeskStaff): Promise<string | null> {
+    if (staff.superadmin) return null;
+    const names = await Promise.all(staff.areaCodes.map(async (code) => (await this.area(code)).name ?? code));
+    return names.join(', ');
+  }
+
+  isReporter(c: DeskCase, channel: ChannelName, chatId: string): boolean {
+    if (c.replyTo.channel !== channel) return false;
+    try {
+      return this.box.open(c.replyTo.chatIdSealed) === chatId;
+    } catch {
+      return false;
+    }
+  }
+
+  contact(c: DeskCase): string | undefined {
+    return consentedContact(c, (sealed) => this.box.open(sealed));
+  }
+
+  /** The staff member's areas and every area below them; null for everywhere. */
+  private async scope(staff: DeskStaff): Promise<string[] | null> {
+    if (staff.superadmin) return null;
+    return this.store.areas.coveredBy(staff.areaCodes);
+  }
+
+  /** A stored case as staff see it. */
+  async present(c: Case): Promise<DeskCase> {
+    const area = c.areaCode ? await this.area(c.areaCode) : { name: null, path: [] };
+    return { ...pickFields(caseRecordOf(c), DESK_CASE_FIELDS), areaName: area.name, areaPath: area.path };
+  }
+
+  private async area(code: string): Promise<AreaInfo> {
+    const cached = this.areaCache.get(code);
+    if (cached && cached.until > Date.now()) return cached.info;
+    const ancestry = await this.store.areas.ancestry(code);
+    const info = { name: ancestry[0]?.name ?? null, path: ancestry.map((a) => a.code) };
+    this.areaCache.set(code, { info, until: Date.now() + AREA_CACHE_MS });
+    return info;
+  }
+}

@@ -1,0 +1,56 @@
+import { Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { CaseKind } from '../../../domain/case-kinds';
+import { formatReferenceCode, yearMonth } from '../../../domain/reference-code';
+import { QueueUnavailableError, type CaseIntake, type CaseSubmission } from '../../../conversations/ports';
+import { durableJob } from '../../../queues/job-options';
+import { CASES_QUEUE } from '../../../queues/names';
+
+/**
+ * The bot's side of the `cases` queue. `submit` resolves only when Redis has accepted the job
+ * (BullMQ's add is one atomic script), which is the moment the resident may be told "received".
+ * The job id is the case id, so pressing Confirm twice, or a retry after a lost answer, is one job.
+ */
+export class QueueCaseIntake implements CaseIntake {
+  private readonly queue: Queue<CaseSubmission>;
+
+  constructor(
+    connection: IORedis,
+    private readonly redis: IORedis,
+    private readonly job: { attempts: number; backoffMs: number },
+    private readonly timeoutMs = 5000,
+  ) {
+    this.queue = new Queue<CaseSubmission>(CASES_QUEUE, { connection });
+    this.queue.on('error', () => undefined);
+  }
+
+  async nextReferenceCode(kind: CaseKind, at: Date): Promise<string> {
+    try {
+      const key = `refseq:${kind}:${yearMonth(at)}`;
+      const [[, seq]] = (await this.redis.multi().incr(key).expire(key, 40 * 86_400).exec()) as [[null, number]];
+      return formatReferenceCode(kind, at, seq);
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    }
+  }
+
+  async submit(submission: CaseSubmission): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        // Removed as soon as it is done: the job holds the tip's words, and once the case is stored
+        // the database is the record (a repeated add after that is stored once: the intake is idempotent).
+        this.queue.add('case', submission, { ...durableJob(submission.caseId, this.job.attempts, this.job.backoffMs), removeOnComplete: true }),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('queue add timed out')), this.timeoutMs))),
+      ]);
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { CaseSubmission } from '../../../conversations/ports';
+import { REFERENCE_CODE_PATTERN } from '../../../domain/reference-code';
+
+/**
+ * The worker validates every job before trusting it: a job written by an older or newer bot
+ * version, or by hand, must fail loudly and stay in the failed set, never write a half case.
+ */
+const attachment = z.object({ kind: z.enum(['photo', 'video', 'voice', 'document']), ref: z.string().min(1).max(2048) });
+
+export const caseSubmissionSchema = z.object({
+  caseId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  refCode: z.string().regex(REFERENCE_CODE_PATTERN),
+  kind: z.enum(['tip', 'mediation']),
+  category: z.string().min(1).max(40),
+  fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/), z.string().max(10_000)),
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+  attachments: z.array(attachment).max(50),
+  anonymous: z.boolean(),
+  contactSealed: z.string().max(1000).optional(),
+  replyTo: z.object({ channel: z.enum(['telegram', 'zalo', 'console']), chatIdSealed: z.string().max(1000) }),
+  lang: z.enum(['vi', 'en']),
+  joinCode: z.string().max(16).optional(),
+  submittedAt: z.string().datetime(),
+}) satisfies z.ZodType<CaseSubmission>;

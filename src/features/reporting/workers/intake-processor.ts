@@ -1,0 +1,94 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { ChannelName } from '../../../conversations/messages';
+import type { CaseSubmission } from '../../../conversations/ports';
+import type { CaseKind } from '../../../domain/case-kinds';
+import { routeCase, routeWithoutArea } from '../../../domain/routing';
+import type { Logger } from '../../../logger';
+import { caseSubmissionSchema } from '../adapters/case-submission.schema';
+import type { OutboxProducer } from '../../../outbox/producer';
+import type { Case } from '../../../store/cases/case.schema';
+import type { Store } from '../../../store/models';
+
+export interface IntakeDeps {
+  store: Store;
+  outbox: Pick<OutboxProducer, 'enqueueAlert'>;
+  /** Platforms this deployment sends on; an officer's chats elsewhere are not alerted. */
+  channels: ReadonlySet<ChannelName>;
+  log: Logger;
+  /** What follows every (re)delivery once the case is stored and its alerts queued: escalation timer, hotspot check. */
+  afterStored?: (c: Case) => Promise<void>;
+}
+
+/**
+ * Stores a submitted case and queues one alert per recipient chat. Every write is idempotent
+ * (case by case id, notification by case+recipient+channel, outbox job by notification id), so a
+ * job redelivered after a crash at any line produces the same one case and the same alerts.
+ */
+export function createIntakeProcessor(deps: IntakeDeps) {
+  return async function processCase(job: Job<CaseSubmission>): Promise<{ recipients: number }> {
+    const parsed = caseSubmissionSchema.safeParse(job.data);
+    if (!parsed.success) {
+      deps.log.error({ jobId: job.id, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'case.invalid_job');
+      throw new UnrecoverableError('Invalid case submission');
+    }
+    const sub = parsed.data;
+    const { store } = deps;
+    const group = sub.joinCode ? await store.groups.byJoinCode(sub.joinCode) : null;
+    const areaCode = group?.areaCode ?? null;
+
+    // Routed every time (cheap: areas and officers are cached); on a redelivery the stored case
+    // wins, with the recipients chosen the first time.
+    const recipients = (await chooseRecipients(store, sub.kind, areaCode)).map((o) => o.officerId);
+    const { case: stored, created } = await store.cases.insertIfAbsent({
+      caseId: sub.caseId,
+      refCode: sub.refCode,
+      kind: sub.kind,
+      category: sub.category,
+      fields: sub.fields,
+      location: sub.location,
+      attachments: sub.attachments,
+      anonymous: sub.anonymous,
+      contactEnc: sub.contactSealed,
+      replyTo: { channel: sub.replyTo.channel, chatIdEnc: sub.replyTo.chatIdSealed },
+      lang: sub.lang,
+      groupChatId: group?.chatId,
+      joinCode: sub.joinCode,
+      areaCode,
+      recipients,
+      submittedAt: new Date(sub.submittedAt),
+    });
+    if (stored.recipients.length === 0) deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
+
+    let queued = 0;
+    for (const officerId of stored.recipients) {
+      const officer = await store.officers.byId(officerId);
+      for (const chat of officer?.chats ?? []) {
+        if (!deps.channels.has(chat.channel)) continue;
+        const n = await store.notifications.ensure({ caseId: stored.caseId, recipientId: officerId, channel: chat.channel, chatId: chat.chatId });
+        if (n.status === 'pending') {
+          await deps.outbox.enqueueAlert(chat.channel, n.notificationId);
+          queued++;
+        }
+      }
+    }
+    await deps.afterStored?.(stored);
+    deps.log.info({ caseId: stored.caseId, refCode: stored.refCode, created, alerts: queued }, 'case.stored');
+    return { recipients: stored.recipients.length };
+  };
+}
+
+async function chooseRecipients(store: Store, kind: CaseKind, areaCode: string | null) {
+  if (areaCode) {
+    const ancestry = (await store.areas.ancestry(areaCode)).map((a) => a.code);
+    return routeCase(kind, ancestry, await store.officers.inAreas(ancestry));
+  }
+  // Without an area the case must still reach someone: the supervisors highest in the tree.
+  const areas = await store.areas.all();
+  const parent = new Map(areas.map((a) => [a.code, a.parentCode]));
+  const depthOf = (code: string) => {
+    let depth = 0;
+    for (let c = parent.get(code); c && depth < 50; c = parent.get(c)) depth++;
+    return parent.has(code) ? depth : Number.MAX_SAFE_INTEGER;
+  };
+  return routeWithoutArea(await store.officers.all(), depthOf);
+}
