@@ -5,10 +5,9 @@ import { CommandTable, type CommandSpec } from './command-table';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
 import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
 import type { Flow } from './flow';
-import { FLOWS } from '../features/reporting/flows';
+import { DEFAULT_FLOW, FLOWS } from '../features/reporting/flows';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
 import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, Translate, UserProfile } from './ports';
-import { tipFlow } from '../features/reporting/flows/tip.flow';
 
 /**
  * The front door for every message from every channel: drops re-deliveries and floods, answers
@@ -188,7 +187,7 @@ export class ConversationService {
     const before: OutboundMessage[] = [];
 
     const held = slot.get<ConversationState>(FLOW_OWNER, true);
-    if (held && (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? tipFlow, held))) {
+    if (held && (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? DEFAULT_FLOW, held))) {
       slot.release(FLOW_OWNER);
       before.push({ text: t(lang, 'flow.expired') });
     }
@@ -432,7 +431,7 @@ export class ConversationService {
   }
 
   private flowOf(state: ConversationState): Flow {
-    return FLOW_BY_ID.get(state.flow) ?? tipFlow;
+    return FLOW_BY_ID.get(state.flow) ?? DEFAULT_FLOW;
   }
 
   /** A draft is kept a day past the idle limit, so its author can be told it expired. */
@@ -492,7 +491,7 @@ export class ConversationService {
           this.deps.log('case.capped', { channel: msg.channel });
           return [{ text: t(lang, 'submit.capped') }];
         }
-        state.refCode = await intake.nextReferenceCode(flow.kind, new Date(this.clock()));
+        state.refCode = await intake.nextReferenceCode(flow.kind.id, new Date(this.clock()));
         // Written before the job is queued: a crash in between must not hand out a second code.
         slot.hold(FLOW_OWNER, state, this.flowLifetime());
         await turn.persist();
@@ -503,18 +502,18 @@ export class ConversationService {
       return [retry];
     }
     slot.release(FLOW_OWNER);
-    this.deps.log('case.submitted', { caseId: state.caseId, refCode: state.refCode, kind: flow.kind });
+    this.deps.log('case.submitted', { caseId: state.caseId, refCode: state.refCode, kind: flow.kind.id });
     return [{ text: `${t(lang, `${flow.id}.received`, { code: state.refCode })}\n\n${t(lang, 'submit.safety')}\n${t(lang, 'submit.falseReport')}` }, this.menu(lang)];
   }
 
   private toSubmission(flow: Flow, msg: InboundMessage, state: ConversationState, lang: Lang): CaseSubmission {
     const { values, location, attachments } = state.draft;
     const { joinCode, groupTitle: _title, contact, [flow.categoryStep]: category, ...fields } = values;
-    const anonymous = flow.kind === 'tip' ? values.identity !== 'contact' : false;
+    const anonymous = flow.identityStep ? values[flow.identityStep] !== 'contact' : false;
     return {
       caseId: state.caseId,
       refCode: state.refCode!,
-      kind: flow.kind,
+      kind: flow.kind.id,
       category,
       fields,
       location,
@@ -560,12 +559,8 @@ export class ConversationService {
   }
 
   private groupLinks(channel: ChannelName, joinCode: string, lang: Lang): OutboundMessage['links'] {
-    const [tip, hg] = FLOWS.map((f) => this.deps.deepLink(channel, `${f.deepLinkPrefix}_${joinCode}`));
-    if (!tip || !hg) return undefined;
-    return [
-      { label: this.deps.t(lang, 'group.tipButton'), url: tip },
-      { label: this.deps.t(lang, 'group.mediationButton'), url: hg },
-    ];
+    const links = FLOWS.map((f) => ({ label: this.deps.t(lang, `group.button.${f.id}`), url: this.deps.deepLink(channel, `${f.deepLinkPrefix}_${joinCode}`) }));
+    return links.every((l): l is { label: string; url: string } => l.url !== null) ? links : undefined;
   }
 
   /** Where there are no deep links (Zalo, console), residents join with the code in private chat. */

@@ -1,4 +1,4 @@
-import type { CaseKind } from '../domain/case-kinds';
+import type { CaseKindRules } from '../domain/case-kinds';
 import type { Draft } from './ports';
 
 /**
@@ -70,10 +70,15 @@ export function officerFields(flow: Flow): OfficerField[] {
 
 /**
  * A flow is a feature of its own: it declares how people reach it (commands, the menu entry, the
- * group button's deep-link prefix) and the service lists flows, so adding one is adding its file.
+ * group button's deep-link prefix), the kind of case it files and that kind's rules, and which
+ * answers officers see. Flows are found by file name (src/features/reporting/flows/*.flow.ts), so
+ * adding one is adding its file and its words in the locales.
  */
 export interface Flow {
-  id: 'tip' | 'mediation';
+  /** Stored with a conversation in progress; stable. */
+  id: string;
+  /** Its place in the menu and in the group's buttons, smallest first. */
+  order: number;
   /** Commands that start it, Vietnamese first. */
   commands: readonly string[];
   /** Its entry in the private menu: `menu:<id>`, labelled by the locale key `menu.<id>`. */
@@ -82,7 +87,13 @@ export interface Flow {
   deepLinkPrefix: string;
   /** Bump when steps change meaning: older saved conversations are then restarted politely. */
   version: number;
-  kind: CaseKind;
+  /** The case it files, with the rules the desk, routing and escalation apply to it. */
+  kind: CaseKindRules;
+  /**
+   * The choice between 'anonymous' and 'contact', if the flow offers one: its cases are anonymous
+   * unless 'contact' was picked. Without it (mediation: the mediators must call back) never.
+   */
+  identityStep?: string;
   /** The step whose answer is the case's category. */
   categoryStep: string;
   /** Locale key of the first line of the summary ("Please check your tip"). */

@@ -19,7 +19,7 @@ export interface Draft {
 }
 
 export interface ConversationState {
-  flow: 'tip' | 'mediation';
+  flow: string;
   /** Flow version: a state saved by an older flow definition is dropped politely, not misread. */
   version: number;
   step: string;

@@ -1,4 +1,4 @@
-import { URGENT_TIP_CATEGORIES, type CaseKind } from './case-kinds';
+import type { CaseKindRules } from './case-kinds';
 
 /**
  * How a case moves once it is stored, and who may move it: the officer workflow's rules, with no
@@ -12,12 +12,6 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** The outcome the resident is told when the case closes. Ids go into callback data: keep them short and stable. */
 export const CASE_OUTCOMES = ['verified_handled', 'transferred', 'not_confirmed', 'mediated_success', 'mediated_failed'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
-
-/** Which outcomes make sense for each kind of case, in the order they are offered. */
-export const OUTCOMES_BY_KIND: Record<CaseKind, readonly CaseOutcome[]> = {
-  tip: ['verified_handled', 'transferred', 'not_confirmed'],
-  mediation: ['mediated_success', 'mediated_failed', 'transferred'],
-};
 
 export function isCaseOutcome(value: string): value is CaseOutcome {
   return (CASE_OUTCOMES as readonly string[]).includes(value);
@@ -41,7 +35,8 @@ export interface Staff {
 
 /** What the access rules need to know of a case. */
 export interface GuardedCase {
-  kind: CaseKind;
+  /** Its kind's rule (case-kinds.ts): is it a mediators' case? */
+  handledByMediators: boolean;
   status: CaseStatus;
   /** The case's area and its ancestors, leaf first; empty when the area is unknown. */
   areaPath: string[];
@@ -71,7 +66,7 @@ export function refusalFor(staff: Staff | null, action: DeskAction, c: GuardedCa
   if (staff === null || (!staff.superadmin && staff.role === null)) return 'not_staff';
   if (!staff.superadmin) {
     if (!staff.active) return 'inactive';
-    if (staff.role === 'mediator' && c.kind !== 'mediation') return 'wrong_kind';
+    if (staff.role === 'mediator' && !c.handledByMediators) return 'wrong_kind';
     if (staff.role === 'mediator' && action === 'reassign') return 'not_allowed';
     const reachable = coversArea(staff.areaCodes, c.areaPath) || (c.areaPath.length === 0 && staff.officerId !== null && c.recipients.includes(staff.officerId));
     if (!reachable) return 'out_of_area';
@@ -180,12 +175,12 @@ export interface EscalationDelays {
 }
 
 /** How long a new case may wait for acknowledgement before it goes up a level. */
-export function escalationDelayMs(kind: CaseKind, category: string, delays: EscalationDelays): number {
+export function escalationDelayMs(kind: Pick<CaseKindRules, 'urgentCategories'>, category: string, delays: EscalationDelays): number {
   return isUrgent(kind, category) ? delays.urgentMs : delays.normalMs;
 }
 
-export function isUrgent(kind: CaseKind, category: string): boolean {
-  return kind === 'tip' && (URGENT_TIP_CATEGORIES as readonly string[]).includes(category);
+export function isUrgent(kind: Pick<CaseKindRules, 'urgentCategories'>, category: string): boolean {
+  return kind.urgentCategories.includes(category);
 }
 
 export interface SupervisorLike {

@@ -1,4 +1,4 @@
-import type { CaseKind } from './case-kinds';
+import type { CaseKindRules } from './case-kinds';
 
 /** What routing needs to know of an officer; the store's Officer satisfies it. */
 export interface RoutableOfficer {
@@ -14,11 +14,11 @@ export interface RoutableOfficer {
  * The area officer (CSKV) who "nắm tình hình" of the residential group comes first: the officers
  * of the nearest level that has any. If nobody covers the area at any level the case must still
  * reach someone, so it goes to the supervisors of the nearest level that has one. A mediation
- * request also goes to the mediators (tổ hòa giải) of the nearest level that has them. A case with
+ * request (a kind handled by mediators) also goes to the mediators (tổ hòa giải) of the nearest level that has them. A case with
  * no known area (a resident who never joined a group) has an empty ancestry and reaches the
  * supervisors of the root areas the caller passes instead.
  */
-export function routeCase<O extends RoutableOfficer>(kind: CaseKind, ancestry: string[], officers: O[]): O[] {
+export function routeCase<O extends RoutableOfficer>(kind: Pick<CaseKindRules, 'handledByMediators'>, ancestry: string[], officers: O[]): O[] {
   const active = officers.filter((o) => o.active);
   const nearest = (role: RoutableOfficer['role']): O[] => {
     for (const area of ancestry) {
@@ -29,7 +29,7 @@ export function routeCase<O extends RoutableOfficer>(kind: CaseKind, ancestry: s
   };
   let chosen = nearest('officer');
   if (chosen.length === 0) chosen = nearest('supervisor');
-  if (kind === 'mediation') chosen = [...chosen, ...nearest('mediator')];
+  if (kind.handledByMediators) chosen = [...chosen, ...nearest('mediator')];
   const seen = new Set<string>();
   return chosen.filter((o) => !seen.has(o.officerId) && seen.add(o.officerId));
 }

@@ -1,6 +1,6 @@
 import type { Lang } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
-import { TIP_CATEGORIES } from '../domain/case-kinds';
+import { CASE_KINDS } from '../features/reporting/flows';
 import { median } from '../domain/case-workflow';
 import { toCsv } from '../domain/csv';
 import type { Case } from './cases/case.schema';
@@ -93,7 +93,7 @@ export async function buildCaseReport(store: Store, t: Translate, period: Report
   const tips = cases.filter((c) => c.kind === 'tip');
   const mediations = cases.filter((c) => c.kind === 'mediation');
   const waits = cases.map(minutesToAcknowledge).filter((m): m is number => m !== null);
-  const tipsByCategory = TIP_CATEGORIES.map((category) => ({ category, label: t(lang, `categories.tip.${category}`), count: tips.filter((c) => c.category === category).length })).filter((r) => r.count > 0);
+  const tipsByCategory = CASE_KINDS.get('tip').categories.map((category) => ({ category, label: t(lang, `categories.tip.${category}`), count: tips.filter((c) => c.category === category).length })).filter((r) => r.count > 0);
   const middle = median(waits);
   return {
     csv: toCsv([header, ...rows]),

@@ -3,7 +3,7 @@ import type { ChannelName, InboundMessage, OutboundMessage } from '../../src/con
 import { TurnSlot, type ChatSlots, type SlotValue } from '../../src/conversations/chat-slot';
 import type { CaseIntake, CaseSubmission, ConversationState, Directory, GroupInfo, Guards, Profiles, UserProfile } from '../../src/conversations/ports';
 import { QueueUnavailableError } from '../../src/conversations/ports';
-import { formatReferenceCode } from '../../src/domain/reference-code';
+import { CASE_KINDS } from '../../src/features/reporting/flows';
 import { SealedBox } from '../../src/domain/sealed-box';
 import { createTranslator } from '../../src/i18n/translator';
 
@@ -54,7 +54,7 @@ export class MemoryIntake implements CaseIntake {
   private seq = 0;
   async nextReferenceCode(kind: 'tip' | 'mediation', at: Date) {
     if (this.down) throw new QueueUnavailableError();
-    return formatReferenceCode(kind, at, ++this.seq);
+    return CASE_KINDS.formatReference(kind, at, ++this.seq);
   }
   async submit(s: CaseSubmission) {
     if (this.down) throw new QueueUnavailableError();

@@ -1,5 +1,5 @@
 import type { CaseSubmission } from '../../src/conversations/ports';
-import { formatReferenceCode } from '../../src/domain/reference-code';
+import { CASE_KINDS } from '../../src/features/reporting/flows';
 import { SealedBox } from '../../src/domain/sealed-box';
 import { TEST_KEY } from './app-harness';
 
@@ -9,7 +9,7 @@ const box = new SealedBox(Buffer.from(TEST_KEY, 'base64'));
 export function tipSubmission(i: number, over: Partial<CaseSubmission> = {}): CaseSubmission {
   return {
     caseId: `case${String(i).padStart(8, '0')}`,
-    refCode: formatReferenceCode('tip', new Date('2026-11-21T03:00:00Z'), i),
+    refCode: CASE_KINDS.formatReference('tip', new Date('2026-11-21T03:00:00Z'), i),
     kind: 'tip',
     category: 'theft',
     fields: { what: `Mất trộm xe máy lần ${i}`, where: 'Hẻm 45 Lê Lợi', when: 'today', identity: 'anonymous' },

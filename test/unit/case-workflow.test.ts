@@ -1,9 +1,10 @@
 import { escalationDelayMs, median, planChange, refusalFor, supervisorLevels, type GuardedCase, type Staff } from '../../src/domain/case-workflow';
 import { csvCell, toCsv } from '../../src/domain/csv';
+import { CASE_KINDS } from '../../src/features/reporting/flows';
 import { caseCallback, parseCaseCallback } from '../../src/features/officer-desk/render';
 
 const staff = (over: Partial<Staff> = {}): Staff => ({ officerId: 'cskv-1', role: 'officer', superadmin: false, areaCodes: ['kp1-to3'], active: true, ...over });
-const tip: GuardedCase = { kind: 'tip', status: 'new', areaPath: ['kp1-to3', 'phuong-sai-gon', 'tp-hcm'], recipients: ['cskv-1'] };
+const tip: GuardedCase = { handledByMediators: false, status: 'new', areaPath: ['kp1-to3', 'phuong-sai-gon', 'tp-hcm'], recipients: ['cskv-1'] };
 
 describe('who may act on a case', () => {
   it('lets officers and supervisors act in their areas and below, and nobody else', () => {
@@ -19,8 +20,8 @@ describe('who may act on a case', () => {
   it('keeps mediators to mediation requests, without reassigning', () => {
     const mediator = staff({ role: 'mediator' });
     expect(refusalFor(mediator, 'ack', tip)).toBe('wrong_kind');
-    expect(refusalFor(mediator, 'ack', { ...tip, kind: 'mediation' })).toBeNull();
-    expect(refusalFor(mediator, 'reassign', { ...tip, kind: 'mediation' })).toBe('not_allowed');
+    expect(refusalFor(mediator, 'ack', { ...tip, handledByMediators: true })).toBeNull();
+    expect(refusalFor(mediator, 'reassign', { ...tip, handledByMediators: true })).toBe('not_allowed');
   });
 
   it('lets a superadmin act anywhere, the alerted supervisors act on a case without area, and nobody change a closed case', () => {
@@ -66,9 +67,9 @@ describe('how a case changes', () => {
 describe('escalation, hotspots and reports: the small rules', () => {
   it('escalates urgent tips sooner', () => {
     const delays = { urgentMs: 1, normalMs: 2 };
-    expect(escalationDelayMs('tip', 'theft', delays)).toBe(1);
-    expect(escalationDelayMs('tip', 'fraud', delays)).toBe(2);
-    expect(escalationDelayMs('mediation', 'land', delays)).toBe(2);
+    expect(escalationDelayMs(CASE_KINDS.get('tip'), 'theft', delays)).toBe(1);
+    expect(escalationDelayMs(CASE_KINDS.get('tip'), 'fraud', delays)).toBe(2);
+    expect(escalationDelayMs(CASE_KINDS.get('mediation'), 'land', delays)).toBe(2);
   });
 
   it('orders supervisors by level, nearest first, skipping levels without one', () => {

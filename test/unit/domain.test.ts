@@ -1,5 +1,7 @@
 import { detectEmergency } from '../../src/domain/emergency';
-import { formatReferenceCode, parseReferenceCode, yearMonth } from '../../src/domain/reference-code';
+import { yearMonth } from '../../src/domain/reference-code';
+import { CaseKindCatalogue, CaseKindError } from '../../src/domain/case-kinds';
+import { CASE_KINDS, FLOWS } from '../../src/features/reporting/flows';
 import { routeCase, type RoutableOfficer } from '../../src/domain/routing';
 import { SealedBox } from '../../src/domain/sealed-box';
 import { fold, normalise, truncate } from '../../src/domain/text';
@@ -32,15 +34,15 @@ describe('emergency detection', () => {
 
 describe('reference codes', () => {
   it('formats TB/HG, year-month in Vietnam time, and a padded sequence', () => {
-    expect(formatReferenceCode('tip', new Date('2026-11-21T10:00:00Z'), 42)).toBe('TB-2611-0042');
-    expect(formatReferenceCode('mediation', new Date('2026-11-21T10:00:00Z'), 12345)).toBe('HG-2611-12345');
+    expect(CASE_KINDS.formatReference('tip', new Date('2026-11-21T10:00:00Z'), 42)).toBe('TB-2611-0042');
+    expect(CASE_KINDS.formatReference('mediation', new Date('2026-11-21T10:00:00Z'), 12345)).toBe('HG-2611-12345');
     // 30 Nov 18:00 UTC is 1 Dec 01:00 in Vietnam.
     expect(yearMonth(new Date('2026-11-30T18:00:00Z'))).toBe('2612');
   });
   it('parses what people type', () => {
-    expect(parseReferenceCode(' tb-2611-0042 ')).toBe('TB-2611-0042');
-    expect(parseReferenceCode('TB26110042')).toBe('TB-2611-0042');
-    expect(parseReferenceCode('XX-2611-0042')).toBeNull();
+    expect(CASE_KINDS.parseReference(' tb-2611-0042 ')).toBe('TB-2611-0042');
+    expect(CASE_KINDS.parseReference('TB26110042')).toBe('TB-2611-0042');
+    expect(CASE_KINDS.parseReference('XX-2611-0042')).toBeNull();
   });
 });
 
@@ -48,15 +50,15 @@ describe('routing', () => {
   const o = (officerId: string, role: RoutableOfficer['role'], areaCodes: string[], active = true): RoutableOfficer => ({ officerId, role, areaCodes, active });
   const officers = [o('cskv1', 'officer', ['to3']), o('sup', 'supervisor', ['ward']), o('hg3', 'mediator', ['to3']), o('hgw', 'mediator', ['ward']), o('off', 'officer', ['to4'], false)];
   it('alerts the area officer of the residential group', () => {
-    expect(routeCase('tip', ['to3', 'ward', 'city'], officers).map((x) => x.officerId)).toEqual(['cskv1']);
+    expect(routeCase(CASE_KINDS.get('tip'), ['to3', 'ward', 'city'], officers).map((x) => x.officerId)).toEqual(['cskv1']);
   });
   it('adds the nearest mediators to a mediation request', () => {
-    expect(routeCase('mediation', ['to3', 'ward'], officers).map((x) => x.officerId)).toEqual(['cskv1', 'hg3']);
-    expect(routeCase('mediation', ['to5', 'ward'], officers).map((x) => x.officerId)).toEqual(['sup', 'hgw']);
+    expect(routeCase(CASE_KINDS.get('mediation'), ['to3', 'ward'], officers).map((x) => x.officerId)).toEqual(['cskv1', 'hg3']);
+    expect(routeCase(CASE_KINDS.get('mediation'), ['to5', 'ward'], officers).map((x) => x.officerId)).toEqual(['sup', 'hgw']);
   });
   it('falls back to the supervisor when nobody (active) covers the area', () => {
-    expect(routeCase('tip', ['to4', 'ward'], officers).map((x) => x.officerId)).toEqual(['sup']);
-    expect(routeCase('tip', ['elsewhere'], officers)).toEqual([]);
+    expect(routeCase(CASE_KINDS.get('tip'), ['to4', 'ward'], officers).map((x) => x.officerId)).toEqual(['sup']);
+    expect(routeCase(CASE_KINDS.get('tip'), ['elsewhere'], officers)).toEqual([]);
   });
 });
 
@@ -81,5 +83,28 @@ describe('routing without an area', () => {
     const o = (officerId: string, role: string, areaCodes: string[]) => ({ officerId, role, areaCodes, active: true });
     const officers = [o('sup-ward', 'supervisor', ['ward']), o('sup-to3', 'supervisor', ['to3']), o('cskv', 'officer', ['city'])];
     expect(routeWithoutArea(officers, (c: string) => depth[c]).map((x: { officerId: string }) => x.officerId)).toEqual(['sup-ward']);
+  });
+});
+
+describe('kinds of case, as the flows declare them', () => {
+  const kind = (id: string, refPrefix: string) => ({ id, refPrefix, categories: ['other'], urgentCategories: [], outcomes: ['transferred' as const], handledByMediators: false });
+  it('refuses two kinds with one id or one reference prefix, and a prefix that cannot be read over the phone', () => {
+    expect(() => new CaseKindCatalogue([kind('tip', 'TB'), kind('tip', 'TX')])).toThrow(CaseKindError);
+    expect(() => new CaseKindCatalogue([kind('tip', 'TB'), kind('lost', 'TB')])).toThrow(/prefix 'TB'/);
+    expect(() => new CaseKindCatalogue([kind('lost', 'tb1')])).toThrow(/capital letters/);
+  });
+  it('reads codes of every declared kind and no other, and names an unknown kind loudly', () => {
+    const kinds = new CaseKindCatalogue([kind('tip', 'TB'), kind('lost', 'TS')]);
+    expect(kinds.formatReference('lost', new Date('2026-11-21T10:00:00Z'), 7)).toBe('TS-2611-0007');
+    expect(kinds.parseReference('ts26110007')).toBe('TS-2611-0007');
+    expect(kinds.parseReference('HG-2611-0007')).toBeNull();
+    expect(() => kinds.get('mediation')).toThrow(/no flow declares the case kind 'mediation'/);
+  });
+  it('finds the flows by file name, in their declared order, each with its kind', () => {
+    expect(FLOWS.map((f) => [f.id, f.kind.id, f.kind.refPrefix])).toEqual([
+      ['tip', 'tip', 'TB'],
+      ['mediation', 'mediation', 'HG'],
+    ]);
+    expect(CASE_KINDS.ids).toEqual(['tip', 'mediation']);
   });
 });

@@ -1,6 +1,4 @@
-import { MEDIATION_KINDS, TIP_CATEGORIES } from '../../src/domain/case-kinds';
-import { mediationFlow } from '../../src/features/reporting/flows/mediation.flow';
-import { tipFlow } from '../../src/features/reporting/flows/tip.flow';
+import { FLOWS, wordsOf } from '../../src/features/reporting/flows';
 import { createTranslator, readLocale } from '../../src/i18n/translator';
 
 function keys(obj: Record<string, unknown>, prefix = ''): string[] {
@@ -19,16 +17,10 @@ describe('locales', () => {
   });
 
   it('every question, choice, field and category of the flows has words in both languages', () => {
-    const needed: string[] = [];
-    for (const flow of [tipFlow, mediationFlow]) {
-      needed.push(`${flow.id}.intro`, `${flow.id}.received`, flow.summaryTitle);
-      for (const step of flow.steps) {
-        needed.push(step.prompt, `fields.${step.id}`);
-        if (step.kind === 'choice') needed.push(...step.choices.map((c) => `${step.labels}.${c}`));
-      }
-    }
-    needed.push(...TIP_CATEGORIES.map((c) => `categories.tip.${c}`), ...MEDIATION_KINDS.map((c) => `categories.mediation.${c}`));
-    const missing = needed.filter((k) => k !== 'fields.confirm' && (!vi.has(k) || !en.has(k)));
+    expect(FLOWS.map((f) => f.id)).toEqual(['tip', 'mediation']);
+    const needed = FLOWS.flatMap(wordsOf);
+    expect(needed).toEqual(expect.arrayContaining(['menu.tip', 'group.button.mediation', 'categories.tip.theft', 'officer.resident.closed.mediation']));
+    const missing = needed.filter((k) => !vi.has(k) || !en.has(k));
     expect(missing).toEqual([]);
   });
 

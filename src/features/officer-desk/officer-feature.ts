@@ -1,7 +1,6 @@
-import { CASE_STATUSES, isCaseOutcome, isStaff, OUTCOMES_BY_KIND, refusalFor, type CaseChange, type CaseStatus, type DeskAction, type Refusal } from '../../domain/case-workflow';
-import { MEDIATION_KINDS, TIP_CATEGORIES } from '../../domain/case-kinds';
+import { CASE_STATUSES, isCaseOutcome, isStaff, refusalFor, type CaseChange, type CaseStatus, type DeskAction, type Refusal } from '../../domain/case-workflow';
 import { matchOption } from '../../domain/option-match';
-import { parseReferenceCode } from '../../domain/reference-code';
+import { CASE_KINDS } from '../reporting/flows';
 import { isCourtesy } from '../../domain/courtesy';
 import { fold, normalise, truncate } from '../../domain/text';
 import type { CommandSpec } from '../../conversations/command-table';
@@ -86,7 +85,7 @@ const COMMANDS: Record<string, Command> = {
  * `/hoi` is also the FAQ's "ask a question" (conversations/faq): it is the officer's question to a
  * tipster only when a reference code follows it; the command table sends anything else to the FAQ.
  */
-const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = { hoi: (args) => parseReferenceCode(args.trim().split(/\s+/)[0] ?? '') !== null };
+const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = { hoi: (args) => CASE_KINDS.parseReference(args.trim().split(/\s+/)[0] ?? '') !== null };
 
 /** The desk's slot owners: an officer's half-done action, and a tipster's pending answer. */
 const DESK = 'desk';
@@ -207,7 +206,7 @@ export class OfficerDeskFeature implements Feature {
         return this.stats(ctx, staff, args);
       default: {
         const [first = ''] = args.trim().split(/\s+/);
-        const code = parseReferenceCode(first);
+        const code = CASE_KINDS.parseReference(first);
         if (!code) return [{ text: this.t(ctx, `officer.usage.${command}`) }];
         const c = await this.deps.desk.byRef(code);
         if (!c) return [{ text: this.t(ctx, 'officer.notFound', { code }) }];
@@ -251,7 +250,7 @@ export class OfficerDeskFeature implements Feature {
 
   /** One action on one case, after the role and area check. `arg` is the text, outcome or pick. */
   private async act(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, command: keyof typeof ACTION_OF, arg: string): Promise<OutboundMessage[]> {
-    const refusal = refusalFor(staff, ACTION_OF[command], c);
+    const refusal = refusalFor(staff, ACTION_OF[command], { ...c, handledByMediators: CASE_KINDS.get(c.kind).handledByMediators });
     if (refusal) return this.refuse(ctx, refusal, command, c);
     switch (command) {
       case 'view':
@@ -274,7 +273,7 @@ export class OfficerDeskFeature implements Feature {
       }
       case 'resolve': {
         if (!arg) return this.offer(ctx, { text: this.t(ctx, 'officer.pickOutcome', { code: c.refCode }), options: outcomeOptions(c, this.rc(ctx)) });
-        if (!isCaseOutcome(arg) || !OUTCOMES_BY_KIND[c.kind].includes(arg)) return [{ text: this.t(ctx, 'officer.staleButton') }];
+        if (!isCaseOutcome(arg) || !CASE_KINDS.get(c.kind).outcomes.includes(arg)) return [{ text: this.t(ctx, 'officer.staleButton') }];
         const result = await this.change(ctx, c, { action: 'resolve', by: staff.actingAs, outcome: arg });
         return this.confirm(ctx, result, 'officer.done.resolved', { outcome: outcomeLabel(this.deps.t, ctx.lang, arg) });
       }
@@ -408,7 +407,7 @@ export class OfficerDeskFeature implements Feature {
     }
     if (rest.length === 0) return { statuses };
     const wanted = rest.join(' ');
-    const all = [...TIP_CATEGORIES.map((c) => ['tip', c] as const), ...MEDIATION_KINDS.map((c) => ['mediation', c] as const)];
+    const all = CASE_KINDS.all.flatMap((k) => k.categories.map((c) => [k.id, c] as const));
     const byId = all.find(([, c]) => fold(c) === wanted || c === rest.join('_'));
     if (byId) return { statuses, category: byId[1] };
     const options = all.flatMap(([kind, c]) => (['vi', 'en'] as const).map((lang) => ({ id: c, label: categoryLabel(this.deps.t, lang, kind, c) })));
@@ -417,7 +416,7 @@ export class OfficerDeskFeature implements Feature {
   }
 
   private categoryName(lang: Lang, category: string): string {
-    const kind = (TIP_CATEGORIES as readonly string[]).includes(category) ? 'tip' : 'mediation';
+    const kind = CASE_KINDS.kindOfCategory(category)?.id ?? CASE_KINDS.ids[0];
     return categoryLabel(this.deps.t, lang, kind, category);
   }
 
@@ -474,7 +473,7 @@ export class OfficerDeskFeature implements Feature {
       ctx.slot.hold<Pending>(DESK, { kind: 'status' }, PENDING_TTL_MS);
       return [{ text: this.t(ctx, 'officer.statusAsk') }];
     }
-    const code = parseReferenceCode(args.trim().split(/\s+/)[0]);
+    const code = CASE_KINDS.parseReference(args.trim().split(/\s+/)[0]);
     if (!code) return [{ text: this.t(ctx, 'officer.statusBadCode') }, ctx.menu()];
     const c = await this.deps.desk.byRef(code);
     const own = c !== null && this.deps.desk.isReporter(c, msg.channel, msg.chatId);

@@ -1,4 +1,5 @@
-import { OUTCOMES_BY_KIND, type CaseOutcome, type CaseStatus } from '../../domain/case-workflow';
+import type { CaseOutcome, CaseStatus } from '../../domain/case-workflow';
+import { CASE_KINDS } from '../reporting/flows';
 import type { CaseKind } from '../../domain/case-kinds';
 import { formatTime } from '../../domain/time';
 import { areaLabel, caseFacts, caseMedia } from '../../conversations/case-view';
@@ -140,7 +141,7 @@ export function residentStatus(c: DeskCase, ctx: RenderContext): string {
 }
 
 export function outcomeOptions(c: Pick<DeskCase, 'caseId' | 'kind'>, ctx: RenderContext): Option[] {
-  return OUTCOMES_BY_KIND[c.kind].map((o) => ({ id: caseCallback('out', c.caseId, o), label: outcomeLabel(ctx.t, ctx.lang, o) }));
+  return CASE_KINDS.get(c.kind).outcomes.map((o) => ({ id: caseCallback('out', c.caseId, o), label: outcomeLabel(ctx.t, ctx.lang, o) }));
 }
 
 /** One line of a list: code, category, state, age and area. */

@@ -118,10 +118,10 @@ export class CaseRepository {
    * One page of the cases in the areas (null: everywhere), oldest first, and how many there are.
    * `mineOrFree`: only cases nobody has taken or this officer has.
    */
-  async page(q: { areaCodes: string[] | null; statuses: readonly CaseStatus[]; kind?: string; category?: string; mineOrFree?: string; offset: number; limit: number }): Promise<{ items: Case[]; total: number }> {
+  async page(q: { areaCodes: string[] | null; statuses: readonly CaseStatus[]; kinds?: readonly string[]; category?: string; mineOrFree?: string; offset: number; limit: number }): Promise<{ items: Case[]; total: number }> {
     const filter: Record<string, unknown> = { status: { $in: [...q.statuses] } };
     if (q.areaCodes !== null) filter.areaCode = { $in: q.areaCodes };
-    if (q.kind !== undefined) filter.kind = q.kind;
+    if (q.kinds !== undefined) filter.kind = { $in: [...q.kinds] };
     if (q.category !== undefined) filter.category = q.category;
     if (q.mineOrFree !== undefined) filter.assignedTo = { $in: [null, q.mineOrFree] };
     const [rows, total] = await Promise.all([
@@ -153,10 +153,10 @@ export class CaseRepository {
    * Counts of the cases in the areas (null: everywhere) submitted since `since`: by kind and
    * category, by status and by area. Three `$match` + `$group` pipelines (no `$facet` on FerretDB).
    */
-  async countsSince(q: { areaCodes: string[] | null; since: Date; kind?: string }): Promise<CaseCounts> {
+  async countsSince(q: { areaCodes: string[] | null; since: Date; kinds?: readonly string[] }): Promise<CaseCounts> {
     const match: Record<string, unknown> = { submittedAt: { $gte: q.since } };
     if (q.areaCodes !== null) match.areaCode = { $in: q.areaCodes };
-    if (q.kind !== undefined) match.kind = q.kind;
+    if (q.kinds !== undefined) match.kind = { $in: [...q.kinds] };
     const group = (id: unknown) => this.model.aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }]).exec();
     const [byCategory, byStatus, byArea] = await Promise.all([
       group({ kind: '$kind', category: '$category' }),

@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import type { CaseRecord } from '../../domain/case-record';
-import { CASE_KINDS } from '../../domain/case-kinds';
+import { CASE_KINDS } from '../../features/reporting/flows';
 import { CASE_OUTCOMES, CASE_STATUSES, type CaseHistoryLine } from '../../domain/case-workflow';
 import { ATTACHMENT_KINDS, LANGS, type ChannelName } from '../../domain/chat';
 
@@ -50,7 +50,7 @@ export const caseSchema = new Schema<Case>(
   {
     caseId: { type: String, required: true, unique: true },
     refCode: { type: String, required: true, unique: true },
-    kind: { type: String, enum: CASE_KINDS, required: true, index: true },
+    kind: { type: String, enum: CASE_KINDS.ids, required: true, index: true },
     category: { type: String, required: true },
     // A Map of strings, not Mixed: values are cast to strings and keys checked, never interpreted.
     fields: { type: Map, of: String, default: {} },

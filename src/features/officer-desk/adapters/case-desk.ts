@@ -1,6 +1,7 @@
 import type { ChannelName } from '../../../conversations/messages';
 import type { CaseDesk, CaseListQuery, CaseStats, ChangeResult, DeskCase, DeskStaff, OfficerRef } from '../ports';
 import type { CaseKind } from '../../../domain/case-kinds';
+import { CASE_KINDS } from '../../reporting/flows';
 import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../../../domain/case-record';
 import { planChange, type CaseChange, type CaseStatus } from '../../../domain/case-workflow';
 import type { SealedBox } from '../../../domain/sealed-box';
@@ -26,8 +27,8 @@ const AREA_CACHE_MS = 60_000;
  * A mediator works on mediation requests only: tips are police matters and may concern the
  * mediator's own neighbours, so neither their list nor their counts include tips.
  */
-function kindScope(staff: DeskStaff): CaseKind | undefined {
-  return !staff.superadmin && staff.role === 'mediator' ? 'mediation' : undefined;
+function kindScope(staff: DeskStaff): CaseKind[] | undefined {
+  return !staff.superadmin && staff.role === 'mediator' ? CASE_KINDS.all.filter((k) => k.handledByMediators).map((k) => k.id) : undefined;
 }
 
 /**
@@ -97,7 +98,7 @@ export class StoreCaseDesk implements CaseDesk {
       areaCodes: await this.scope(staff),
       statuses: q.statuses,
       category: q.category,
-      kind: kindScope(staff),
+      kinds: kindScope(staff),
       // An officer's list leaves out what another officer has taken; supervisors see everything.
       mineOrFree: !staff.superadmin && staff.role === 'officer' && staff.officerId ? staff.officerId : undefined,
       offset: q.offset,
@@ -107,7 +108,7 @@ export class StoreCaseDesk implements CaseDesk {
   }
 
   async stats(staff: DeskStaff, since: Date): Promise<CaseStats> {
-    const counts = await this.store.cases.countsSince({ areaCodes: await this.scope(staff), since, kind: kindScope(staff) });
+    const counts = await this.store.cases.countsSince({ areaCodes: await this.scope(staff), since, kinds: kindScope(staff) });
     const byArea = await Promise.all(counts.byArea.map(async (r) => ({ ...r, areaName: r.areaCode ? (await this.area(r.areaCode)).name : null })));
     return {
       total: counts.byStatus.reduce((sum, r) => sum + r.count, 0),

@@ -3,6 +3,7 @@ import type { DeskMessenger } from '../ports';
 import { hotspotText } from '../render';
 import type { Translate } from '../../../conversations/ports';
 import { escalationDelayMs, supervisorLevels, type EscalationDelays } from '../../../domain/case-workflow';
+import { CASE_KINDS } from '../../reporting/flows';
 import type { Logger } from '../../../logger';
 import type { EscalationScheduler } from '../adapters/escalations';
 import type { StoreCaseDesk } from '../adapters/case-desk';
@@ -29,7 +30,7 @@ export interface CaseWatchDeps {
 export function createCaseWatch(deps: CaseWatchDeps) {
   return async function afterStored(c: Case): Promise<void> {
     // A case without an area already went to the supervisors at the top: there is nobody above them.
-    if (c.status === 'new' && c.areaCode) await deps.scheduler.schedule(c.caseId, 1, escalationDelayMs(c.kind, c.category, deps.delays));
+    if (c.status === 'new' && c.areaCode) await deps.scheduler.schedule(c.caseId, 1, escalationDelayMs(CASE_KINDS.get(c.kind), c.category, deps.delays));
     await checkHotspot(deps, c);
   };
 }

@@ -3,6 +3,7 @@ import type { Translate } from '../../../conversations/ports';
 import { withCaseActions, escalationText } from '../render';
 import type { DeskMessenger } from '../ports';
 import { escalationDelayMs, supervisorLevels, type EscalationDelays } from '../../../domain/case-workflow';
+import { CASE_KINDS } from '../../reporting/flows';
 import type { Logger } from '../../../logger';
 import type { EscalationJob, EscalationScheduler } from '../adapters/escalations';
 import type { StoreCaseDesk } from '../adapters/case-desk';
@@ -57,7 +58,7 @@ export function createEscalationProcessor(deps: EscalationDeps) {
       ]);
       await deps.messenger.alertOfficer(caseId, officerId);
     }
-    if (levels[level]) await deps.scheduler.schedule(caseId, level + 1, escalationDelayMs(view.kind, view.category, deps.delays));
+    if (levels[level]) await deps.scheduler.schedule(caseId, level + 1, escalationDelayMs(CASE_KINDS.get(view.kind), view.category, deps.delays));
     deps.log.info({ caseId, refCode: view.refCode, level, supervisors: to.length }, 'case.escalated');
     return 'escalated';
   };

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { CaseKind } from '../../../domain/case-kinds';
-import { formatReferenceCode, yearMonth } from '../../../domain/reference-code';
+import { yearMonth } from '../../../domain/reference-code';
+import { CASE_KINDS } from '../flows';
 import { QueueUnavailableError, type CaseIntake, type CaseSubmission } from '../../../conversations/ports';
 import { durableJob } from '../../../queues/job-options';
 import { CASES_QUEUE } from '../../../queues/names';
@@ -28,7 +29,7 @@ export class QueueCaseIntake implements CaseIntake {
     try {
       const key = `refseq:${kind}:${yearMonth(at)}`;
       const [[, seq]] = (await this.redis.multi().incr(key).expire(key, 40 * 86_400).exec()) as [[null, number]];
-      return formatReferenceCode(kind, at, seq);
+      return CASE_KINDS.formatReference(kind, at, seq);
     } catch (err) {
       throw new QueueUnavailableError(err);
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CaseSubmission } from '../../../conversations/ports';
-import { REFERENCE_CODE_PATTERN } from '../../../domain/reference-code';
+import { CASE_KINDS } from '../flows';
 
 /**
  * The worker validates every job before trusting it: a job written by an older or newer bot
@@ -10,8 +10,8 @@ const attachment = z.object({ kind: z.enum(['photo', 'video', 'voice', 'document
 
 export const caseSubmissionSchema = z.object({
   caseId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  refCode: z.string().regex(REFERENCE_CODE_PATTERN),
-  kind: z.enum(['tip', 'mediation']),
+  refCode: z.string().regex(CASE_KINDS.referencePattern),
+  kind: z.string().refine((kind) => CASE_KINDS.has(kind), 'a kind no flow declares'),
   category: z.string().min(1).max(40),
   fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/), z.string().max(10_000)),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),

@@ -1,18 +1,31 @@
-import { MEDIATION_KINDS } from '../../../domain/case-kinds';
+import type { CaseKindRules } from '../../../domain/case-kinds';
 import type { Flow } from '../../../conversations/flow';
+
+/** Mâu thuẫn trong nội bộ nhân dân: kinds of dispute for mediation. */
+const MEDIATION_KINDS = ['land', 'construction', 'noise', 'family', 'debt', 'inheritance', 'pollution', 'other'] as const;
+
+const MEDIATION: CaseKindRules = {
+  id: 'mediation',
+  refPrefix: 'HG',
+  categories: MEDIATION_KINDS,
+  urgentCategories: [],
+  outcomes: ['mediated_success', 'mediated_failed', 'transferred'],
+  handledByMediators: true,
+};
 
 /**
  * Yêu cầu hòa giải: the kind of dispute, the parties (roles; names optional), what it is about,
  * whether it was mediated before, and how to reach the requester. Never anonymous: the mediators
  * must be able to call back.
  */
-export const mediationFlow: Flow = {
+export const flow: Flow = {
   id: 'mediation',
+  order: 2,
   commands: ['hoagiai', 'mediation'],
   menuId: 'menu:mediation',
   deepLinkPrefix: 'hg',
   version: 1,
-  kind: 'mediation',
+  kind: MEDIATION,
   categoryStep: 'category',
   summaryTitle: 'mediation.summaryTitle',
   steps: [

@@ -3,6 +3,7 @@ import type { ChannelName } from '../../../conversations/messages';
 import type { CaseSubmission } from '../../../conversations/ports';
 import type { CaseKind } from '../../../domain/case-kinds';
 import { routeCase, routeWithoutArea } from '../../../domain/routing';
+import { CASE_KINDS } from '../flows';
 import type { Logger } from '../../../logger';
 import { caseSubmissionSchema } from '../adapters/case-submission.schema';
 import type { OutboxProducer } from '../../../outbox/producer';
@@ -80,7 +81,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
 async function chooseRecipients(store: Store, kind: CaseKind, areaCode: string | null) {
   if (areaCode) {
     const ancestry = (await store.areas.ancestry(areaCode)).map((a) => a.code);
-    return routeCase(kind, ancestry, await store.officers.inAreas(ancestry));
+    return routeCase(CASE_KINDS.get(kind), ancestry, await store.officers.inAreas(ancestry));
   }
   // Without an area the case must still reach someone: the supervisors highest in the tree.
   const areas = await store.areas.all();
