@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     `Machine: ${m.summary}.`,
     '',
     'Residents go through the bot\'s real update handling (`TelegramChannel.handleUpdate`), the real',
-    'queue, worker and database, and the Telegram emulator (`test/support/telegram-emulator.ts`).',
+    'queue, worker and database, and the Telegram emulator (`test/support/telegram-emulator/`).',
     '"Told" counts residents who received "received, your code is TB-…"; those who were asked to try',
     'again press Send once more and, if their draft is gone, send the tip again (as the bot asks).',
     '',

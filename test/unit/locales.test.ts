@@ -17,7 +17,6 @@ describe('locales', () => {
   });
 
   it('every question, choice, field and category of the flows has words in both languages', () => {
-    expect(FLOWS.map((f) => f.id)).toEqual(['tip', 'mediation']);
     const needed = FLOWS.flatMap(wordsOf);
     expect(needed).toEqual(expect.arrayContaining(['menu.tip', 'group.button.mediation', 'categories.tip.theft', 'officer.resident.closed.mediation']));
     const missing = needed.filter((k) => !vi.has(k) || !en.has(k));
