@@ -365,6 +365,9 @@ export class ConversationService {
     if (!group) return [{ text: t(lang, 'flow.unknownJoinCode') }, this.menu(lang)];
     await this.deps.profiles.update(ctx.msg.channel, ctx.msg.userId, { joinCode: group.joinCode });
     const joined = { text: t(lang, 'flow.joined', { group: group.title }) };
+    // A group's button pressed with a draft open: the group is remembered, the draft is not replaced.
+    const draft = turn.slot.get<ConversationState>(FLOW_OWNER);
+    if (draft) return [joined, ...this.askResume(turn, draft)];
     const flow = FLOWS.find((f) => f.deepLinkPrefix === link.prefix);
     if (!flow) return [joined, this.menu(lang)];
     return [joined, ...(await this.startFlow(flow, { ...turn, profile: { ...profile, joinCode: group.joinCode } }))];

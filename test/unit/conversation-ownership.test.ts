@@ -49,6 +49,16 @@ describe('one owner per conversation', () => {
     expect(await bot.sessions.get('console:u1')).toBeNull();
   });
 
+  it("asks too when a group's button (/start hg_<code>) comes mid-draft: the group is noted, the draft kept", async () => {
+    const { bot, who } = await toConfirm();
+    const r = await who.say('/start hg_KP1TO3');
+    expect(allText(r)).toContain('Tổ 3');
+    expect(last(r).text).toBe(t('vi', 'draft.unfinished.tip'));
+    expect(allText(await who.tap('draft:continue'))).toContain(t('vi', 'tip.summaryTitle'));
+    expect(allText(await who.tap('nav:confirm'))).toContain('TB-2611-0001');
+    expect(bot.intake.submitted).toHaveLength(1);
+  });
+
   it('refuses two owners of one command, and lets a name be split on its arguments in the open', () => {
     const run = async () => [];
     expect(() => new CommandTable([{ names: ['hoi'], owner: 'a', where: 'both', run }, { names: ['hoi'], owner: 'b', where: 'both', run }])).toThrow(DuplicateCommandError);

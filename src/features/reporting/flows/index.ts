@@ -49,7 +49,7 @@ export const DEFAULT_FLOW: Flow = FLOWS[0];
  */
 export function wordsOf(flow: Flow): string[] {
   const { id, kind } = flow;
-  const words = [flow.menuId.replace(':', '.'), `group.button.${id}`, `${id}.intro`, `${id}.received`, flow.summaryTitle];
+  const words = [flow.menuId.replace(':', '.'), `group.button.${id}`, `${id}.intro`, `${id}.received`, flow.summaryTitle, `draft.unfinished.${id}`, `draft.continue.${id}`];
   for (const step of flow.steps) {
     words.push(step.prompt);
     if (step.kind !== 'confirm') words.push(`fields.${step.id}`);
