@@ -53,7 +53,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 }
 
 async function requireArea(store: Store, code: string): Promise<void> {
-  if (!(await store.areas.byCode(code))) throw new Error(`area ${code} does not exist: add it first with add-area (see: scripts/admin list areas)`);
+  if (!(await store.areas.byCode(code)))
+    throw new Error(`area ${code} does not exist: add it first with add-area (see: scripts/admin list areas)`);
 }
 
 async function addArea(store: Store, options: Options): Promise<void> {
@@ -107,7 +108,9 @@ async function bindGroup(store: Store, options: Options): Promise<void> {
   await requireArea(store, areaCode);
   const group = await store.groups.bindArea(channel, chatId, areaCode);
   if (!group) {
-    throw new Error(`no ${channel} group ${chatId} is registered: add the bot to the group (it registers itself), then run bind-group again`);
+    throw new Error(
+      `no ${channel} group ${chatId} is registered: add the bot to the group (it registers itself), then run bind-group again`,
+    );
   }
   console.log(`group ${channel}:${chatId} "${group.title}" now reports to ${areaCode} (join code ${group.joinCode})`);
 }
@@ -117,7 +120,8 @@ async function groupAdmin(store: Store, options: Options, add: boolean): Promise
   const chatId = required(options, 'chat');
   const userId = required(options, 'user');
   const group = await store.groups.byChat(channel, chatId);
-  if (!group) throw new Error(`no ${channel} group ${chatId} is registered: add the bot to the group first (see: scripts/admin list groups)`);
+  if (!group)
+    throw new Error(`no ${channel} group ${chatId} is registered: add the bot to the group first (see: scripts/admin list groups)`);
   if (add) await store.groupAdmins.add(channel, chatId, userId, 'operator');
   else await store.groupAdmins.remove(channel, chatId, userId);
   console.log(`${channel} user ${userId} ${add ? 'may now send announcements to' : 'no longer administers'} group "${group.title}"`);
@@ -133,7 +137,9 @@ async function list(store: Store, what: string | undefined): Promise<void> {
       return;
     case 'groups':
       for (const g of await store.groups.all()) {
-        console.log(`${g.channel}:${g.chatId}\t${g.joinCode}\t${g.areaCode ?? '(no area)'}\t${g.active ? 'active' : 'inactive'}\t${g.title}`);
+        console.log(
+          `${g.channel}:${g.chatId}\t${g.joinCode}\t${g.areaCode ?? '(no area)'}\t${g.active ? 'active' : 'inactive'}\t${g.title}`,
+        );
       }
       return;
     default:
@@ -146,7 +152,23 @@ function describeOfficer(o: Officer): string {
   return `${o.name} [${o.role}, ${o.lang}${o.active ? '' : ', inactive'}] areas ${o.areaCodes.join(',')}; ${chats}`;
 }
 
-const STRING_OPTIONS = ['code', 'name', 'kind', 'parent', 'id', 'role', 'areas', 'telegram', 'zalo', 'console', 'lang', 'channel', 'chat', 'area', 'user'] as const;
+const STRING_OPTIONS = [
+  'code',
+  'name',
+  'kind',
+  'parent',
+  'id',
+  'role',
+  'areas',
+  'telegram',
+  'zalo',
+  'console',
+  'lang',
+  'channel',
+  'chat',
+  'area',
+  'user',
+] as const;
 const OPTIONS = {
   ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
   inactive: { type: 'boolean' as const },

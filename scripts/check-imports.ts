@@ -130,7 +130,10 @@ export interface Report {
 
 /** A pattern's `*` stands for one folder or file name. */
 function patternRegex(pattern: string): RegExp {
-  const body = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+');
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
   return new RegExp(`^(${body})(/|\\.(ts|json)$|$)`);
 }
 

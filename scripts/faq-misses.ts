@@ -11,13 +11,17 @@ import { createRedis, waitReady } from '../src/redis/connection';
 import { RedisFaqMisses } from '../src/features/faq/adapters/faq-misses';
 
 async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { top: { type: 'string' }, clear: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { top: { type: 'string' }, clear: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
     console.log('Usage: scripts/faq-misses [--top N] | --clear ["question"]');
     return;
   }
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('REDIS_URL is not set: point it at the bot\'s Redis (e.g. redis://127.0.0.1:6379)');
+  if (!url) throw new Error("REDIS_URL is not set: point it at the bot's Redis (e.g. redis://127.0.0.1:6379)");
   const top = values.top === undefined ? 30 : Number(values.top);
   if (!Number.isInteger(top) || top < 1) throw new Error('--top must be a whole number >= 1');
   const redis = createRedis(url, 'interactive', 'faq-misses');

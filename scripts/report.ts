@@ -25,7 +25,14 @@ The database is MONGODB_URI; without one running: bash scripts/services -- bash 
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { area: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      area: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.help) {

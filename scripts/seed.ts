@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const conn = await connectDatabase(uri);
   try {
     const counts = await loadSeed(createStore(conn), data);
-    console.log(`seeded from ${path.relative(process.cwd(), file) || file}: ${counts.areas} areas, ${counts.officers} officers, ${counts.groups} groups`);
+    console.log(
+      `seeded from ${path.relative(process.cwd(), file) || file}: ${counts.areas} areas, ${counts.officers} officers, ${counts.groups} groups`,
+    );
   } finally {
     await conn.close();
   }

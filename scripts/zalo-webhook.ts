@@ -59,10 +59,15 @@ function webhookSettings(): { url: string; secret: string } {
   if (parsed.protocol !== 'https:' && !(local && parsed.protocol === 'http:')) {
     throw new UsageError('ZALO_WEBHOOK_URL must start with https:// (Zalo delivers webhooks over HTTPS only).');
   }
-  if (!secret) throw new UsageError('ZALO_WEBHOOK_SECRET is not set: choose 8-256 characters (e.g. openssl rand -hex 24) and give the bot the same value.');
+  if (!secret)
+    throw new UsageError(
+      'ZALO_WEBHOOK_SECRET is not set: choose 8-256 characters (e.g. openssl rand -hex 24) and give the bot the same value.',
+    );
   if (secret.length < 8 || secret.length > 256) throw new UsageError('ZALO_WEBHOOK_SECRET must be 8-256 characters.');
   if (!parsed.pathname.endsWith(ZALO_WEBHOOK_PATH)) {
-    console.warn(`Note: the bot answers webhooks at ${ZALO_WEBHOOK_PATH}; ${parsed.pathname} only works behind a proxy that forwards it there.`);
+    console.warn(
+      `Note: the bot answers webhooks at ${ZALO_WEBHOOK_PATH}; ${parsed.pathname} only works behind a proxy that forwards it there.`,
+    );
   }
   return { url, secret };
 }
@@ -99,7 +104,9 @@ async function run(args: string[]): Promise<void> {
 
 async function whois(client: ZaloClient): Promise<void> {
   if ((await client.getWebhookInfo()).url) {
-    throw new UsageError('A webhook is set, so messages go there, not to this command: run `scripts/zalo-webhook delete` first (and `set` again afterwards).');
+    throw new UsageError(
+      'A webhook is set, so messages go there, not to this command: run `scripts/zalo-webhook delete` first (and `set` again afterwards).',
+    );
   }
   console.log('Waiting up to 30 s: send any message to the bot from the Zalo account to look up…');
   const updates = await client.getUpdates({ timeoutSeconds: 30 });
@@ -117,8 +124,10 @@ async function whois(client: ZaloClient): Promise<void> {
 function explain(err: unknown): string {
   if (err instanceof UsageError) return `${err.message}\n\n${USAGE}`;
   if (err instanceof ZaloUnauthorizedError) return `Zalo refused the token (${err.description}): check ZALO_BOT_TOKEN in Zalo Bot Manager.`;
-  if (err instanceof ZaloRequestError) return `Zalo refused the request: ${err.description}. Check ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.`;
-  if (err instanceof ZaloApiError) return `Could not reach the Zalo Bot API at ${env('ZALO_API_BASE') ?? DEFAULT_API_BASE}: ${err.description}. Try again in a moment.`;
+  if (err instanceof ZaloRequestError)
+    return `Zalo refused the request: ${err.description}. Check ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.`;
+  if (err instanceof ZaloApiError)
+    return `Could not reach the Zalo Bot API at ${env('ZALO_API_BASE') ?? DEFAULT_API_BASE}: ${err.description}. Try again in a moment.`;
   return err instanceof Error ? err.message : String(err);
 }
 

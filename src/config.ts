@@ -8,7 +8,12 @@ import { AppError } from './domain/app-error';
  */
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const positiveInt = z.coerce.number().int().positive();
 
 const schema = z
@@ -33,14 +38,20 @@ const schema = z
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
     /** Set to receive updates by webhook (production); unset, the bot long-polls. */
     TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
-    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET: 16-256 characters of A-Z a-z 0-9 _ -').optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET: 16-256 characters of A-Z a-z 0-9 _ -')
+      .optional(),
     /** Telegram: ~30 messages/s per bot overall, ~20/min into one group, ~1/s into one chat. */
     TELEGRAM_RATE_PER_SECOND: positiveInt.default(25),
     TELEGRAM_GROUP_PER_MINUTE: positiveInt.default(18),
     /** Spacing between messages into one private chat (Telegram allows about one a second). */
     TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
 
-    ZALO_BOT_TOKEN: z.string().regex(/^[^:\s]+:[^\s]+$/, 'ZALO_BOT_TOKEN has the form <bot_id>:<secret>').optional(),
+    ZALO_BOT_TOKEN: z
+      .string()
+      .regex(/^[^:\s]+:[^\s]+$/, 'ZALO_BOT_TOKEN has the form <bot_id>:<secret>')
+      .optional(),
     ZALO_API_BASE: z.string().url().default('https://bot-api.zaloplatforms.com'),
     ZALO_WEBHOOK_URL: z.string().url().optional(),
     ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),

@@ -25,7 +25,13 @@ async function main(): Promise<void> {
   const emu = new TelegramEmulator({ limits: { globalPerSecond: 30, perGroupPerMinute: 20, perChatPerSecond: 1 } });
   await emu.start();
   const settings = testSettings();
-  const env = { ...settings, TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_RATE_PER_SECOND: String(RATE), LOG_LEVEL: 'warn' };
+  const env = {
+    ...settings,
+    TELEGRAM_BOT_TOKEN: emu.token,
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    TELEGRAM_RATE_PER_SECOND: String(RATE),
+    LOG_LEVEL: 'warn',
+  };
   const app = await startApp(env, { roles: 'none' });
 
   process.stderr.write(`broadcast: registering ${GROUPS} groups…\n`);
@@ -50,7 +56,11 @@ async function main(): Promise<void> {
     text: MARK,
   });
   const delivered = () => emu.sent().filter((m) => m.chat_id.startsWith('-1005') && (m.text ?? m.caption ?? '').includes(MARK));
-  const done = await until(() => new Set(delivered().map((m) => m.chat_id)).size >= GROUPS, Math.max(120_000, (GROUPS / RATE) * 3000), 1000);
+  const done = await until(
+    () => new Set(delivered().map((m) => m.chat_id)).size >= GROUPS,
+    Math.max(120_000, (GROUPS / RATE) * 3000),
+    1000,
+  );
   await until(() => emu.sent('900').length > 0, 30_000, 500);
   const workerMemory = procMemory(worker.pid!);
   await stopChild(worker);
@@ -74,7 +84,7 @@ async function main(): Promise<void> {
     deliveryMs: last - submittedAt,
     idealMs: Math.round((GROUPS / RATE) * 1000),
     achievedRate: round(((sent.length - 1) / (last - first)) * 1000),
-    achievedOverConfigured: round(((sent.length - 1) / (last - first)) * 1000 / RATE, 3),
+    achievedOverConfigured: round((((sent.length - 1) / (last - first)) * 1000) / RATE, 3),
     reportToSender: emu.sent('900').length > 0,
     workerPeakMiB: workerMemory.peakMiB,
   };

@@ -14,7 +14,8 @@ const CHECKS: Record<string, (r: Result) => string[]> = {
     ...(r.alerted !== r.n ? [`alerted ${String(r.alerted)} of ${String(r.n)} tips`] : []),
     ...(r.duplicated !== 0 ? [`${String(r.duplicated)} tips alerted twice`] : []),
   ],
-  conversations: (r) => (r.draftsInRedis !== r.conversations ? [`${String(r.draftsInRedis)} drafts in Redis for ${String(r.conversations)} conversations`] : []),
+  conversations: (r) =>
+    r.draftsInRedis !== r.conversations ? [`${String(r.draftsInRedis)} drafts in Redis for ${String(r.conversations)} conversations`] : [],
   broadcast: (r) => [
     ...(r.delivered !== r.groups ? [`reached ${String(r.delivered)} of ${String(r.groups)} groups`] : []),
     ...(r.duplicated !== 0 ? [`${String(r.duplicated)} groups reached twice`] : []),
@@ -29,7 +30,13 @@ if (!path) {
   process.exit(2);
 }
 const stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { result: Result }>;
-const problems = Object.keys(CHECKS).flatMap((name) => (stored[name] ? CHECKS[name](stored[name].result).map((p) => `${name}: ${p}`) : [`${name}: did not run`]));
+const problems = Object.keys(CHECKS).flatMap((name) =>
+  stored[name] ? CHECKS[name](stored[name].result).map((p) => `${name}: ${p}`) : [`${name}: did not run`],
+);
 for (const p of problems) process.stderr.write(`bench check: ${p}\n`);
-process.stderr.write(problems.length ? `bench check: ${problems.length} problem(s)\n` : 'bench check: every benchmark counted what it sent, nothing lost or repeated\n');
+process.stderr.write(
+  problems.length
+    ? `bench check: ${problems.length} problem(s)\n`
+    : 'bench check: every benchmark counted what it sent, nothing lost or repeated\n',
+);
 process.exit(problems.length ? 1 : 0);

@@ -18,17 +18,43 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SECRET = 'bench-webhook-secret-0123456789';
 
 let nextUpdateId = 1;
-const text = (resident: number, body: string) => ({ update_id: nextUpdateId++, message: { message_id: nextUpdateId, date: 1_700_000_000, chat: { id: resident, type: 'private', first_name: 'Cư dân' }, from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' }, text: body } });
-const press = (resident: number, data: string) => ({ update_id: nextUpdateId++, callback_query: { id: `cq${nextUpdateId}`, from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' }, message: { message_id: 1, date: 1_700_000_000, chat: { id: resident, type: 'private' } }, chat_instance: 'ci', data } });
+const text = (resident: number, body: string) => ({
+  update_id: nextUpdateId++,
+  message: {
+    message_id: nextUpdateId,
+    date: 1_700_000_000,
+    chat: { id: resident, type: 'private', first_name: 'Cư dân' },
+    from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' },
+    text: body,
+  },
+});
+const press = (resident: number, data: string) => ({
+  update_id: nextUpdateId++,
+  callback_query: {
+    id: `cq${nextUpdateId}`,
+    from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' },
+    message: { message_id: 1, date: 1_700_000_000, chat: { id: resident, type: 'private' } },
+    chat_instance: 'ci',
+    data,
+  },
+});
 
 /** POSTs `updates(i)` for every resident, CONCURRENCY at a time; returns updates per second. */
-async function feed(port: number, count: number, updates: (i: number) => unknown[]): Promise<{ updates: number; ms: number; perSecond: number; failed: number }> {
+async function feed(
+  port: number,
+  count: number,
+  updates: (i: number) => unknown[],
+): Promise<{ updates: number; ms: number; perSecond: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   const t0 = Date.now();
   await lanes(count, CONCURRENCY, async (i) => {
     for (const u of updates(i)) {
-      const res = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(u) });
+      const res = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(u),
+      });
       await res.arrayBuffer();
       if (res.status !== 200) failed++;
       sent++;
@@ -43,25 +69,36 @@ async function main(): Promise<void> {
   await emu.start();
   const settings = testSettings();
   // Seeds the ward and empties this Redis database; stays open so the database is dropped at the end.
-  const seeder = await startApp({ ...settings, TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: 'warn' }, { roles: 'none' });
+  const seeder = await startApp(
+    { ...settings, TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, LOG_LEVEL: 'warn' },
+    { roles: 'none' },
+  );
   const residents = (i: number) => 2_000_000 + i;
 
   const ourPort = await freePort();
-  const ours = spawnTsx('src/main.ts', ['--role', 'bot'], {
-    ...settings,
-    TELEGRAM_BOT_TOKEN: emu.token,
-    TELEGRAM_API_ROOT: emu.apiRoot,
-    TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/telegram/webhook',
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    HTTP_PORT: String(ourPort),
-    HTTP_HOST: '127.0.0.1',
-    FLOOD_MESSAGES_PER_10S: '1000000',
-    CONSOLE_CHANNEL: 'false',
-    LOG_LEVEL: 'warn',
-  }, 'bot');
+  const ours = spawnTsx(
+    'src/main.ts',
+    ['--role', 'bot'],
+    {
+      ...settings,
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      HTTP_PORT: String(ourPort),
+      HTTP_HOST: '127.0.0.1',
+      FLOOD_MESSAGES_PER_10S: '1000000',
+      CONSOLE_CHANNEL: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    'bot',
+  );
   await waitHttp(`http://127.0.0.1:${ourPort}/healthz`, 60_000);
   process.stderr.write(`conversations: opening ${CONVERSATIONS} conversations (2 updates each)…\n`);
-  const opened = await feed(ourPort, CONVERSATIONS, (i) => [text(residents(i), '/start tip_KP1TO3'), press(residents(i), 'category:theft')]);
+  const opened = await feed(ourPort, CONVERSATIONS, (i) => [
+    text(residents(i), '/start tip_KP1TO3'),
+    press(residents(i), 'category:theft'),
+  ]);
   let drafts = 0;
   for (let cursor = '0', first = true; first || cursor !== '0'; first = false) {
     const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'chat:telegram:*', 'COUNT', 1000);
@@ -70,17 +107,28 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`conversations: ${drafts} drafts in Redis; measuring 2 answers per conversation…\n`);
   const sentBefore = emu.sent().length;
-  const measured = await feed(ourPort, CONVERSATIONS, (i) => [text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), text(residents(i), 'Hẻm 45 Lê Lợi')]);
+  const measured = await feed(ourPort, CONVERSATIONS, (i) => [
+    text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`),
+    text(residents(i), 'Hẻm 45 Lê Lợi'),
+  ]);
   const repliesPerUpdate = round((emu.sent().length - sentBefore) / measured.updates, 2);
   const ourMemory = procMemory(ours.pid!);
   await stopChild(ours);
 
   const barePort = await freePort();
-  const bare = spawnTsx('scripts/bench/bare-telegraf.ts', [], { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET, HTTP_PORT: String(barePort) }, 'bare');
+  const bare = spawnTsx(
+    'scripts/bench/bare-telegraf.ts',
+    [],
+    { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET, HTTP_PORT: String(barePort) },
+    'bare',
+  );
   await waitHttp(`http://127.0.0.1:${barePort}/healthz`, 60_000);
   process.stderr.write('conversations: the same updates to a bare telegraf bot (after the same warm-up)…\n');
   await feed(barePort, CONVERSATIONS, (i) => [text(residents(i), '/start tip_KP1TO3'), text(residents(i), 'category:theft')]);
-  const baseline = await feed(barePort, CONVERSATIONS, (i) => [text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), text(residents(i), 'Hẻm 45 Lê Lợi')]);
+  const baseline = await feed(barePort, CONVERSATIONS, (i) => [
+    text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`),
+    text(residents(i), 'Hẻm 45 Lê Lợi'),
+  ]);
   const bareMemory = procMemory(bare.pid!);
   await stopChild(bare);
 

@@ -14,7 +14,13 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export function latencySummary(values: number[]): { p50: number; p95: number; p99: number; max: number; n: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN, n: sorted.length };
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    n: sorted.length,
+  };
 }
 
 /** Runs `fn` over `count` items with `concurrency` in flight. */
@@ -55,7 +61,11 @@ export function procMemory(pid: number): { peakMiB: number; rssMiB: number } {
  * pid is the process whose memory we read); its output goes to our stderr, prefixed.
  */
 export function spawnTsx(script: string, args: string[], env: Record<string, string>, label: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const forward = (c: Buffer) => {
     for (const line of c.toString().split('\n').filter(Boolean)) process.stderr.write(`[${label}] ${line.slice(0, 300)}\n`);
   };
@@ -76,13 +86,17 @@ export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.
 
 /** Waits until an HTTP GET answers 200 (a child's /healthz). */
 export async function waitHttp(url: string, timeoutMs: number): Promise<void> {
-  const ok = await until(async () => {
-    try {
-      return (await fetch(url)).status === 200;
-    } catch {
-      return false;
-    }
-  }, timeoutMs, 200);
+  const ok = await until(
+    async () => {
+      try {
+        return (await fetch(url)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+    200,
+  );
   if (!ok) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
 

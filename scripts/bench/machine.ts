@@ -41,5 +41,13 @@ export async function machine(): Promise<Machine> {
   const node = process.version;
   // Other work on the machine takes cores from the figures: the load average says how much.
   const load = loadavg()[0].toFixed(1);
-  return { cores, cpu, memoryGiB, node, redis, database, summary: `${cores} cores (${cpu}), ${memoryGiB} GiB memory, Node ${node}, ${redis}, ${database}; load average ${load} at the start` };
+  return {
+    cores,
+    cpu,
+    memoryGiB,
+    node,
+    redis,
+    database,
+    summary: `${cores} cores (${cpu}), ${memoryGiB} GiB memory, Node ${node}, ${redis}, ${database}; load average ${load} at the start`,
+  };
 }

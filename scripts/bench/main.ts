@@ -19,7 +19,11 @@ const JSON_PATH = join(OUT_DIR, 'benchmarks.json');
 
 function run(name: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'bench', `${name}.ts`)], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'bench', `${name}.ts`)], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code) => {
@@ -38,15 +42,29 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const names = asked.length ? asked : [...ALL];
-  const stored: Record<string, Stored> = existsSync(JSON_PATH) ? (JSON.parse(readFileSync(JSON_PATH, 'utf8')) as Record<string, Stored>) : {};
+  const stored: Record<string, Stored> = existsSync(JSON_PATH)
+    ? (JSON.parse(readFileSync(JSON_PATH, 'utf8')) as Record<string, Stored>)
+    : {};
   const m = await machine();
-  const settings = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_OUT').sort()) as Record<string, string>;
+  const settings = Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_OUT')
+      .sort(),
+  ) as Record<string, string>;
   for (const name of names) {
     process.stderr.write(`bench: ${name}…\n`);
     const t0 = Date.now();
     const result = await run(name);
-    const envPrefix = Object.entries(settings).map(([k, v]) => `${k}=${v} `).join('');
-    stored[name] = { result, machine: m.summary, date: new Date().toISOString().slice(0, 10), command: `${envPrefix}npm run bench -- ${name}`, wallMs: Date.now() - t0 };
+    const envPrefix = Object.entries(settings)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('');
+    stored[name] = {
+      result,
+      machine: m.summary,
+      date: new Date().toISOString().slice(0, 10),
+      command: `${envPrefix}npm run bench -- ${name}`,
+      wallMs: Date.now() - t0,
+    };
     writeFileSync(JSON_PATH, `${JSON.stringify(stored, null, 2)}\n`);
     writeFileSync(join(OUT_DIR, 'benchmarks.md'), renderBenchmarks(stored));
     process.stderr.write(`bench: ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);

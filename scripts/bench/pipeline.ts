@@ -50,7 +50,21 @@ async function insertCeiling(uri: string, n: number): Promise<{ insertsPerSecond
   const what = 'Hai thanh niên đi xe Wave màu đỏ bẻ khóa xe máy trước nhà số 12, '.repeat(3);
   const t0 = Date.now();
   await lanes(n, 16, async (i) => {
-    await collection.insertOne({ _id: `raw${i}`, refCode: `TB-2611-${i}`, kind: 'tip', category: 'theft', fields: { what, where: 'Hẻm 45 Lê Lợi', when: 'now' }, attachments: [], anonymous: true, replyTo: { channel: 'telegram', chatIdEnc: 'v1.'.padEnd(60, 'x') }, areaCode: 'kp1-to3', status: 'new', recipients: ['cskv-sg-01'], history: [{ at: new Date(), action: 'submitted', by: 'resident' }], submittedAt: new Date() } as never);
+    await collection.insertOne({
+      _id: `raw${i}`,
+      refCode: `TB-2611-${i}`,
+      kind: 'tip',
+      category: 'theft',
+      fields: { what, where: 'Hẻm 45 Lê Lợi', when: 'now' },
+      attachments: [],
+      anonymous: true,
+      replyTo: { channel: 'telegram', chatIdEnc: 'v1.'.padEnd(60, 'x') },
+      areaCode: 'kp1-to3',
+      status: 'new',
+      recipients: ['cskv-sg-01'],
+      history: [{ at: new Date(), action: 'submitted', by: 'resident' }],
+      submittedAt: new Date(),
+    } as never);
   });
   const ms = Date.now() - t0;
   await collection.drop().catch(() => undefined);

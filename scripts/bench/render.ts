@@ -10,7 +10,8 @@ export interface Stored {
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const fmt = (x: unknown, digits = 1): string => (typeof x === 'number' && Number.isFinite(x) ? (Math.round(x * 10 ** digits) / 10 ** digits).toLocaleString('en-US') : String(x));
+const fmt = (x: unknown, digits = 1): string =>
+  typeof x === 'number' && Number.isFinite(x) ? (Math.round(x * 10 ** digits) / 10 ** digits).toLocaleString('en-US') : String(x);
 const s = (ms: unknown): string => (typeof ms === 'number' ? `${fmt(ms / 1000, 1)} s` : String(ms));
 
 export function renderBenchmarks(all: Record<string, Stored>): string {
@@ -64,7 +65,7 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       'ahead and the latency figures are mostly time spent waiting in the `cases` and outbox queues',
       'behind the burst, not work. Alerts went into one officer chat with the per-chat spacing off',
       '(`TELEGRAM_CHAT_INTERVAL_MS=0`) to measure our pipeline; real Telegram takes about one message',
-      'a second into one chat, so in production one officer\'s alerts are paced by the platform.',
+      "a second into one chat, so in production one officer's alerts are paced by the platform.",
       '',
     );
   }
@@ -95,7 +96,7 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       'makes only the API call. Both share two cores with Redis, the emulator and the load generator,',
       'so neither number is a ceiling of the process alone. Drafts live in Redis, not in the process:',
       'its memory does not grow with the number of open conversations (node and tsx account for most',
-      'of it); the memory they cost is Redis\'s.',
+      "of it); the memory they cost is Redis's.",
       '',
     );
   }
@@ -124,10 +125,10 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       'What bounds it: the configured rate, by design. Every send on a platform takes the next slot',
       'from one Redis timeline spaced 1000 ÷ rate ms apart (ChatPacer.platformSlot), shared by all',
       'worker replicas, so no sliding second holds more than the rate and the platform has no reason',
-      'to answer 429; BullMQ\'s limiter alone counts per fixed window and let up to twice the rate',
-      'through across a window\'s edge (175 × 429 before the pacing). Each delivery\'s own database',
+      "to answer 429; BullMQ's limiter alone counts per fixed window and let up to twice the rate",
+      "through across a window's edge (175 × 429 before the pacing). Each delivery's own database",
       'work (read the delivery, record the attempt, finish it with its progress, all by `_id`) and',
-      'the broadcast\'s words (remembered per process: FerretDB reads the whole 5,000-target document',
+      "the broadcast's words (remembered per process: FerretDB reads the whole 5,000-target document",
       'to project them away, 650 ms a time) fit inside the 40 ms between slots. Nothing grows with the',
       'broadcast: finding the last group is one Redis call (src/redis/broadcast-tally.ts), and the',
       'database counts the deliveries once, at the end. Before the first group, the fan-out writes',
@@ -142,7 +143,7 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
     const tenths = (w.tenthsMs as number[] | undefined) ?? [];
     const growth = tenths.length >= 2 && tenths[0] > 0 ? tenths[tenths.length - 1] / tenths[0] : NaN;
     out.push(
-      '## 4. Where the worker\'s time goes (diagnostic)',
+      "## 4. Where the worker's time goes (diagnostic)",
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
@@ -152,7 +153,9 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       '',
       '| Operation (model.op(filter fields)) | Calls | Per alert | Avg ms | Total ms |',
       '|---|---:|---:|---:|---:|',
-      ...((w.top as Any[] | undefined) ?? []).map((o) => `| \`${o.op}\` | ${fmt(o.calls, 0)} | ${fmt(o.perAlert, 2)} | ${fmt(o.avgMs)} | ${fmt(o.totalMs, 0)} |`),
+      ...((w.top as Any[] | undefined) ?? []).map(
+        (o) => `| \`${o.op}\` | ${fmt(o.calls, 0)} | ${fmt(o.perAlert, 2)} | ${fmt(o.avgMs)} | ${fmt(o.totalMs, 0)} |`,
+      ),
       '',
       'Lookups by `_id` are the cheapest FerretDB has; lookups by any other field, and queries whose',
       'result grows with the data, are where a burst slows down.',

@@ -17,7 +17,14 @@ const N = Number(process.env.BENCH_PROFILE_N ?? 300);
 async function main(): Promise<void> {
   const emu = new TelegramEmulator();
   await emu.start();
-  const env = { ...testSettings(), TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0', TELEGRAM_RATE_PER_SECOND: '100000', LOG_LEVEL: 'warn' };
+  const env = {
+    ...testSettings(),
+    TELEGRAM_BOT_TOKEN: emu.token,
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    TELEGRAM_CHAT_INTERVAL_MS: '0',
+    TELEGRAM_RATE_PER_SECOND: '100000',
+    LOG_LEVEL: 'warn',
+  };
   const seeder = await startApp(env, { roles: 'none' });
   const intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.redis, { attempts: 3, backoffMs: 100 });
   for (let i = 1; i <= N; i++) await intake.submit(tipSubmission(i, { submittedAt: new Date().toISOString() }));
@@ -40,14 +47,21 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const worker = await startApp(env, { roles: 'worker', seed: false, fresh: false });
   const tenths: number[] = [];
-  await until(() => {
-    const n = emu.sent('100000001').length;
-    while (tenths.length < 10 && n >= ((tenths.length + 1) * N) / 10) tenths.push(Date.now() - t0);
-    return n >= N;
-  }, Math.max(300_000, N * 1000), 100);
+  await until(
+    () => {
+      const n = emu.sent('100000001').length;
+      while (tenths.length < 10 && n >= ((tenths.length + 1) * N) / 10) tenths.push(Date.now() - t0);
+      return n >= N;
+    },
+    Math.max(300_000, N * 1000),
+    100,
+  );
   const ms = Date.now() - t0;
   mongoose.Query.prototype.exec = exec;
-  const top = [...ops].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12).map(([op, o]) => ({ op, calls: o.n, perAlert: round(o.n / N, 2), avgMs: round(o.ms / o.n), totalMs: o.ms }));
+  const top = [...ops]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 12)
+    .map(([op, o]) => ({ op, calls: o.n, perAlert: round(o.n / N, 2), avgMs: round(o.ms / o.n), totalMs: o.ms }));
   const result = {
     name: 'worker-profile',
     n: N,

@@ -43,7 +43,11 @@ export function createConversationService(
     profiles: new RedisProfiles(rt.redis),
     intake,
     directory: new StoreDirectory(rt.store, config.superadmins),
-    guards: new RedisGuards(rt.redis, { floodPer10s: config.floodPer10s, groupPerMinute: config.groupFloodPerMinute, casesPerHour: config.casesPerHour }),
+    guards: new RedisGuards(rt.redis, {
+      floodPer10s: config.floodPer10s,
+      groupPerMinute: config.groupFloodPerMinute,
+      casesPerHour: config.casesPerHour,
+    }),
     sealer: rt.box,
     limits: { maxTextLength: config.maxTextLength, maxAttachments: config.maxAttachments, idleMs: config.conversationIdleMs },
     defaultLang: config.defaultLang,
@@ -70,7 +74,12 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   features.push(officerDesk.feature);
   const broadcast = createBroadcastFeature(rt, () => telegram);
   features.push(broadcast.feature, createFaqFeature(rt));
-  const service = createConversationService(rt, (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null), intake, features);
+  const service = createConversationService(
+    rt,
+    (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null),
+    intake,
+    features,
+  );
 
   if (config.telegram) {
     telegram = new TelegramChannel(config.telegram, service, log);
@@ -91,7 +100,14 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   }
   let consoleChannel: ConsoleChannel | undefined;
   if (config.console) {
-    consoleChannel = new ConsoleChannel(service, new ConsoleSender(process.stdout, rt.t), { input: process.stdin, output: process.stdout }, log, 'group-kp1-to3', opts.onConsoleQuit);
+    consoleChannel = new ConsoleChannel(
+      service,
+      new ConsoleSender(process.stdout, rt.t),
+      { input: process.stdin, output: process.stdout },
+      log,
+      'group-kp1-to3',
+      opts.onConsoleQuit,
+    );
     consoleChannel.start();
   }
   log.info({ telegram: Boolean(telegram), zalo: Boolean(zalo), console: Boolean(consoleChannel) }, 'bot.started');

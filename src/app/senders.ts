@@ -13,7 +13,8 @@ export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
   const { telegram, zalo, console: consoleOn } = rt.config;
   if (telegram) senders.set('telegram', new TelegramSender(new Telegram(telegram.token, { apiRoot: telegram.apiRoot })));
   // The client never repeats a send; the outbox does, resuming after the last part that went out.
-  if (zalo) senders.set('zalo', new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: zalo.timeoutMs }), rt.t));
+  if (zalo)
+    senders.set('zalo', new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: zalo.timeoutMs }), rt.t));
   if (consoleOn) senders.set('console', new ConsoleSender(process.stdout, rt.t));
   return senders;
 }

@@ -32,12 +32,29 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   // Broadcasts: fan-out on their own queue; one delivery per group, and the report, on the outbox.
   const broadcasts = startBroadcastWorkers(rt, senders, outbox, locks);
 
-  const intake = new Worker<CaseSubmission>(CASES_QUEUE, createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored }), { connection, concurrency: 4, ...locks });
+  const intake = new Worker<CaseSubmission>(
+    CASES_QUEUE,
+    createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored }),
+    { connection, concurrency: 4, ...locks },
+  );
   watchFailures(intake, log, config.jobAttempts);
   workers.push(intake);
 
   workers.push(
-    ...startOutboxWorkers({ connection, redis: rt.redis, config, store, t: rt.t, box: rt.box, log, senders, tally: broadcasts.tally, askReport: broadcasts.askReport, locks, attempts: config.jobAttempts }),
+    ...startOutboxWorkers({
+      connection,
+      redis: rt.redis,
+      config,
+      store,
+      t: rt.t,
+      box: rt.box,
+      log,
+      senders,
+      tally: broadcasts.tally,
+      askReport: broadcasts.askReport,
+      locks,
+      attempts: config.jobAttempts,
+    }),
     ...desk.workers,
     ...broadcasts.workers,
   );

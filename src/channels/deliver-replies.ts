@@ -8,7 +8,13 @@ import { SendRateLimitedError } from './send-errors';
  * waiting); a short rate-limit pause is waited out, anything else is logged and the rest skipped,
  * because the resident's draft is already saved and their next message picks up from it.
  */
-export async function deliverReplies(sender: ChannelSender, chatId: string, replies: OutboundMessage[], log: Logger, maxWaitMs = 10_000): Promise<void> {
+export async function deliverReplies(
+  sender: ChannelSender,
+  chatId: string,
+  replies: OutboundMessage[],
+  log: Logger,
+  maxWaitMs = 10_000,
+): Promise<void> {
   for (const reply of replies) {
     for (let attempt = 0; ; attempt++) {
       try {

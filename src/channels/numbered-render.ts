@@ -16,11 +16,7 @@ export interface NumberedRenderOptions {
   maxLength?: number;
 }
 
-export function renderNumbered(
-  msg: OutboundMessage,
-  labels: NumberedLabels,
-  options: NumberedRenderOptions = {},
-): string[] {
+export function renderNumbered(msg: OutboundMessage, labels: NumberedLabels, options: NumberedRenderOptions = {}): string[] {
   const maxLength = Math.max(1, Math.floor(options.maxLength ?? 2000));
   const blocks: string[] = [];
   if (msg.text.trim() !== '') blocks.push(msg.text.trimEnd());

@@ -7,7 +7,18 @@ import type { Feature, FeatureContext, HeldConversationHandler } from './feature
 import type { Flow } from './flow';
 import { DEFAULT_FLOW, FLOWS } from '../features/reporting/flows';
 import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
-import type { CaseIntake, CaseSubmission, ChatLocks, ConversationState, Directory, Guards, Profiles, Sealer, Translate, UserProfile } from './ports';
+import type {
+  CaseIntake,
+  CaseSubmission,
+  ChatLocks,
+  ConversationState,
+  Directory,
+  Guards,
+  Profiles,
+  Sealer,
+  Translate,
+  UserProfile,
+} from './ports';
 
 /**
  * The front door for every message from every channel: drops re-deliveries and floods, answers
@@ -151,7 +162,13 @@ export class ConversationService {
     if (msg.botAddedToGroup) {
       const group = await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
       this.deps.log('group.registered', { channel: msg.channel });
-      return [{ text: `${t(lang, 'group.welcome')}\n\n${this.groupAreaLine(group.areaCode, group.areaName, lang)}`, links: this.groupLinks(msg.channel, group.joinCode, lang) }, this.groupJoinHint(msg.channel, group.joinCode, lang)].filter(isMessage);
+      return [
+        {
+          text: `${t(lang, 'group.welcome')}\n\n${this.groupAreaLine(group.areaCode, group.areaName, lang)}`,
+          links: this.groupLinks(msg.channel, group.joinCode, lang),
+        },
+        this.groupJoinHint(msg.channel, group.joinCode, lang),
+      ].filter(isMessage);
     }
     // Nothing is held for a group: conversations happen in private chats only.
     const slot = new TurnSlot(null, this.clock());
@@ -165,7 +182,10 @@ export class ConversationService {
 
   private async groupHowTo(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
     const group = await this.deps.directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
-    return [{ text: this.deps.t(lang, 'group.howTo'), links: this.groupLinks(msg.channel, group.joinCode, lang) }, this.groupJoinHint(msg.channel, group.joinCode, lang)].filter(isMessage);
+    return [
+      { text: this.deps.t(lang, 'group.howTo'), links: this.groupLinks(msg.channel, group.joinCode, lang) },
+      this.groupJoinHint(msg.channel, group.joinCode, lang),
+    ].filter(isMessage);
   }
 
   private async bindArea(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
@@ -187,7 +207,10 @@ export class ConversationService {
     const before: OutboundMessage[] = [];
 
     const held = slot.get<ConversationState>(FLOW_OWNER, true);
-    if (held && (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? DEFAULT_FLOW, held))) {
+    if (
+      held &&
+      (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? DEFAULT_FLOW, held))
+    ) {
       slot.release(FLOW_OWNER);
       before.push({ text: t(lang, 'flow.expired') });
     }
@@ -203,7 +226,8 @@ export class ConversationService {
     const replies = offerTip ? [{ text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }] : await this.route(turn);
     // A draft that waited (its author answered an officer's question) is back: show where it stopped.
     const back = slot.activeOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER) : null;
-    if (waited && back?.caseId === waited) replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
+    if (waited && back?.caseId === waited)
+      replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
     if (slot.dirty) await turn.persist();
     return [...before, ...replies];
   }
@@ -227,17 +251,25 @@ export class ConversationService {
     const spec = this.commands.find(name, args, 'private');
     if (spec) return spec.run(turn.ctx);
     const state = slot.get<ConversationState>(FLOW_OWNER);
-    return [{ text: t(lang, 'errors.unknownCommand', { command: `/${name}`.slice(0, 40) }) }, state ? prompt(this.flowOf(state), state, this.engineContext(lang)) : this.menu(lang)];
+    return [
+      { text: t(lang, 'errors.unknownCommand', { command: `/${name}`.slice(0, 40) }) },
+      state ? prompt(this.flowOf(state), state, this.engineContext(lang)) : this.menu(lang),
+    ];
   }
 
   private async onChoice(turn: Turn, choice: string): Promise<OutboundMessage[]> {
-    const { slot, lang } = turn;
+    const { slot } = turn;
     const active = slot.activeOwner;
     const owner = this.choiceOwner(choice);
     const own = OWN_PREFIXES.some((p) => choice.startsWith(p));
     const draft = slot.get<ConversationState>(FLOW_OWNER);
-    if (choice.startsWith('draft:')) return draft ? this.answerResume(turn, draft, choice) : [this.menu(lang)];
-    if (draft && choice.startsWith('menu:')) return this.askResume(turn, draft);
+    if (choice.startsWith('draft:')) return this.answerResume(turn, draft, choice);
+    if (draft && choice.startsWith('menu:'))
+      return this.askResume(
+        turn,
+        draft,
+        FLOWS.find((f) => f.menuId === choice),
+      );
     if (owner || own) {
       // Pressing another part's button moves on from what was held, unless that waits for its answer.
       const mine = owner && active !== undefined && owner.conversations?.[active] !== undefined;
@@ -289,7 +321,11 @@ export class ConversationService {
   /** The service's own commands, in the same table as the features'. */
   private ownCommands(): CommandSpec[] {
     const { t } = this.deps;
-    const spec = (names: string[], where: CommandSpec['where'], run: (turn: Turn | null, ctx: FeatureContext) => Promise<OutboundMessage[]>): CommandSpec => ({
+    const spec = (
+      names: string[],
+      where: CommandSpec['where'],
+      run: (turn: Turn | null, ctx: FeatureContext) => Promise<OutboundMessage[]>,
+    ): CommandSpec => ({
       names,
       owner: 'conversations',
       where,
@@ -301,7 +337,9 @@ export class ConversationService {
     return [
       spec(['start'], 'both', (turn, ctx) => (turn ? this.start(turn) : this.groupHowTo(ctx.msg, ctx.lang))),
       spec(['menu'], 'both', async (turn, ctx) => (turn ? [this.menu(ctx.lang)] : this.groupHowTo(ctx.msg, ctx.lang))),
-      spec(['help'], 'both', async (turn, ctx) => (turn ? [{ text: t(ctx.lang, 'menu.help') }, this.menu(ctx.lang)] : this.groupHowTo(ctx.msg, ctx.lang))),
+      spec(['help'], 'both', async (turn, ctx) =>
+        turn ? [{ text: t(ctx.lang, 'menu.help') }, this.menu(ctx.lang)] : this.groupHowTo(ctx.msg, ctx.lang),
+      ),
       spec(['trogiup'], 'private', async (_turn, ctx) => [{ text: t(ctx.lang, 'menu.help') }, this.menu(ctx.lang)]),
       ...flowCommands,
       spec(CANCEL, 'private', (turn) => this.cancel(turn!)),
@@ -325,7 +363,13 @@ export class ConversationService {
     return this.turns.get(ctx.slot) ?? null;
   }
 
-  private featureContext(msg: InboundMessage, lang: Lang, profile: UserProfile, slot: TurnSlot, draft: ConversationState | null): FeatureContext {
+  private featureContext(
+    msg: InboundMessage,
+    lang: Lang,
+    profile: UserProfile,
+    slot: TurnSlot,
+    draft: ConversationState | null,
+  ): FeatureContext {
     const key = slotKey(msg.channel, msg.chatId);
     const ctx: FeatureContext = {
       msg,
@@ -336,7 +380,8 @@ export class ConversationService {
       menu: () => this.menu(lang),
       // This chat's own slot is changed in place (it is written at the end of this message); another
       // chat's under that chat's lock.
-      updateChat: async (channel, chatId, change) => (slotKey(channel, chatId) === key ? change(slot) : this.deps.slots.update(slotKey(channel, chatId), change)),
+      updateChat: async (channel, chatId, change) =>
+        slotKey(channel, chatId) === key ? change(slot) : this.deps.slots.update(slotKey(channel, chatId), change),
     };
     if (msg.chatType === 'private') {
       this.turns.set(slot, {
@@ -366,9 +411,9 @@ export class ConversationService {
     await this.deps.profiles.update(ctx.msg.channel, ctx.msg.userId, { joinCode: group.joinCode });
     const joined = { text: t(lang, 'flow.joined', { group: group.title }) };
     // A group's button pressed with a draft open: the group is remembered, the draft is not replaced.
-    const draft = turn.slot.get<ConversationState>(FLOW_OWNER);
-    if (draft) return [joined, ...this.askResume(turn, draft)];
     const flow = FLOWS.find((f) => f.deepLinkPrefix === link.prefix);
+    const draft = turn.slot.get<ConversationState>(FLOW_OWNER);
+    if (draft) return [joined, ...this.askResume(turn, draft, flow)];
     if (!flow) return [joined, this.menu(lang)];
     return [joined, ...(await this.startFlow(flow, { ...turn, profile: { ...profile, joinCode: group.joinCode } }))];
   }
@@ -387,30 +432,41 @@ export class ConversationService {
   }
 
   /** "You have an unfinished tip: continue it or start over?" Nothing is submitted or lost by asking. */
-  private askResume(turn: Turn, draft: ConversationState): OutboundMessage[] {
+  private askResume(turn: Turn, draft: ConversationState, then?: Flow): OutboundMessage[] {
     const { t } = this.deps;
     const { lang, slot } = turn;
-    slot.hold(FLOW_OWNER, { ...draft, interrupted: true }, this.flowLifetime());
-    return [{ text: t(lang, `draft.unfinished.${draft.flow}`), options: this.resumeOptions(lang, draft) }];
+    const held = { ...draft, interrupted: true, thenFlow: then?.id };
+    slot.hold(FLOW_OWNER, held, this.flowLifetime());
+    return [{ text: t(lang, `draft.unfinished.${draft.flow}`), options: this.resumeOptions(lang, held) }];
   }
 
   private resumeOptions(lang: Lang, draft: ConversationState): Option[] {
     const { t } = this.deps;
     return [
       { id: RESUME, label: t(lang, `draft.continue.${draft.flow}`) },
-      { id: RESTART, label: t(lang, 'draft.restart') },
+      { id: draft.thenFlow ? `${RESTART}:${draft.thenFlow}` : RESTART, label: t(lang, 'draft.restart') },
     ];
   }
 
-  private async answerResume(turn: Turn, draft: ConversationState, choice: string): Promise<OutboundMessage[]> {
+  /**
+   * "Continue" or "start over" (`draft:restart`, or `draft:restart:<flow>` when a group's button or
+   * a menu pick asked for a flow: that flow starts). A button pressed after the draft has gone
+   * still does what it says: start over starts the flow, continue shows the menu.
+   */
+  private async answerResume(turn: Turn, draft: ConversationState | null, choice: string): Promise<OutboundMessage[]> {
     const { t } = this.deps;
     const { lang, slot } = turn;
-    if (choice === RESTART) {
-      slot.release(FLOW_OWNER);
-      this.deps.log('flow.cancelled', { flow: draft.flow, channel: turn.ctx.msg.channel });
-      return [{ text: t(lang, 'draft.discarded') }, this.menu(lang)];
+    if (choice === RESTART || choice.startsWith(`${RESTART}:`)) {
+      const then = FLOW_BY_ID.get(choice.slice(RESTART.length + 1));
+      if (draft) {
+        slot.release(FLOW_OWNER);
+        this.deps.log('flow.cancelled', { flow: draft.flow, channel: turn.ctx.msg.channel });
+      }
+      const discarded = draft ? [{ text: t(lang, 'draft.discarded') }] : [];
+      return then ? [...discarded, ...(await this.startFlow(then, turn))] : [...discarded, this.menu(lang)];
     }
-    const next = { ...draft, interrupted: false, updatedAt: this.clock() };
+    if (!draft) return [this.menu(lang)];
+    const next = { ...draft, interrupted: false, thenFlow: undefined, updatedAt: this.clock() };
     slot.hold(FLOW_OWNER, next, this.flowLifetime());
     return [prompt(this.flowOf(next), next, this.engineContext(lang))];
   }
@@ -463,7 +519,10 @@ export class ConversationService {
       // Waiting for "continue or start over?": only those two answers, never a step's.
       const picked = msg.text ? matchOption(this.resumeOptions(lang, state), msg.text) : undefined;
       if (picked) return this.answerResume(turn, state, picked.id);
-      return [{ text: this.deps.t(lang, 'flow.pickOption') }, { text: this.deps.t(lang, `draft.unfinished.${state.flow}`), options: this.resumeOptions(lang, state) }];
+      return [
+        { text: this.deps.t(lang, 'flow.pickOption') },
+        { text: this.deps.t(lang, `draft.unfinished.${state.flow}`), options: this.resumeOptions(lang, state) },
+      ];
     }
     if (msg.unsupported) return [{ text: this.deps.t(lang, 'errors.unsupported') }, prompt(flow, state, this.engineContext(lang))];
     const result = await advance(flow, state, msg, this.engineContext(lang));
@@ -506,7 +565,12 @@ export class ConversationService {
     }
     slot.release(FLOW_OWNER);
     this.deps.log('case.submitted', { caseId: state.caseId, refCode: state.refCode, kind: flow.kind.id });
-    return [{ text: `${t(lang, `${flow.id}.received`, { code: state.refCode })}\n\n${t(lang, 'submit.safety')}\n${t(lang, 'submit.falseReport')}` }, this.menu(lang)];
+    return [
+      {
+        text: `${t(lang, `${flow.id}.received`, { code: state.refCode })}\n\n${t(lang, 'submit.safety')}\n${t(lang, 'submit.falseReport')}`,
+      },
+      this.menu(lang),
+    ];
   }
 
   private toSubmission(flow: Flow, msg: InboundMessage, state: ConversationState, lang: Lang): CaseSubmission {
@@ -558,11 +622,20 @@ export class ConversationService {
   }
 
   private langMenu(lang: Lang): OutboundMessage {
-    return { text: this.deps.t(lang, 'lang.pick'), options: [{ id: 'lang:vi', label: this.deps.t(lang, 'lang.vi') }, { id: 'lang:en', label: this.deps.t(lang, 'lang.en') }] };
+    return {
+      text: this.deps.t(lang, 'lang.pick'),
+      options: [
+        { id: 'lang:vi', label: this.deps.t(lang, 'lang.vi') },
+        { id: 'lang:en', label: this.deps.t(lang, 'lang.en') },
+      ],
+    };
   }
 
   private groupLinks(channel: ChannelName, joinCode: string, lang: Lang): OutboundMessage['links'] {
-    const links = FLOWS.map((f) => ({ label: this.deps.t(lang, `group.button.${f.id}`), url: this.deps.deepLink(channel, `${f.deepLinkPrefix}_${joinCode}`) }));
+    const links = FLOWS.map((f) => ({
+      label: this.deps.t(lang, `group.button.${f.id}`),
+      url: this.deps.deepLink(channel, `${f.deepLinkPrefix}_${joinCode}`),
+    }));
     return links.every((l): l is { label: string; url: string } => l.url !== null) ? links : undefined;
   }
 
@@ -595,7 +668,11 @@ function langFromHint(hint: string | undefined): Lang | undefined {
 }
 
 function replyLang(_r: OutboundMessage, lang: Lang, msg: InboundMessage): Lang {
-  const switched = msg.choice?.startsWith('lang:') ? msg.choice.slice(5) : msg.command && ['lang', 'ngonngu'].includes(msg.command.name) ? msg.command.args.trim().toLowerCase() : '';
+  const switched = msg.choice?.startsWith('lang:')
+    ? msg.choice.slice(5)
+    : msg.command && ['lang', 'ngonngu'].includes(msg.command.name)
+      ? msg.command.args.trim().toLowerCase()
+      : '';
   return switched === 'vi' || switched === 'en' ? switched : lang;
 }
 

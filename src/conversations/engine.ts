@@ -34,10 +34,28 @@ export interface EngineResult {
 const EDIT_STEP = '__edit';
 
 /** Option ids. Step options carry their step so a stale button from an earlier question is caught. */
-export const NAV = { back: 'nav:back', cancel: 'nav:cancel', done: 'nav:done', skip: 'nav:skip', confirm: 'nav:confirm', edit: 'nav:edit', summary: 'nav:summary' } as const;
+export const NAV = {
+  back: 'nav:back',
+  cancel: 'nav:cancel',
+  done: 'nav:done',
+  skip: 'nav:skip',
+  confirm: 'nav:confirm',
+  edit: 'nav:edit',
+  summary: 'nav:summary',
+} as const;
 
 export function startState(flow: Flow, caseId: string, draft: Draft, now: number): ConversationState {
-  const state: ConversationState = { flow: flow.id, version: flow.version, step: '', history: [], editing: false, draft, caseId, startedAt: now, updatedAt: now };
+  const state: ConversationState = {
+    flow: flow.id,
+    version: flow.version,
+    step: '',
+    history: [],
+    editing: false,
+    draft,
+    caseId,
+    startedAt: now,
+    updatedAt: now,
+  };
   state.step = nextStep(flow, state, -1)?.id ?? 'confirm';
   return state;
 }
@@ -60,15 +78,26 @@ export function prompt(flow: Flow, state: ConversationState, ctx: EngineContext)
     case 'text':
       return { text: t(lang, step.prompt), options: nav('back', 'cancel') };
     case 'place':
-      return { text: t(lang, step.prompt), options: nav('back', 'cancel'), request: { kind: 'location', label: t(lang, 'flow.shareLocation') } };
+      return {
+        text: t(lang, step.prompt),
+        options: nav('back', 'cancel'),
+        request: { kind: 'location', label: t(lang, 'flow.shareLocation') },
+      };
     case 'media':
       return { text: t(lang, step.prompt), options: nav('done', 'back', 'cancel') };
     case 'contact':
-      return { text: t(lang, step.prompt), options: nav('back', 'cancel'), request: { kind: 'contact', label: t(lang, 'flow.shareContact') } };
+      return {
+        text: t(lang, step.prompt),
+        options: nav('back', 'cancel'),
+        request: { kind: 'contact', label: t(lang, 'flow.shareContact') },
+      };
     case 'joincode':
       return { text: t(lang, step.prompt), options: nav('skip', 'back', 'cancel') };
     case 'confirm':
-      return { text: `${t(lang, flow.summaryTitle)}\n\n${summary(flow, state.draft, ctx)}\n\n${t(lang, 'flow.confirm')}`, options: nav('confirm', 'edit', 'cancel') };
+      return {
+        text: `${t(lang, flow.summaryTitle)}\n\n${summary(flow, state.draft, ctx)}\n\n${t(lang, 'flow.confirm')}`,
+        options: nav('confirm', 'edit', 'cancel'),
+      };
   }
 }
 
@@ -93,7 +122,12 @@ export function summary(flow: Flow, draft: Draft, ctx: Pick<EngineContext, 't' |
 
 /** Applies one message to the conversation. */
 export async function advance(flow: Flow, state: ConversationState, msg: InboundMessage, ctx: EngineContext): Promise<EngineResult> {
-  const s: ConversationState = { ...state, draft: { ...state.draft, values: { ...state.draft.values }, attachments: [...state.draft.attachments] }, history: [...state.history], updatedAt: ctx.now };
+  const s: ConversationState = {
+    ...state,
+    draft: { ...state.draft, values: { ...state.draft.values }, attachments: [...state.draft.attachments] },
+    history: [...state.history],
+    updatedAt: ctx.now,
+  };
   const { t, lang } = ctx;
   const reply = (...texts: string[]): EngineResult => ({ state: s, replies: [...texts.map((text) => ({ text })), prompt(flow, s, ctx)] });
   const notes: string[] = [];
@@ -147,7 +181,12 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
         const room = ctx.maxAttachments - s.draft.attachments.length;
         s.draft.attachments.push(...msg.attachments.slice(0, Math.max(0, room)));
         const key = room >= msg.attachments.length ? 'flow.mediaReceived' : 'flow.attachmentsFull';
-        return { state: s, replies: [{ text: t(lang, key, { count: s.draft.attachments.length, max: ctx.maxAttachments }), options: prompt(flow, s, ctx).options }] };
+        return {
+          state: s,
+          replies: [
+            { text: t(lang, key, { count: s.draft.attachments.length, max: ctx.maxAttachments }), options: prompt(flow, s, ctx).options },
+          ],
+        };
       }
       return reply(...notes, t(lang, 'flow.needMedia'));
     }
@@ -270,5 +309,7 @@ export function parsePhone(text: string): string | null {
 }
 
 export function isFlowState(flow: Flow, state: ConversationState): boolean {
-  return state.flow === flow.id && state.version === flow.version && (state.step === EDIT_STEP || flow.steps.some((x) => x.id === state.step));
+  return (
+    state.flow === flow.id && state.version === flow.version && (state.step === EDIT_STEP || flow.steps.some((x) => x.id === state.step))
+  );
 }

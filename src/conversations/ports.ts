@@ -34,6 +34,8 @@ export interface ConversationState {
   refCode?: string;
   /** Set while asking "continue or start over?" (a /start or menu pick came mid-draft). */
   interrupted?: boolean;
+  /** The flow asked for when the draft was interrupted (a group's button, a menu pick): "start over" starts it. */
+  thenFlow?: string;
   startedAt: number;
   updatedAt: number;
 }
@@ -77,7 +79,12 @@ export interface Directory {
   /** Idempotent: registering a known group returns it as it is (with its area if bound). */
   registerGroup(channel: ChannelName, chatId: string, title: string): Promise<GroupInfo>;
   /** Binds a group to an area if `userId` may do it; says which of the outcomes happened. */
-  bindGroup(channel: ChannelName, chatId: string, areaCode: string, userId: string): Promise<'bound' | 'unknown-area' | 'forbidden' | 'unknown-group'>;
+  bindGroup(
+    channel: ChannelName,
+    chatId: string,
+    areaCode: string,
+    userId: string,
+  ): Promise<'bound' | 'unknown-area' | 'forbidden' | 'unknown-group'>;
 }
 
 export interface Guards {

@@ -36,8 +36,10 @@ export class CaseKindCatalogue {
   constructor(kinds: readonly CaseKindRules[]) {
     for (const k of kinds) {
       if (!/^[a-z][a-z_]{1,19}$/.test(k.id)) throw new CaseKindError(`case kind id '${k.id}' must be 2–20 lower-case letters`);
-      if (!/^[A-Z]{2,3}$/.test(k.refPrefix)) throw new CaseKindError(`case kind '${k.id}': reference prefix '${k.refPrefix}' must be 2–3 capital letters`);
-      if (k.categories.length === 0 || k.outcomes.length === 0) throw new CaseKindError(`case kind '${k.id}' needs categories and outcomes`);
+      if (!/^[A-Z]{2,3}$/.test(k.refPrefix))
+        throw new CaseKindError(`case kind '${k.id}': reference prefix '${k.refPrefix}' must be 2–3 capital letters`);
+      if (k.categories.length === 0 || k.outcomes.length === 0)
+        throw new CaseKindError(`case kind '${k.id}' needs categories and outcomes`);
     }
     const twice = (values: string[]) => values.find((v, i) => values.indexOf(v) !== i);
     const id = twice(kinds.map((k) => k.id));

@@ -68,7 +68,9 @@ export function refusalFor(staff: Staff | null, action: DeskAction, c: GuardedCa
     if (!staff.active) return 'inactive';
     if (staff.role === 'mediator' && !c.handledByMediators) return 'wrong_kind';
     if (staff.role === 'mediator' && action === 'reassign') return 'not_allowed';
-    const reachable = coversArea(staff.areaCodes, c.areaPath) || (c.areaPath.length === 0 && staff.officerId !== null && c.recipients.includes(staff.officerId));
+    const reachable =
+      coversArea(staff.areaCodes, c.areaPath) ||
+      (c.areaPath.length === 0 && staff.officerId !== null && c.recipients.includes(staff.officerId));
     if (!reachable) return 'out_of_area';
   }
   if (c.status === 'resolved' && action !== 'view') return 'closed';

@@ -27,6 +27,10 @@ export function referenceCodePattern(prefixes: readonly string[]): RegExp {
  * and canonicalises it: the dashes put back, then the code checked like any other.
  */
 export function parseReferenceCode(input: string, pattern: RegExp): string | null {
-  const code = input.trim().toUpperCase().replace(/\s+/g, '').replace(/^([A-Z]+)-?(\d{4})-?/, '$1-$2-');
+  const code = input
+    .trim()
+    .toUpperCase()
+    .replace(/\s+/g, '')
+    .replace(/^([A-Z]+)-?(\d{4})-?/, '$1-$2-');
   return pattern.test(code) ? code : null;
 }

@@ -18,7 +18,11 @@ export interface RoutableOfficer {
  * no known area (a resident who never joined a group) has an empty ancestry and reaches the
  * supervisors of the root areas the caller passes instead.
  */
-export function routeCase<O extends RoutableOfficer>(kind: Pick<CaseKindRules, 'handledByMediators'>, ancestry: string[], officers: O[]): O[] {
+export function routeCase<O extends RoutableOfficer>(
+  kind: Pick<CaseKindRules, 'handledByMediators'>,
+  ancestry: string[],
+  officers: O[],
+): O[] {
   const active = officers.filter((o) => o.active);
   const nearest = (role: RoutableOfficer['role']): O[] => {
     for (const area of ancestry) {

@@ -50,8 +50,11 @@ export function parseScheduleTime(text: string, now: Date, limits: ScheduleLimit
   }
 
   // "19h30", "19h", "7 gio", "7 pm", "7:30 am" (':' became 'h' above).
-  const time = /\b(\d{1,2})(?:h(\d{2})?|\s*gio(?:\s*(\d{1,2}))?|\s*(?=am\b|pm\b))?\s*(am|pm|sang|trua|chieu|toi|dem)?\b/.exec(s.replace(/\s+/g, ' ').trim());
-  if (!time || (time[2] === undefined && time[3] === undefined && !/h|gio|am|pm|sang|trua|chieu|toi|dem/.test(time[0]))) return { ok: false, reason: 'format' };
+  const time = /\b(\d{1,2})(?:h(\d{2})?|\s*gio(?:\s*(\d{1,2}))?|\s*(?=am\b|pm\b))?\s*(am|pm|sang|trua|chieu|toi|dem)?\b/.exec(
+    s.replace(/\s+/g, ' ').trim(),
+  );
+  if (!time || (time[2] === undefined && time[3] === undefined && !/h|gio|am|pm|sang|trua|chieu|toi|dem/.test(time[0])))
+    return { ok: false, reason: 'format' };
   let hour = Number(time[1]);
   const minute = Number(time[2] ?? time[3] ?? 0);
   const part = time[4];
@@ -59,7 +62,10 @@ export function parseScheduleTime(text: string, now: Date, limits: ScheduleLimit
   if ((part === 'am' || part === 'dem') && hour === 12) hour = 0;
   if (hour > 23 || minute > 59) return { ok: false, reason: 'format' };
   // Nothing else may be left: "20/12 19:00 abc" is not a time we should guess at.
-  const rest = s.replace(time[0], ' ').replace(/\b(luc|vao|ngay|at|on|the|gio)\b/g, ' ').trim();
+  const rest = s
+    .replace(time[0], ' ')
+    .replace(/\b(luc|vao|ngay|at|on|the|gio)\b/g, ' ')
+    .trim();
   if (rest !== '') return { ok: false, reason: 'format' };
 
   let at: Date;

@@ -8,7 +8,13 @@ import { hasSecret } from './secret-header';
  * before answering 200, so a crash mid-way makes the platform deliver it again (dedup by update
  * id keeps that from being handled twice).
  */
-export function addWebhookRoute(http: HttpServer, path: string, secretHeader: string, secret: string, handle: (update: unknown) => Promise<void>): void {
+export function addWebhookRoute(
+  http: HttpServer,
+  path: string,
+  secretHeader: string,
+  secret: string,
+  handle: (update: unknown) => Promise<void>,
+): void {
   http.route('POST', path, async (req, body, res) => {
     if (!hasSecret(req, secretHeader, secret)) return json(res, 401, { error: 'unauthorized' });
     let update: unknown;

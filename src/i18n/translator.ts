@@ -13,7 +13,9 @@ export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
 /** Every JSON file of one language, merged (one file a topic keeps the locales readable). */
 export function readLocale(lang: Lang, dir = LOCALES_DIR): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
-  for (const file of readdirSync(join(dir, lang)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(join(dir, lang))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     Object.assign(merged, JSON.parse(readFileSync(join(dir, lang, file), 'utf8')));
   }
   return merged;

@@ -40,10 +40,16 @@ export function createAlertProcessor(deps: AlertDeps) {
     const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });
 
     await store.notifications.recordAttempt(n.notificationId);
-    const result = await sendParts({ ...deps, job, token, logFields: { notificationId: n.notificationId }, event: 'outbox' }, n.chatId, parts, n.partsSent, {
-      partSent: (sent) => store.notifications.markPartSent(n.notificationId, sent),
-      allSent: (total) => store.notifications.markSent(n.notificationId, total),
-    });
+    const result = await sendParts(
+      { ...deps, job, token, logFields: { notificationId: n.notificationId }, event: 'outbox' },
+      n.chatId,
+      parts,
+      n.partsSent,
+      {
+        partSent: (sent) => store.notifications.markPartSent(n.notificationId, sent),
+        allSent: (total) => store.notifications.markSent(n.notificationId, total),
+      },
+    );
     if (result !== 'sent') {
       await store.notifications.markFailed(n.notificationId, result.gaveUp);
       return;

@@ -36,7 +36,11 @@ export interface OutboxWorkerDeps {
 }
 
 /** What every processor of one platform's outbox may use; `worker` is set once the worker exists. */
-type ProcessorDeps = Omit<OutboxWorkerDeps, 'connection' | 'redis' | 'config' | 'senders' | 'locks' | 'attempts'> & { sender: ChannelSender; pacer: ChatPacer; worker?: Worker };
+type ProcessorDeps = Omit<OutboxWorkerDeps, 'connection' | 'redis' | 'config' | 'senders' | 'locks' | 'attempts'> & {
+  sender: ChannelSender;
+  pacer: ChatPacer;
+  worker?: Worker;
+};
 
 type Processors = { [N in OutboxJobName]: (job: Job<OutboxJobs[N]>, token?: string) => Promise<void> };
 
@@ -62,17 +66,34 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
  */
 export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
   const { config, senders, log, locks, attempts } = deps;
-  const rateOf = (channel: ChannelName) => (channel === 'telegram' ? config.telegram?.ratePerSecond : channel === 'zalo' ? config.zalo?.ratePerSecond : undefined);
-  const pacer = new ChatPacer(deps.redis, (channel, chatId) => {
-    if (channel === 'telegram') return chatId.startsWith('-') ? Math.ceil(60_000 / (config.telegram?.groupPerMinute ?? 18)) : (config.telegram?.chatIntervalMs ?? 1000);
-    if (channel === 'zalo') return config.zalo?.chatIntervalMs ?? 1000;
-    return 0;
-  }, (channel) => 1000 / (rateOf(channel) ?? Infinity));
+  const rateOf = (channel: ChannelName) =>
+    channel === 'telegram' ? config.telegram?.ratePerSecond : channel === 'zalo' ? config.zalo?.ratePerSecond : undefined;
+  const pacer = new ChatPacer(
+    deps.redis,
+    (channel, chatId) => {
+      if (channel === 'telegram')
+        return chatId.startsWith('-')
+          ? Math.ceil(60_000 / (config.telegram?.groupPerMinute ?? 18))
+          : (config.telegram?.chatIntervalMs ?? 1000);
+      if (channel === 'zalo') return config.zalo?.chatIntervalMs ?? 1000;
+      return 0;
+    },
+    (channel) => 1000 / (rateOf(channel) ?? Infinity),
+  );
 
   const workers: Worker[] = [];
   for (const [channel, sender] of senders) {
     const rate = rateOf(channel);
-    const p: ProcessorDeps = { store: deps.store, t: deps.t, box: deps.box, log, tally: deps.tally, askReport: deps.askReport, sender, pacer };
+    const p: ProcessorDeps = {
+      store: deps.store,
+      t: deps.t,
+      box: deps.box,
+      log,
+      tally: deps.tally,
+      askReport: deps.askReport,
+      sender,
+      pacer,
+    };
     const processors: Processors = {
       alert: createAlertProcessor(p),
       notice: createNoticeProcessor(p),
@@ -92,7 +113,12 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
     p.worker = w;
     watchFailures(w, log, attempts, async (j) => {
       const kind = outboxJobKind(j.name);
-      if (kind) await (GIVEN_UP[kind] as (deps: ProcessorDeps, data: unknown, reason: string) => Promise<unknown>)(p, j.data, j.failedReason?.slice(0, 200) ?? 'failed');
+      if (kind)
+        await (GIVEN_UP[kind] as (deps: ProcessorDeps, data: unknown, reason: string) => Promise<unknown>)(
+          p,
+          j.data,
+          j.failedReason?.slice(0, 200) ?? 'failed',
+        );
     });
     workers.push(w);
   }

@@ -35,10 +35,16 @@ export function createDeliveryProcessor(deps: BroadcastDeliveryDeps) {
     if (b.status === 'cancelled') return finish(deps, d.deliveryId, d.broadcastId, 'skipped', { reason: 'cancelled' });
 
     await store.broadcastDeliveries.recordAttempt(d.deliveryId);
-    const result = await sendParts({ ...deps, job, token, logFields: { deliveryId: d.deliveryId }, event: 'broadcast' }, d.chatId, broadcastParts(b), d.partsSent, {
-      partSent: (sent) => store.broadcastDeliveries.markPartSent(d.deliveryId, sent),
-      allSent: (total) => finish(deps, d.deliveryId, d.broadcastId, 'sent', { partsSent: total }),
-    });
+    const result = await sendParts(
+      { ...deps, job, token, logFields: { deliveryId: d.deliveryId }, event: 'broadcast' },
+      d.chatId,
+      broadcastParts(b),
+      d.partsSent,
+      {
+        partSent: (sent) => store.broadcastDeliveries.markPartSent(d.deliveryId, sent),
+        allSent: (total) => finish(deps, d.deliveryId, d.broadcastId, 'sent', { partsSent: total }),
+      },
+    );
     if (result === 'sent') return;
     if (result.gaveUp === RecipientUnavailableError.name) {
       // The bot was removed from the group (or it is gone): stop sending there at all.
@@ -52,7 +58,13 @@ export function createDeliveryProcessor(deps: BroadcastDeliveryDeps) {
 type FinishDeps = Pick<BroadcastDeliveryDeps, 'store' | 'askReport' | 'tally' | 'log'>;
 
 /** Final state of one group, then the report if it was the last. */
-async function finish(deps: FinishDeps, deliveryId: string, broadcastId: string, status: 'sent' | 'failed' | 'skipped', how: { reason?: string; partsSent?: number } = {}): Promise<void> {
+async function finish(
+  deps: FinishDeps,
+  deliveryId: string,
+  broadcastId: string,
+  status: 'sent' | 'failed' | 'skipped',
+  how: { reason?: string; partsSent?: number } = {},
+): Promise<void> {
   await deps.store.broadcastDeliveries.finish(deliveryId, status, how);
   if (status !== 'sent') deps.log.info({ deliveryId, status, reason: how.reason }, 'broadcast.delivery_not_sent');
   await settle(deps, deliveryId, broadcastId);

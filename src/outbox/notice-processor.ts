@@ -28,10 +28,16 @@ export function createNoticeProcessor(deps: NoticeDeps) {
       throw new UnrecoverableError('sealed chat id cannot be opened');
     }
     await store.notices.recordAttempt(n.noticeId);
-    const result = await sendParts({ ...deps, job, token, logFields: { noticeId: n.noticeId }, event: 'notice' }, chatId, n.parts, n.partsSent, {
-      partSent: (sent) => store.notices.markPartSent(n.noticeId, sent),
-      allSent: (total) => store.notices.markSent(n.noticeId, total),
-    });
+    const result = await sendParts(
+      { ...deps, job, token, logFields: { noticeId: n.noticeId }, event: 'notice' },
+      chatId,
+      n.parts,
+      n.partsSent,
+      {
+        partSent: (sent) => store.notices.markPartSent(n.noticeId, sent),
+        allSent: (total) => store.notices.markSent(n.noticeId, total),
+      },
+    );
     if (result !== 'sent') {
       await store.notices.markFailed(n.noticeId, result.gaveUp);
       return;

@@ -45,7 +45,9 @@ export function createReportProcessor(deps: ReportSendingDeps) {
     if (!broadcastId) throw new UnrecoverableError('report job without a broadcast id');
     const sending = { ...deps, job, token, logFields: { broadcastId }, event: 'broadcast.report' };
     // One part; the broadcast's `done` is its progress, written by `report` once the part is out.
-    await report(deps, broadcastId, (chatId, message) => sendParts(sending, chatId, [message], 0, { partSent: async () => undefined, allSent: async () => undefined }));
+    await report(deps, broadcastId, (chatId, message) =>
+      sendParts(sending, chatId, [message], 0, { partSent: async () => undefined, allSent: async () => undefined }),
+    );
   };
 }
 
@@ -56,7 +58,11 @@ export function createReportProcessor(deps: ReportSendingDeps) {
  * done, so a crash in between repeats the report rather than losing it. Without `send`, only
  * recorded.
  */
-async function report(deps: ReportDeps, broadcastId: string, send?: (chatId: string, message: OutboundMessage) => Promise<'sent' | { gaveUp: string }>): Promise<void> {
+async function report(
+  deps: ReportDeps,
+  broadcastId: string,
+  send?: (chatId: string, message: OutboundMessage) => Promise<'sent' | { gaveUp: string }>,
+): Promise<void> {
   const { store, t, log } = deps;
   const b = await store.broadcasts.byId(broadcastId);
   if (!b || b.status === 'done' || b.status === 'cancelled') return;
@@ -66,12 +72,21 @@ async function report(deps: ReportDeps, broadcastId: string, send?: (chatId: str
   if (counts.pending > 0 || accounted < b.targets.length) return;
   const failed = await store.broadcastDeliveries.forBroadcast(broadcastId, 'failed');
   const lang = b.sender.lang;
-  const lines = [t(lang, 'broadcast.report.title', { label: b.audienceLabel }), t(lang, 'broadcast.report.counts', { sent: counts.sent, failed: counts.failed, skipped: counts.skipped })];
-  const refused = counts.skipped > 0 ? (await store.broadcastDeliveries.forBroadcast(broadcastId, 'skipped')).filter((d) => d.reason === NOT_PERMITTED).length : 0;
+  const lines = [
+    t(lang, 'broadcast.report.title', { label: b.audienceLabel }),
+    t(lang, 'broadcast.report.counts', { sent: counts.sent, failed: counts.failed, skipped: counts.skipped }),
+  ];
+  const refused =
+    counts.skipped > 0
+      ? (await store.broadcastDeliveries.forBroadcast(broadcastId, 'skipped')).filter((d) => d.reason === NOT_PERMITTED).length
+      : 0;
   if (refused > 0) lines.push(t(lang, 'broadcast.report.notPermitted', { count: refused }));
   if (failed.length > 0) {
     lines.push(t(lang, 'broadcast.report.failedGroups'));
-    for (const d of failed.slice(0, MAX_FAILED_NAMES)) lines.push(`• ${truncate(d.title || d.chatId, 80)} (${t(lang, `broadcast.report.reason.${d.reason === 'removed' ? 'removed' : 'other'}`)})`);
+    for (const d of failed.slice(0, MAX_FAILED_NAMES))
+      lines.push(
+        `• ${truncate(d.title || d.chatId, 80)} (${t(lang, `broadcast.report.reason.${d.reason === 'removed' ? 'removed' : 'other'}`)})`,
+      );
     if (failed.length > MAX_FAILED_NAMES) lines.push(t(lang, 'broadcast.report.more', { count: failed.length - MAX_FAILED_NAMES }));
   }
   if (send) {

@@ -38,7 +38,13 @@ export interface PartProgress {
  * is thrown for the queue's back-off.
  */
 /** The error's name when a message was given up: `RecipientUnavailableError` means the chat is gone. */
-export async function sendParts(s: PartSending, chatId: string, parts: OutboundMessage[], from: number, progress: PartProgress): Promise<'sent' | { gaveUp: string }> {
+export async function sendParts(
+  s: PartSending,
+  chatId: string,
+  parts: OutboundMessage[],
+  from: number,
+  progress: PartProgress,
+): Promise<'sent' | { gaveUp: string }> {
   for (let i = from; i < parts.length; i++) {
     const wait = await s.pacer.reserve(s.sender.channel, chatId);
     if (wait > 0) {

@@ -7,7 +7,10 @@ export function watchFailures(worker: Worker, log: Logger, attempts: number, onG
   worker.on('failed', (j, err) => {
     if (!j) return;
     const final = j.attemptsMade >= (j.opts.attempts ?? attempts) || err.name === 'UnrecoverableError';
-    log[final ? 'error' : 'warn']({ queue: worker.name, jobId: j.id, attempt: j.attemptsMade, error: err.name }, final ? 'job.failed_for_good' : 'job.retrying');
+    log[final ? 'error' : 'warn'](
+      { queue: worker.name, jobId: j.id, attempt: j.attemptsMade, error: err.name },
+      final ? 'job.failed_for_good' : 'job.retrying',
+    );
     if (final && onGivenUp) void onGivenUp(j).catch(() => undefined);
   });
 }

@@ -56,7 +56,8 @@ export function periodBounds(from: string, to: string): { start: Date; end: Date
     const [y, m, d] = day.split('-').map(Number);
     const date = new Date(Date.UTC(y, m - 1, d));
     // Date would quietly turn 2026-11-31 into 1 December.
-    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new ReportError(`${day} is not a calendar date`);
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+      throw new ReportError(`${day} is not a calendar date`);
   }
   const start = new Date(`${from}T00:00:00${VIETNAM_ISO_OFFSET}`);
   const end = new Date(new Date(`${to}T00:00:00${VIETNAM_ISO_OFFSET}`).getTime() + 86_400_000);
@@ -74,7 +75,20 @@ export async function buildCaseReport(store: Store, t: Translate, period: Report
   const names = new Map((await store.areas.all()).map((a) => [a.code, a.name]));
 
   const col = (k: string) => t(lang, `officer.report.column.${k}`);
-  const header = ['refCode', 'kind', 'category', 'areaCode', 'areaName', 'status', 'outcome', 'submittedAt', 'acknowledgedAt', 'minutesToAcknowledge', 'resolvedAt', 'assignedTo'].map(col);
+  const header = [
+    'refCode',
+    'kind',
+    'category',
+    'areaCode',
+    'areaName',
+    'status',
+    'outcome',
+    'submittedAt',
+    'acknowledgedAt',
+    'minutesToAcknowledge',
+    'resolvedAt',
+    'assignedTo',
+  ].map(col);
   const rows = cases.map((c) => [
     c.refCode,
     t(lang, `officer.kind.${c.kind}`),
@@ -93,7 +107,13 @@ export async function buildCaseReport(store: Store, t: Translate, period: Report
   const tips = cases.filter((c) => c.kind === 'tip');
   const mediations = cases.filter((c) => c.kind === 'mediation');
   const waits = cases.map(minutesToAcknowledge).filter((m): m is number => m !== null);
-  const tipsByCategory = CASE_KINDS.get('tip').categories.map((category) => ({ category, label: t(lang, `categories.tip.${category}`), count: tips.filter((c) => c.category === category).length })).filter((r) => r.count > 0);
+  const tipsByCategory = CASE_KINDS.get('tip')
+    .categories.map((category) => ({
+      category,
+      label: t(lang, `categories.tip.${category}`),
+      count: tips.filter((c) => c.category === category).length,
+    }))
+    .filter((r) => r.count > 0);
   const middle = median(waits);
   return {
     csv: toCsv([header, ...rows]),

@@ -23,13 +23,19 @@ export class StoreDirectory implements Directory {
   async registerGroup(channel: ChannelName, chatId: string, title: string): Promise<GroupInfo> {
     const known = await this.store.groups.byChat(channel, chatId);
     // Registering is idempotent; only write when the group is new or its title changed.
-    const group = known && (known.title === title || !title) ? known : await this.store.groups.register(channel, chatId, title || known?.title || '');
+    const group =
+      known && (known.title === title || !title) ? known : await this.store.groups.register(channel, chatId, title || known?.title || '');
     // Hearing from the group means the bot is in it again (it was marked inactive when a send got 403).
     if (!group.active) return this.info((await this.store.groups.setActive(channel, chatId, true)) ?? group);
     return this.info(group);
   }
 
-  async bindGroup(channel: ChannelName, chatId: string, areaCode: string, userId: string): Promise<'bound' | 'unknown-area' | 'forbidden' | 'unknown-group'> {
+  async bindGroup(
+    channel: ChannelName,
+    chatId: string,
+    areaCode: string,
+    userId: string,
+  ): Promise<'bound' | 'unknown-area' | 'forbidden' | 'unknown-group'> {
     const area = await this.store.areas.byCode(areaCode);
     if (!area) return 'unknown-area';
     if (!(await this.mayBind(channel, userId, areaCode))) return 'forbidden';
@@ -44,7 +50,10 @@ export class StoreDirectory implements Directory {
     if (this.superadmins.includes(`${channel}:${userId}`)) return true;
     const officer = await this.store.officers.byChat(channel, userId);
     if (!officer || !officer.active || officer.role === 'mediator') return false;
-    return coversArea(officer.areaCodes, (await this.store.areas.ancestry(areaCode)).map((a) => a.code));
+    return coversArea(
+      officer.areaCodes,
+      (await this.store.areas.ancestry(areaCode)).map((a) => a.code),
+    );
   }
 
   private async info(group: Group): Promise<GroupInfo> {

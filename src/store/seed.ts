@@ -40,7 +40,10 @@ const groupEntry = z
     chatId: z.string().min(1, 'must not be empty'),
     title: z.string(),
     areaCode: areaCode.nullable().default(null),
-    joinCode: z.string().regex(/^\s*[A-Za-z0-9]{4,16}\s*$/, 'must be 4 to 16 letters and digits').optional(),
+    joinCode: z
+      .string()
+      .regex(/^\s*[A-Za-z0-9]{4,16}\s*$/, 'must be 4 to 16 letters and digits')
+      .optional(),
     active: z.boolean().default(true),
   })
   .strict();
@@ -122,10 +125,22 @@ function checkDuplicates(seed: ParsedSeed): void {
       seen.add(id);
     }
   };
-  once('areas', seed.areas.map((a) => a.code));
-  once('officers', seed.officers.map((o) => o.officerId));
-  once('groups', seed.groups.map((g) => `${g.channel}:${g.chatId}`));
-  once('groups (joinCode)', seed.groups.flatMap((g) => (g.joinCode === undefined ? [] : [g.joinCode.trim().toUpperCase()])));
+  once(
+    'areas',
+    seed.areas.map((a) => a.code),
+  );
+  once(
+    'officers',
+    seed.officers.map((o) => o.officerId),
+  );
+  once(
+    'groups',
+    seed.groups.map((g) => `${g.channel}:${g.chatId}`),
+  );
+  once(
+    'groups (joinCode)',
+    seed.groups.flatMap((g) => (g.joinCode === undefined ? [] : [g.joinCode.trim().toUpperCase()])),
+  );
 }
 
 /** Every code the file mentions must be in the file or already in the database. */
@@ -145,7 +160,8 @@ async function checkReferences(store: Store, seed: ParsedSeed): Promise<void> {
   }
   for (const officer of seed.officers) {
     for (const code of officer.areaCodes) {
-      if (!(await known(code))) throw new SeedError(`officers (${officer.officerId}): area ${code} is neither in the file nor in the database`);
+      if (!(await known(code)))
+        throw new SeedError(`officers (${officer.officerId}): area ${code} is neither in the file nor in the database`);
     }
   }
   for (const group of seed.groups) {

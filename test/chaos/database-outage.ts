@@ -10,7 +10,12 @@ import { inLanes, logCounts, settle, sleep, toldCodes, waitUntil, type FaultRepo
  * while /readyz answers 503; when the database is back on the same port and data, every case
  * lands and every officer alert goes out once.
  */
-export async function databaseOutage(opts: { residents: number; downMs: number; concurrency?: number; signal?: 'SIGTERM' | 'SIGKILL' }): Promise<FaultReport> {
+export async function databaseOutage(opts: {
+  residents: number;
+  downMs: number;
+  concurrency?: number;
+  signal?: 'SIGTERM' | 'SIGKILL';
+}): Promise<FaultReport> {
   const started = Date.now();
   const signal = opts.signal ?? 'SIGKILL';
   const db = await OwnService.ferretdb();
@@ -58,7 +63,13 @@ export async function databaseOutage(opts: { residents: number; downMs: number; 
       told: toldWhileDown.size,
       toldAfterRetry: toldWhileDown.size,
       ...counts,
-      notes: { '/readyz before': readyBefore, '/readyz while down': readyDown, '/readyz after the burst, still down': readyStillDown, '/readyz after restart': readyAgain, ...logCounts(app, ['job.retrying', 'job.failed_for_good']) },
+      notes: {
+        '/readyz before': readyBefore,
+        '/readyz while down': readyDown,
+        '/readyz after the burst, still down': readyStillDown,
+        '/readyz after restart': readyAgain,
+        ...logCounts(app, ['job.retrying', 'job.failed_for_good']),
+      },
       ms: Date.now() - started,
     };
   } finally {

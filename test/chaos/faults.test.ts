@@ -36,7 +36,12 @@ describe('faults', () => {
     process.stdout.write(summary(r));
     expectNothingLostNorRepeated(r);
     expect(r.told).toBe(r.residents);
-    expect(r.notes).toMatchObject({ '/readyz before': 200, '/readyz while down': 503, '/readyz after restart': 200, 'job.failed_for_good': 0 });
+    expect(r.notes).toMatchObject({
+      '/readyz before': 200,
+      '/readyz while down': 503,
+      '/readyz after restart': 200,
+      'job.failed_for_good': 0,
+    });
     expect(r.notes['job.retrying']).toBeGreaterThan(0);
   }, 180_000);
 

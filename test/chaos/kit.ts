@@ -88,12 +88,21 @@ export async function storedCodes(app: AppHarness): Promise<Set<string>> {
  * Waits (bounded) until every told code is stored and every stored case's alert arrived, then
  * counts. `officerEmu` is where the worker sends alerts.
  */
-export async function settle(app: AppHarness, told: ReadonlySet<string>, officerEmu: TelegramEmulator, timeoutMs: number): Promise<Omit<FaultReport, 'scenario' | 'fault' | 'residents' | 'told' | 'toldAfterRetry' | 'notes' | 'ms'>> {
+export async function settle(
+  app: AppHarness,
+  told: ReadonlySet<string>,
+  officerEmu: TelegramEmulator,
+  timeoutMs: number,
+): Promise<Omit<FaultReport, 'scenario' | 'fault' | 'residents' | 'told' | 'toldAfterRetry' | 'notes' | 'ms'>> {
   let stored = new Set<string>();
-  await waitUntil(async () => {
-    stored = await storedCodes(app);
-    return [...told].every((c) => stored.has(c)) && [...stored].every((c) => alertCounts(officerEmu).has(c));
-  }, timeoutMs, 500);
+  await waitUntil(
+    async () => {
+      stored = await storedCodes(app);
+      return [...told].every((c) => stored.has(c)) && [...stored].every((c) => alertCounts(officerEmu).has(c));
+    },
+    timeoutMs,
+    500,
+  );
   // A last look for repeats that come late.
   await sleep(500);
   stored = await storedCodes(app);

@@ -10,7 +10,13 @@ import { inLanes, logCounts, settle, toldCodes, waitUntil, type FaultReport } fr
  * timeout gives). The residents' conversations run first on an emulator of their own, so every
  * fault lands on an alert. Each alert must arrive exactly once.
  */
-export async function platformFaults(opts: { residents: number; concurrency?: number; forced429?: number; forced500?: number; hung?: number }): Promise<FaultReport> {
+export async function platformFaults(opts: {
+  residents: number;
+  concurrency?: number;
+  forced429?: number;
+  forced500?: number;
+  hung?: number;
+}): Promise<FaultReport> {
   const started = Date.now();
   const forced429 = opts.forced429 ?? 10;
   const forced500 = opts.forced500 ?? 10;
@@ -18,7 +24,13 @@ export async function platformFaults(opts: { residents: number; concurrency?: nu
   const residentsEmu = new TelegramEmulator();
   const officersEmu = new TelegramEmulator({ limits: { perChatPerSecond: 25, globalPerSecond: 30 } });
   await Promise.all([residentsEmu.start(), officersEmu.start()]);
-  const base = { ...testSettings(), FLOOD_MESSAGES_PER_10S: '1000', CASES_PER_USER_PER_HOUR: '100', JOB_BACKOFF_MS: '200', LOG_LEVEL: 'warn' };
+  const base = {
+    ...testSettings(),
+    FLOOD_MESSAGES_PER_10S: '1000',
+    CASES_PER_USER_PER_HOUR: '100',
+    JOB_BACKOFF_MS: '200',
+    LOG_LEVEL: 'warn',
+  };
   let bot: AppHarness | undefined;
   let worker: AppHarness | undefined;
   try {
@@ -31,7 +43,16 @@ export async function platformFaults(opts: { residents: number; concurrency?: nu
     // Faults queued before the worker starts, one kind after another as each is used up.
     officersEmu.failNext('sendMessage', forced429, { status: 429, retryAfter: 1 });
     const calls = () => officersEmu.calls.sendMessage ?? 0;
-    worker = await startApp({ ...base, TELEGRAM_BOT_TOKEN: officersEmu.token, TELEGRAM_API_ROOT: officersEmu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0', TELEGRAM_RATE_PER_SECOND: '100' }, { roles: 'worker', seed: false, fresh: false });
+    worker = await startApp(
+      {
+        ...base,
+        TELEGRAM_BOT_TOKEN: officersEmu.token,
+        TELEGRAM_API_ROOT: officersEmu.apiRoot,
+        TELEGRAM_CHAT_INTERVAL_MS: '0',
+        TELEGRAM_RATE_PER_SECOND: '100',
+      },
+      { roles: 'worker', seed: false, fresh: false },
+    );
     await waitUntil(() => calls() >= forced429, 30_000, 50);
     officersEmu.failNext('sendMessage', forced500, { status: 500, description: 'Internal Server Error' });
     await waitUntil(() => calls() >= forced429 + forced500, 30_000, 50);
@@ -47,7 +68,12 @@ export async function platformFaults(opts: { residents: number; concurrency?: nu
       told: told.size,
       toldAfterRetry: told.size,
       ...counts,
-      notes: { '429 answered (forced + limits)': officersEmu.stats.tooManyRequests, 'sendMessage calls': calls(), 'alerts sent': officersEmu.sent('100000001').length, ...logCounts(worker, ['outbox.rate_limited', 'job.retrying', 'job.failed_for_good']) },
+      notes: {
+        '429 answered (forced + limits)': officersEmu.stats.tooManyRequests,
+        'sendMessage calls': calls(),
+        'alerts sent': officersEmu.sent('100000001').length,
+        ...logCounts(worker, ['outbox.rate_limited', 'job.retrying', 'job.failed_for_good']),
+      },
       ms: Date.now() - started,
     };
   } finally {

@@ -11,7 +11,12 @@ import { inLanes, logCounts, settle, sleep, toldCodes, waitUntil, type FaultRepo
  * gone, starts the tip again, as the bot's answers ask them to. Every code a resident was told
  * must end as a stored case, alerted once.
  */
-export async function redisRestart(opts: { residents: number; downMs: number; concurrency?: number; signal?: 'SIGTERM' | 'SIGKILL' }): Promise<FaultReport> {
+export async function redisRestart(opts: {
+  residents: number;
+  downMs: number;
+  concurrency?: number;
+  signal?: 'SIGTERM' | 'SIGKILL';
+}): Promise<FaultReport> {
   const started = Date.now();
   const signal = opts.signal ?? 'SIGTERM';
   const redis = await OwnService.redis();
@@ -60,10 +65,11 @@ export async function redisRestart(opts: { residents: number; downMs: number; co
 
     const firstTry = toldCodes(emu, residents);
     const untold = residents.filter((r) => !firstTry.has(r));
-    // The bot said "try again" to these: Send once more (same draft, same code), else the whole tip.
+    // The bot said "try again" to these: Send once more (same draft, same code), else the whole tip
+    // again from the group's button, starting over whatever is left of the draft.
     await inLanes(untold, opts.concurrency ?? 16, async (resident) => {
       await driver.press(resident, 'nav:confirm');
-      if (!toldCodes(emu, [resident]).has(resident)) await driver.tip(resident);
+      if (!toldCodes(emu, [resident]).has(resident)) await driver.tip(resident, { startOver: true });
     });
     const t2 = Date.now();
     const told = toldCodes(emu, residents);
@@ -76,7 +82,14 @@ export async function redisRestart(opts: { residents: number; downMs: number; co
       told: firstTry.size,
       toldAfterRetry: told.size,
       ...counts,
-      notes: { 'residents asked to try again': untold.length, 'ms until /readyz 200 after the restart': readyAfterMs, 'ms for the retries': t2 - t1 - readyAfterMs, 'ms until all stored and alerted': t3 - t2, 'ready again after the restart': ready ? 'yes' : 'no (30 s)', ...logCounts(app, ['job.retrying', 'job.failed_for_good']) },
+      notes: {
+        'residents asked to try again': untold.length,
+        'ms until /readyz 200 after the restart': readyAfterMs,
+        'ms for the retries': t2 - t1 - readyAfterMs,
+        'ms until all stored and alerted': t3 - t2,
+        'ready again after the restart': ready ? 'yes' : 'no (30 s)',
+        ...logCounts(app, ['job.retrying', 'job.failed_for_good']),
+      },
       ms: Date.now() - started,
     };
   } finally {

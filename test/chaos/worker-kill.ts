@@ -15,12 +15,25 @@ export async function workerKill(opts: { submissions: number; killAfter: number 
   const started = Date.now();
   const emu = new TelegramEmulator();
   await emu.start();
-  const env = { ...testSettings(), TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0', TELEGRAM_RATE_PER_SECOND: '1000', WORKER_LOCK_MS: '2000', LOG_LEVEL: 'warn' };
+  const env = {
+    ...testSettings(),
+    TELEGRAM_BOT_TOKEN: emu.token,
+    TELEGRAM_API_ROOT: emu.apiRoot,
+    TELEGRAM_CHAT_INTERVAL_MS: '0',
+    TELEGRAM_RATE_PER_SECOND: '1000',
+    WORKER_LOCK_MS: '2000',
+    LOG_LEVEL: 'warn',
+  };
   let seeder: AppHarness | undefined;
   let takeover: AppHarness | undefined;
   const root = join(__dirname, '..', '..');
   // node itself, not the tsx wrapper, so SIGKILL reaches the worker and leaves no orphan.
-  const child = () => spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = () =>
+    spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
   try {
     seeder = await startApp(env, { roles: 'none' });
     const intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.redis, { attempts: 12, backoffMs: 200 });

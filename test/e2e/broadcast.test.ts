@@ -29,7 +29,13 @@ describe('broadcasts on Telegram', () => {
   beforeAll(async () => {
     emu = new TelegramEmulator();
     await emu.start();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_GROUP_PER_MINUTE: '6000', TELEGRAM_CHAT_INTERVAL_MS: '0', FLOOD_MESSAGES_PER_10S: '1000' });
+    app = await startApp({
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_GROUP_PER_MINUTE: '6000',
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+      FLOOD_MESSAGES_PER_10S: '1000',
+    });
     await emu.waitForCall('getUpdates');
     kp13 = await addGroups(app.rt, -1002000000001, 6, 'kp1-to3', 'Tổ 3 – dãy');
     kp21 = await addGroups(app.rt, -1003000000001, 4, 'kp2-to1', 'KP2 Tổ 1 – hẻm');
@@ -65,7 +71,18 @@ describe('broadcasts on Telegram', () => {
 
     user.pressButton(audience, buttonWith(audience, t('vi', 'broadcast.audience.all', { count: 7 })));
     const content = await chat.question(t('vi', 'broadcast.pickContent'));
-    expect(buttonPairs(content).map(([, id]) => id)).toEqual(expect.arrayContaining(['bc:lib:scam', 'bc:lib:fire', 'bc:lib:holiday_theft', 'bc:lib:drugs', 'bc:lib:vneid', 'bc:lib:residence', 'bc:lib:traffic', 'bc:write']));
+    expect(buttonPairs(content).map(([, id]) => id)).toEqual(
+      expect.arrayContaining([
+        'bc:lib:scam',
+        'bc:lib:fire',
+        'bc:lib:holiday_theft',
+        'bc:lib:drugs',
+        'bc:lib:vneid',
+        'bc:lib:residence',
+        'bc:lib:traffic',
+        'bc:write',
+      ]),
+    );
     user.pressButton(content, 'bc:lib:scam');
     await chat.next((m) => (m.text ?? '').startsWith('👀'));
     const preview = await chat.next();
@@ -86,18 +103,38 @@ describe('broadcasts on Telegram', () => {
     for (const group of kp21) expect(emu.sent(group)).toHaveLength(0);
 
     // The report is sent first and recorded after, so a crash in between repeats it rather than losing it.
-    await eventually('the broadcast is recorded as done', async () => (await app.rt.store.broadcasts.bySender('telegram', String(OFFICER_1), ['done'])).length === 1);
+    await eventually(
+      'the broadcast is recorded as done',
+      async () => (await app.rt.store.broadcasts.bySender('telegram', String(OFFICER_1), ['done'])).length === 1,
+    );
     const [stored] = await app.rt.store.broadcasts.bySender('telegram', String(OFFICER_1), ['done']);
-    expect(stored).toMatchObject({ status: 'done', advisoryId: 'scam', result: { delivered: 7, failed: 0, skipped: 0 }, sender: { role: 'officer', officerId: 'cskv-sg-01' } });
+    expect(stored).toMatchObject({
+      status: 'done',
+      advisoryId: 'scam',
+      result: { delivered: 7, failed: 0, skipped: 0 },
+      sender: { role: 'officer', officerId: 'cskv-sg-01' },
+    });
     expect(stored.targets).toHaveLength(7);
   });
 
   it('an officer is offered only their own areas’ groups, and what they may reach is checked again when they confirm', async () => {
     const { chat, user, audience } = await openBroadcast(OFFICER_2);
     const labels = buttonPairs(audience).map(([label]) => label);
-    expect(labels).toEqual([t('vi', 'broadcast.audience.all', { count: 4 }), ...kp21.map((_, i) => `👥 KP2 Tổ 1 – hẻm ${i + 1}`), t('vi', 'nav.cancel')]);
+    expect(labels).toEqual([
+      t('vi', 'broadcast.audience.all', { count: 4 }),
+      ...kp21.map((_, i) => `👥 KP2 Tổ 1 – hẻm ${i + 1}`),
+      t('vi', 'nav.cancel'),
+    ]);
     // A button made up by hand ("the 99th group") is refused, not guessed.
-    emu.pushUpdate({ callback_query: { id: 'forged-1', from: { id: OFFICER_2, is_bot: false, first_name: 'x' }, message: { message_id: audience.message_id, chat: { id: OFFICER_2, type: 'private' }, date: 0 }, chat_instance: '1', data: 'bc:aud:99' } });
+    emu.pushUpdate({
+      callback_query: {
+        id: 'forged-1',
+        from: { id: OFFICER_2, is_bot: false, first_name: 'x' },
+        message: { message_id: audience.message_id, chat: { id: OFFICER_2, type: 'private' }, date: 0 },
+        chat_instance: '1',
+        data: 'bc:aud:99',
+      },
+    });
     await chat.next((m) => (m.text ?? '') === t('vi', 'flow.staleButton'));
 
     const pick = await chat.question(t('vi', 'broadcast.pickAudience'));
@@ -140,7 +177,11 @@ describe('broadcasts on Telegram', () => {
     head.pressButton(audience, buttonWith(audience, 'Tổ 3 – dãy 1'));
     head.pressButton(await chat.question(t('vi', 'broadcast.pickContent')), 'bc:write');
     await chat.question(t('vi', 'broadcast.compose', { max: 3000 }).slice(0, 30));
-    head.sendPhoto(800, 'AgACAgUAAxkBAAIC-lost-dog', 'Tìm chó lạc: chó vàng, đeo vòng đỏ, lạc gần chợ sáng nay. Ai thấy báo giúp tổ trưởng.');
+    head.sendPhoto(
+      800,
+      'AgACAgUAAxkBAAIC-lost-dog',
+      'Tìm chó lạc: chó vàng, đeo vòng đỏ, lạc gần chợ sáng nay. Ai thấy báo giúp tổ trưởng.',
+    );
     const preview = await chat.next((m) => m.method === 'sendPhoto');
     expect(preview.caption!.split('\n')[0]).toBe(t('vi', 'broadcast.header.group-admin'));
     head.pressButton(await chat.question(t('vi', 'broadcast.confirm')), 'bc:send');
@@ -190,11 +231,32 @@ describe('broadcasts on Telegram', () => {
   });
 
   it('a scheduled broadcast fires at its time; one cancelled before its time never does', async () => {
-    const sender = { channel: 'telegram' as const, userId: String(OFFICER_1), chatId: String(OFFICER_1), role: 'officer' as const, officerId: 'cskv-sg-01', lang: 'vi' as const };
+    const sender = {
+      channel: 'telegram' as const,
+      userId: String(OFFICER_1),
+      chatId: String(OFFICER_1),
+      role: 'officer' as const,
+      officerId: 'cskv-sg-01',
+      lang: 'vi' as const,
+    };
     const soon = new Date(Date.now() + 1500);
     const target = (chatId: string) => ({ channel: 'telegram' as const, chatId, title: chatId });
-    await desk.submit({ broadcastId: 'sched-fires-01', sender, audienceLabel: 'A', targets: [target(kp13[1])], text: 'Hẹn giờ: sẽ được gửi', scheduledFor: soon });
-    await desk.submit({ broadcastId: 'sched-cancel-01', sender, audienceLabel: 'B', targets: [target(kp13[2])], text: 'Hẹn giờ: đã hủy', scheduledFor: soon });
+    await desk.submit({
+      broadcastId: 'sched-fires-01',
+      sender,
+      audienceLabel: 'A',
+      targets: [target(kp13[1])],
+      text: 'Hẹn giờ: sẽ được gửi',
+      scheduledFor: soon,
+    });
+    await desk.submit({
+      broadcastId: 'sched-cancel-01',
+      sender,
+      audienceLabel: 'B',
+      targets: [target(kp13[2])],
+      text: 'Hẹn giờ: đã hủy',
+      scheduledFor: soon,
+    });
     expect(await desk.cancel({ channel: 'telegram', userId: '999' }, 'sched-cancel-01')).toBe('not-found');
     expect(await desk.cancel({ channel: 'telegram', userId: String(OFFICER_1) }, 'sched-cancel-01')).toBe('cancelled');
 
@@ -203,7 +265,14 @@ describe('broadcasts on Telegram', () => {
     await eventually('its report is stored', async () => (await app.rt.store.broadcasts.byId('sched-fires-01'))?.status === 'done');
     expect(await desk.cancel({ channel: 'telegram', userId: String(OFFICER_1) }, 'sched-fires-01')).toBe('too-late');
     // Resubmitting the cancelled one (a second press of Send) does not bring it back.
-    await desk.submit({ broadcastId: 'sched-cancel-01', sender, audienceLabel: 'B', targets: [target(kp13[2])], text: 'Hẹn giờ: đã hủy', scheduledFor: soon });
+    await desk.submit({
+      broadcastId: 'sched-cancel-01',
+      sender,
+      audienceLabel: 'B',
+      targets: [target(kp13[2])],
+      text: 'Hẹn giờ: đã hủy',
+      scheduledFor: soon,
+    });
     await new Promise((r) => setTimeout(r, 1500));
     expect(received(emu, kp13[2], 'đã hủy')).toHaveLength(0);
     expect((await app.rt.store.broadcasts.byId('sched-cancel-01'))?.status).toBe('cancelled');
@@ -216,12 +285,39 @@ describe('broadcasts on Telegram', () => {
     const HEAD = 802;
     emu.setAdmins(kp13[3], [HEAD]);
     emu.setAdmins(kp13[4], [HEAD]);
-    const head = { channel: 'telegram' as const, userId: String(HEAD), chatId: String(HEAD), role: 'group-admin' as const, lang: 'vi' as const };
-    await desk.submit({ broadcastId: 'sched-recheck-admin', sender: head, audienceLabel: 'Hai tổ', targets: [target(kp13[3]), target(kp13[4])], text: 'Họp tổ tối nay lúc 19 giờ', scheduledFor: soon() });
+    const head = {
+      channel: 'telegram' as const,
+      userId: String(HEAD),
+      chatId: String(HEAD),
+      role: 'group-admin' as const,
+      lang: 'vi' as const,
+    };
+    await desk.submit({
+      broadcastId: 'sched-recheck-admin',
+      sender: head,
+      audienceLabel: 'Hai tổ',
+      targets: [target(kp13[3]), target(kp13[4])],
+      text: 'Họp tổ tối nay lúc 19 giờ',
+      scheduledFor: soon(),
+    });
     emu.setAdmins(kp13[4], []);
     // An officer whose broadcast names a group outside their areas (moved to another area since).
-    const officer = { channel: 'telegram' as const, userId: String(OFFICER_2), chatId: String(OFFICER_2), role: 'officer' as const, officerId: 'cskv-sg-02', lang: 'vi' as const };
-    await desk.submit({ broadcastId: 'sched-recheck-officer', sender: officer, audienceLabel: 'Cũ', targets: [target(kp21[0]), target(kp13[5])], text: 'Kiểm tra bình chữa cháy', scheduledFor: soon() });
+    const officer = {
+      channel: 'telegram' as const,
+      userId: String(OFFICER_2),
+      chatId: String(OFFICER_2),
+      role: 'officer' as const,
+      officerId: 'cskv-sg-02',
+      lang: 'vi' as const,
+    };
+    await desk.submit({
+      broadcastId: 'sched-recheck-officer',
+      sender: officer,
+      audienceLabel: 'Cũ',
+      targets: [target(kp21[0]), target(kp13[5])],
+      text: 'Kiểm tra bình chữa cháy',
+      scheduledFor: soon(),
+    });
 
     const notPermitted = t('vi', 'broadcast.report.notPermitted', { count: 1 });
     const report = await reader(HEAD).next((m) => (m.text ?? '').startsWith('📊'), 20_000);
@@ -266,6 +362,16 @@ describe('broadcasts on Telegram', () => {
     const logs = app.logs.join('\n');
     // The removed group is logged by its delivery id and the reason, nothing more.
     expect(logs).toMatch(/"deliveryId":"[^"]+","reason":"RecipientUnavailableError","msg":"broadcast.gave_up"/);
-    for (const secret of ['CẢNH GIÁC', 'chó lạc', 'họp tổ', 'Trần Minh Khoa', String(OFFICER_1), ...kp13, ...kp21, 'AgACAgUAAxkBAAIC-lost-dog']) expect(logs).not.toContain(secret);
+    for (const secret of [
+      'CẢNH GIÁC',
+      'chó lạc',
+      'họp tổ',
+      'Trần Minh Khoa',
+      String(OFFICER_1),
+      ...kp13,
+      ...kp21,
+      'AgACAgUAAxkBAAIC-lost-dog',
+    ])
+      expect(logs).not.toContain(secret);
   });
 });

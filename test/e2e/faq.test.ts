@@ -73,7 +73,9 @@ describe('FAQ on Telegram', () => {
     expect(await counter.top(1)).toEqual([{ question: 'lich cat dien tuan nay', count: 2 }]);
 
     const run = promisify(execFile);
-    const { stdout } = await run('bash', [join(__dirname, '..', '..', 'scripts', 'faq-misses'), '--top', '5'], { env: { ...process.env, REDIS_URL: app.rt.config.redisUrl } });
+    const { stdout } = await run('bash', [join(__dirname, '..', '..', 'scripts', 'faq-misses'), '--top', '5'], {
+      env: { ...process.env, REDIS_URL: app.rt.config.redisUrl },
+    });
     expect(stdout).toContain('2  lich cat dien tuan nay');
     expect(stdout).toContain('1  gia dien thang nay bao nhieu goi # hoi duoc khong');
     expect(JSON.stringify(misses)).not.toMatch(/601|602|0912/);

@@ -19,7 +19,13 @@ describe('officer desk on Zalo', () => {
   beforeAll(async () => {
     emu = new ZaloEmulator();
     await emu.start();
-    app = await startApp({ ZALO_BOT_TOKEN: emu.token, ZALO_API_BASE: emu.apiBase, ZALO_RATE_PER_SECOND: '20', FLOOD_MESSAGES_PER_10S: '200', HOTSPOT_THRESHOLD: '1000' });
+    app = await startApp({
+      ZALO_BOT_TOKEN: emu.token,
+      ZALO_API_BASE: emu.apiBase,
+      ZALO_RATE_PER_SECOND: '20',
+      FLOOD_MESSAGES_PER_10S: '200',
+      HOTSPOT_THRESHOLD: '1000',
+    });
     intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.redis, { attempts: 3, backoffMs: 100 });
   });
 
@@ -53,11 +59,16 @@ describe('officer desk on Zalo', () => {
     await intake.submit(sub);
     const code = sub.refCode;
     const alert = await emu.waitFor((r) => r.chatId === OFFICER && content(r).includes(`TIN BÁO MỚI · ${code}`), 10_000);
-    expect(content(alert)).toContain(`Thao tác: /nhan ${code} · /ghichu ${code} nội dung · /hoi ${code} câu hỏi · /xong ${code} · /chuyen ${code}`);
+    expect(content(alert)).toContain(
+      `Thao tác: /nhan ${code} · /ghichu ${code} nội dung · /hoi ${code} câu hỏi · /xong ${code} · /chuyen ${code}`,
+    );
 
     const card = await reply(OFFICER, `/nhan ${code}`, OFFICER, `📋 ${code}`);
     expect(content(card)).toContain('1. 📝 Ghi chú\n2. ❓ Hỏi người báo\n3. 🏁 Kết thúc\n4. 🔁 Chuyển cán bộ');
-    await emu.waitFor((r) => r.chatId === RESIDENT && content(r).includes(`Tin báo ${code} của bạn đã được cán bộ công an khu vực tiếp nhận`), 10_000);
+    await emu.waitFor(
+      (r) => r.chatId === RESIDENT && content(r).includes(`Tin báo ${code} của bạn đã được cán bộ công an khu vực tiếp nhận`),
+      10_000,
+    );
 
     // "2" picks "Hỏi người báo" from the card's numbered list.
     await reply(OFFICER, '2', OFFICER, `Gõ câu hỏi gửi người báo của ${code}`);
@@ -72,7 +83,10 @@ describe('officer desk on Zalo', () => {
     const pick = await reply(OFFICER, `/xong ${code}`, OFFICER, `Kết quả xử lý ${code}?`);
     expect(content(pick)).toContain('1. Đã xác minh, xử lý\n2. Đã chuyển cơ quan có thẩm quyền\n3. Chưa xác minh được sự việc');
     await reply(OFFICER, '2', OFFICER, `Đã kết thúc ${code}: Đã chuyển cơ quan có thẩm quyền`);
-    await emu.waitFor((r) => r.chatId === RESIDENT && content(r).includes(`Tin báo ${code} đã được xử lý xong. Kết quả: Đã chuyển cơ quan có thẩm quyền.`), 10_000);
+    await emu.waitFor(
+      (r) => r.chatId === RESIDENT && content(r).includes(`Tin báo ${code} đã được xử lý xong. Kết quả: Đã chuyển cơ quan có thẩm quyền.`),
+      10_000,
+    );
     expect(await app.rt.store.cases.byCaseId(sub.caseId)).toMatchObject({ status: 'resolved', outcome: 'transferred' });
 
     // Closed, it leaves the officer's list of open cases.

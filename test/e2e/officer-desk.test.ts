@@ -27,12 +27,27 @@ describe('officer desk on Telegram', () => {
   beforeAll(async () => {
     emu = new TelegramEmulator();
     await emu.start();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, SUPERADMINS: `telegram:${SUPERADMIN}`, TELEGRAM_CHAT_INTERVAL_MS: '0', HOTSPOT_THRESHOLD: '1000', FLOOD_MESSAGES_PER_10S: '200' });
+    app = await startApp({
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      SUPERADMINS: `telegram:${SUPERADMIN}`,
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+      HOTSPOT_THRESHOLD: '1000',
+      FLOOD_MESSAGES_PER_10S: '200',
+    });
     await emu.waitForCall('getUpdates');
     intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.redis, { attempts: 3, backoffMs: 100 });
     // A second officer over the whole ward (not alerted first: routing takes the nearest), to reassign to;
     // and a group in kp2-to1 for counting.
-    await app.rt.store.officers.upsert({ officerId: 'cskv-sg-03', name: 'Thiếu úy Võ Văn Tâm', role: 'officer', areaCodes: ['phuong-sai-gon'], chats: [{ channel: 'telegram', chatId: String(SECOND_OFFICER) }], lang: 'vi', active: true });
+    await app.rt.store.officers.upsert({
+      officerId: 'cskv-sg-03',
+      name: 'Thiếu úy Võ Văn Tâm',
+      role: 'officer',
+      areaCodes: ['phuong-sai-gon'],
+      chats: [{ channel: 'telegram', chatId: String(SECOND_OFFICER) }],
+      lang: 'vi',
+      active: true,
+    });
     await app.rt.store.groups.register('telegram', '-1001000000021', 'Tổ tự quản KP2 – Tổ 1', { joinCode: 'KP2TO1' });
     await app.rt.store.groups.bindArea('telegram', '-1001000000021', 'kp2-to1');
   });
@@ -51,7 +66,10 @@ describe('officer desk on Telegram', () => {
       refCode: await intake.nextReferenceCode(kind, new Date()),
       kind,
       category: kind === 'tip' ? 'theft' : 'noise',
-      fields: kind === 'tip' ? { what: 'Hai thanh niên bẻ khóa xe máy', where: 'Hẻm 45 Lê Lợi', when: 'now' } : { parties: 'Nhà số 5 và nhà số 7', description: 'Karaoke đến khuya', mediatedBefore: 'no', reachTime: 'evening' },
+      fields:
+        kind === 'tip'
+          ? { what: 'Hai thanh niên bẻ khóa xe máy', where: 'Hẻm 45 Lê Lợi', when: 'now' }
+          : { parties: 'Nhà số 5 và nhà số 7', description: 'Karaoke đến khuya', mediatedBefore: 'no', reachTime: 'evening' },
       attachments: [],
       anonymous: true,
       replyTo: { channel: 'telegram', chatIdSealed: app.rt.box.seal(String(resident)) },
@@ -89,7 +107,13 @@ describe('officer desk on Telegram', () => {
     const alert = await reader.next((m) => text(m).includes(code));
     const stored = (await app.rt.store.cases.byRefCode(code))!;
     const actions = buttons(alert);
-    expect(actions).toEqual([`case:ack:${stored.caseId}`, `case:note:${stored.caseId}`, `case:ask:${stored.caseId}`, `case:done:${stored.caseId}`, `case:move:${stored.caseId}`]);
+    expect(actions).toEqual([
+      `case:ack:${stored.caseId}`,
+      `case:note:${stored.caseId}`,
+      `case:ask:${stored.caseId}`,
+      `case:done:${stored.caseId}`,
+      `case:move:${stored.caseId}`,
+    ]);
     for (const data of actions) expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
     expect(alert.parse_mode).toBeUndefined();
 
@@ -101,7 +125,11 @@ describe('officer desk on Telegram', () => {
     expect(text(card)).toContain('Phụ trách: Thiếu úy Trần Minh Khoa (cskv-sg-01)');
     expect(buttons(card)).not.toContain(`case:ack:${stored.caseId}`);
     await chat.next((m) => text(m).includes(`Tin báo ${code} của bạn đã được cán bộ công an khu vực tiếp nhận`));
-    expect(await app.rt.store.cases.byCaseId(stored.caseId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'cskv-sg-01', assignedTo: 'cskv-sg-01' });
+    expect(await app.rt.store.cases.byCaseId(stored.caseId)).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'cskv-sg-01',
+      assignedTo: 'cskv-sg-01',
+    });
 
     // Pressing again (or a second officer's phone) changes nothing and tells nobody twice.
     me.pressButton(alert, `case:ack:${stored.caseId}`);
@@ -267,7 +295,9 @@ describe('officer desk on Telegram', () => {
     const bossChat = chatReader(emu, SUPERVISOR);
     boss.sendText(SUPERVISOR, `/chuyen ${c.refCode}`);
     const pick = await bossChat.next((m) => text(m).includes(`Chuyển ${c.refCode} cho cán bộ nào?`));
-    expect(pick.reply_markup).toMatchObject({ inline_keyboard: [[{ text: 'Thiếu úy Trần Minh Khoa (cskv-sg-01)' }], [{ text: 'Thiếu úy Võ Văn Tâm (cskv-sg-03)' }]] });
+    expect(pick.reply_markup).toMatchObject({
+      inline_keyboard: [[{ text: 'Thiếu úy Trần Minh Khoa (cskv-sg-01)' }], [{ text: 'Thiếu úy Võ Văn Tâm (cskv-sg-03)' }]],
+    });
     boss.pressButton(pick, `case:to:${c.caseId}:1`);
     await bossChat.next((m) => text(m).includes(`Đã chuyển ${c.refCode} cho Thiếu úy Võ Văn Tâm`));
 
@@ -277,7 +307,11 @@ describe('officer desk on Telegram', () => {
     const alert = await emu.waitFor((m) => m.chat_id === String(SECOND_OFFICER) && text(m).includes(`TIN BÁO MỚI · ${c.refCode}`));
     expect(buttons(alert)[0]).toBe(`case:ack:${c.caseId}`);
     expect(emu.sent(SECOND_OFFICER).filter((m) => text(m).includes(c.refCode) && text(m).includes('MỚI'))).toHaveLength(1);
-    expect(await app.rt.store.cases.byCaseId(c.caseId)).toMatchObject({ assignedTo: 'cskv-sg-03', status: 'new', recipients: ['cskv-sg-01', 'cskv-sg-03'] });
+    expect(await app.rt.store.cases.byCaseId(c.caseId)).toMatchObject({
+      assignedTo: 'cskv-sg-03',
+      status: 'new',
+      recipients: ['cskv-sg-01', 'cskv-sg-03'],
+    });
 
     // The case is now on the second officer's list, not on the first one's.
     const tam = emu.user(SECOND_OFFICER);
@@ -288,7 +322,11 @@ describe('officer desk on Telegram', () => {
 
     tam.pressButton(alert, `case:ack:${c.caseId}`);
     await second.next((m) => text(m).includes(`Đã tiếp nhận ${c.refCode}`));
-    expect(await app.rt.store.cases.byCaseId(c.caseId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'cskv-sg-03', assignedTo: 'cskv-sg-03' });
+    expect(await app.rt.store.cases.byCaseId(c.caseId)).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'cskv-sg-03',
+      assignedTo: 'cskv-sg-03',
+    });
   });
 
   it('/trangthai and the menu show residents their own case only; anyone else gets the same refusal as for a code that does not exist', async () => {
@@ -325,7 +363,14 @@ describe('officer desk on Telegram', () => {
     resident.sendText(608, `/nhan ${c.refCode}`);
     await residentChat.next((m) => text(m).includes('lệnh này chỉ dành cho cán bộ'));
     // A forged button press is refused the same way.
-    emu.pushUpdate({ callback_query: { id: 'forged-1', from: { id: 608, is_bot: false, first_name: 'X' }, message: { message_id: 1, date: 0, chat: { id: 608, type: 'private' } }, data: `case:ack:${c.caseId}` } });
+    emu.pushUpdate({
+      callback_query: {
+        id: 'forged-1',
+        from: { id: 608, is_bot: false, first_name: 'X' },
+        message: { message_id: 1, date: 0, chat: { id: 608, type: 'private' } },
+        data: `case:ack:${c.caseId}`,
+      },
+    });
     await residentChat.next((m) => text(m).includes('lệnh này chỉ dành cho cán bộ'));
     resident.sendText(608, '/vuviec');
     await residentChat.next((m) => text(m).includes('lệnh này chỉ dành cho cán bộ'));
@@ -419,7 +464,12 @@ describe('officer desk on Telegram', () => {
     const video = 'BAACAgUAAxkBAAIB-xem-video';
     const c = await submit(611, {
       category: 'drugs',
-      fields: { what: 'Nhóm thanh niên tụ tập chích hút', where: 'Cuối hẻm 12 Nguyễn Huệ', when: 'earlier', whenDetail: 'khoảng 23 giờ tối qua' },
+      fields: {
+        what: 'Nhóm thanh niên tụ tập chích hút',
+        where: 'Cuối hẻm 12 Nguyễn Huệ',
+        when: 'earlier',
+        whenDetail: 'khoảng 23 giờ tối qua',
+      },
       location: { latitude: 10.7731, longitude: 106.7041 },
       attachments: [
         { kind: 'photo', ref: photo },
@@ -469,7 +519,21 @@ describe('officer desk on Telegram', () => {
 
   it('keeps personal data out of the logs', () => {
     const logs = app.logs.join('\n');
-    for (const secret of ['Cư dân', 'Màu đỏ', 'tổ trưởng theo dõi', 'biển số', 'Tối nay', '"601"', '"602"', '100000001', 'Trần Minh Khoa', '0912345678', '0987000111', 'chích hút']) expect(logs).not.toContain(secret);
+    for (const secret of [
+      'Cư dân',
+      'Màu đỏ',
+      'tổ trưởng theo dõi',
+      'biển số',
+      'Tối nay',
+      '"601"',
+      '"602"',
+      '100000001',
+      'Trần Minh Khoa',
+      '0912345678',
+      '0987000111',
+      'chích hút',
+    ])
+      expect(logs).not.toContain(secret);
     expect(logs).toContain('desk.action');
     expect(logs).toContain('relay.answered');
   });

@@ -44,7 +44,15 @@ describe('escalation and hotspots', () => {
     events = new QueueEvents(ESCALATIONS_QUEUE, { connection: eventsRedis });
     await events.waitUntilReady();
     // The city's police director, one level above the ward's chief.
-    await app.rt.store.officers.upsert({ officerId: 'gd-ca-tp', name: 'Đại tá Nguyễn Văn Bình', role: 'supervisor', areaCodes: ['tp-hcm'], chats: [{ channel: 'telegram', chatId: String(PROVINCE) }], lang: 'vi', active: true });
+    await app.rt.store.officers.upsert({
+      officerId: 'gd-ca-tp',
+      name: 'Đại tá Nguyễn Văn Bình',
+      role: 'supervisor',
+      areaCodes: ['tp-hcm'],
+      chats: [{ channel: 'telegram', chatId: String(PROVINCE) }],
+      lang: 'vi',
+      active: true,
+    });
   });
 
   afterAll(async () => {
@@ -91,11 +99,16 @@ describe('escalation and hotspots', () => {
     expect(text(ward)).toContain('Khu phố 1 – Tổ dân phố 3');
     expect(buttons(ward)[0]).toBe(`case:ack:${c.caseId}`);
     // The chief also gets the full alert, with what happened and where.
-    await emu.waitFor((m) => m.chat_id === String(SUPERVISOR) && text(m).includes(`TIN BÁO MỚI · ${c.refCode}`) && text(m).includes('Mất trộm xe đạp'));
+    await emu.waitFor(
+      (m) => m.chat_id === String(SUPERVISOR) && text(m).includes(`TIN BÁO MỚI · ${c.refCode}`) && text(m).includes('Mất trộm xe đạp'),
+    );
 
     const city = await chatReader(emu, PROVINCE).next((m) => text(m).includes(`CHUYỂN CẤP 2 · ${c.refCode}`));
     const escalated = (await app.rt.store.cases.byCaseId(c.caseId))!;
-    expect(escalated.history.filter((h) => h.action === 'escalated').map((h) => h.note)).toEqual(['level 1: truong-ca-sg', 'level 2: gd-ca-tp']);
+    expect(escalated.history.filter((h) => h.action === 'escalated').map((h) => h.note)).toEqual([
+      'level 1: truong-ca-sg',
+      'level 2: gd-ca-tp',
+    ]);
     expect(escalated.recipients).toEqual(['cskv-sg-01', 'truong-ca-sg', 'gd-ca-tp']);
 
     emu.user(PROVINCE).pressButton(city, `case:ack:${c.caseId}`);
@@ -140,7 +153,9 @@ describe('escalation and hotspots', () => {
     const fourth = await submit(713, inKp4);
     await stored(fourth.caseId);
     expect((await app.rt.store.notices.forCase(fourth.caseId)).filter((n) => n.noticeId.includes('.hot'))).toEqual([]);
-    expect((await app.rt.store.notices.forCase(made[2].caseId)).filter((n) => n.noticeId.includes('.hot')).map((n) => n.status)).toEqual(['sent']);
+    expect((await app.rt.store.notices.forCase(made[2].caseId)).filter((n) => n.noticeId.includes('.hot')).map((n) => n.status)).toEqual([
+      'sent',
+    ]);
     expect(emu.sent(SUPERVISOR).filter((m) => text(m).includes('ĐIỂM NÓNG'))).toHaveLength(1);
     // Other categories in the area are counted on their own.
     await submit(714, { joinCode: group!.joinCode, category: 'fraud' });

@@ -23,7 +23,10 @@ describe('Telegram end to end', () => {
     const group = chatReader(emu, GROUP);
     admin.addBotToGroup(GROUP, 'Tổ tự quản KP1 – Tổ 3');
     const welcome = await group.next((m) => (m.text ?? '').includes('Xin chào tổ dân phố'));
-    expect(buttons(welcome)).toEqual([expect.stringMatching(/^https:\/\/t\.me\/totuquan_test_bot\?start=tip_[A-Z0-9]{6}$/), expect.stringMatching(/start=hg_/)]);
+    expect(buttons(welcome)).toEqual([
+      expect.stringMatching(/^https:\/\/t\.me\/totuquan_test_bot\?start=tip_[A-Z0-9]{6}$/),
+      expect.stringMatching(/start=hg_/),
+    ]);
     admin.sendText(GROUP, '/khuvuc kp1-to3');
     await group.next((m) => (m.text ?? '').includes('Đã gắn nhóm với địa bàn kp1-to3'));
   });
@@ -81,7 +84,11 @@ describe('Telegram end to end', () => {
     const stored = await app.rt.store.cases.byRefCode(code);
     expect(stored).toMatchObject({ kind: 'tip', category: 'theft', anonymous: true, areaCode: 'kp1-to3', recipients: ['cskv-sg-01'] });
     expect(JSON.stringify(stored)).not.toContain('"501"');
-    const groupTexts = emu.sent(GROUP).slice(before).map((m) => m.text ?? '').join('\n');
+    const groupTexts = emu
+      .sent(GROUP)
+      .slice(before)
+      .map((m) => m.text ?? '')
+      .join('\n');
     expect(groupTexts).not.toContain('Wave màu đỏ');
   });
 
@@ -154,7 +161,8 @@ describe('Telegram end to end', () => {
 
   it('keeps personal data out of the logs', () => {
     const logs = app.logs.join('\n');
-    for (const secret of ['Wave màu đỏ', '912000502', '+84912000502', 'karaoke', '"501"', '"502"', 'Cư dân']) expect(logs).not.toContain(secret);
+    for (const secret of ['Wave màu đỏ', '912000502', '+84912000502', 'karaoke', '"501"', '"502"', 'Cư dân'])
+      expect(logs).not.toContain(secret);
     expect(logs).toContain('case.stored');
   });
 });

@@ -23,9 +23,16 @@ describe('Telegram webhook', () => {
     await emu?.stop();
   });
 
-  const update = (id: number, text: string) => ({ update_id: id, message: { message_id: id, date: 1, chat: { id: 601, type: 'private' }, from: { id: 601, is_bot: false, first_name: 'A' }, text } });
+  const update = (id: number, text: string) => ({
+    update_id: id,
+    message: { message_id: id, date: 1, chat: { id: 601, type: 'private' }, from: { id: 601, is_bot: false, first_name: 'A' }, text },
+  });
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('registered the webhook with the secret', async () => {
     const call = await emu.waitForCall('setWebhook');

@@ -15,7 +15,12 @@ describe('broadcast on Zalo', () => {
   beforeAll(async () => {
     emu = new ZaloEmulator();
     await emu.start();
-    h = await startApp({ ZALO_BOT_TOKEN: emu.token, ZALO_API_BASE: emu.apiBase, ZALO_RATE_PER_SECOND: '20', FLOOD_MESSAGES_PER_10S: '200' });
+    h = await startApp({
+      ZALO_BOT_TOKEN: emu.token,
+      ZALO_API_BASE: emu.apiBase,
+      ZALO_RATE_PER_SECOND: '20',
+      FLOOD_MESSAGES_PER_10S: '200',
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -27,13 +32,23 @@ describe('broadcast on Zalo', () => {
   const inGroup = (text: string) =>
     emu.pushRaw({
       event_name: 'message.text.received',
-      message: { message_id: `grp${++n}`, date: Date.now(), chat: { id: GROUP, chat_type: 'GROUP' }, from: { id: OFFICER, display_name: 'CSKV' }, text },
+      message: {
+        message_id: `grp${++n}`,
+        date: Date.now(),
+        chat: { id: GROUP, chat_type: 'GROUP' },
+        from: { id: OFFICER, display_name: 'CSKV' },
+        text,
+      },
     });
   async function officerSays(text: string, until: string): Promise<string> {
     const seen = new Set(emu.sent(OFFICER).map((r) => r.messageId));
     await emu.user(OFFICER, 'CSKV').sendText(text);
     await emu.waitFor((r) => r.chatId === OFFICER && !seen.has(r.messageId) && content(r).includes(until), 10_000);
-    return emu.sent(OFFICER).filter((r) => !seen.has(r.messageId)).map(content).join('\n');
+    return emu
+      .sent(OFFICER)
+      .filter((r) => !seen.has(r.messageId))
+      .map(content)
+      .join('\n');
   }
 
   it('links a Zalo group, sends a library advisory to it by typed answers, and reports delivery', async () => {

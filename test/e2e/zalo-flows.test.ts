@@ -75,7 +75,8 @@ describe('Zalo channel, polling', () => {
     const user = emu.user('zl-resident-tip');
     const photo = 'https://photos.example.com/zalo/hien-truong-1.jpg';
     // Long enough that the alert and the summary do not fit one Zalo message.
-    const what = `Hai thanh niên đi xe máy Wave màu đỏ, không đội mũ bảo hiểm, giật túi xách của một phụ nữ rồi chạy về hướng chợ. ${'Người ngồi sau mặc áo khoác đen, đội mũ lưỡi trai trắng, có hình xăm ở cánh tay trái. '.repeat(20)}`.trim();
+    const what =
+      `Hai thanh niên đi xe máy Wave màu đỏ, không đội mũ bảo hiểm, giật túi xách của một phụ nữ rồi chạy về hướng chợ. ${'Người ngồi sau mặc áo khoác đen, đội mũ lưỡi trai trắng, có hình xăm ở cánh tay trái. '.repeat(20)}`.trim();
     expect(what.length).toBeGreaterThan(1800);
 
     expect(joined(await text(user, 'KP1TO3', t('menu.title')))).toContain(t('flow.joined', { group: 'Tổ tự quản Khu phố 1 – Tổ 3' }));
@@ -106,7 +107,10 @@ describe('Zalo channel, polling', () => {
     expect(pictured.photo).toBe(photo);
     // The alert's text comes before its photo, cut into pieces of at most 2000 characters.
     const officerChat = emu.sent(OFFICER_CHAT);
-    const alert = officerChat.slice(officerChat.findIndex((r) => content(r).includes(t('alert.title.tip', { code }))), officerChat.indexOf(pictured));
+    const alert = officerChat.slice(
+      officerChat.findIndex((r) => content(r).includes(t('alert.title.tip', { code }))),
+      officerChat.indexOf(pictured),
+    );
     expect(alert.length).toBeGreaterThan(1);
     expect(alert.every((r) => r.method === 'sendMessage')).toBe(true);
     expect(officerChat.filter((r) => content(r).includes(t('alert.title.tip', { code })))).toHaveLength(1);
@@ -139,7 +143,13 @@ describe('Zalo channel, polling', () => {
       expectZaloSized(emu.sent(chat));
     }
     const stored = await h.rt.store.cases.byRefCode(code);
-    expect(stored).toMatchObject({ kind: 'mediation', category: 'noise', anonymous: false, areaCode: 'kp1-to3', fields: { mediatedBefore: 'no', reachTime: 'evening' } });
+    expect(stored).toMatchObject({
+      kind: 'mediation',
+      category: 'noise',
+      anonymous: false,
+      areaCode: 'kp1-to3',
+      fields: { mediatedBefore: 'no', reachTime: 'evening' },
+    });
     expect(stored!.recipients).toEqual(expect.arrayContaining(['cskv-sg-01', 'hgv-kp1-to3']));
   });
 
@@ -184,9 +194,16 @@ describe('Zalo channel, polling', () => {
 
   it('never writes residents’ words, phone numbers or chat ids to the log', () => {
     const logs = h.logs.join('\n');
-    for (const secret of ['giật túi xách', 'karaoke', '0912345678', '0912 345 678', 'zl-resident-tip', 'zl-resident-mediation', 'zalo-test-secret']) {
+    for (const secret of [
+      'giật túi xách',
+      'karaoke',
+      '0912345678',
+      '0912 345 678',
+      'zl-resident-tip',
+      'zl-resident-mediation',
+      'zalo-test-secret',
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });
 });
-

@@ -105,7 +105,9 @@ describe('Zalo channel, webhook', () => {
 
   it('answers 200 and drops an update it cannot use (no chat)', async () => {
     const before = emu.sent().length;
-    const res = await post(JSON.stringify({ event_name: 'message.text.received', message: { text: 'hi' } }), { 'X-Bot-Api-Secret-Token': SECRET });
+    const res = await post(JSON.stringify({ event_name: 'message.text.received', message: { text: 'hi' } }), {
+      'X-Bot-Api-Secret-Token': SECRET,
+    });
     expect(res.status).toBe(200);
     expect(emu.sent().length).toBe(before);
   });
@@ -116,10 +118,18 @@ describe('Zalo channel, webhook', () => {
     expect(declared.status).toBe(413);
 
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'X-Bot-Api-Secret-Token': SECRET } }, (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'X-Bot-Api-Secret-Token': SECRET },
+        },
+        (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.once('error', reject);
       for (let i = 0; i < 8; i++) req.write(big.slice(i * (big.length / 8), (i + 1) * (big.length / 8)));
       req.end();

@@ -32,7 +32,15 @@ const TELEGRAM_LIMIT = 4096;
 const ZALO_LIMIT = 2000;
 /** Error names of infrastructure failures (timeouts, Redis away, queue unavailable), not of bugs. */
 const TRANSIENT = new Set(['Error', 'MaxRetriesPerRequestError', 'QueueUnavailableError', 'AbortError']);
-const BAD_EVENTS = new Set(['conversation.error', 'telegram.update_failed', 'zalo.update_failed', 'http.handler_failed', 'unhandled_rejection', 'case.invalid_job', 'job.failed_for_good']);
+const BAD_EVENTS = new Set([
+  'conversation.error',
+  'telegram.update_failed',
+  'zalo.update_failed',
+  'http.handler_failed',
+  'unhandled_rejection',
+  'case.invalid_job',
+  'job.failed_for_good',
+]);
 
 interface Violation {
   channel: string;
@@ -49,7 +57,9 @@ process.on('unhandledRejection', (reason) => unhandled.push(describe(reason)));
 process.on('uncaughtException', (err) => uncaught.push(describe(err)));
 
 function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}\n${(e.stack ?? '').split('\n').slice(1, 6).join('\n')}` : String(e).slice(0, 200);
+  return e instanceof Error
+    ? `${e.name}: ${e.message.slice(0, 200)}\n${(e.stack ?? '').split('\n').slice(1, 6).join('\n')}`
+    : String(e).slice(0, 200);
 }
 
 async function main(): Promise<void> {
@@ -93,7 +103,10 @@ async function main(): Promise<void> {
     const all = zalo.sent();
     for (; zaloCursor < all.length; zaloCursor++) {
       const r = all[zaloCursor];
-      zaloOptions.set(r.chatId, (r.text ?? r.caption ?? '').split('\n').flatMap((l) => /^\d+\. (.*)$/.exec(l)?.slice(1) ?? []));
+      zaloOptions.set(
+        r.chatId,
+        (r.text ?? r.caption ?? '').split('\n').flatMap((l) => /^\d+\. (.*)$/.exec(l)?.slice(1) ?? []),
+      );
     }
   };
 
@@ -105,7 +118,13 @@ async function main(): Promise<void> {
     const tgUsers = Array.from({ length: 6 }, (_, k) => 200_000_000 + lane * 100 + k);
     const tgGroups = Array.from({ length: 2 }, (_, k) => -1_002_000_000_000 - lane * 10 - k);
     const tgRng = root.fork(lane * 2);
-    const tgFuzzer = new TelegramUpdateFuzzer(tgRng, tgUsers, tgGroups, { lastKeyboard: (chatId) => (scanTelegram(), tgKeyboards.get(String(chatId))) }, (lane + 1) * 10_000_000);
+    const tgFuzzer = new TelegramUpdateFuzzer(
+      tgRng,
+      tgUsers,
+      tgGroups,
+      { lastKeyboard: (chatId) => (scanTelegram(), tgKeyboards.get(String(chatId))) },
+      (lane + 1) * 10_000_000,
+    );
     lanes.push(
       (async () => {
         for (let step = 0; step < perLane && Date.now() < DEADLINE; step++) {
@@ -123,7 +142,13 @@ async function main(): Promise<void> {
     );
     const zaloUsers = Array.from({ length: 6 }, (_, k) => `fz-u-${lane}-${k}`);
     const zaloGroups = Array.from({ length: 2 }, (_, k) => `fz-g-${lane}-${k}`);
-    const zaloFuzzer = new ZaloUpdateFuzzer(root.fork(lane * 2 + 1), zaloUsers, zaloGroups, { options: (chatId) => (scanZalo(), zaloOptions.get(chatId) ?? []) }, lane);
+    const zaloFuzzer = new ZaloUpdateFuzzer(
+      root.fork(lane * 2 + 1),
+      zaloUsers,
+      zaloGroups,
+      { options: (chatId) => (scanZalo(), zaloOptions.get(chatId) ?? []) },
+      lane,
+    );
     lanes.push(
       (async () => {
         for (let step = 0; step < perLane && Date.now() < DEADLINE; step++) {
@@ -145,7 +170,10 @@ async function main(): Promise<void> {
   const cases = new Queue(CASES_QUEUE, { connection: app.rt.queueRedis });
   const outbox = new Queue(outboxQueueName('telegram'), { connection: app.rt.queueRedis });
   for (let i = 0; i < 400; i++) {
-    const [c, o] = await Promise.all([cases.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), outbox.getJobCounts('waiting', 'active', 'delayed', 'prioritized')]);
+    const [c, o] = await Promise.all([
+      cases.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+      outbox.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+    ]);
     if (Object.values(c).every((n) => n === 0) && Object.values(o).every((n) => n === 0)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -154,8 +182,20 @@ async function main(): Promise<void> {
 
   // Every message the bot sent, to residents and officers alike, must be readable.
   for (const m of tg.sent()) {
-    const problem = m.method === 'sendMessage' ? wordsProblem(m.text, TELEGRAM_LIMIT, namespaces) : m.caption !== undefined ? wordsProblem(m.caption, 1024, namespaces) : null;
-    if (problem) violations.push({ channel: 'telegram', chat: m.chat_id, problem, text: preview(m.text ?? m.caption), ...where(lastUpdate.get(`telegram:${m.chat_id}`)) });
+    const problem =
+      m.method === 'sendMessage'
+        ? wordsProblem(m.text, TELEGRAM_LIMIT, namespaces)
+        : m.caption !== undefined
+          ? wordsProblem(m.caption, 1024, namespaces)
+          : null;
+    if (problem)
+      violations.push({
+        channel: 'telegram',
+        chat: m.chat_id,
+        problem,
+        text: preview(m.text ?? m.caption),
+        ...where(lastUpdate.get(`telegram:${m.chat_id}`)),
+      });
     const markup = m.reply_markup as { inline_keyboard?: { text: string }[][]; keyboard?: { text: string }[][] } | undefined;
     for (const b of [...(markup?.inline_keyboard ?? []), ...(markup?.keyboard ?? [])].flat()) {
       const p = wordsProblem(b.text, 200, namespaces);
@@ -169,7 +209,8 @@ async function main(): Promise<void> {
   }
   // A send refused by the platform for a chat that exists means a reply the resident never got.
   const refused = refusedSends(tg);
-  for (const [chat, n] of refused.validChats) violations.push({ channel: 'telegram', chat, problem: `${n} send(s) refused by the platform` });
+  for (const [chat, n] of refused.validChats)
+    violations.push({ channel: 'telegram', chat, problem: `${n} send(s) refused by the platform` });
   const zaloRefused = (zalo.calls.sendMessage ?? 0) + (zalo.calls.sendPhoto ?? 0) - zalo.sent().length;
   if (zaloRefused > 0) violations.push({ channel: 'zalo', problem: `${zaloRefused} send(s) refused by the platform` });
 
@@ -200,7 +241,9 @@ async function main(): Promise<void> {
     updates: counts,
     replies: { telegram: tg.sent().length, zalo: zalo.sent().length },
     refusedForInvalidChat: refused.invalidChats,
-    events: Object.fromEntries([...events].filter(([k]) => /^(case\.|flow\.|group\.|emergency|flood|reply\.|conversation|outbox\.sent)/.test(k)).sort()),
+    events: Object.fromEntries(
+      [...events].filter(([k]) => /^(case\.|flow\.|group\.|emergency|flood|reply\.|conversation|outbox\.sent)/.test(k)).sort(),
+    ),
     casesStored: await app.rt.store.cases.count(),
     casesByChannel: {
       telegram: await createModels(app.rt.db).case.countDocuments({ 'replyTo.channel': 'telegram' }),
@@ -225,7 +268,10 @@ async function main(): Promise<void> {
 }
 
 function chatOfTelegram(update: unknown): string | undefined {
-  const u = update as { message?: { chat?: { id?: unknown } }; callback_query?: { message?: { chat?: { id?: unknown } }; from?: { id?: unknown } } } | null;
+  const u = update as {
+    message?: { chat?: { id?: unknown } };
+    callback_query?: { message?: { chat?: { id?: unknown } }; from?: { id?: unknown } };
+  } | null;
   const id = u?.message?.chat?.id ?? u?.callback_query?.message?.chat?.id ?? u?.callback_query?.from?.id;
   return typeof id === 'number' ? String(id) : undefined;
 }

@@ -21,13 +21,45 @@ const ALPHABETS: readonly string[] = [
 ];
 
 const SPECIAL: readonly string[] = [
-  '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', // zero-width
-  '\u202e', '\u202d', '\u200f', '\u200e', '\u2066', '\u2069', // bidi controls
-  '\u0300', '\u0301', '\u0303', '\u0309', '\u0323', '\u0302', '\u0306', '\u031b', // combining marks
-  '\u0000', '\u0007', '\u001b', '\r', '\u2028', '\u2029', '\u0085', '\u00a0',
-  '\ud83d\ude00', '\ud83d\udc6e\u200d\u2642\ufe0f', '\ud83c\uddfb\ud83c\uddf3', '\ud83d\udea8', // emoji, ZWJ sequence, flag
-  '\ud800', '\udbff', '\udc00', '\udfff', // lone surrogates
-  '\ufffd', '\uffff', '\ufdd0', '\ud835\udc00', // replacement, non-characters, math bold A
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff', // zero-width
+  '\u202e',
+  '\u202d',
+  '\u200f',
+  '\u200e',
+  '\u2066',
+  '\u2069', // bidi controls
+  '\u0300',
+  '\u0301',
+  '\u0303',
+  '\u0309',
+  '\u0323',
+  '\u0302',
+  '\u0306',
+  '\u031b', // combining marks
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\r',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\u00a0',
+  '\ud83d\ude00',
+  '\ud83d\udc6e\u200d\u2642\ufe0f',
+  '\ud83c\uddfb\ud83c\uddf3',
+  '\ud83d\udea8', // emoji, ZWJ sequence, flag
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff', // lone surrogates
+  '\ufffd',
+  '\uffff',
+  '\ufdd0',
+  '\ud835\udc00', // replacement, non-characters, math bold A
 ];
 
 const PHRASES: readonly string[] = [
@@ -35,24 +67,106 @@ const PHRASES: readonly string[] = [
   'Hai thanh nien be khoa xe may truoc nha so 12',
   'Hẻm 45 Lê Lợi',
   'Quán karaoke hát đến 1 giờ sáng',
-  'cháy nhà', 'chay nha', 'cướp', 'có người bị thương', 'CHÁY', 'cuop giat',
-  'trom cap', 'Trộm cắp', 'lua dao', 'Tiếng ồn', 'khac',
-  'Hủy', 'huy', 'Quay lại', 'quay lai', 'Xong', 'Bỏ qua', 'Gửi', 'Sửa', 'Cancel', 'Back', 'Done', 'Send',
-  'Ẩn danh', 'an danh', 'Để lại số điện thoại',
-  '0912345678', '+84 912 345 678', '091-234-5678', '84912345678', '12345', '+8400000000000000',
-  'KP1TO3', 'kp1to3', 'KP1TO4', 'ZZZZ', 'ABCDEFGHIJKLMNOP', 'A1B2',
-  '<b>bold</b>', '*star* _u_ [x](http://evil)', '{"$gt":""}', '{"$ne": null}', '$where', '%s %d', '${process.env}', '{{code}}',
-  "'; DROP TABLE cases; --", '../../etc/passwd', 'http://evil.example/x', 'javascript:alert(1)',
-  'Xin chào', 'hello', 'help', 'menu', 'Tiếng Việt', 'English',
+  'cháy nhà',
+  'chay nha',
+  'cướp',
+  'có người bị thương',
+  'CHÁY',
+  'cuop giat',
+  'trom cap',
+  'Trộm cắp',
+  'lua dao',
+  'Tiếng ồn',
+  'khac',
+  'Hủy',
+  'huy',
+  'Quay lại',
+  'quay lai',
+  'Xong',
+  'Bỏ qua',
+  'Gửi',
+  'Sửa',
+  'Cancel',
+  'Back',
+  'Done',
+  'Send',
+  'Ẩn danh',
+  'an danh',
+  'Để lại số điện thoại',
+  '0912345678',
+  '+84 912 345 678',
+  '091-234-5678',
+  '84912345678',
+  '12345',
+  '+8400000000000000',
+  'KP1TO3',
+  'kp1to3',
+  'KP1TO4',
+  'ZZZZ',
+  'ABCDEFGHIJKLMNOP',
+  'A1B2',
+  '<b>bold</b>',
+  '*star* _u_ [x](http://evil)',
+  '{"$gt":""}',
+  '{"$ne": null}',
+  '$where',
+  '%s %d',
+  '${process.env}',
+  '{{code}}',
+  "'; DROP TABLE cases; --",
+  '../../etc/passwd',
+  'http://evil.example/x',
+  'javascript:alert(1)',
+  'Xin chào',
+  'hello',
+  'help',
+  'menu',
+  'Tiếng Việt',
+  'English',
 ];
 
 const COMMANDS: readonly string[] = [
-  '/start', '/start tip_KP1TO3', '/start hg_KP1TO3', '/start join_KP1TO3', '/start tip_ZZZZZZ', '/start hg_', '/start x',
-  '/baotin', '/tip', '/hoagiai', '/mediation', '/huy', '/cancel', '/menu', '/help', '/trogiup',
-  '/lang', '/lang en', '/lang vi', '/lang xx', '/ngonngu en', '/thamgia', '/thamgia KP1TO3', '/join kp1to3', '/join ZZZZ',
-  '/khuvuc', '/khuvuc kp1-to3', '/khuvuc kp2-to1', '/khuvuc nowhere', '/area kp1-to4',
-  '/start@totuquan_test_bot', '/baotin@totuquan_test_bot', '/baotin@other_bot', '/START', '/BaoTin',
-  '/unknown', '/x', '/', '//', '/start\n\n\ntip_KP1TO3', '/lang   EN  ',
+  '/start',
+  '/start tip_KP1TO3',
+  '/start hg_KP1TO3',
+  '/start join_KP1TO3',
+  '/start tip_ZZZZZZ',
+  '/start hg_',
+  '/start x',
+  '/baotin',
+  '/tip',
+  '/hoagiai',
+  '/mediation',
+  '/huy',
+  '/cancel',
+  '/menu',
+  '/help',
+  '/trogiup',
+  '/lang',
+  '/lang en',
+  '/lang vi',
+  '/lang xx',
+  '/ngonngu en',
+  '/thamgia',
+  '/thamgia KP1TO3',
+  '/join kp1to3',
+  '/join ZZZZ',
+  '/khuvuc',
+  '/khuvuc kp1-to3',
+  '/khuvuc kp2-to1',
+  '/khuvuc nowhere',
+  '/area kp1-to4',
+  '/start@totuquan_test_bot',
+  '/baotin@totuquan_test_bot',
+  '/baotin@other_bot',
+  '/START',
+  '/BaoTin',
+  '/unknown',
+  '/x',
+  '/',
+  '//',
+  '/start\n\n\ntip_KP1TO3',
+  '/lang   EN  ',
 ];
 
 /** One random character from the alphabets and specials, biased towards the ones that break things. */
@@ -98,7 +212,30 @@ export function fuzzText(rng: Rng): string {
     case 'command':
       return rng.chance(0.8) ? rng.pick(COMMANDS) : `${rng.pick(COMMANDS)} ${randomText(rng, 30)}`;
     case 'number':
-      return rng.pick(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '99', '-1', '1.', '2)', ' 3 ', '1.5', '１', '٣', '1e3', '00001']);
+      return rng.pick([
+        '0',
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '7',
+        '8',
+        '9',
+        '10',
+        '11',
+        '99',
+        '-1',
+        '1.',
+        '2)',
+        ' 3 ',
+        '1.5',
+        '１',
+        '٣',
+        '1e3',
+        '00001',
+      ]);
     case 'random':
       return randomText(rng);
     case 'huge':
@@ -141,7 +278,10 @@ export function garbageValue(rng: Rng, depth = 0): unknown {
       return Array.from({ length: rng.int(0, 4) }, () => garbageValue(rng, depth + 1));
     case 'object': {
       const o: Record<string, unknown> = {};
-      for (let i = rng.int(0, 4); i > 0; i--) o[rng.pick(['id', 'text', 'type', 'chat', 'from', 'message', '__proto__', 'constructor', 'toString', 'length', randomText(rng, 8)])] = garbageValue(rng, depth + 1);
+      for (let i = rng.int(0, 4); i > 0; i--)
+        o[
+          rng.pick(['id', 'text', 'type', 'chat', 'from', 'message', '__proto__', 'constructor', 'toString', 'length', randomText(rng, 8)])
+        ] = garbageValue(rng, depth + 1);
       return o;
     }
   }
@@ -153,7 +293,11 @@ export function garbageValue(rng: Rng, depth = 0): unknown {
  */
 export function makeSafe(s: string, namespaces: readonly string[]): string {
   const keyLike = new RegExp(`\\b(${namespaces.join('|')})\\.(?=[A-Za-z])`, 'gi');
-  return s.replace(/undefined/gi, 'undef').replace(/object\s*object/gi, 'obj').replace(/nan/gi, 'n-n').replace(keyLike, '$1 ');
+  return s
+    .replace(/undefined/gi, 'undef')
+    .replace(/object\s*object/gi, 'obj')
+    .replace(/nan/gi, 'n-n')
+    .replace(keyLike, '$1 ');
 }
 
 /** Applies makeSafe to every string inside a value (keys included), for whole updates. */
@@ -162,7 +306,13 @@ export function makeSafeDeep<T>(value: T, namespaces: readonly string[]): T {
   if (Array.isArray(value)) return value.map((v) => makeSafeDeep(v, namespaces)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, makeSafe(k, namespaces), { value: makeSafeDeep(v, namespaces), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, makeSafe(k, namespaces), {
+        value: makeSafeDeep(v, namespaces),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out as T;
   }
   return value;

@@ -13,9 +13,64 @@ export interface TelegramView {
   lastKeyboard(chatId: number): { message_id: number; reply_markup?: unknown } | undefined;
 }
 
-const OTHER_KINDS = ['channel_post', 'edited_channel_post', 'inline_query', 'chosen_inline_result', 'shipping_query', 'pre_checkout_query', 'poll', 'poll_answer', 'chat_member', 'chat_join_request', 'message_reaction', 'business_message', '__proto__', 'constructor'];
-const NON_TEXT = ['sticker', 'animation', 'video_note', 'audio', 'poll', 'dice', 'game', 'venue', 'story', 'invoice', 'left_chat_member', 'pinned_message', 'new_chat_title'];
-const REAL_CHOICES = ['menu:tip', 'menu:mediation', 'menu:join', 'menu:lang', 'lang:vi', 'lang:en', 'nav:back', 'nav:cancel', 'nav:done', 'nav:skip', 'nav:confirm', 'nav:edit', 'nav:summary', 'category:theft', 'category:other', 'category:noise', 'when:earlier', 'identity:contact', 'identity:anonymous', '__edit:what', '__edit:joinCode', '__edit:nope', 'menu:', 'lang:xx', '__proto__'];
+const OTHER_KINDS = [
+  'channel_post',
+  'edited_channel_post',
+  'inline_query',
+  'chosen_inline_result',
+  'shipping_query',
+  'pre_checkout_query',
+  'poll',
+  'poll_answer',
+  'chat_member',
+  'chat_join_request',
+  'message_reaction',
+  'business_message',
+  '__proto__',
+  'constructor',
+];
+const NON_TEXT = [
+  'sticker',
+  'animation',
+  'video_note',
+  'audio',
+  'poll',
+  'dice',
+  'game',
+  'venue',
+  'story',
+  'invoice',
+  'left_chat_member',
+  'pinned_message',
+  'new_chat_title',
+];
+const REAL_CHOICES = [
+  'menu:tip',
+  'menu:mediation',
+  'menu:join',
+  'menu:lang',
+  'lang:vi',
+  'lang:en',
+  'nav:back',
+  'nav:cancel',
+  'nav:done',
+  'nav:skip',
+  'nav:confirm',
+  'nav:edit',
+  'nav:summary',
+  'category:theft',
+  'category:other',
+  'category:noise',
+  'when:earlier',
+  'identity:contact',
+  'identity:anonymous',
+  '__edit:what',
+  '__edit:joinCode',
+  '__edit:nope',
+  'menu:',
+  'lang:xx',
+  '__proto__',
+];
 
 export class TelegramUpdateFuzzer {
   private nextId: number;
@@ -112,9 +167,19 @@ export class TelegramUpdateFuzzer {
     return { id, type, ...(rng.chance(0.3) ? { title: rng.chance(0.8) ? randomText(rng, 40) : garbageValue(rng) } : {}) };
   }
 
-  private messageUpdate(chat: Record<string, unknown>, from: Record<string, unknown>, content: Record<string, unknown>): Record<string, unknown> {
+  private messageUpdate(
+    chat: Record<string, unknown>,
+    from: Record<string, unknown>,
+    content: Record<string, unknown>,
+  ): Record<string, unknown> {
     const { rng } = this;
-    const message = { message_id: rng.chance(0.95) ? this.rng.int(1, 1e6) : garbageValue(rng), date: rng.chance(0.95) ? 1_700_000_000 : garbageValue(rng), chat, from, ...content };
+    const message = {
+      message_id: rng.chance(0.95) ? this.rng.int(1, 1e6) : garbageValue(rng),
+      date: rng.chance(0.95) ? 1_700_000_000 : garbageValue(rng),
+      chat,
+      from,
+      ...content,
+    };
     return { update_id: this.id(), [rng.chance(0.93) ? 'message' : 'edited_message']: message };
   }
 
@@ -132,9 +197,23 @@ export class TelegramUpdateFuzzer {
       [6, () => ({ text: garbageValue(rng) })],
       [8, () => this.callback(userId, chat, from, rng.chance(0.7) ? rng.pick(REAL_CHOICES) : garbageValue(rng))],
       [6, () => ({ photo: this.photoSizes(), ...(rng.chance(0.4) ? { caption: fuzzText(rng) } : {}) })],
-      [4, () => ({ [rng.pick(['video', 'voice', 'document'])]: rng.chance(0.8) ? { file_id: randomText(rng, 60) || 'f' } : garbageValue(rng) })],
+      [
+        4,
+        () => ({
+          [rng.pick(['video', 'voice', 'document'])]: rng.chance(0.8) ? { file_id: randomText(rng, 60) || 'f' } : garbageValue(rng),
+        }),
+      ],
       [6, () => ({ location: this.location() })],
-      [5, () => ({ contact: { phone_number: rng.chance(0.7) ? fuzzText(rng) : garbageValue(rng), first_name: 'A', user_id: rng.chance(0.8) ? userId : garbageValue(rng) } })],
+      [
+        5,
+        () => ({
+          contact: {
+            phone_number: rng.chance(0.7) ? fuzzText(rng) : garbageValue(rng),
+            first_name: 'A',
+            user_id: rng.chance(0.8) ? userId : garbageValue(rng),
+          },
+        }),
+      ],
       [5, () => ({ [rng.pick(NON_TEXT)]: garbageValue(rng) })],
       [3, () => ({})],
       [3, () => ({ text: fuzzText(rng), caption: fuzzText(rng), location: this.location(), photo: this.photoSizes(), sticker: {} })],
@@ -146,29 +225,63 @@ export class TelegramUpdateFuzzer {
   }
 
   /** Presses one of the buttons the bot offered, or types a reply-keyboard label, or shares what it asks for. */
-  private answerKeyboard(userId: number, keyboard: { message_id: number; reply_markup?: unknown }, chat: Record<string, unknown>, from: Record<string, unknown>): unknown {
+  private answerKeyboard(
+    userId: number,
+    keyboard: { message_id: number; reply_markup?: unknown },
+    chat: Record<string, unknown>,
+    from: Record<string, unknown>,
+  ): unknown {
     const { rng } = this;
-    const markup = keyboard.reply_markup as { inline_keyboard?: { callback_data?: string }[][]; keyboard?: { text: string; request_location?: boolean; request_contact?: boolean }[][] } | undefined;
+    const markup = keyboard.reply_markup as
+      | {
+          inline_keyboard?: { callback_data?: string }[][];
+          keyboard?: { text: string; request_location?: boolean; request_contact?: boolean }[][];
+        }
+      | undefined;
     const inline = (markup?.inline_keyboard ?? []).flat().flatMap((b) => (b.callback_data ? [b.callback_data] : []));
     if (inline.length) {
       // Mostly forward (confirm when offered), sometimes back, cancel or edit: deep conversations, all paths.
       const forward = inline.filter((d) => !/^nav:(back|cancel|edit|summary)$/.test(d));
-      const data = inline.includes('nav:confirm') && rng.chance(0.6) ? 'nav:confirm' : forward.length && rng.chance(0.8) ? rng.pick(forward) : rng.pick(inline);
+      const data =
+        inline.includes('nav:confirm') && rng.chance(0.6)
+          ? 'nav:confirm'
+          : forward.length && rng.chance(0.8)
+            ? rng.pick(forward)
+            : rng.pick(inline);
       return this.callback(userId, chat, from, data, keyboard.message_id);
     }
     const reply = (markup?.keyboard ?? []).flat();
     if (reply.length) {
       const button = rng.pick(reply);
       if (button.request_location) return this.messageUpdate(chat, from, { location: { latitude: 10.7769, longitude: 106.7009 } });
-      if (button.request_contact) return this.messageUpdate(chat, from, { contact: { phone_number: rng.pick(['+84912000502', '0912345678', '84 90 123 4567', '+1 555 0100']), first_name: 'A', user_id: userId } });
-      return this.messageUpdate(chat, from, { text: rng.chance(0.5) ? button.text : rng.pick(['Hẻm 45 Lê Lợi', 'Hai thanh niên bẻ khóa xe máy', '0912345678', 'KP1TO3']) });
+      if (button.request_contact)
+        return this.messageUpdate(chat, from, {
+          contact: {
+            phone_number: rng.pick(['+84912000502', '0912345678', '84 90 123 4567', '+1 555 0100']),
+            first_name: 'A',
+            user_id: userId,
+          },
+        });
+      return this.messageUpdate(chat, from, {
+        text: rng.chance(0.5) ? button.text : rng.pick(['Hẻm 45 Lê Lợi', 'Hai thanh niên bẻ khóa xe máy', '0912345678', 'KP1TO3']),
+      });
     }
     return undefined;
   }
 
-  private callback(userId: unknown, chat: Record<string, unknown>, from: Record<string, unknown>, data: unknown, messageId?: number): Record<string, unknown> {
+  private callback(
+    userId: unknown,
+    chat: Record<string, unknown>,
+    from: Record<string, unknown>,
+    data: unknown,
+    messageId?: number,
+  ): Record<string, unknown> {
     const { rng } = this;
-    const message = rng.chance(0.9) ? { message_id: messageId ?? rng.int(1, 1000), date: 1_700_000_000, chat } : rng.chance(0.5) ? undefined : garbageValue(rng);
+    const message = rng.chance(0.9)
+      ? { message_id: messageId ?? rng.int(1, 1000), date: 1_700_000_000, chat }
+      : rng.chance(0.5)
+        ? undefined
+        : garbageValue(rng);
     return {
       update_id: this.id(),
       callback_query: {
@@ -184,7 +297,11 @@ export class TelegramUpdateFuzzer {
   private photoSizes(): unknown {
     const { rng } = this;
     if (rng.chance(0.15)) return garbageValue(rng);
-    return Array.from({ length: rng.int(0, 4) }, (_, i) => (rng.chance(0.9) ? { file_id: rng.chance(0.9) ? `AgAC-${rng.int(0, 1e6)}-${i}` : garbageValue(rng), width: 90, height: 90 } : garbageValue(rng)));
+    return Array.from({ length: rng.int(0, 4) }, (_, i) =>
+      rng.chance(0.9)
+        ? { file_id: rng.chance(0.9) ? `AgAC-${rng.int(0, 1e6)}-${i}` : garbageValue(rng), width: 90, height: 90 }
+        : garbageValue(rng),
+    );
   }
 
   private location(): unknown {
@@ -201,9 +318,47 @@ export class TelegramUpdateFuzzer {
     const chat = this.chat(groupId, rng.pick(['supergroup', 'group', 'supergroup', 'channel']));
     const from = this.from(userId);
     return rng.weighted<() => unknown>([
-      [40, () => this.messageUpdate(chat, from, { text: rng.chance(0.6) ? rng.pick(['/baotin', '/hoagiai', '/start', '/khuvuc kp1-to3', '/khuvuc', '/khuvuc nowhere', '/area kp2-to1', '/help', '/menu', '/tip@totuquan_test_bot', '/huy']) : fuzzText(rng) })],
-      [15, () => ({ update_id: this.id(), my_chat_member: { chat, from, date: 1, old_chat_member: { status: 'left' }, new_chat_member: { status: rng.pick(['member', 'administrator', 'left', 'kicked', garbageValue(rng)]) } } })],
-      [10, () => this.messageUpdate(chat, from, { new_chat_members: [rng.chance(0.7) ? { id: 123456, is_bot: true, username: 'totuquan_test_bot' } : garbageValue(rng)] })],
+      [
+        40,
+        () =>
+          this.messageUpdate(chat, from, {
+            text: rng.chance(0.6)
+              ? rng.pick([
+                  '/baotin',
+                  '/hoagiai',
+                  '/start',
+                  '/khuvuc kp1-to3',
+                  '/khuvuc',
+                  '/khuvuc nowhere',
+                  '/area kp2-to1',
+                  '/help',
+                  '/menu',
+                  '/tip@totuquan_test_bot',
+                  '/huy',
+                ])
+              : fuzzText(rng),
+          }),
+      ],
+      [
+        15,
+        () => ({
+          update_id: this.id(),
+          my_chat_member: {
+            chat,
+            from,
+            date: 1,
+            old_chat_member: { status: 'left' },
+            new_chat_member: { status: rng.pick(['member', 'administrator', 'left', 'kicked', garbageValue(rng)]) },
+          },
+        }),
+      ],
+      [
+        10,
+        () =>
+          this.messageUpdate(chat, from, {
+            new_chat_members: [rng.chance(0.7) ? { id: 123456, is_bot: true, username: 'totuquan_test_bot' } : garbageValue(rng)],
+          }),
+      ],
       [10, () => this.callback(userId, chat, from, rng.pick(REAL_CHOICES))],
       [10, () => this.messageUpdate(chat, from, { photo: this.photoSizes() })],
       [15, () => this.messageUpdate(chat, from, { text: fuzzText(rng) })],
@@ -212,9 +367,31 @@ export class TelegramUpdateFuzzer {
 
   private badIds(): unknown {
     const { rng } = this;
-    const badId = () => rng.pick<unknown>([undefined, null, '', 'abc', '12a', ' ', 'x'.repeat(70), 1.5, -0, NaN, Infinity, 2 ** 60, -(2 ** 60), {}, [], true, '100000001', 0]);
+    const badId = () =>
+      rng.pick<unknown>([
+        undefined,
+        null,
+        '',
+        'abc',
+        '12a',
+        ' ',
+        'x'.repeat(70),
+        1.5,
+        -0,
+        NaN,
+        Infinity,
+        2 ** 60,
+        -(2 ** 60),
+        {},
+        [],
+        true,
+        '100000001',
+        0,
+      ]);
     const chatId = rng.chance(0.5) ? badId() : rng.pick(this.users);
     const userId = rng.chance(0.5) ? badId() : rng.pick(this.users);
-    return this.messageUpdate(this.chat(chatId, rng.pick(['private', 'supergroup', undefined, 7])), this.from(userId), { text: fuzzText(rng) });
+    return this.messageUpdate(this.chat(chatId, rng.pick(['private', 'supergroup', undefined, 7])), this.from(userId), {
+      text: fuzzText(rng),
+    });
   }
 }

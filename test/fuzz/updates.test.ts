@@ -34,7 +34,11 @@ interface FuzzReport {
 function runFuzz(env: Record<string, string>): Promise<{ code: number | null; report?: FuzzReport; stderr: string }> {
   return new Promise((resolve) => {
     // Niced: the fuzz has no clock to beat, the other test files running beside it do.
-    const child = spawn('nice', ['-n', '10', process.execPath, '--import', 'tsx', 'test/fuzz/run-fuzz.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nice', ['-n', '10', process.execPath, '--import', 'tsx', 'test/fuzz/run-fuzz.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -70,9 +74,18 @@ describe('fuzzing the update handlers', () => {
   it('repeats exactly from its seed', () => {
     const run = () => {
       const root = new Rng(77);
-      const tg = new TelegramUpdateFuzzer(root.fork(0), [1, 2], [-100], { lastKeyboard: () => ({ message_id: 1, reply_markup: { inline_keyboard: [[{ text: 'a', callback_data: 'nav:confirm' }]] } }) }, 1000);
+      const tg = new TelegramUpdateFuzzer(
+        root.fork(0),
+        [1, 2],
+        [-100],
+        { lastKeyboard: () => ({ message_id: 1, reply_markup: { inline_keyboard: [[{ text: 'a', callback_data: 'nav:confirm' }]] } }) },
+        1000,
+      );
       const zl = new ZaloUpdateFuzzer(root.fork(1), ['u'], ['g'], { options: () => ['A', 'B'] }, 0);
-      return JSON.stringify(Array.from({ length: 300 }, () => [tg.next(), zl.next()]), (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+      return JSON.stringify(
+        Array.from({ length: 300 }, () => [tg.next(), zl.next()]),
+        (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+      );
     };
     expect(run()).toBe(run());
   });
@@ -87,7 +100,12 @@ describe('fuzzing the update handlers', () => {
         `${report.casesByChannel.telegram} + ${report.casesByChannel.zalo} cases stored, ${report.violationCount} violation(s), ` +
         `transient errors answered "try again": ${JSON.stringify(report.transientErrors)}\n`,
     );
-    expect({ seed: report.seed, unhandledRejections: report.unhandledRejections, uncaughtExceptions: report.uncaughtExceptions, violations: report.violations }).toEqual({
+    expect({
+      seed: report.seed,
+      unhandledRejections: report.unhandledRejections,
+      uncaughtExceptions: report.uncaughtExceptions,
+      violations: report.violations,
+    }).toEqual({
       seed: report.seed,
       unhandledRejections: [],
       uncaughtExceptions: [],

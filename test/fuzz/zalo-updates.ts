@@ -12,7 +12,19 @@ export interface ZaloView {
   options(chatId: string): string[];
 }
 
-const EVENTS = ['message.text.received', 'message.image.received', 'message.sticker.received', 'message.unsupported.received', 'message.link.received', 'message.file.received', 'user.follow', 'message.text.received ', 'MESSAGE.TEXT.RECEIVED', '', 'x'.repeat(200)];
+const EVENTS = [
+  'message.text.received',
+  'message.image.received',
+  'message.sticker.received',
+  'message.unsupported.received',
+  'message.link.received',
+  'message.file.received',
+  'user.follow',
+  'message.text.received ',
+  'MESSAGE.TEXT.RECEIVED',
+  '',
+  'x'.repeat(200),
+];
 
 export class ZaloUpdateFuzzer {
   private nextId = 0;
@@ -45,13 +57,22 @@ export class ZaloUpdateFuzzer {
         break;
       case 'group': {
         const user = rng.pick(this.users);
-        update = this.update(rng.pick(this.groups), user, rng.chance(0.7) ? 'GROUP' : rng.pick([undefined, 'group', 7]), this.content(user));
+        update = this.update(
+          rng.pick(this.groups),
+          user,
+          rng.chance(0.7) ? 'GROUP' : rng.pick([undefined, 'group', 7]),
+          this.content(user),
+        );
         break;
       }
       case 'bad-ids': {
-        const bad = () => rng.pick<unknown>([undefined, null, '', '   ', 42, 1.5, NaN, 2 ** 60, 'x'.repeat(200), {}, [], true, 'zl-officer-cskv-1']);
+        const bad = () =>
+          rng.pick<unknown>([undefined, null, '', '   ', 42, 1.5, NaN, 2 ** 60, 'x'.repeat(200), {}, [], true, 'zl-officer-cskv-1']);
         const user = rng.pick(this.users);
-        update = this.update(rng.chance(0.5) ? bad() : user, rng.chance(0.5) ? bad() : user, rng.pick(['PRIVATE', 'GROUP', undefined]), { event_name: 'message.text.received', text: fuzzText(rng) });
+        update = this.update(rng.chance(0.5) ? bad() : user, rng.chance(0.5) ? bad() : user, rng.pick(['PRIVATE', 'GROUP', undefined]), {
+          event_name: 'message.text.received',
+          text: fuzzText(rng),
+        });
         break;
       }
       case 'private': {
@@ -87,8 +108,21 @@ export class ZaloUpdateFuzzer {
     return rng.weighted<() => Record<string, unknown>>([
       [50, () => ({ event_name: 'message.text.received', text: fuzzText(rng) })],
       [6, () => ({ event_name: 'message.text.received', text: garbageValue(rng) })],
-      [8, () => ({ event_name: 'message.image.received', photo: rng.chance(0.7) ? `https://zalo.example/p/${rng.int(0, 1e6)}.jpg` : garbageValue(rng), ...(rng.chance(0.5) ? { caption: fuzzText(rng) } : {}) })],
-      [3, () => ({ event_name: 'message.image.received', photo_url: rng.pick(['https://x.example/a b', `https://${'a'.repeat(3000)}.example`, 'ftp://x', 'http://ok.example/1.png']) })],
+      [
+        8,
+        () => ({
+          event_name: 'message.image.received',
+          photo: rng.chance(0.7) ? `https://zalo.example/p/${rng.int(0, 1e6)}.jpg` : garbageValue(rng),
+          ...(rng.chance(0.5) ? { caption: fuzzText(rng) } : {}),
+        }),
+      ],
+      [
+        3,
+        () => ({
+          event_name: 'message.image.received',
+          photo_url: rng.pick(['https://x.example/a b', `https://${'a'.repeat(3000)}.example`, 'ftp://x', 'http://ok.example/1.png']),
+        }),
+      ],
       [5, () => ({ event_name: 'message.sticker.received', sticker: randomText(rng, 10) })],
       [3, () => ({ event_name: 'message.unsupported.received' })],
       [6, () => ({ event_name: rng.pick(EVENTS), text: fuzzText(rng) })],
@@ -107,7 +141,14 @@ export class ZaloUpdateFuzzer {
       message_id: this.messageId(),
       date: rng.chance(0.95) ? 1_766_619_597_466 + this.nextId : garbageValue(rng),
       chat: rng.chance(0.97) ? { id: chatId, ...(chatType === undefined ? {} : { chat_type: chatType }) } : garbageValue(rng),
-      from: rng.chance(0.97) ? { id: userId, ...(rng.chance(0.8) ? { display_name: rng.chance(0.9) ? randomText(rng, 30) : garbageValue(rng) } : { first_name: hugeText(rng) }) } : garbageValue(rng),
+      from: rng.chance(0.97)
+        ? {
+            id: userId,
+            ...(rng.chance(0.8)
+              ? { display_name: rng.chance(0.9) ? randomText(rng, 30) : garbageValue(rng) }
+              : { first_name: hugeText(rng) }),
+          }
+        : garbageValue(rng),
       ...fields,
     };
     return { ...('event_name' in content ? { event_name: eventName } : {}), message };

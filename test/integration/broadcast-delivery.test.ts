@@ -44,7 +44,13 @@ describe('broadcast delivery under 429s', () => {
     // Telegram's limits, tightened: 5 messages a second overall. Our limiter is set far above, so Telegram answers 429.
     emu = new TelegramEmulator({ limits: { globalPerSecond: 5, perGroupPerMinute: 20, perChatPerSecond: 1 } });
     await emu.start();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_RATE_PER_SECOND: '1000', TELEGRAM_GROUP_PER_MINUTE: '6000', TELEGRAM_CHAT_INTERVAL_MS: '0' });
+    app = await startApp({
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_RATE_PER_SECOND: '1000',
+      TELEGRAM_GROUP_PER_MINUTE: '6000',
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+    });
     await emu.waitForCall('getUpdates');
     queue = new BroadcastQueue(app.rt.queueRedis, { attempts: 12, backoffMs: 100 });
     desk = new QueueBroadcastDesk(app.rt.store, queue, new BroadcastFence(app.rt.redis));
@@ -75,13 +81,22 @@ describe('broadcast delivery under 429s', () => {
     const tooManyBefore = emu.stats.tooManyRequests;
     emu.failNext('sendMessage', 1, { status: 429, retryAfter: 6 });
     await desk.submit(broadcast('progress-00001', groups, 'Thông báo xem tiến độ'));
-    await eventually('Telegram answered 429', async () => (await app.rt.store.broadcasts.byId('progress-00001'))?.status === 'sending' && emu.stats.tooManyRequests > tooManyBefore);
+    await eventually(
+      'Telegram answered 429',
+      async () => (await app.rt.store.broadcasts.byId('progress-00001'))?.status === 'sending' && emu.stats.tooManyRequests > tooManyBefore,
+    );
     const chat = chatReader(emu, OFFICER);
     const before = emu.sent(OFFICER).length;
     emu.user(Number(OFFICER)).sendText(Number(OFFICER), '/thongbao');
-    const progress = await chat.next((m) => emu.sent(OFFICER).indexOf(m) >= before && (m.text ?? '').startsWith(t('vi', 'broadcast.progressTitle')));
+    const progress = await chat.next(
+      (m) => emu.sent(OFFICER).indexOf(m) >= before && (m.text ?? '').startsWith(t('vi', 'broadcast.progressTitle')),
+    );
     expect(progress.text).toMatch(/• “Khu phố 1 – Tổ dân phố 3”: [0-4]\/5 nhóm/);
-    await chat.next((m) => (m.text ?? '').startsWith('📊') && (m.text ?? '').includes(t('vi', 'broadcast.report.counts', { sent: 5, failed: 0, skipped: 0 })), 30_000);
+    await chat.next(
+      (m) =>
+        (m.text ?? '').startsWith('📊') && (m.text ?? '').includes(t('vi', 'broadcast.report.counts', { sent: 5, failed: 0, skipped: 0 })),
+      30_000,
+    );
     expect(copies(emu, groups, 'xem tiến độ')).toEqual(groups.map(() => 1));
   }, 60_000);
 });
@@ -113,7 +128,16 @@ describe('broadcast delivery across worker restarts', () => {
 
   /** Settings shared by every process of one test: same Redis database, same database, slow sending. */
   function settings() {
-    return { ...testSettings(), TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_RATE_PER_SECOND: '8', TELEGRAM_GROUP_PER_MINUTE: '6000', TELEGRAM_CHAT_INTERVAL_MS: '0', WORKER_LOCK_MS: '1000', LOG_LEVEL: 'warn' };
+    return {
+      ...testSettings(),
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_RATE_PER_SECOND: '8',
+      TELEGRAM_GROUP_PER_MINUTE: '6000',
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+      WORKER_LOCK_MS: '1000',
+      LOG_LEVEL: 'warn',
+    };
   }
 
   async function prepare(env: Record<string, string>, id: string, text: string) {
@@ -147,7 +171,11 @@ describe('broadcast delivery across worker restarts', () => {
     const env = settings();
     const groups = await prepare(env, 'killed-0000001', 'Thông báo khi worker bị kill');
     // node itself (not the tsx wrapper), so SIGKILL reaches the worker and leaves no orphan behind.
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env, HTTP_PORT: '0' }, stdio: 'ignore' });
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...env, HTTP_PORT: '0' },
+      stdio: 'ignore',
+    });
     await eventually('some groups received it', () => copies(emu, groups, 'bị kill').filter((n) => n > 0).length >= 10, 60_000);
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));

@@ -13,7 +13,10 @@ describe('case pipeline', () => {
   beforeAll(async () => {
     emu = new TelegramEmulator();
     await emu.start();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0' }, { roles: 'worker' });
+    app = await startApp(
+      { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0' },
+      { roles: 'worker' },
+    );
     intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.redis, { attempts: 5, backoffMs: 100 });
   });
   afterAll(async () => {

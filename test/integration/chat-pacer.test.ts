@@ -28,7 +28,11 @@ describe('ChatPacer (real Redis)', () => {
   });
 
   it('does not pace a platform without a rate', async () => {
-    const pacer = new ChatPacer(a, () => 0, () => 0);
+    const pacer = new ChatPacer(
+      a,
+      () => 0,
+      () => 0,
+    );
     expect(await pacer.claimPlatformSlot('console')).toBeNull();
     await pacer.platformSlot('console');
   });

@@ -49,7 +49,9 @@ describe('stored notices', () => {
     const render = () => [{ text: 'Tin báo TB-2611-0777 của bạn đã được tiếp nhận' }];
     await messenger.toReporter(caseId, `n.${caseId}.ack`, render);
     await messenger.toReporter(caseId, `n.${caseId}.ack`, render);
-    await messenger.toOfficer('cskv-sg-01', `n.${caseId}.esc.1`, () => [{ text: 'CHUYỂN CẤP 1 · TB-2611-0777', options: [{ id: `case:ack:${caseId}`, label: 'OK' }] }]);
+    await messenger.toOfficer('cskv-sg-01', `n.${caseId}.esc.1`, () => [
+      { text: 'CHUYỂN CẤP 1 · TB-2611-0777', options: [{ id: `case:ack:${caseId}`, label: 'OK' }] },
+    ]);
     const stored = await store.notices.forCase(caseId);
     expect(stored.map((n) => [n.noticeId, n.status, n.chatId ?? 'sealed'])).toEqual([
       [`n.${caseId}.ack`, 'pending', 'sealed'],
@@ -72,6 +74,9 @@ describe('stored notices', () => {
     await messenger.toReporter(caseId, `n.${caseId}.ack`, render);
     await messenger.toReporter(caseId, `n.${caseId}.closed`, () => [{ text: 'Tin báo TB-2611-0777 đã được xử lý xong' }]);
     await emu.waitFor((m) => m.chat_id === '7000777' && (m.text ?? '').includes('xử lý xong'));
-    expect(emu.sent('7000777').map((m) => m.text)).toEqual(['Tin báo TB-2611-0777 của bạn đã được tiếp nhận', 'Tin báo TB-2611-0777 đã được xử lý xong']);
+    expect(emu.sent('7000777').map((m) => m.text)).toEqual([
+      'Tin báo TB-2611-0777 của bạn đã được tiếp nhận',
+      'Tin báo TB-2611-0777 đã được xử lý xong',
+    ]);
   });
 });

@@ -16,7 +16,14 @@ describe('case report', () => {
   let dir: string;
   const at = (local: string) => new Date(`${local}+07:00`);
 
-  async function add(n: number, kind: 'tip' | 'mediation', category: string, areaCode: string, submitted: string, changes: [CaseChange, number][] = []) {
+  async function add(
+    n: number,
+    kind: 'tip' | 'mediation',
+    category: string,
+    areaCode: string,
+    submitted: string,
+    changes: [CaseChange, number][] = [],
+  ) {
     const submittedAt = at(submitted);
     const { case: c } = await app.rt.store.cases.insertIfAbsent({
       caseId: `report-case-${n}`,
@@ -43,11 +50,20 @@ describe('case report', () => {
     app = await startApp({}, { roles: 'none' });
     dir = mkdtempSync(join(tmpdir(), 'report-'));
     const ack: CaseChange = { action: 'ack', by: 'cskv-sg-01' };
-    await add(1, 'tip', 'theft', 'kp1-to3', '2026-11-02T08:00:00', [[ack, 10], [{ action: 'resolve', by: 'cskv-sg-01', outcome: 'verified_handled' }, 90]]);
+    await add(1, 'tip', 'theft', 'kp1-to3', '2026-11-02T08:00:00', [
+      [ack, 10],
+      [{ action: 'resolve', by: 'cskv-sg-01', outcome: 'verified_handled' }, 90],
+    ]);
     await add(2, 'tip', 'theft', 'kp1-to4', '2026-11-03T09:00:00', [[ack, 30]]);
     await add(3, 'tip', 'drugs', 'kp1-to3', '2026-11-05T21:15:00');
-    await add(4, 'mediation', 'noise', 'kp1-to3', '2026-11-06T10:00:00', [[ack, 20], [{ action: 'resolve', by: 'cskv-sg-01', outcome: 'mediated_success' }, 600]]);
-    await add(5, 'mediation', 'land', 'kp2-to1', '2026-11-07T10:00:00', [[{ action: 'ack', by: 'cskv-sg-02' }, 50], [{ action: 'resolve', by: 'cskv-sg-02', outcome: 'mediated_failed' }, 900]]);
+    await add(4, 'mediation', 'noise', 'kp1-to3', '2026-11-06T10:00:00', [
+      [ack, 20],
+      [{ action: 'resolve', by: 'cskv-sg-01', outcome: 'mediated_success' }, 600],
+    ]);
+    await add(5, 'mediation', 'land', 'kp2-to1', '2026-11-07T10:00:00', [
+      [{ action: 'ack', by: 'cskv-sg-02' }, 50],
+      [{ action: 'resolve', by: 'cskv-sg-02', outcome: 'mediated_failed' }, 900],
+    ]);
     // Just outside the period, on either side (Vietnam time).
     await add(6, 'tip', 'theft', 'kp1-to3', '2026-10-31T23:59:00');
     await add(7, 'tip', 'fraud', 'kp1-to3', '2026-12-01T00:00:00');
@@ -80,15 +96,23 @@ describe('case report', () => {
 
     const leaf = await buildCaseReport(app.rt.store, app.rt.t, { areaCode: 'kp1-to3', from: '2026-11-01', to: '2026-11-30' });
     expect(leaf.summary).toMatchObject({ total: 3, tips: 2, mediations: 1, mediatedSuccessfully: 1, medianMinutesToAcknowledge: 15 });
-    await expect(buildCaseReport(app.rt.store, app.rt.t, { areaCode: 'khong-co', from: '2026-11-01', to: '2026-11-30' })).rejects.toThrow('area khong-co does not exist');
-    await expect(buildCaseReport(app.rt.store, app.rt.t, { areaCode: 'kp1-to3', from: '2026-11-30', to: '2026-11-01' })).rejects.toThrow('ends before it starts');
+    await expect(buildCaseReport(app.rt.store, app.rt.t, { areaCode: 'khong-co', from: '2026-11-01', to: '2026-11-30' })).rejects.toThrow(
+      'area khong-co does not exist',
+    );
+    await expect(buildCaseReport(app.rt.store, app.rt.t, { areaCode: 'kp1-to3', from: '2026-11-30', to: '2026-11-01' })).rejects.toThrow(
+      'ends before it starts',
+    );
   });
 
   it('scripts/report writes a CSV that opens with its Vietnamese intact: BOM, UTF-8, quoted cells, CRLF', async () => {
-    const { stdout } = await run('bash', [join(ROOT, 'scripts', 'report'), '--area', 'phuong-sai-gon', '--from', '2026-11-01', '--to', '2026-11-30', '--out', 'ward.csv'], {
-      cwd: dir,
-      env: { ...process.env, MONGODB_URI: app.rt.config.mongodbUri },
-    });
+    const { stdout } = await run(
+      'bash',
+      [join(ROOT, 'scripts', 'report'), '--area', 'phuong-sai-gon', '--from', '2026-11-01', '--to', '2026-11-30', '--out', 'ward.csv'],
+      {
+        cwd: dir,
+        env: { ...process.env, MONGODB_URI: app.rt.config.mongodbUri },
+      },
+    );
     expect(stdout).toContain('BÁO CÁO Phường Sài Gòn (phuong-sai-gon), từ 2026-11-01 đến 2026-11-30');
     expect(stdout).toContain('  • Trộm cắp, cướp giật: 2');
     expect(stdout).toContain('Thời gian tiếp nhận (trung vị): 25 phút');
@@ -100,9 +124,15 @@ describe('case report', () => {
     const text = bytes.subarray(3).toString('utf8');
     expect(Buffer.from(text, 'utf8').equals(bytes.subarray(3))).toBe(true);
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('Mã,Loại,Phân loại,Mã địa bàn,Địa bàn,Trạng thái,Kết quả,Nhận lúc,Tiếp nhận lúc,Số phút đến khi tiếp nhận,Kết thúc lúc,Cán bộ phụ trách');
-    expect(lines[1]).toBe('TB-2611-0001,Tin báo,"Trộm cắp, cướp giật",kp1-to3,Khu phố 1 – Tổ dân phố 3,Đã kết thúc,"Đã xác minh, xử lý",2026-11-02 08:00,2026-11-02 08:10,10,2026-11-02 09:30,cskv-sg-01');
-    expect(lines[4]).toBe('HG-2611-0004,Hòa giải,"Tiếng ồn, làm phiền",kp1-to3,Khu phố 1 – Tổ dân phố 3,Đã kết thúc,Hòa giải thành,2026-11-06 10:00,2026-11-06 10:20,20,2026-11-06 20:00,cskv-sg-01');
+    expect(lines[0]).toBe(
+      'Mã,Loại,Phân loại,Mã địa bàn,Địa bàn,Trạng thái,Kết quả,Nhận lúc,Tiếp nhận lúc,Số phút đến khi tiếp nhận,Kết thúc lúc,Cán bộ phụ trách',
+    );
+    expect(lines[1]).toBe(
+      'TB-2611-0001,Tin báo,"Trộm cắp, cướp giật",kp1-to3,Khu phố 1 – Tổ dân phố 3,Đã kết thúc,"Đã xác minh, xử lý",2026-11-02 08:00,2026-11-02 08:10,10,2026-11-02 09:30,cskv-sg-01',
+    );
+    expect(lines[4]).toBe(
+      'HG-2611-0004,Hòa giải,"Tiếng ồn, làm phiền",kp1-to3,Khu phố 1 – Tổ dân phố 3,Đã kết thúc,Hòa giải thành,2026-11-06 10:00,2026-11-06 10:20,20,2026-11-06 20:00,cskv-sg-01',
+    );
     expect(lines).toHaveLength(7);
     expect(lines[6]).toBe('');
     expect(text).not.toContain('TB-2611-0006');
@@ -111,7 +141,17 @@ describe('case report', () => {
   });
 
   it('says what is wrong with the arguments instead of writing a file', async () => {
-    await expect(run('bash', [join(ROOT, 'scripts', 'report'), '--area', 'phuong-sai-gon'], { cwd: dir, env: { ...process.env, MONGODB_URI: app.rt.config.mongodbUri } })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: scripts/report') });
-    await expect(run('bash', [join(ROOT, 'scripts', 'report'), '--area', 'phuong-sai-gon', '--from', '2026-11-31', '--to', '2026-12-01'], { cwd: dir, env: { ...process.env, MONGODB_URI: app.rt.config.mongodbUri } })).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('2026-11-31 is not a calendar date') });
+    await expect(
+      run('bash', [join(ROOT, 'scripts', 'report'), '--area', 'phuong-sai-gon'], {
+        cwd: dir,
+        env: { ...process.env, MONGODB_URI: app.rt.config.mongodbUri },
+      }),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: scripts/report') });
+    await expect(
+      run('bash', [join(ROOT, 'scripts', 'report'), '--area', 'phuong-sai-gon', '--from', '2026-11-31', '--to', '2026-12-01'], {
+        cwd: dir,
+        env: { ...process.env, MONGODB_URI: app.rt.config.mongodbUri },
+      }),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('2026-11-31 is not a calendar date') });
   });
 });

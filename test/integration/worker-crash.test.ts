@@ -32,13 +32,25 @@ describe('worker killed mid-burst', () => {
   });
 
   it(`loses no case and sends each alert once across a kill -9 (${N} submissions)`, async () => {
-    const env = { ...testSettings(), TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0', TELEGRAM_RATE_PER_SECOND: '1000', WORKER_LOCK_MS: '1000', LOG_LEVEL: 'warn' };
+    const env = {
+      ...testSettings(),
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+      TELEGRAM_RATE_PER_SECOND: '1000',
+      WORKER_LOCK_MS: '1000',
+      LOG_LEVEL: 'warn',
+    };
     seeder = await startApp(env, { roles: 'none' });
     intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.redis, { attempts: 10, backoffMs: 100 });
     for (let i = 1; i <= N; i++) await intake.submit(tipSubmission(i));
 
     // node itself with tsx's loader, not the tsx wrapper: SIGKILL must reach the worker, not a parent that leaves it orphaned.
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, stdio: 'ignore' });
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     let stored = 0;
     for (let i = 0; i < 1200 && stored < N / 6; i++) {
       await new Promise((r) => setTimeout(r, 25));
@@ -66,7 +78,9 @@ describe('worker killed mid-burst', () => {
     }
     expect(perCode.size).toBe(N);
     const repeats = [...perCode.values()].filter((n) => n > 1).length;
-    process.stdout.write(`worker-crash: ${atKill} cases stored at the kill, ${N} after ${Date.now() - t0} ms, ${repeats} alert(s) repeated\n`);
+    process.stdout.write(
+      `worker-crash: ${atKill} cases stored at the kill, ${N} after ${Date.now() - t0} ms, ${repeats} alert(s) repeated\n`,
+    );
     // At most one per send in flight at the kill (the outbox runs 8 at a time, src/outbox/consumer.ts).
     expect(repeats).toBeLessThanOrEqual(8);
   }, 240_000);

@@ -356,13 +356,7 @@ describe('ZaloPoller against the emulator', () => {
     await eventually(() => handed.length === 1);
     expect(handed).toEqual([update]);
     const errors = failures().map((l) => l.error);
-    expect(errors).toEqual([
-      'ZaloServerError',
-      'ZaloServerError',
-      'ZaloServerError',
-      'ZaloRateLimitedError',
-      'ZaloServerError',
-    ]);
+    expect(errors).toEqual(['ZaloServerError', 'ZaloServerError', 'ZaloServerError', 'ZaloRateLimitedError', 'ZaloServerError']);
     // 10, 20, 40, then the 429's default 1000 ms beats the capped backoff, then still capped at 50.
     expect(failures().map((l) => l.delayMs)).toEqual([10, 20, 40, 1000, 50]);
 

@@ -34,7 +34,10 @@ let outbox: Queue;
 beforeAll(async () => {
   emu = new ZaloEmulator();
   await emu.start();
-  h = await startApp({ ZALO_BOT_TOKEN: emu.token, ZALO_API_BASE: emu.apiBase, ZALO_RATE_PER_SECOND: '20', JOB_ATTEMPTS: '12', JOB_BACKOFF_MS: '20' }, { roles: 'bot' });
+  h = await startApp(
+    { ZALO_BOT_TOKEN: emu.token, ZALO_API_BASE: emu.apiBase, ZALO_RATE_PER_SECOND: '20', JOB_ATTEMPTS: '12', JOB_BACKOFF_MS: '20' },
+    { roles: 'bot' },
+  );
   const sender = new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t);
   workers = startWorkers(h.rt, new Map<ChannelName, ChannelSender>([['zalo', sender]]));
   intake = new QueueCaseIntake(h.rt.queueRedis, h.rt.redis, { attempts: 12, backoffMs: 20 });
@@ -55,7 +58,10 @@ async function submit(kind: 'tip' | 'mediation', extra: Partial<CaseSubmission> 
     refCode: await intake.nextReferenceCode(kind, new Date()),
     kind,
     category: kind === 'tip' ? 'theft' : 'noise',
-    fields: kind === 'tip' ? { what: 'Hai người lạ cạy khóa xe máy trước nhà số 7', where: 'Hẻm 45 Lê Lợi', when: 'now' } : { parties: 'Nhà số 5 và nhà số 7', description: 'Hát karaoke đến khuya', mediatedBefore: 'no', reachTime: 'evening' },
+    fields:
+      kind === 'tip'
+        ? { what: 'Hai người lạ cạy khóa xe máy trước nhà số 7', where: 'Hẻm 45 Lê Lợi', when: 'now' }
+        : { parties: 'Nhà số 5 và nhà số 7', description: 'Hát karaoke đến khuya', mediatedBefore: 'no', reachTime: 'evening' },
     attachments: [],
     anonymous: kind === 'tip',
     contactSealed: kind === 'mediation' ? h.rt.box.seal('0912345678') : undefined,
@@ -84,7 +90,10 @@ const containing = (chat: string, piece: string) => emu.sent(chat).filter((r) =>
 
 describe('Zalo outbox', () => {
   it('delivers every part of every alert exactly once through 429s, 5xx, malformed answers, timeouts and resets', async () => {
-    emu.failNext('sendMessage', 1, { status: 429, body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: 0.2 } }) });
+    emu.failNext('sendMessage', 1, {
+      status: 429,
+      body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: 0.2 } }),
+    });
     emu.failNext('sendMessage', 1, { status: 429 });
     emu.failNext('sendMessage', 1, { status: 500 });
     emu.failNext('sendMessage', 1, { status: 200, body: '{"ok": tru' });
@@ -99,8 +108,14 @@ describe('Zalo outbox', () => {
     const tip = await submit('tip', { location: { latitude: 10.7769, longitude: 106.7009 }, attachments: [{ kind: 'photo', ref: photo }] });
     const mediation = await submit('mediation');
 
-    const tipNotes = await eventually(() => h.rt.store.notifications.forCase(tip.caseId), (ns) => settled(ns, 1));
-    const mediationNotes = await eventually(() => h.rt.store.notifications.forCase(mediation.caseId), (ns) => settled(ns, 2));
+    const tipNotes = await eventually(
+      () => h.rt.store.notifications.forCase(tip.caseId),
+      (ns) => settled(ns, 1),
+    );
+    const mediationNotes = await eventually(
+      () => h.rt.store.notifications.forCase(mediation.caseId),
+      (ns) => settled(ns, 2),
+    );
     expect(tipNotes.map((n) => [n.chatId, n.status, n.partsSent])).toEqual([[OFFICER_CHAT, 'sent', 3]]);
     expect(mediationNotes.map((n) => [n.chatId, n.status, n.partsSent])).toEqual([
       [OFFICER_CHAT, 'sent', 1],
@@ -128,14 +143,25 @@ describe('Zalo outbox', () => {
   });
 
   it('gives up at once on a chat the platform does not know, without retrying', async () => {
-    emu.failNext('sendMessage', 1, { status: 400, body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: user not found' }) });
+    emu.failNext('sendMessage', 1, {
+      status: 400,
+      body: JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: user not found' }),
+    });
     const before = emu.calls.sendMessage ?? 0;
     const tip = await submit('tip');
 
-    const [note] = await eventually(() => h.rt.store.notifications.forCase(tip.caseId), (ns) => settled(ns, 1));
+    const [note] = await eventually(
+      () => h.rt.store.notifications.forCase(tip.caseId),
+      (ns) => settled(ns, 1),
+    );
     expect(note).toMatchObject({ chatId: OFFICER_CHAT, status: 'failed', partsSent: 0, lastError: 'RecipientUnavailableError' });
     // The job ends (completed, nothing left to retry) after that one call.
-    expect(await eventually(() => outbox.getJobState(note.notificationId), (s) => s === 'completed')).toBe('completed');
+    expect(
+      await eventually(
+        () => outbox.getJobState(note.notificationId),
+        (s) => s === 'completed',
+      ),
+    ).toBe('completed');
     expect(emu.calls.sendMessage).toBe(before + 1);
     expect(containing(OFFICER_CHAT, tip.refCode)).toEqual([]);
   });
@@ -143,7 +169,10 @@ describe('Zalo outbox', () => {
 
 describe('ZaloSender', () => {
   const sender = () => new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t);
-  const fail = (errorCode: number, description: string) => ({ status: errorCode, body: JSON.stringify({ ok: false, error_code: errorCode, description }) });
+  const fail = (errorCode: number, description: string) => ({
+    status: errorCode,
+    body: JSON.stringify({ ok: false, error_code: errorCode, description }),
+  });
 
   it('cuts long texts on line boundaries into messages of at most 2000 characters, numbered options last', async () => {
     const lines = Array.from({ length: 60 }, (_, i) => `Dòng ${i + 1}: ${'nội dung dài '.repeat(5)}`);
@@ -167,13 +196,22 @@ describe('ZaloSender', () => {
       ],
     });
     expect(emu.sent('zl-sender-media')).toEqual([
-      expect.objectContaining({ method: 'sendPhoto', photo: 'https://photos.example.com/a.jpg', caption: 'Đính kèm\n\n📎 photo: AgACAgIAAxkBAAIB\n📎 video: https://videos.example.com/v.mp4' }),
+      expect.objectContaining({
+        method: 'sendPhoto',
+        photo: 'https://photos.example.com/a.jpg',
+        caption: 'Đính kèm\n\n📎 photo: AgACAgIAAxkBAAIB\n📎 video: https://videos.example.com/v.mp4',
+      }),
     ]);
   });
 
   it('maps the platform’s errors onto what the outbox should do', async () => {
-    emu.failNext('sendMessage', 1, { status: 429, body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: 3 } }) });
-    await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toEqual(expect.objectContaining({ name: SendRateLimitedError.name, retryAfterMs: 3000 }));
+    emu.failNext('sendMessage', 1, {
+      status: 429,
+      body: JSON.stringify({ ok: false, error_code: 429, description: 'Too Many Requests', parameters: { retry_after: 3 } }),
+    });
+    await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toEqual(
+      expect.objectContaining({ name: SendRateLimitedError.name, retryAfterMs: 3000 }),
+    );
 
     emu.failNext('sendMessage', 1, fail(400, 'Bad Request: user not found'));
     await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toBeInstanceOf(RecipientUnavailableError);

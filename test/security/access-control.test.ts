@@ -26,7 +26,15 @@ beforeAll(async () => {
   emu = new TelegramEmulator();
   await emu.start();
   // Each person here sends dozens of commands in seconds; the flood limit has its own tests (guards).
-  app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, SUPERADMINS: `telegram:${SUPERADMIN},zalo:someone`, FLOOD_MESSAGES_PER_10S: '1000' }, { roles: 'bot' });
+  app = await startApp(
+    {
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      SUPERADMINS: `telegram:${SUPERADMIN},zalo:someone`,
+      FLOOD_MESSAGES_PER_10S: '1000',
+    },
+    { roles: 'bot' },
+  );
   driver = new TelegramDriver(app.bot!.telegram!, 1);
 });
 afterAll(async () => {
@@ -51,14 +59,17 @@ const table: [who: string, userId: number, area: string, outcome: Outcome][] = [
 ];
 
 describe('binding a group to an area (/khuvuc)', () => {
-  it.each(table.map(([who, userId, area, outcome], i) => [who, area, outcome, userId, i] as const))('%s: /khuvuc %s → %s', async (_who, area, outcome, userId, i) => {
-    const group = -1_003_000_000_000 - i;
-    await driver.text(userId, `/khuvuc ${area}`, group);
-    const answer = emu.sent(group).at(-1)?.text;
-    expect(answer).toBe(app.rt.t('vi', `group.bind.${outcome}`, { area: area.toLowerCase() }));
-    const stored = await app.rt.store.groups.byChat('telegram', String(group));
-    expect(stored?.areaCode ?? null).toBe(outcome === 'bound' ? area : null);
-  });
+  it.each(table.map(([who, userId, area, outcome], i) => [who, area, outcome, userId, i] as const))(
+    '%s: /khuvuc %s → %s',
+    async (_who, area, outcome, userId, i) => {
+      const group = -1_003_000_000_000 - i;
+      await driver.text(userId, `/khuvuc ${area}`, group);
+      const answer = emu.sent(group).at(-1)?.text;
+      expect(answer).toBe(app.rt.t('vi', `group.bind.${outcome}`, { area: area.toLowerCase() }));
+      const stored = await app.rt.store.groups.byChat('telegram', String(group));
+      expect(stored?.areaCode ?? null).toBe(outcome === 'bound' ? area : null);
+    },
+  );
 
   it('a refused user cannot undo a binding made by the right one', async () => {
     const group = -1_003_000_000_100;
@@ -82,7 +93,15 @@ describe('binding a group to an area (/khuvuc)', () => {
   it('the same user id on another platform is not the officer', async () => {
     // cskv-sg-01 is telegram:100000001; zalo:100000001 is someone else.
     const zaloGroup = 'zl-group-acl';
-    const msg = { channel: 'zalo' as const, updateId: 'acl-1', chatId: zaloGroup, chatType: 'group' as const, userId: String(OFFICER_KP1), text: '/khuvuc kp1-to3', command: { name: 'khuvuc', args: 'kp1-to3' } };
+    const msg = {
+      channel: 'zalo' as const,
+      updateId: 'acl-1',
+      chatId: zaloGroup,
+      chatType: 'group' as const,
+      userId: String(OFFICER_KP1),
+      text: '/khuvuc kp1-to3',
+      command: { name: 'khuvuc', args: 'kp1-to3' },
+    };
     const replies = await app.bot!.service.handle(msg);
     expect(replies.map((r) => r.text)).toEqual([app.rt.t('vi', 'group.bind.forbidden', { area: 'kp1-to3' })]);
     expect((await app.rt.store.groups.byChat('zalo', zaloGroup))?.areaCode ?? null).toBeNull();
@@ -110,13 +129,23 @@ describe('officer commands on a case', () => {
     ['resolve', (code: string) => `/xong ${code}`],
     ['reassign', (code: string) => `/chuyen ${code}`],
   ] as const;
-  const actors: [who: string, userId: number, kind: 'tip' | 'mediation', expected: Expect | Partial<Record<(typeof commands)[number][0], Expect>>][] = [
+  const actors: [
+    who: string,
+    userId: number,
+    kind: 'tip' | 'mediation',
+    expected: Expect | Partial<Record<(typeof commands)[number][0], Expect>>,
+  ][] = [
     ['officer of the area', OFFICER_KP1, 'tip', 'allowed'],
     ['supervisor of the parent area', SUPERVISOR, 'tip', 'allowed'],
     ['superadmin', SUPERADMIN, 'tip', 'allowed'],
     ['officer of another area', OFFICER_KP2, 'tip', 'out_of_area'],
     ['mediator, on a tip', MEDIATOR, 'tip', 'wrong_kind'],
-    ['mediator, on a mediation request of the area', MEDIATOR, 'mediation', { view: 'allowed', acknowledge: 'allowed', note: 'allowed', ask: 'allowed', resolve: 'allowed', reassign: 'not_allowed' }],
+    [
+      'mediator, on a mediation request of the area',
+      MEDIATOR,
+      'mediation',
+      { view: 'allowed', acknowledge: 'allowed', note: 'allowed', ask: 'allowed', resolve: 'allowed', reassign: 'not_allowed' },
+    ],
     ['resident', RESIDENT, 'tip', 'not_staff'],
   ];
   let n = 0;
@@ -142,16 +171,24 @@ describe('officer commands on a case', () => {
   }
 
   const rows = actors.flatMap(([who, userId, kind, expected]) =>
-    commands.map(([name, command]) => [who, name, typeof expected === 'string' ? expected : (expected[name] ?? 'allowed'), userId, kind, command] as const),
+    commands.map(
+      ([name, command]) =>
+        [who, name, typeof expected === 'string' ? expected : (expected[name] ?? 'allowed'), userId, kind, command] as const,
+    ),
   );
 
   it.each(rows)('%s: %s → %s', async (_who, name, expected, userId, kind, command) => {
     const c = await newCase(kind);
     const before = emu.sent(userId).length;
     await driver.text(userId, command(c.refCode));
-    const replies = emu.sent(userId).slice(before).map((m) => m.text ?? '');
+    const replies = emu
+      .sent(userId)
+      .slice(before)
+      .map((m) => m.text ?? '');
     const after = await app.rt.store.cases.byCaseId(c.caseId);
-    const refusals = (['not_staff', 'out_of_area', 'wrong_kind', 'not_allowed'] as const).map((r) => app.rt.t('vi', `officer.refused.${r}`, { code: c.refCode }));
+    const refusals = (['not_staff', 'out_of_area', 'wrong_kind', 'not_allowed'] as const).map((r) =>
+      app.rt.t('vi', `officer.refused.${r}`, { code: c.refCode }),
+    );
     expect(replies.length).toBeGreaterThan(0);
     if (expected === 'allowed') {
       expect(replies.filter((r) => refusals.includes(r))).toEqual([]);
@@ -165,7 +202,11 @@ describe('officer commands on a case', () => {
     } else {
       expect(replies).toContain(app.rt.t('vi', `officer.refused.${expected}`, { code: c.refCode }));
       // Refused means untouched, and nothing of the case shown.
-      expect({ status: after?.status, history: after?.history.length, assignedTo: after?.assignedTo }).toEqual({ status: 'new', history: 1, assignedTo: undefined });
+      expect({ status: after?.status, history: after?.history.length, assignedTo: after?.assignedTo }).toEqual({
+        status: 'new',
+        history: 1,
+        assignedTo: undefined,
+      });
       expect(replies.join('\n')).not.toContain('Mất trộm xe đạp');
     }
   });
@@ -223,11 +264,24 @@ describe('lists, counts and broadcasts, by who asks', () => {
     expect(emu.sent(ADMIN_GROUP).at(-1)?.text).toBe(app.rt.t('vi', 'broadcast.group.admin'));
   });
 
-  type Sees = { gambling: string[]; debt: string[]; counts: { gambling: number; debt: number }; reach: (keyof typeof GROUPS)[] } | 'not_staff';
+  type Sees =
+    { gambling: string[]; debt: string[]; counts: { gambling: number; debt: number }; reach: (keyof typeof GROUPS)[] } | 'not_staff';
   const who: [who: string, userId: number, sees: Sees, broadcast?: 'refused'][] = [
-    ['superadmin', SUPERADMIN, { gambling: [GAMBLING_KP1, GAMBLING_KP2], debt: [DEBT_KP1], counts: { gambling: 2, debt: 1 }, reach: ['kp1to3', 'kp2to1', 'kp1to4'] }],
-    ['supervisor of the parent area', SUPERVISOR, { gambling: [GAMBLING_KP1, GAMBLING_KP2], debt: [DEBT_KP1], counts: { gambling: 2, debt: 1 }, reach: ['kp1to3', 'kp2to1', 'kp1to4'] }],
-    ['officer of kp1-to3 and kp1-to4', OFFICER_KP1, { gambling: [GAMBLING_KP1], debt: [DEBT_KP1], counts: { gambling: 1, debt: 1 }, reach: ['kp1to3', 'kp1to4'] }],
+    [
+      'superadmin',
+      SUPERADMIN,
+      { gambling: [GAMBLING_KP1, GAMBLING_KP2], debt: [DEBT_KP1], counts: { gambling: 2, debt: 1 }, reach: ['kp1to3', 'kp2to1', 'kp1to4'] },
+    ],
+    [
+      'supervisor of the parent area',
+      SUPERVISOR,
+      { gambling: [GAMBLING_KP1, GAMBLING_KP2], debt: [DEBT_KP1], counts: { gambling: 2, debt: 1 }, reach: ['kp1to3', 'kp2to1', 'kp1to4'] },
+    ],
+    [
+      'officer of kp1-to3 and kp1-to4',
+      OFFICER_KP1,
+      { gambling: [GAMBLING_KP1], debt: [DEBT_KP1], counts: { gambling: 1, debt: 1 }, reach: ['kp1to3', 'kp1to4'] },
+    ],
     ['officer of kp2-to1', OFFICER_KP2, { gambling: [GAMBLING_KP2], debt: [], counts: { gambling: 1, debt: 0 }, reach: ['kp2to1'] }],
     ['mediator of kp1-to3', MEDIATOR, { gambling: [], debt: [DEBT_KP1], counts: { gambling: 0, debt: 1 }, reach: [] }, 'refused'],
     ['group admin of a kp1-to4 group', GROUP_ADMIN, 'not_staff'],
@@ -264,13 +318,16 @@ describe('lists, counts and broadcasts, by who asks', () => {
     expect({ gambling: counted(stats, 'tip', 'gambling'), debt: counted(stats, 'mediation', 'debt') }).toEqual(sees.counts);
   });
 
-  it.each(who.map(([name, userId, sees]) => [name, userId, sees] as const))('%s: /canbo and /trangthai of a tip not theirs', async (_name, userId, sees) => {
-    const help = await ask(userId, '/canbo');
-    expect(help[0].text).toBe(app.rt.t('vi', sees === 'not_staff' ? 'officer.refused.not_staff' : 'officer.help', { code: '' }));
-    // A case's status is the tipster's alone; staff look cases up with /xem, and nobody can probe codes.
-    const status = await ask(userId, `/trangthai ${GAMBLING_KP1}`);
-    expect(status[0].text).toBe(app.rt.t('vi', 'officer.statusUnknown', { code: GAMBLING_KP1 }));
-  });
+  it.each(who.map(([name, userId, sees]) => [name, userId, sees] as const))(
+    '%s: /canbo and /trangthai of a tip not theirs',
+    async (_name, userId, sees) => {
+      const help = await ask(userId, '/canbo');
+      expect(help[0].text).toBe(app.rt.t('vi', sees === 'not_staff' ? 'officer.refused.not_staff' : 'officer.help', { code: '' }));
+      // A case's status is the tipster's alone; staff look cases up with /xem, and nobody can probe codes.
+      const status = await ask(userId, `/trangthai ${GAMBLING_KP1}`);
+      expect(status[0].text).toBe(app.rt.t('vi', 'officer.statusUnknown', { code: GAMBLING_KP1 }));
+    },
+  );
 
   it('/trangthai answers the tipster who sent the tip, from their own chat', async () => {
     const status = await ask(600, `/trangthai ${GAMBLING_KP1}`);
@@ -278,17 +335,20 @@ describe('lists, counts and broadcasts, by who asks', () => {
     expect(status[0].text).not.toBe(app.rt.t('vi', 'officer.statusUnknown', { code: GAMBLING_KP1 }));
   });
 
-  it.each(who.map(([name, userId, sees, broadcast]) => [name, userId, sees, broadcast] as const))('%s: /thongbao', async (_name, userId, sees, broadcast) => {
-    const replies = await ask(userId, '/thongbao');
-    if (broadcast === 'refused') {
-      expect(replies[0].text).toBe(app.rt.t('vi', 'broadcast.notAllowed'));
-      return;
-    }
-    const audience = replies.find((m) => m.text === app.rt.t('vi', 'broadcast.pickAudience'));
-    expect(audience).toBeDefined();
-    const labels = buttonPairs(audience!).map(([label]) => label);
-    const reach = sees === 'not_staff' ? ['kp1to4'] : sees.reach;
-    expect((Object.keys(GROUPS) as (keyof typeof GROUPS)[]).filter((g) => labels.some((l) => l.includes(GROUPS[g])))).toEqual(reach);
-    await driver.text(userId, '/huy');
-  });
+  it.each(who.map(([name, userId, sees, broadcast]) => [name, userId, sees, broadcast] as const))(
+    '%s: /thongbao',
+    async (_name, userId, sees, broadcast) => {
+      const replies = await ask(userId, '/thongbao');
+      if (broadcast === 'refused') {
+        expect(replies[0].text).toBe(app.rt.t('vi', 'broadcast.notAllowed'));
+        return;
+      }
+      const audience = replies.find((m) => m.text === app.rt.t('vi', 'broadcast.pickAudience'));
+      expect(audience).toBeDefined();
+      const labels = buttonPairs(audience!).map(([label]) => label);
+      const reach = sees === 'not_staff' ? ['kp1to4'] : sees.reach;
+      expect((Object.keys(GROUPS) as (keyof typeof GROUPS)[]).filter((g) => labels.some((l) => l.includes(GROUPS[g])))).toEqual(reach);
+      await driver.text(userId, '/huy');
+    },
+  );
 });

@@ -15,7 +15,8 @@ const FLOORS: Record<string, string> = {
 };
 
 function installed(name: string): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 function atLeast(version: string, floor: string): boolean {

@@ -96,7 +96,16 @@ describe('limits through the bot', () => {
   beforeAll(async () => {
     emu = new TelegramEmulator();
     await emu.start();
-    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, FLOOD_MESSAGES_PER_10S: '30', GROUP_FLOOD_PER_MINUTE: '10', CASES_PER_USER_PER_HOUR: '2' }, { roles: 'bot' });
+    app = await startApp(
+      {
+        TELEGRAM_BOT_TOKEN: emu.token,
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        FLOOD_MESSAGES_PER_10S: '30',
+        GROUP_FLOOD_PER_MINUTE: '10',
+        CASES_PER_USER_PER_HOUR: '2',
+      },
+      { roles: 'bot' },
+    );
     driver = new TelegramDriver(app.bot!.telegram!, 1);
   });
   afterAll(async () => {
@@ -114,7 +123,9 @@ describe('limits through the bot', () => {
     const queue = new Queue(CASES_QUEUE, { connection: app.rt.queueRedis });
     expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
     await queue.close();
-    expect(JSON.parse((await app.rt.redis.get(`chat:telegram:${resident}`))!).active.state.draft.values.what).toBe('Lần thứ 3: trộm xe đạp');
+    expect(JSON.parse((await app.rt.redis.get(`chat:telegram:${resident}`))!).active.state.draft.values.what).toBe(
+      'Lần thứ 3: trộm xe đạp',
+    );
   });
 
   it('a flooding resident is answered up to the limit, told once to slow down, then ignored', async () => {

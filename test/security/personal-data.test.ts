@@ -21,7 +21,17 @@ const ZALO_NAME = 'Lê Văn Tám';
 const ZALO_PHONE = '0987 654 321';
 const TG_WORDS = 'Ông Hoàng Văn Xuyến bán hàng giả ở số 17';
 const ZALO_WORDS = 'Bà Đinh Thị Quyên bị giật túi xách';
-const SEEDED = ['Trần Minh Khoa', 'Lê Thị Hồng Nhung', 'Phạm Văn Hùng', 'Nguyễn Thị Lan', '100000001', '100000003', '100000004', 'zl-officer-cskv-1', 'zl-officer-mediator'];
+const SEEDED = [
+  'Trần Minh Khoa',
+  'Lê Thị Hồng Nhung',
+  'Phạm Văn Hùng',
+  'Nguyễn Thị Lan',
+  '100000001',
+  '100000003',
+  '100000004',
+  'zl-officer-cskv-1',
+  'zl-officer-mediator',
+];
 const ZALO_SECRET = 'zalo-webhook-secret-5f1e0c';
 const TG_SECRET = 'tg-webhook-secret-8a7b6c5d4e';
 
@@ -48,14 +58,41 @@ beforeAll(async () => {
   });
 
   // Telegram: through the webhook route, with the secret, as in production.
-  const webhook = { handleUpdate: async (update: unknown) => void (await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET }, body: JSON.stringify(update) })) };
+  const webhook = {
+    handleUpdate: async (update: unknown) =>
+      void (await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
+        body: JSON.stringify(update),
+      })),
+  };
   await new TelegramDriver(webhook, 1).tip(TG_RESIDENT, { firstName: TG_NAME, what: TG_WORDS, phone: TG_PHONE });
-  codes.push(refCodeIn(tg.sent(TG_RESIDENT).map((m) => m.text).join('\n'))!);
+  codes.push(
+    refCodeIn(
+      tg
+        .sent(TG_RESIDENT)
+        .map((m) => m.text)
+        .join('\n'),
+    )!,
+  );
 
   // Zalo: the same through its webhook, typing the options' numbers as residents do there.
   const say = async (text: string) => {
-    const update = { event_name: 'message.text.received', message: { message_id: `pd-${Math.random()}`, date: Date.now(), chat: { id: ZALO_RESIDENT, chat_type: 'PRIVATE' }, from: { id: ZALO_RESIDENT, display_name: ZALO_NAME }, text } };
-    const res = await fetch(`http://127.0.0.1:${app.port}/zalo/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bot-api-secret-token': ZALO_SECRET }, body: JSON.stringify(update) });
+    const update = {
+      event_name: 'message.text.received',
+      message: {
+        message_id: `pd-${Math.random()}`,
+        date: Date.now(),
+        chat: { id: ZALO_RESIDENT, chat_type: 'PRIVATE' },
+        from: { id: ZALO_RESIDENT, display_name: ZALO_NAME },
+        text,
+      },
+    };
+    const res = await fetch(`http://127.0.0.1:${app.port}/zalo/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bot-api-secret-token': ZALO_SECRET },
+      body: JSON.stringify(update),
+    });
     expect(res.status).toBe(200);
   };
   const option = (label: string) => {
@@ -75,7 +112,14 @@ beforeAll(async () => {
   await say(option(t('identity.contact')));
   await say(ZALO_PHONE);
   await say(option(t('nav.confirm')));
-  codes.push(refCodeIn(zalo.sent(ZALO_RESIDENT).map((r) => r.text).join('\n'))!);
+  codes.push(
+    refCodeIn(
+      zalo
+        .sent(ZALO_RESIDENT)
+        .map((r) => r.text)
+        .join('\n'),
+    )!,
+  );
 
   for (const code of codes) await tg.waitFor((m) => m.chat_id === '100000001' && (m.text ?? '').includes(code), 20_000);
   await zalo.waitFor((r) => r.chatId === 'zl-officer-cskv-1' && (r.text ?? '').includes(codes[1]), 20_000);
@@ -114,7 +158,11 @@ it('the logs hold no personal data, no resident words and no secret', () => {
   const events = app.logs.map((l) => (JSON.parse(l) as { msg: string }).msg);
   expect(events).toEqual(expect.arrayContaining(['flow.started', 'case.submitted', 'case.stored', 'outbox.sent']));
   const all = app.logs.join('\n');
-  for (const [what, pattern] of [...forbidden(), ['officer names and chat ids', new RegExp(SEEDED.map((s) => `(?<![0-9])${s}(?![0-9])`).join('|'))] as [string, RegExp], ['resident words', /Xuyến|Quyên|Bến Thành|Lê Lợi/] as [string, RegExp]]) {
+  for (const [what, pattern] of [
+    ...forbidden(),
+    ['officer names and chat ids', new RegExp(SEEDED.map((s) => `(?<![0-9])${s}(?![0-9])`).join('|'))] as [string, RegExp],
+    ['resident words', /Xuyến|Quyên|Bến Thành|Lê Lợi/] as [string, RegExp],
+  ]) {
     const hit = app.logs.find((l) => pattern.test(l));
     expect({ what, hit }).toEqual({ what, hit: undefined });
   }
@@ -123,7 +171,10 @@ it('the logs hold no personal data, no resident words and no secret', () => {
 
 it('the database holds the contact and the chat ids only encrypted (raw documents, native driver)', async () => {
   const db = app.rt.db.db!;
-  const cases = await db.collection('cases').find({ refCode: { $in: codes } }).toArray();
+  const cases = await db
+    .collection('cases')
+    .find({ refCode: { $in: codes } })
+    .toArray();
   expect(cases).toHaveLength(2);
   for (const c of cases) {
     expect(c.anonymous).toBe(false);
@@ -132,7 +183,8 @@ it('the database holds the contact and the chat ids only encrypted (raw document
   }
   for (const name of (await db.listCollections().toArray()).map((c) => c.name)) {
     const raw = JSON.stringify(await db.collection(name).find().toArray());
-    for (const [what, pattern] of forbidden()) expect({ collection: name, what, found: pattern.test(raw) }).toEqual({ collection: name, what, found: false });
+    for (const [what, pattern] of forbidden())
+      expect({ collection: name, what, found: pattern.test(raw) }).toEqual({ collection: name, what, found: false });
   }
 });
 

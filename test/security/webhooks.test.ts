@@ -62,7 +62,16 @@ const TELEGRAM: Platform = {
   header: 'x-telegram-bot-api-secret-token',
   secret: TG_SECRET,
   otherHeader: ZALO_SECRET_HEADER,
-  update: (n, text) => ({ update_id: 70_000 + n, message: { message_id: n, date: 1, chat: { id: 700_000 + n, type: 'private' }, from: { id: 700_000 + n, is_bot: false, first_name: 'A' }, text } }),
+  update: (n, text) => ({
+    update_id: 70_000 + n,
+    message: {
+      message_id: n,
+      date: 1,
+      chat: { id: 700_000 + n, type: 'private' },
+      from: { id: 700_000 + n, is_bot: false, first_name: 'A' },
+      text,
+    },
+  }),
   chat: (n) => String(700_000 + n),
   sent: (n) => tg.sent(700_000 + n),
 };
@@ -73,13 +82,26 @@ const ZALO: Platform = {
   header: ZALO_SECRET_HEADER,
   secret: ZALO_SECRET,
   otherHeader: 'x-telegram-bot-api-secret-token',
-  update: (n, text) => ({ event_name: 'message.text.received', message: { message_id: `sec-${n}`, date: 1, chat: { id: `zl-sec-${n}`, chat_type: 'PRIVATE' }, from: { id: `zl-sec-${n}`, display_name: 'B' }, text } }),
+  update: (n, text) => ({
+    event_name: 'message.text.received',
+    message: {
+      message_id: `sec-${n}`,
+      date: 1,
+      chat: { id: `zl-sec-${n}`, chat_type: 'PRIVATE' },
+      from: { id: `zl-sec-${n}`, display_name: 'B' },
+      text,
+    },
+  }),
   chat: (n) => `zl-sec-${n}`,
   sent: (n) => zalo.sent(`zl-sec-${n}`),
 };
 
 function post(path: string, body: string, headers: Record<string, string> = {}, query = ''): Promise<Response> {
-  return fetch(`http://127.0.0.1:${app.port}${path}${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return fetch(`http://127.0.0.1:${app.port}${path}${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 }
 
 /** Nothing of this update reached the service: no dedup mark and no conversation state in Redis. */
@@ -94,19 +116,34 @@ describe.each([TELEGRAM, ZALO])('$name webhook', (p) => {
   const forged: [string, (n: number) => Promise<Response>][] = [
     ['no secret header', (n) => post(p.path, JSON.stringify(p.update(n, '/start')))],
     ['an empty secret header', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: '' })],
-    ['a wrong secret of the same length', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p.secret.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x')) })],
+    [
+      'a wrong secret of the same length',
+      (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p.secret.replace(/.$/, (c) => (c === 'x' ? 'y' : 'x')) }),
+    ],
     ['the secret with a character more', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: `${p.secret}0` })],
-    ['the secret in the query string', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), {}, `?secret_token=${p.secret}&${p.header}=${p.secret}`)],
-    ['the secret under the other platform’s header', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.otherHeader]: p.secret })],
-    ['the other platform’s secret', (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p === TELEGRAM ? ZALO_SECRET : TG_SECRET })],
+    [
+      'the secret in the query string',
+      (n) => post(p.path, JSON.stringify(p.update(n, '/start')), {}, `?secret_token=${p.secret}&${p.header}=${p.secret}`),
+    ],
+    [
+      'the secret under the other platform’s header',
+      (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.otherHeader]: p.secret }),
+    ],
+    [
+      'the other platform’s secret',
+      (n) => post(p.path, JSON.stringify(p.update(n, '/start')), { [p.header]: p === TELEGRAM ? ZALO_SECRET : TG_SECRET }),
+    ],
   ];
 
-  it.each(forged.map(([name, send], i) => [name, send, i + 1] as const))('refuses %s with 401 and processes nothing', async (_name, send, n) => {
-    const res = await send(n);
-    expect(res.status).toBe(401);
-    expect(await res.text()).not.toContain(p.secret);
-    await untouched(p, n);
-  });
+  it.each(forged.map(([name, send], i) => [name, send, i + 1] as const))(
+    'refuses %s with 401 and processes nothing',
+    async (_name, send, n) => {
+      const res = await send(n);
+      expect(res.status).toBe(401);
+      expect(await res.text()).not.toContain(p.secret);
+      await untouched(p, n);
+    },
+  );
 
   it('answers the refused update normally once it comes with the secret (it was never marked seen)', async () => {
     const n = 1;
@@ -121,10 +158,18 @@ describe.each([TELEGRAM, ZALO])('$name webhook', (p) => {
     const declared = await post(p.path, big, { [p.header]: p.secret });
     expect(declared.status).toBe(413);
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`http://127.0.0.1:${app.port}${p.path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', [p.header]: p.secret } }, (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        `http://127.0.0.1:${app.port}${p.path}`,
+        {
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', [p.header]: p.secret },
+        },
+        (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.once('error', reject);
       for (let i = 0; i < 16; i++) req.write(big.slice((i * big.length) / 16, ((i + 1) * big.length) / 16));
       req.end();

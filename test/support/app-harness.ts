@@ -37,7 +37,8 @@ export interface AppHarness {
 export function testSettings(): Record<string, string> {
   const redisBase = process.env.REDIS_URL;
   const mongoBase = process.env.MONGODB_URI;
-  if (!redisBase || !mongoBase) throw new Error('REDIS_URL and MONGODB_URI are not set: run tests through `npm test` (scripts/services starts them)');
+  if (!redisBase || !mongoBase)
+    throw new Error('REDIS_URL and MONGODB_URI are not set: run tests through `npm test` (scripts/services starts them)');
   const redisUrl = new URL(redisBase);
   redisUrl.pathname = `/${Number(process.env.JEST_WORKER_ID ?? 1) % 16}`;
   const mongoUrl = new URL(mongoBase);
@@ -76,7 +77,8 @@ export async function startApp(
   const log = createLogger(config.logLevel, sink);
   const rt = await openRuntime(config, log);
   if (opts.fresh !== false) await rt.redis.flushdb();
-  if (opts.seed !== false) await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
+  if (opts.seed !== false)
+    await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
   const http = new HttpServer(config.http, log);
   addHealthRoutes(http, { redis: () => pingRedis(rt.redis), database: () => pingDatabase(rt.db) });
   const roles = opts.roles ?? 'all';

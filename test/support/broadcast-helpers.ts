@@ -10,7 +10,8 @@ export function buttonPairs(m: SentMessage): [string, string][] {
 /** The callback data of the button whose label contains `label`; fails loudly when there is none. */
 export function buttonWith(m: SentMessage, label: string): string {
   const found = buttonPairs(m).find(([text]) => text.includes(label));
-  if (!found) throw new Error(`no button containing ${JSON.stringify(label)} on ${JSON.stringify(m.text)}: ${JSON.stringify(buttonPairs(m))}`);
+  if (!found)
+    throw new Error(`no button containing ${JSON.stringify(label)} on ${JSON.stringify(m.text)}: ${JSON.stringify(buttonPairs(m))}`);
   return found[1];
 }
 

@@ -1,7 +1,16 @@
 import { ConversationService, type ConversationDeps } from '../../src/conversations/conversation-service';
 import type { ChannelName, InboundMessage, OutboundMessage } from '../../src/conversations/messages';
 import { TurnSlot, type ChatSlots, type SlotValue } from '../../src/conversations/chat-slot';
-import type { CaseIntake, CaseSubmission, ConversationState, Directory, GroupInfo, Guards, Profiles, UserProfile } from '../../src/conversations/ports';
+import type {
+  CaseIntake,
+  CaseSubmission,
+  ConversationState,
+  Directory,
+  GroupInfo,
+  Guards,
+  Profiles,
+  UserProfile,
+} from '../../src/conversations/ports';
 import { QueueUnavailableError } from '../../src/conversations/ports';
 import { CASE_KINDS } from '../../src/features/reporting/flows';
 import { SealedBox } from '../../src/domain/sealed-box';
@@ -66,7 +75,14 @@ export class MemoryIntake implements CaseIntake {
 export class MemoryDirectory implements Directory {
   readonly groups = new Map<string, GroupInfo & { channel: ChannelName; chatId: string }>();
   constructor() {
-    this.groups.set('KP1TO3', { channel: 'console', chatId: 'group-1', joinCode: 'KP1TO3', title: 'Tổ 3', areaCode: 'kp1-to3', areaName: 'Khu phố 1 – Tổ 3' });
+    this.groups.set('KP1TO3', {
+      channel: 'console',
+      chatId: 'group-1',
+      joinCode: 'KP1TO3',
+      title: 'Tổ 3',
+      areaCode: 'kp1-to3',
+      areaName: 'Khu phố 1 – Tổ 3',
+    });
   }
   async groupByJoinCode(code: string) {
     return this.groups.get(code.trim().toUpperCase()) ?? null;

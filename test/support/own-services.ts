@@ -56,7 +56,22 @@ export class OwnService {
   static async redis(): Promise<OwnService> {
     const port = await freePort();
     const dir = dataDir('own-redis-');
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+    ];
     const service = new OwnService('redis-server', port, dir, 'redis-server', args);
     await service.start();
     return service;
@@ -67,7 +82,15 @@ export class OwnService {
     const port = await freePort();
     const dir = dataDir('own-ferretdb-');
     mkdirSync(join(dir, 'data'));
-    const args = ['--handler=sqlite', `--sqlite-url=file:${dir}/data/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=warn'];
+    const args = [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/data/`,
+      `--state-dir=${dir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ];
     const service = new OwnService('FerretDB', port, dir, join(ROOT, '.local', 'bin', 'ferretdb'), args);
     await service.start();
     return service;

@@ -9,7 +9,10 @@ export function chatReader(emu: TelegramEmulator, chatId: number | string) {
   return {
     async next(predicate: (m: SentMessage) => boolean = () => true, timeoutMs = 10_000): Promise<SentMessage> {
       const from = read;
-      const found = await emu.waitFor((m) => m.chat_id === String(chatId) && emu.sent(chatId).indexOf(m) >= from && predicate(m), timeoutMs);
+      const found = await emu.waitFor(
+        (m) => m.chat_id === String(chatId) && emu.sent(chatId).indexOf(m) >= from && predicate(m),
+        timeoutMs,
+      );
       read = emu.sent(chatId).indexOf(found) + 1;
       return found;
     },

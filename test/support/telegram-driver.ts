@@ -30,7 +30,13 @@ export class TelegramDriver {
     const chat = chatId < 0 ? { id: chatId, type: 'supergroup', title: 'Nhóm' } : { id: chatId, type: 'private', first_name: 'Cư dân' };
     return this.channel.handleUpdate({
       update_id: this.nextUpdateId++,
-      callback_query: { id: `cq${this.nextUpdateId}`, from: { id: userId, is_bot: false, first_name: 'Cư dân', language_code: 'vi' }, message: { message_id: 1, date: 1_700_000_000, chat }, chat_instance: 'ci', data },
+      callback_query: {
+        id: `cq${this.nextUpdateId}`,
+        from: { id: userId, is_bot: false, first_name: 'Cư dân', language_code: 'vi' },
+        message: { message_id: 1, date: 1_700_000_000, chat },
+        chat_instance: 'ci',
+        data,
+      },
     });
   }
 
@@ -55,6 +61,8 @@ export class TelegramDriver {
   /** Everything of a tip up to its summary, without pressing Send: 7 updates. */
   async tipDraft(userId: number, opts: TipOptions = {}): Promise<void> {
     await this.text(userId, `/start tip_${opts.joinCode ?? 'KP1TO3'}`, userId, opts.firstName);
+    // With an earlier draft still open the button asks "continue or start over?": start over.
+    if (opts.startOver) await this.press(userId, 'draft:restart:tip');
     await this.press(userId, 'category:theft');
     await this.text(userId, opts.what ?? `Hai thanh niên bẻ khóa xe máy trước nhà số ${userId % 1000}`, userId, opts.firstName);
     await this.text(userId, opts.where ?? 'Hẻm 45 Lê Lợi', userId, opts.firstName);
@@ -72,7 +80,13 @@ export class TelegramDriver {
     const chat = chatId < 0 ? { id: chatId, type: 'supergroup', title: 'Nhóm' } : { id: chatId, type: 'private', first_name: firstName };
     return this.channel.handleUpdate({
       update_id: this.nextUpdateId++,
-      message: { message_id: this.nextMessageId++, date: 1_700_000_000, chat, from: { id: userId, is_bot: false, first_name: firstName, language_code: 'vi' }, ...content },
+      message: {
+        message_id: this.nextMessageId++,
+        date: 1_700_000_000,
+        chat,
+        from: { id: userId, is_bot: false, first_name: firstName, language_code: 'vi' },
+        ...content,
+      },
     });
   }
 }
@@ -84,6 +98,8 @@ export interface TipOptions {
   /** Leave this phone number (shared with the contact button) instead of staying anonymous. */
   phone?: string;
   firstName?: string;
+  /** Press "start over" after the group's button, as a resident whose earlier draft is still open does. */
+  startOver?: boolean;
 }
 
 /** "TB-2611-0042" / "HG-…" in a text, or undefined. */

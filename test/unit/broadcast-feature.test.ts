@@ -27,7 +27,16 @@ class MemoryDesk implements BroadcastDesk {
     if (!this.submitted.some((s) => s.broadcastId === b.broadcastId)) this.submitted.push(b);
   }
   async scheduled(): Promise<BroadcastSummary[]> {
-    return this.submitted.filter((b) => b.scheduledFor).map((b) => ({ broadcastId: b.broadcastId, audienceLabel: b.audienceLabel, groups: b.targets.length, text: b.text, scheduledFor: b.scheduledFor, createdAt: new Date() }));
+    return this.submitted
+      .filter((b) => b.scheduledFor)
+      .map((b) => ({
+        broadcastId: b.broadcastId,
+        audienceLabel: b.audienceLabel,
+        groups: b.targets.length,
+        text: b.text,
+        scheduledFor: b.scheduledFor,
+        createdAt: new Date(),
+      }));
   }
   async running(): Promise<BroadcastProgress[]> {
     return [];
@@ -61,11 +70,24 @@ function setup() {
   };
   let n = 0;
   let now = Date.UTC(2026, 10, 22, 3, 0, 0);
-  const feature = new BroadcastFeature({ t, audience, desk, newId: () => `bc-${++n}`, idleMs: 30 * 60_000, maxBodyLength: 500, clock: () => now, log: () => undefined });
+  const feature = new BroadcastFeature({
+    t,
+    audience,
+    desk,
+    newId: () => `bc-${++n}`,
+    idleMs: 30 * 60_000,
+    maxBodyLength: 500,
+    clock: () => now,
+    log: () => undefined,
+  });
   const bot = memoryBot({ features: [feature], clock: () => now });
   const officer = bot.person('officer');
   // Broadcasts being written: conversations held by 'broadcast' in any chat's slot.
-  const drafts = { get size() { return [...bot.slots.map.values()].filter((v) => [v.active, v.waiting].some((h) => h?.owner === 'broadcast')).length; } };
+  const drafts = {
+    get size() {
+      return [...bot.slots.map.values()].filter((v) => [v.active, v.waiting].some((h) => h?.owner === 'broadcast')).length;
+    },
+  };
   return { ...bot, drafts, desk, officer, setReach: (r: Reach | null) => (reach = r), advance: (ms: number) => (now += ms) };
 }
 
@@ -74,14 +96,22 @@ describe('broadcast conversation', () => {
     const { officer, desk } = setup();
     const audience = last(await officer.say('/thongbao'));
     expect(audience.text).toBe(t('vi', 'broadcast.pickAudience'));
-    expect(audience.options!.map((o) => o.label)).toEqual([t('vi', 'broadcast.audience.all', { count: 2 }), t('vi', 'broadcast.audience.area', { name: 'Khu phố 1 – Tổ 3', count: 1 }), '👥 Tổ 3', '👥 Tổ 4', t('vi', 'nav.cancel')]);
+    expect(audience.options!.map((o) => o.label)).toEqual([
+      t('vi', 'broadcast.audience.all', { count: 2 }),
+      t('vi', 'broadcast.audience.area', { name: 'Khu phố 1 – Tổ 3', count: 1 }),
+      '👥 Tổ 3',
+      '👥 Tổ 4',
+      t('vi', 'nav.cancel'),
+    ]);
     expect(last(await officer.say('2')).text).toBe(t('vi', 'broadcast.pickContent'));
     expect(last(await officer.say('tu soan')).text).toBe(t('vi', 'broadcast.compose', { max: 500 }));
     expect(allText(await officer.say('ngắn'))).toContain(t('vi', 'broadcast.tooShort'));
     expect(allText(await officer.say('x'.repeat(501)))).toContain(t('vi', 'broadcast.tooLong', { length: 501, max: 500 }));
     const preview = await officer.say('Chủ nhật này 7h tổng vệ sinh đường phố, mời bà con tham gia.');
     expect(preview[0].text).toBe(t('vi', 'broadcast.previewTitle', { label: 'Khu phố 1 – Tổ 3', count: 1 }));
-    expect(preview[1].text).toBe(`${t('vi', 'broadcast.header.officer', { name: 'Thiếu úy Khoa' })}\n\nChủ nhật này 7h tổng vệ sinh đường phố, mời bà con tham gia.\n\n${t('vi', 'broadcast.footer')}`);
+    expect(preview[1].text).toBe(
+      `${t('vi', 'broadcast.header.officer', { name: 'Thiếu úy Khoa' })}\n\nChủ nhật này 7h tổng vệ sinh đường phố, mời bà con tham gia.\n\n${t('vi', 'broadcast.footer')}`,
+    );
     expect(ids(last(preview))).toEqual(['bc:send', 'bc:when', 'bc:edit', 'bc:cancel']);
     expect(last(await officer.say('2')).text).toBe(t('vi', 'broadcast.askWhen'));
     expect(allText(await officer.say('hôm qua'))).toContain(t('vi', 'broadcast.when.format'));
@@ -89,7 +119,13 @@ describe('broadcast conversation', () => {
     const done = await officer.say('mai 8h');
     expect(done[0].text).toBe(t('vi', 'broadcast.scheduledOk', { time: '08:00 23/11/2026', count: 1 }));
     expect(desk.submitted).toEqual([
-      expect.objectContaining({ broadcastId: 'bc-1', audienceLabel: 'Khu phố 1 – Tổ 3', targets: [{ channel: 'console', chatId: 'g1', title: 'Tổ 3' }], text: preview[1].text, scheduledFor: new Date('2026-11-23T01:00:00Z') }),
+      expect.objectContaining({
+        broadcastId: 'bc-1',
+        audienceLabel: 'Khu phố 1 – Tổ 3',
+        targets: [{ channel: 'console', chatId: 'g1', title: 'Tổ 3' }],
+        text: preview[1].text,
+        scheduledFor: new Date('2026-11-23T01:00:00Z'),
+      }),
     ]);
   });
 
@@ -125,7 +161,9 @@ describe('broadcast conversation', () => {
     await officer.tap('bc:aud:2');
     await officer.tap('bc:write');
     expect(allText(await officer.send({ attachments: [{ kind: 'video', ref: 'v1' }] }))).toContain(t('vi', 'broadcast.photoOnly'));
-    expect(last(await officer.send({ attachments: [{ kind: 'photo', ref: 'p1' }] })).text).toBe(t('vi', 'broadcast.composeText', { max: 500 }));
+    expect(last(await officer.send({ attachments: [{ kind: 'photo', ref: 'p1' }] })).text).toBe(
+      t('vi', 'broadcast.composeText', { max: 500 }),
+    );
     const preview = await officer.say('Ảnh đối tượng trộm xe đêm qua, ai nhận ra báo CSKV.');
     expect(preview[1].attachments).toEqual([{ kind: 'photo', ref: 'p1' }]);
     await officer.tap('bc:send');

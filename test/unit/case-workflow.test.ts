@@ -1,10 +1,30 @@
-import { escalationDelayMs, median, planChange, refusalFor, supervisorLevels, type GuardedCase, type Staff } from '../../src/domain/case-workflow';
+import {
+  escalationDelayMs,
+  median,
+  planChange,
+  refusalFor,
+  supervisorLevels,
+  type GuardedCase,
+  type Staff,
+} from '../../src/domain/case-workflow';
 import { csvCell, toCsv } from '../../src/domain/csv';
 import { CASE_KINDS } from '../../src/features/reporting/flows';
 import { caseCallback, parseCaseCallback } from '../../src/features/officer-desk/render';
 
-const staff = (over: Partial<Staff> = {}): Staff => ({ officerId: 'cskv-1', role: 'officer', superadmin: false, areaCodes: ['kp1-to3'], active: true, ...over });
-const tip: GuardedCase = { handledByMediators: false, status: 'new', areaPath: ['kp1-to3', 'phuong-sai-gon', 'tp-hcm'], recipients: ['cskv-1'] };
+const staff = (over: Partial<Staff> = {}): Staff => ({
+  officerId: 'cskv-1',
+  role: 'officer',
+  superadmin: false,
+  areaCodes: ['kp1-to3'],
+  active: true,
+  ...over,
+});
+const tip: GuardedCase = {
+  handledByMediators: false,
+  status: 'new',
+  areaPath: ['kp1-to3', 'phuong-sai-gon', 'tp-hcm'],
+  recipients: ['cskv-1'],
+};
 
 describe('who may act on a case', () => {
   it('lets officers and supervisors act in their areas and below, and nobody else', () => {
@@ -39,7 +59,10 @@ describe('how a case changes', () => {
 
   it('acknowledges once; any officer work on a new case acknowledges it', () => {
     const ack = planChange({ status: 'new' }, { action: 'ack', by: 'cskv-1' }, now);
-    expect(ack).toMatchObject({ set: { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: 'cskv-1', assignedTo: 'cskv-1' }, acknowledges: true });
+    expect(ack).toMatchObject({
+      set: { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: 'cskv-1', assignedTo: 'cskv-1' },
+      acknowledges: true,
+    });
     expect(planChange({ status: 'acknowledged' }, { action: 'ack', by: 'cskv-1' }, now)).toBe('unchanged');
     const note = planChange({ status: 'new', assignedTo: 'cskv-2' }, { action: 'note', by: 'cskv-1', note: 'x' }, now);
     expect(note).toMatchObject({ set: { status: 'acknowledged' }, acknowledges: true });
@@ -51,16 +74,27 @@ describe('how a case changes', () => {
 
   it('resolves with an outcome and then refuses everything', () => {
     const plan = planChange({ status: 'new' }, { action: 'resolve', by: 'cskv-1', outcome: 'not_confirmed' }, now);
-    expect(plan).toMatchObject({ set: { status: 'resolved', outcome: 'not_confirmed', resolvedAt: now, acknowledgedAt: now }, resolves: true });
+    expect(plan).toMatchObject({
+      set: { status: 'resolved', outcome: 'not_confirmed', resolvedAt: now, acknowledgedAt: now },
+      resolves: true,
+    });
     expect(planChange({ status: 'resolved' }, { action: 'note', by: 'cskv-1', note: 'x' }, now)).toBe('closed');
     expect(planChange({ status: 'resolved' }, { action: 'escalate', by: 'system', level: 1, to: ['a'] }, now)).toBe('closed');
   });
 
   it('escalates only new cases, and reassigns to someone else only', () => {
-    expect(planChange({ status: 'acknowledged' }, { action: 'escalate', by: 'system', level: 1, to: ['truong-ca'] }, now)).toBe('unchanged');
-    expect(planChange({ status: 'new' }, { action: 'escalate', by: 'system', level: 2, to: ['gd'] }, now)).toMatchObject({ addRecipients: ['gd'], history: [{ note: 'level 2: gd' }] });
+    expect(planChange({ status: 'acknowledged' }, { action: 'escalate', by: 'system', level: 1, to: ['truong-ca'] }, now)).toBe(
+      'unchanged',
+    );
+    expect(planChange({ status: 'new' }, { action: 'escalate', by: 'system', level: 2, to: ['gd'] }, now)).toMatchObject({
+      addRecipients: ['gd'],
+      history: [{ note: 'level 2: gd' }],
+    });
     expect(planChange({ status: 'new', assignedTo: 'b' }, { action: 'reassign', by: 'a', to: 'b' }, now)).toBe('unchanged');
-    expect(planChange({ status: 'new' }, { action: 'reassign', by: 'a', to: 'b' }, now)).toMatchObject({ set: { assignedTo: 'b' }, addRecipients: ['b'] });
+    expect(planChange({ status: 'new' }, { action: 'reassign', by: 'a', to: 'b' }, now)).toMatchObject({
+      set: { assignedTo: 'b' },
+      addRecipients: ['b'],
+    });
   });
 });
 
@@ -79,7 +113,10 @@ describe('escalation, hotspots and reports: the small rules', () => {
       { officerId: 'pho-ca', role: 'supervisor' as const, areaCodes: ['phuong-sai-gon'], active: false },
       { officerId: 'cskv', role: 'officer' as const, areaCodes: ['kp1-to3'], active: true },
     ];
-    expect(supervisorLevels(['kp1-to3', 'phuong-sai-gon', 'tp-hcm'], people).map((l) => l.map((p) => p.officerId))).toEqual([['truong-ca'], ['gd']]);
+    expect(supervisorLevels(['kp1-to3', 'phuong-sai-gon', 'tp-hcm'], people).map((l) => l.map((p) => p.officerId))).toEqual([
+      ['truong-ca'],
+      ['gd'],
+    ]);
     expect(supervisorLevels([], people)).toEqual([]);
   });
 
@@ -91,7 +128,12 @@ describe('escalation, hotspots and reports: the small rules', () => {
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell(-5)).toBe('-5');
-    expect(toCsv([['a', 'b'], ['c', null]])).toBe('\uFEFFa,b\r\nc,\r\n');
+    expect(
+      toCsv([
+        ['a', 'b'],
+        ['c', null],
+      ]),
+    ).toBe('\uFEFFa,b\r\nc,\r\n');
   });
 
   it('keeps callback data within Telegram’s 64 bytes', () => {

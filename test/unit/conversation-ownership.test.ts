@@ -54,14 +54,33 @@ describe('one owner per conversation', () => {
     const r = await who.say('/start hg_KP1TO3');
     expect(allText(r)).toContain('Tổ 3');
     expect(last(r).text).toBe(t('vi', 'draft.unfinished.tip'));
+    expect(ids(last(r))).toEqual(['draft:continue', 'draft:restart:mediation']);
     expect(allText(await who.tap('draft:continue'))).toContain(t('vi', 'tip.summaryTitle'));
     expect(allText(await who.tap('nav:confirm'))).toContain('TB-2611-0001');
     expect(bot.intake.submitted).toHaveLength(1);
   });
 
+  it('"start over" after a group\'s button or a menu pick starts what was asked for, the old draft discarded', async () => {
+    const { bot, who } = await toConfirm();
+    await who.say('/start hg_KP1TO3');
+    const restarted = await who.tap('draft:restart:mediation');
+    expect(allText(restarted)).toContain(t('vi', 'draft.discarded'));
+    // The group came with the button, so the first question is the dispute's kind.
+    expect(last(restarted).text).toBe(t('vi', 'mediation.category'));
+    await who.tap('menu:tip');
+    expect(ids(last(await who.tap('menu:tip')))).toEqual(['draft:continue', 'draft:restart:tip']);
+    expect(bot.intake.submitted).toHaveLength(0);
+  });
+
   it('refuses two owners of one command, and lets a name be split on its arguments in the open', () => {
     const run = async () => [];
-    expect(() => new CommandTable([{ names: ['hoi'], owner: 'a', where: 'both', run }, { names: ['hoi'], owner: 'b', where: 'both', run }])).toThrow(DuplicateCommandError);
+    expect(
+      () =>
+        new CommandTable([
+          { names: ['hoi'], owner: 'a', where: 'both', run },
+          { names: ['hoi'], owner: 'b', where: 'both', run },
+        ]),
+    ).toThrow(DuplicateCommandError);
     const table = new CommandTable([
       { names: ['hoi'], owner: 'desk', where: 'both', when: (args) => args.startsWith('TB-'), run },
       { names: ['hoi'], owner: 'faq', where: 'both', run },

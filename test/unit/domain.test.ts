@@ -26,10 +26,14 @@ describe('emergency detection', () => {
     ['Cứu tôi với', ['help']],
   ])('"%s" → %j', (text, kinds) => expect(detectEmergency(text)).toEqual(kinds));
 
-  it.each(['Tên trộm chạy về phía chợ', 'Anh ta nợ tiền không trả', 'Tuyên truyền phòng cháy chữa cháy', 'Hàng xóm hát karaoke ồn ào', 'tôi khỏi bệnh rồi', 'chạy xe lạng lách'])(
-    'does not alarm on "%s"',
-    (text) => expect(detectEmergency(text)).toEqual([]),
-  );
+  it.each([
+    'Tên trộm chạy về phía chợ',
+    'Anh ta nợ tiền không trả',
+    'Tuyên truyền phòng cháy chữa cháy',
+    'Hàng xóm hát karaoke ồn ào',
+    'tôi khỏi bệnh rồi',
+    'chạy xe lạng lách',
+  ])('does not alarm on "%s"', (text) => expect(detectEmergency(text)).toEqual([]));
 });
 
 describe('reference codes', () => {
@@ -47,8 +51,19 @@ describe('reference codes', () => {
 });
 
 describe('routing', () => {
-  const o = (officerId: string, role: RoutableOfficer['role'], areaCodes: string[], active = true): RoutableOfficer => ({ officerId, role, areaCodes, active });
-  const officers = [o('cskv1', 'officer', ['to3']), o('sup', 'supervisor', ['ward']), o('hg3', 'mediator', ['to3']), o('hgw', 'mediator', ['ward']), o('off', 'officer', ['to4'], false)];
+  const o = (officerId: string, role: RoutableOfficer['role'], areaCodes: string[], active = true): RoutableOfficer => ({
+    officerId,
+    role,
+    areaCodes,
+    active,
+  });
+  const officers = [
+    o('cskv1', 'officer', ['to3']),
+    o('sup', 'supervisor', ['ward']),
+    o('hg3', 'mediator', ['to3']),
+    o('hgw', 'mediator', ['ward']),
+    o('off', 'officer', ['to4'], false),
+  ];
   it('alerts the area officer of the residential group', () => {
     expect(routeCase(CASE_KINDS.get('tip'), ['to3', 'ward', 'city'], officers).map((x) => x.officerId)).toEqual(['cskv1']);
   });
@@ -87,7 +102,14 @@ describe('routing without an area', () => {
 });
 
 describe('kinds of case, as the flows declare them', () => {
-  const kind = (id: string, refPrefix: string) => ({ id, refPrefix, categories: ['other'], urgentCategories: [], outcomes: ['transferred' as const], handledByMediators: false });
+  const kind = (id: string, refPrefix: string) => ({
+    id,
+    refPrefix,
+    categories: ['other'],
+    urgentCategories: [],
+    outcomes: ['transferred' as const],
+    handledByMediators: false,
+  });
   it('refuses two kinds with one id or one reference prefix, and a prefix that cannot be read over the phone', () => {
     expect(() => new CaseKindCatalogue([kind('tip', 'TB'), kind('tip', 'TX')])).toThrow(CaseKindError);
     expect(() => new CaseKindCatalogue([kind('tip', 'TB'), kind('lost', 'TB')])).toThrow(/prefix 'TB'/);

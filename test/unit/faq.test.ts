@@ -163,11 +163,15 @@ describe('FAQ matching', () => {
   it('covers every entry, in both languages, with at least 40 questions', () => {
     expect(ANSWERED.length + UNANSWERED.length + CHATTER.length).toBeGreaterThanOrEqual(40);
     expect(new Set(ANSWERED.map(([, id]) => id))).toEqual(new Set(documents.map((d) => d.id)));
-    for (const d of documents) for (const lang of ['vi', 'en'] as const) expect(t(lang, `faq.entries.${d.id}.answer`)).not.toContain(`faq.entries`);
+    for (const d of documents)
+      for (const lang of ['vi', 'en'] as const) expect(t(lang, `faq.entries.${d.id}.answer`)).not.toContain(`faq.entries`);
   });
 
   it('asks which topic when two fit equally, instead of guessing', async () => {
-    expect(index.match('what is the police number')).toMatchObject({ kind: 'ambiguous', candidates: [{ id: 'emergency' }, { id: 'officer' }] });
+    expect(index.match('what is the police number')).toMatchObject({
+      kind: 'ambiguous',
+      candidates: [{ id: 'emergency' }, { id: 'officer' }],
+    });
     const { person } = faqBot();
     const replies = await person('u3').say('what is the police number');
     expect(last(replies).text).toBe(t('vi', 'faq.didYouMean'));
@@ -219,18 +223,29 @@ describe('FAQ matching', () => {
   });
 
   describe('in a group', () => {
-    const inGroup = (faqBot: ReturnType<typeof memoryBot>, m: { text: string; command?: { name: string; args: string }; mentionsBot?: boolean }, updateId: string) =>
-      faqBot.service.handle({ channel: 'telegram', updateId, chatId: 'group-1', userId: 'u9', chatType: 'group', ...m });
+    const inGroup = (
+      faqBot: ReturnType<typeof memoryBot>,
+      m: { text: string; command?: { name: string; args: string }; mentionsBot?: boolean },
+      updateId: string,
+    ) => faqBot.service.handle({ channel: 'telegram', updateId, chatId: 'group-1', userId: 'u9', chatType: 'group', ...m });
 
     it('answers /hoi and /faq with the answer only, and a mention of the bot', async () => {
       const bot = faqBot();
-      const byCommand = await inGroup(bot, { text: '/hoi lam sao kich hoat vneid', command: { name: 'hoi', args: 'lam sao kich hoat vneid' } }, 'g1');
+      const byCommand = await inGroup(
+        bot,
+        { text: '/hoi lam sao kich hoat vneid', command: { name: 'hoi', args: 'lam sao kich hoat vneid' } },
+        'g1',
+      );
       expect(byCommand).toEqual([{ text: t('vi', 'faq.entries.vneid.answer'), lang: 'vi' }]);
       const list = await inGroup(bot, { text: '/faq', command: { name: 'faq', args: '' } }, 'g2');
       expect(list[0].text).toBe(t('vi', 'faq.groupTopics'));
       const byMention = await inGroup(bot, { text: '@totuquan_test_bot tạm trú ở đâu', mentionsBot: true }, 'g3');
       expect(byMention[0].text).toBe(t('vi', 'faq.entries.residence.answer'));
-      const officer = await inGroup(bot, { text: '/hoi ai la canh sat khu vuc', command: { name: 'hoi', args: 'ai la canh sat khu vuc' } }, 'g4');
+      const officer = await inGroup(
+        bot,
+        { text: '/hoi ai la canh sat khu vuc', command: { name: 'hoi', args: 'ai la canh sat khu vuc' } },
+        'g4',
+      );
       expect(officer[0].text).toContain(t('vi', 'faq.noOfficerYet', { area: 'Khu phố 1 – Tổ dân phố 3' }));
     });
 

@@ -89,10 +89,19 @@ describe('import rules', () => {
   it("keeps a feature's conversation off storage, and features apart, but lets its adapters, workers and wiring do their part", () => {
     write('src/features/reporting/flows/index.ts', 'export const FLOWS = [];\n');
     write('src/features/faq/adapters/misses.ts', "import { db } from '../../../store';\nexport const m = db;\n");
-    write('src/features/faq/wiring.ts', "import { m } from './adapters/misses';\nimport { bot } from '../../app/bot';\nexport const w = [m, bot];\n");
-    write('src/features/faq/faq-feature.ts', "import { db } from '../../store';\nimport { FLOWS } from '../reporting/flows';\nexport const f = [db, FLOWS];\n");
+    write(
+      'src/features/faq/wiring.ts',
+      "import { m } from './adapters/misses';\nimport { bot } from '../../app/bot';\nexport const w = [m, bot];\n",
+    );
+    write(
+      'src/features/faq/faq-feature.ts',
+      "import { db } from '../../store';\nimport { FLOWS } from '../reporting/flows';\nexport const f = [db, FLOWS];\n",
+    );
     write('src/features/broadcast/broadcast-feature.ts', "import { f } from '../faq/faq-feature';\nexport const b = f;\n");
-    write('src/store/report.ts', "import { FLOWS } from '../features/reporting/flows';\nimport { b } from '../features/broadcast/broadcast-feature';\nexport const r = [FLOWS, b];\n");
+    write(
+      'src/store/report.ts',
+      "import { FLOWS } from '../features/reporting/flows';\nimport { b } from '../features/broadcast/broadcast-feature';\nexport const r = [FLOWS, b];\n",
+    );
     expect(broken()).toEqual([
       'src/features/broadcast/broadcast-feature.ts:1 ../faq/faq-feature -> src/features/faq/faq-feature.ts',
       'src/features/faq/faq-feature.ts:1 ../../store -> src/store/index.ts',

@@ -2,7 +2,9 @@ import { FLOWS, wordsOf } from '../../src/features/reporting/flows';
 import { createTranslator, readLocale } from '../../src/i18n/translator';
 
 function keys(obj: Record<string, unknown>, prefix = ''): string[] {
-  return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 }
 /** Plural forms differ by language (Vietnamese has only "other"), so compare base keys. */
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
@@ -18,7 +20,9 @@ describe('locales', () => {
 
   it('every question, choice, field and category of the flows has words in both languages', () => {
     const needed = FLOWS.flatMap(wordsOf);
-    expect(needed).toEqual(expect.arrayContaining(['menu.tip', 'group.button.mediation', 'categories.tip.theft', 'officer.resident.closed.mediation']));
+    expect(needed).toEqual(
+      expect.arrayContaining(['menu.tip', 'group.button.mediation', 'categories.tip.theft', 'officer.resident.closed.mediation']),
+    );
     const missing = needed.filter((k) => !vi.has(k) || !en.has(k));
     expect(missing).toEqual([]);
   });

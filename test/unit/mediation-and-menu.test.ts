@@ -19,7 +19,12 @@ describe('mediation flow', () => {
     expect(allText(done)).toMatch(/Mã yêu cầu: HG-2611-0001/);
     const s = bot.intake.submitted[0];
     expect(s).toMatchObject({ kind: 'mediation', category: 'construction', anonymous: false });
-    expect(s.fields).toEqual({ parties: 'Nhà tôi và nhà hàng xóm số 14', description: 'Nhà số 14 xây lấn sang tường nhà tôi, nứt tường từ tháng trước', mediatedBefore: 'no', reachTime: 'evening' });
+    expect(s.fields).toEqual({
+      parties: 'Nhà tôi và nhà hàng xóm số 14',
+      description: 'Nhà số 14 xây lấn sang tường nhà tôi, nứt tường từ tháng trước',
+      mediatedBefore: 'no',
+      reachTime: 'evening',
+    });
     expect(TEST_BOX.open(s.contactSealed!)).toBe('0987654321');
   });
 });
@@ -74,7 +79,17 @@ describe('menu, language, emergencies, groups', () => {
     const bot = memoryBot();
     const group = (userId: string, text: string, extra = {}) => {
       const c = /^\/(\w+)(?:\s+(.*))?$/.exec(text);
-      return bot.service.handle({ channel: 'telegram', updateId: `${Math.random()}`, chatId: '-100', userId, chatType: 'group', groupTitle: 'Tổ 5', text, command: c ? { name: c[1], args: c[2] ?? '' } : undefined, ...extra });
+      return bot.service.handle({
+        channel: 'telegram',
+        updateId: `${Math.random()}`,
+        chatId: '-100',
+        userId,
+        chatType: 'group',
+        groupTitle: 'Tổ 5',
+        text,
+        command: c ? { name: c[1], args: c[2] ?? '' } : undefined,
+        ...extra,
+      });
     };
     const welcome = await group('admin', '', { botAddedToGroup: true, text: undefined });
     expect(welcome[0].links?.map((l) => l.url)).toEqual([expect.stringMatching(/start=tip_/), expect.stringMatching(/start=hg_/)]);

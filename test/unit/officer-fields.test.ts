@@ -21,7 +21,9 @@ describe('what officers are shown of a case', () => {
     // The group code becomes the area line, the category its line, media and the pin follow the
     // text, and the identity choice and the contact are the "reported by" line.
     const ownLine = new Set(['joinCode', 'category', 'media', 'identity', 'contact', 'confirm']);
-    const unshown = FLOWS.flatMap((flow) => flow.steps.filter((s) => !s.shownToOfficer && !ownLine.has(s.id)).map((s) => `${flow.id}.${s.id}`));
+    const unshown = FLOWS.flatMap((flow) =>
+      flow.steps.filter((s) => !s.shownToOfficer && !ownLine.has(s.id)).map((s) => `${flow.id}.${s.id}`),
+    );
     expect(unshown).toEqual([]);
   });
 

@@ -10,5 +10,7 @@ describe('parseCommand', () => {
     ['/LANG   en', { name: 'lang', args: 'en' }],
   ])('%j', (text, expected) => expect(parseCommand(text, 'totuquan_bot')).toEqual(expected));
 
-  it.each(['hello', '/', '/start@otherbot', 'a /start', `/${'x'.repeat(40)}`])('not a command of ours: %j', (text) => expect(parseCommand(text, 'totuquan_bot')).toBeUndefined());
+  it.each(['hello', '/', '/start@otherbot', 'a /start', `/${'x'.repeat(40)}`])('not a command of ours: %j', (text) =>
+    expect(parseCommand(text, 'totuquan_bot')).toBeUndefined(),
+  );
 });

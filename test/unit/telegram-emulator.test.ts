@@ -41,9 +41,7 @@ describe('TelegramEmulator with real telegraf', () => {
 
   it('runs /start, an inline button, the callback answer and the edit end to end over long polling', async () => {
     const seenByBot: string[] = [];
-    bot.start((ctx) =>
-      ctx.reply('Xin chào! Bạn muốn làm gì?', Markup.inlineKeyboard([Markup.button.callback('Báo tin', 'tip')])),
-    );
+    bot.start((ctx) => ctx.reply('Xin chào! Bạn muốn làm gì?', Markup.inlineKeyboard([Markup.button.callback('Báo tin', 'tip')])));
     bot.action('tip', async (ctx) => {
       const msg = ctx.callbackQuery.message;
       seenByBot.push(msg && 'text' in msg ? msg.text : '(no text)');
@@ -102,8 +100,12 @@ describe('TelegramEmulator with real telegraf', () => {
 
   it('delivers location, contact, photo, voice, video and sticker messages as Telegram shapes them', async () => {
     bot.on(message('location'), (ctx) => ctx.reply(`loc ${ctx.message.location.latitude},${ctx.message.location.longitude}`));
-    bot.on(message('contact'), (ctx) => ctx.reply(`contact ${ctx.message.contact.phone_number} own=${ctx.message.contact.user_id === ctx.from.id}`));
-    bot.on(message('photo'), (ctx) => ctx.reply(`photo ${ctx.message.photo[ctx.message.photo.length - 1].file_id} ${ctx.message.caption ?? ''}`));
+    bot.on(message('contact'), (ctx) =>
+      ctx.reply(`contact ${ctx.message.contact.phone_number} own=${ctx.message.contact.user_id === ctx.from.id}`),
+    );
+    bot.on(message('photo'), (ctx) =>
+      ctx.reply(`photo ${ctx.message.photo[ctx.message.photo.length - 1].file_id} ${ctx.message.caption ?? ''}`),
+    );
     bot.on(message('voice'), (ctx) => ctx.reply(`voice ${ctx.message.voice.file_id}`));
     bot.on(message('video'), (ctx) => ctx.reply(`video ${ctx.message.video.file_id}`));
     bot.on(message('sticker'), (ctx) => ctx.reply(`sticker ${ctx.message.sticker.file_id}`));
@@ -116,7 +118,14 @@ describe('TelegramEmulator with real telegraf', () => {
     u.sendVoice(3003, 'VOICE1');
     u.sendVideo(3003, 'VIDEO1');
     u.sendSticker(3003, 'STICKER1');
-    for (const expected of ['loc 10.7769,106.7009', 'contact 84901234567 own=true', 'photo PHOTO1 cháy', 'voice VOICE1', 'video VIDEO1', 'sticker STICKER1']) {
+    for (const expected of [
+      'loc 10.7769,106.7009',
+      'contact 84901234567 own=true',
+      'photo PHOTO1 cháy',
+      'voice VOICE1',
+      'video VIDEO1',
+      'sticker STICKER1',
+    ]) {
       await emu.waitFor((m) => m.text === expected);
     }
     expect(() => u.sendText(4004, 'hi')).toThrow(/private chat's id is the user's id/);
@@ -361,9 +370,17 @@ describe('TelegramEmulator with real telegraf', () => {
     const m = await bot.telegram.sendMessage(80, 'chọn', Markup.inlineKeyboard([Markup.button.callback('A', 'a')]));
     const user = emu.user(80);
     const [sent] = emu.sent(80).slice(-1);
-    await bot.telegram.editMessageReplyMarkup(80, m.message_id, undefined, Markup.inlineKeyboard([Markup.button.callback('B', 'b')]).reply_markup);
+    await bot.telegram.editMessageReplyMarkup(
+      80,
+      m.message_id,
+      undefined,
+      Markup.inlineKeyboard([Markup.button.callback('B', 'b')]).reply_markup,
+    );
     expect(() => user.pressButton(sent, 'a')).toThrow(/it has \["b"\]/);
-    expect(user.pressButton(sent, 'b').callback_query.message).toMatchObject({ text: 'chọn', reply_markup: { inline_keyboard: [[{ callback_data: 'b' }]] } });
+    expect(user.pressButton(sent, 'b').callback_query.message).toMatchObject({
+      text: 'chọn',
+      reply_markup: { inline_keyboard: [[{ callback_data: 'b' }]] },
+    });
   });
 
   it('with privacyMode and requireStart, behaves like a fresh bot in a real group', async () => {

@@ -35,7 +35,13 @@ describe('tip flow', () => {
     expect(bot.intake.submitted).toHaveLength(1);
     const s = bot.intake.submitted[0];
     expect(s).toMatchObject({ kind: 'tip', category: 'theft', anonymous: false, joinCode: 'KP1TO3', refCode: 'TB-2611-0001' });
-    expect(s.fields).toEqual({ what: 'Hai thanh niên bẻ khóa xe máy trước nhà số 12', where: 'Hẻm 45 Lê Lợi, gần tạp hóa Minh', when: 'earlier', whenDetail: 'Tối qua khoảng 22 giờ', identity: 'contact' });
+    expect(s.fields).toEqual({
+      what: 'Hai thanh niên bẻ khóa xe máy trước nhà số 12',
+      where: 'Hẻm 45 Lê Lợi, gần tạp hóa Minh',
+      when: 'earlier',
+      whenDetail: 'Tối qua khoảng 22 giờ',
+      identity: 'contact',
+    });
     expect(s.attachments).toEqual([{ kind: 'photo', ref: 'photo-1' }]);
     expect(JSON.stringify(s)).not.toContain('0912345678');
     expect(TEST_BOX.open(s.contactSealed!)).toBe('+84912345678');
@@ -196,7 +202,14 @@ describe('tip flow', () => {
 
   it('drops a re-delivered update', async () => {
     const bot = memoryBot();
-    const msg = { channel: 'console' as const, updateId: 'same', chatId: 'u9', userId: 'u9', chatType: 'private' as const, choice: 'menu:tip' };
+    const msg = {
+      channel: 'console' as const,
+      updateId: 'same',
+      chatId: 'u9',
+      userId: 'u9',
+      chatType: 'private' as const,
+      choice: 'menu:tip',
+    };
     expect((await bot.service.handle(msg)).length).toBeGreaterThan(0);
     expect(await bot.service.handle(msg)).toEqual([]);
   });

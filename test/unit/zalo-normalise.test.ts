@@ -42,9 +42,7 @@ describe('normaliseZaloUpdate', () => {
 
   it('judges an unknown chat type by the ids rather than assuming a private chat', () => {
     expect(normaliseZaloUpdate(sample({}, { chat: { id: 'g1' }, from: { id: 'u1' } }))?.chatType).toBe('group');
-    expect(normaliseZaloUpdate(sample({}, { chat: { id: 'u1', chat_type: 'X' }, from: { id: 'u1' } }))?.chatType).toBe(
-      'private',
-    );
+    expect(normaliseZaloUpdate(sample({}, { chat: { id: 'u1', chat_type: 'X' }, from: { id: 'u1' } }))?.chatType).toBe('private');
   });
 
   it('NFC-normalises text and names', () => {
@@ -83,9 +81,7 @@ describe('normaliseZaloUpdate', () => {
     );
     expect(bare?.text).toBeUndefined();
     expect(bare?.attachments).toHaveLength(1);
-    const bad = normaliseZaloUpdate(
-      sample({ event_name: 'message.image.received' }, { text: undefined, photo: 'javascript:alert(1)' }),
-    );
+    const bad = normaliseZaloUpdate(sample({ event_name: 'message.image.received' }, { text: undefined, photo: 'javascript:alert(1)' }));
     expect(bad?.attachments).toBeUndefined();
     expect(bad?.unsupported).toBe('image');
   });
@@ -111,9 +107,7 @@ describe('normaliseZaloUpdate', () => {
   });
 
   it('still gives an update id when message_id is missing', () => {
-    expect(normaliseZaloUpdate(sample({}, { message_id: undefined }))?.updateId).toBe(
-      'zalo:e4ea2cd5189df1c3a88c:1766619597466',
-    );
+    expect(normaliseZaloUpdate(sample({}, { message_id: undefined }))?.updateId).toBe('zalo:e4ea2cd5189df1c3a88c:1766619597466');
     const a = normaliseZaloUpdate(sample({}, { message_id: undefined, date: undefined }))?.updateId;
     const b = normaliseZaloUpdate(sample({}, { message_id: undefined, date: undefined }))?.updateId;
     expect(a).toMatch(/^zalo:e4ea2cd5189df1c3a88c:/);
@@ -136,9 +130,7 @@ describe('normaliseZaloUpdate', () => {
   });
 
   it('bounds huge strings', () => {
-    const msg = normaliseZaloUpdate(
-      sample({}, { text: 'a'.repeat(5_000_000), from: { id: 'u', display_name: 'n'.repeat(100_000) } }),
-    );
+    const msg = normaliseZaloUpdate(sample({}, { text: 'a'.repeat(5_000_000), from: { id: 'u', display_name: 'n'.repeat(100_000) } }));
     expect(msg?.text?.length).toBeLessThanOrEqual(8000);
     expect(msg?.userName?.length).toBeLessThanOrEqual(128);
   });
@@ -146,7 +138,18 @@ describe('normaliseZaloUpdate', () => {
   it('never throws on thousands of random malformed updates', () => {
     const random = seeded(20240601);
     const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
-    const strings = ['', ' ', 'PRIVATE', 'GROUP', '/start x', 'https://x.y/z.png', '\uD800', 'x'.repeat(70_000), '🙂'.repeat(5000), 'Đ'.normalize('NFD')];
+    const strings = [
+      '',
+      ' ',
+      'PRIVATE',
+      'GROUP',
+      '/start x',
+      'https://x.y/z.png',
+      '\uD800',
+      'x'.repeat(70_000),
+      '🙂'.repeat(5000),
+      'Đ'.normalize('NFD'),
+    ];
     const scalar = (): unknown =>
       pick<() => unknown>([
         () => undefined,
@@ -164,14 +167,35 @@ describe('normaliseZaloUpdate', () => {
       ])();
     const value = (depth: number): unknown => {
       if (depth > 3 || random() < 0.4) return scalar();
-      const keys = ['event_name', 'message', 'chat', 'from', 'id', 'chat_type', 'text', 'photo', 'caption', 'message_id', 'date', 'display_name', 'first_name', '__proto__', 'constructor'];
+      const keys = [
+        'event_name',
+        'message',
+        'chat',
+        'from',
+        'id',
+        'chat_type',
+        'text',
+        'photo',
+        'caption',
+        'message_id',
+        'date',
+        'display_name',
+        'first_name',
+        '__proto__',
+        'constructor',
+      ];
       const obj: Record<string, unknown> = {};
       for (let i = 0; i < 1 + Math.floor(random() * 6); i++) obj[pick(keys)] = value(depth + 1);
       return obj;
     };
     const mutate = (base: unknown): unknown => {
       const copy = JSON.parse(JSON.stringify(base)) as { message: Record<string, unknown> } & Record<string, unknown>;
-      const targets: Record<string, unknown>[] = [copy, copy.message, copy.message.chat as Record<string, unknown>, copy.message.from as Record<string, unknown>];
+      const targets: Record<string, unknown>[] = [
+        copy,
+        copy.message,
+        copy.message.chat as Record<string, unknown>,
+        copy.message.from as Record<string, unknown>,
+      ];
       for (let i = 0; i < 1 + Math.floor(random() * 3); i++) {
         const target = pick(targets);
         const key = pick(Object.keys(target).concat(['extra']));
@@ -182,7 +206,10 @@ describe('normaliseZaloUpdate', () => {
 
     let normalised = 0;
     for (let i = 0; i < 5000; i++) {
-      const update = random() < 0.5 ? value(0) : mutate(sample({ event_name: pick(['message.text.received', 'message.image.received', 'message.sticker.received', 'x']) }));
+      const update =
+        random() < 0.5
+          ? value(0)
+          : mutate(sample({ event_name: pick(['message.text.received', 'message.image.received', 'message.sticker.received', 'x']) }));
       const msg = normaliseZaloUpdate(update);
       if (msg === null) continue;
       normalised++;

@@ -54,7 +54,10 @@ describe('renderNumbered', () => {
       expect(chunk.length).toBeLessThanOrEqual(2000);
       expect(chunk).toBe(chunk.trim());
     }
-    const lines = chunks.join('\n').split('\n').filter((l) => l !== '');
+    const lines = chunks
+      .join('\n')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines).toContain('300. Lựa chọn số 300 có dấu');
     expect(lines[lines.length - 1]).toBe('Trả lời bằng số');
     // No line was cut: each option line appears whole.

@@ -63,7 +63,13 @@ export class ConsoleChannel {
   }
 
   private toMessage(line: string): InboundMessage {
-    const base: InboundMessage = { channel: 'console', updateId: randomUUID(), chatId: this.userId, userId: this.userId, chatType: 'private' };
+    const base: InboundMessage = {
+      channel: 'console',
+      updateId: randomUUID(),
+      chatId: this.userId,
+      userId: this.userId,
+      chatType: 'private',
+    };
     const [word, ...rest] = line.split(/\s+/);
     const arg = rest.join(' ');
     switch (word) {
@@ -71,7 +77,9 @@ export class ConsoleChannel {
         return { ...base, attachments: [{ kind: 'photo', ref: arg || `photo-${Date.now()}` }] };
       case ':location': {
         const [lat, lon] = arg.split(/[ ,]+/).map(Number);
-        return Number.isFinite(lat) && Number.isFinite(lon) ? { ...base, location: { latitude: lat, longitude: lon } } : { ...base, text: line };
+        return Number.isFinite(lat) && Number.isFinite(lon)
+          ? { ...base, location: { latitude: lat, longitude: lon } }
+          : { ...base, text: line };
       }
       case ':contact':
         return { ...base, contactPhone: arg };

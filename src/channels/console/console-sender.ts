@@ -21,7 +21,11 @@ export class ConsoleSender implements ChannelSender {
   async send(chatId: string, message: OutboundMessage): Promise<void> {
     const chunks = renderNumbered(message, { reply: this.t(message.lang ?? 'vi', 'numbered.reply') });
     const header = chatId === this.residentChatId ? '' : `\n┌── ${chatId} ─────────────\n`;
-    const body = chunks.join('\n').split('\n').map((l) => (chatId === this.residentChatId ? `🤖 ${l}` : `│ ${l}`)).join('\n');
+    const body = chunks
+      .join('\n')
+      .split('\n')
+      .map((l) => (chatId === this.residentChatId ? `🤖 ${l}` : `│ ${l}`))
+      .join('\n');
     this.out.write(`${header}${body}\n${header ? '└──────────────────────\n' : ''}`);
   }
 }

@@ -10,7 +10,8 @@ import { parseCommand } from '../../conversations/parse-command';
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const id = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v.length > 0 && v.length < 64 ? v : undefined);
+const id = (v: unknown): string | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v.length > 0 && v.length < 64 ? v : undefined;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 export function normaliseTelegramUpdate(update: unknown, botUsername: string, botId?: number): InboundMessage | null {
@@ -27,7 +28,15 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
     const chatId = id(chat?.id) ?? userId;
     const data = str(cb.data);
     if (!userId || !chatId) return null;
-    return { ...base, chatId, userId, chatType: chatTypeOf(chat), languageHint: str(from?.language_code), choice: data?.slice(0, 64), unsupported: data === undefined ? 'callback' : undefined };
+    return {
+      ...base,
+      chatId,
+      userId,
+      chatType: chatTypeOf(chat),
+      languageHint: str(from?.language_code),
+      choice: data?.slice(0, 64),
+      unsupported: data === undefined ? 'callback' : undefined,
+    };
   }
 
   const member = obj(u.my_chat_member);
@@ -48,10 +57,21 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
   const chatId = id(chat?.id);
   const userId = id(from?.id);
   if (!chatId || !userId) return null;
-  const msg: InboundMessage = { ...base, chatId, userId, chatType: chatTypeOf(chat), languageHint: str(from?.language_code), groupTitle: str(chat?.title)?.slice(0, 256) };
+  const msg: InboundMessage = {
+    ...base,
+    chatId,
+    userId,
+    chatType: chatTypeOf(chat),
+    languageHint: str(from?.language_code),
+    groupTitle: str(chat?.title)?.slice(0, 256),
+  };
 
   const newMembers = Array.isArray(m.new_chat_members) ? m.new_chat_members.map(obj) : [];
-  if (newMembers.some((nm) => (botId !== undefined && num(nm?.id) === botId) || str(nm?.username)?.toLowerCase() === botUsername.toLowerCase())) {
+  if (
+    newMembers.some(
+      (nm) => (botId !== undefined && num(nm?.id) === botId) || str(nm?.username)?.toLowerCase() === botUsername.toLowerCase(),
+    )
+  ) {
     // The same event also comes as my_chat_member; the service registers groups idempotently.
     return { ...msg, botAddedToGroup: true };
   }
@@ -66,10 +86,14 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
   const loc = obj(m.location);
   const lat = num(loc?.latitude);
   const lon = num(loc?.longitude);
-  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) msg.location = { latitude: lat, longitude: lon };
+  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
+    msg.location = { latitude: lat, longitude: lon };
   const contact = obj(m.contact);
   // Only the sender's own number counts as "sharing my contact", not a forwarded card.
-  if (contact && str(contact.phone_number) && num(contact.user_id) === num(from?.id)) msg.contactPhone = str(contact.phone_number)!.replace(/[^\d+]/g, '').slice(0, 20);
+  if (contact && str(contact.phone_number) && num(contact.user_id) === num(from?.id))
+    msg.contactPhone = str(contact.phone_number)!
+      .replace(/[^\d+]/g, '')
+      .slice(0, 20);
 
   const attachments: Attachment[] = [];
   if (Array.isArray(m.photo) && m.photo.length > 0) {
@@ -84,7 +108,8 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
   if (attachments.length) msg.attachments = attachments;
 
   if (msg.text === undefined && !msg.location && !msg.contactPhone && !msg.attachments) {
-    msg.unsupported = ['sticker', 'animation', 'video_note', 'audio', 'poll', 'dice', 'game', 'venue', 'contact'].find((k) => k in m) ?? 'other';
+    msg.unsupported =
+      ['sticker', 'animation', 'video_note', 'audio', 'poll', 'dice', 'game', 'venue', 'contact'].find((k) => k in m) ?? 'other';
   }
   return msg;
 }

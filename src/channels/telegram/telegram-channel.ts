@@ -60,7 +60,9 @@ export class TelegramChannel {
       this.log.info({ mode: 'webhook' }, 'telegram.started');
     } else {
       // launch() resolves only when polling stops; its failures are logged, not thrown here.
-      this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err) => this.log.error({ error: err instanceof Error ? err.message : 'unknown' }, 'telegram.polling_stopped'));
+      this.bot
+        .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
+        .catch((err) => this.log.error({ error: err instanceof Error ? err.message : 'unknown' }, 'telegram.polling_stopped'));
       this.log.info({ mode: 'polling' }, 'telegram.started');
     }
   }

@@ -48,19 +48,28 @@ export class TelegramSender implements ChannelSender {
     const chunks = splitLines(m.text, 4096);
     for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
-      await this.call('sendMessage', { chat_id: chatId, text: chunk, link_preview_options: { is_disabled: true }, ...(last ? { reply_markup: keyboard(m) } : {}) });
+      await this.call('sendMessage', {
+        chat_id: chatId,
+        text: chunk,
+        link_preview_options: { is_disabled: true },
+        ...(last ? { reply_markup: keyboard(m) } : {}),
+      });
     }
   }
 
   /** A Bot API call through telegraf's client with our time limit (its signal type is a polyfill's, hence the cast). */
-  private call<M extends 'sendMessage' | 'sendLocation' | 'sendPhoto' | 'sendVideo' | 'sendVoice' | 'sendDocument'>(method: M, payload: Parameters<Telegram['callApi']>[1] & object): Promise<unknown> {
+  private call<M extends 'sendMessage' | 'sendLocation' | 'sendPhoto' | 'sendVideo' | 'sendVoice' | 'sendDocument'>(
+    method: M,
+    payload: Parameters<Telegram['callApi']>[1] & object,
+  ): Promise<unknown> {
     return this.telegram.callApi(method, payload as never, { signal: AbortSignal.timeout(this.timeoutMs) as never });
   }
 }
 
 function keyboard(m: OutboundMessage) {
   if (m.request) {
-    const first: KeyboardButton = m.request.kind === 'location' ? { text: m.request.label, request_location: true } : { text: m.request.label, request_contact: true };
+    const first: KeyboardButton =
+      m.request.kind === 'location' ? { text: m.request.label, request_location: true } : { text: m.request.label, request_contact: true };
     return {
       keyboard: [[first], ...(m.options ?? []).map((o) => [{ text: o.label }])],
       one_time_keyboard: true,
@@ -85,7 +94,8 @@ export function mapTelegramError(err: unknown): unknown {
   const description = e?.response?.description ?? '';
   if (code === 429) return new SendRateLimitedError((e.response?.parameters?.retry_after ?? 1) * 1000);
   if (code === 403) return new RecipientUnavailableError('blocked or removed');
-  if (code === 400 && /chat not found|user not found|kicked|deactivated/i.test(description)) return new RecipientUnavailableError('chat not found');
+  if (code === 400 && /chat not found|user not found|kicked|deactivated/i.test(description))
+    return new RecipientUnavailableError('chat not found');
   if (code === 400) return new MessageRejectedError(description.slice(0, 200));
   return err;
 }

@@ -184,8 +184,7 @@ function unwrap(method: string, response: AxiosResponse<unknown>): unknown {
   const parsed = parseJson(response.data);
   const answer = isRecord(parsed) ? parsed : undefined;
   const errorCode = answer && typeof answer.error_code === 'number' ? answer.error_code : undefined;
-  const description =
-    answer && typeof answer.description === 'string' ? answer.description : `HTTP ${status}`;
+  const description = answer && typeof answer.description === 'string' ? answer.description : `HTTP ${status}`;
   const details: ZaloApiErrorDetails = {
     method,
     errorCode: errorCode ?? (status >= 400 ? status : undefined),

@@ -126,13 +126,39 @@ export class BroadcastFeature implements Feature {
     const sender = { channel: msg.channel, userId: msg.userId };
     const [running, scheduled] = await Promise.all([desk.running(sender), desk.scheduled(sender)]);
     const before: OutboundMessage[] = running.length
-      ? [{ text: [t(lang, 'broadcast.progressTitle'), ...running.map((r) => t(lang, 'broadcast.progress', { label: r.audienceLabel, done: r.sent + r.failed + r.skipped, total: r.groups, sent: r.sent, failed: r.failed, skipped: r.skipped }))].join('\n') }]
+      ? [
+          {
+            text: [
+              t(lang, 'broadcast.progressTitle'),
+              ...running.map((r) =>
+                t(lang, 'broadcast.progress', {
+                  label: r.audienceLabel,
+                  done: r.sent + r.failed + r.skipped,
+                  total: r.groups,
+                  sent: r.sent,
+                  failed: r.failed,
+                  skipped: r.skipped,
+                }),
+              ),
+            ].join('\n'),
+          },
+        ]
       : [];
     if (reach.groups.length === 0) {
       c.slot.release(OWNER);
-      return [...before, { text: t(lang, 'broadcast.noGroups'), options: scheduled.length ? [this.listOption(lang, scheduled.length)] : undefined }];
+      return [
+        ...before,
+        { text: t(lang, 'broadcast.noGroups'), options: scheduled.length ? [this.listOption(lang, scheduled.length)] : undefined },
+      ];
     }
-    const draft: BroadcastDraft = { version: 1, broadcastId: this.deps.newId(), step: 'audience', choices: this.audienceChoices(reach, lang), scheduledCount: scheduled.length, updatedAt: this.clock() };
+    const draft: BroadcastDraft = {
+      version: 1,
+      broadcastId: this.deps.newId(),
+      step: 'audience',
+      choices: this.audienceChoices(reach, lang),
+      scheduledCount: scheduled.length,
+      updatedAt: this.clock(),
+    };
     this.save(c, draft);
     this.deps.log('broadcast.started', { channel: msg.channel, role: reach.role, groups: reach.groups.length });
     return [...before, this.prompt(c, draft)];
@@ -166,7 +192,14 @@ export class BroadcastFeature implements Feature {
       case 'x':
         return this.cancelScheduled(c, draft, arg);
       case 'back': {
-        const previous: Record<BroadcastDraft['step'], BroadcastDraft['step']> = { audience: 'audience', content: 'audience', compose: 'content', preview: 'content', schedule: 'preview', list: 'audience' };
+        const previous: Record<BroadcastDraft['step'], BroadcastDraft['step']> = {
+          audience: 'audience',
+          content: 'audience',
+          compose: 'content',
+          preview: 'content',
+          schedule: 'preview',
+          list: 'audience',
+        };
         return this.moveTo(c, draft, previous[draft.step]);
       }
       default:
@@ -240,8 +273,14 @@ export class BroadcastFeature implements Feature {
       return [{ text: t(lang, 'broadcast.unavailable') }, this.prompt(c, { ...draft, step: 'preview' })];
     }
     c.slot.release(OWNER);
-    this.deps.log('broadcast.submitted', { broadcastId: draft.broadcastId, groups: targets.length, scheduled: Boolean(scheduledFor), role: reach.role });
-    if (scheduledFor) return [{ text: t(lang, 'broadcast.scheduledOk', { time: formatVietnamTime(scheduledFor, lang), count: targets.length }) }];
+    this.deps.log('broadcast.submitted', {
+      broadcastId: draft.broadcastId,
+      groups: targets.length,
+      scheduled: Boolean(scheduledFor),
+      role: reach.role,
+    });
+    if (scheduledFor)
+      return [{ text: t(lang, 'broadcast.scheduledOk', { time: formatVietnamTime(scheduledFor, lang), count: targets.length }) }];
     return [{ text: t(lang, 'broadcast.sending', { count: targets.length }) }];
   }
 
@@ -250,12 +289,27 @@ export class BroadcastFeature implements Feature {
     const { t, desk } = this.deps;
     const { msg, lang } = c;
     const scheduled = await desk.scheduled({ channel: msg.channel, userId: msg.userId });
-    const listed = scheduled.map((s) => ({ broadcastId: s.broadcastId, time: s.scheduledFor ? formatVietnamTime(s.scheduledFor, lang) : '—' }));
+    const listed = scheduled.map((s) => ({
+      broadcastId: s.broadcastId,
+      time: s.scheduledFor ? formatVietnamTime(s.scheduledFor, lang) : '—',
+    }));
     if (scheduled.length === 0) {
       if (!draft) return [...before, { text: t(lang, 'broadcast.noneScheduled') }];
-      return [...before, { text: t(lang, 'broadcast.noneScheduled') }, ...(await this.moveTo(c, { ...draft, scheduledCount: 0, listed: [] }, 'audience'))];
+      return [
+        ...before,
+        { text: t(lang, 'broadcast.noneScheduled') },
+        ...(await this.moveTo(c, { ...draft, scheduledCount: 0, listed: [] }, 'audience')),
+      ];
     }
-    const lines = scheduled.map((s, i) => t(lang, 'broadcast.scheduledLine', { n: i + 1, time: listed[i].time, label: s.audienceLabel, count: s.groups, snippet: snippet(s.text) }));
+    const lines = scheduled.map((s, i) =>
+      t(lang, 'broadcast.scheduledLine', {
+        n: i + 1,
+        time: listed[i].time,
+        label: s.audienceLabel,
+        count: s.groups,
+        snippet: snippet(s.text),
+      }),
+    );
     const list: OutboundMessage = { text: [t(lang, 'broadcast.scheduledTitle'), ...lines].join('\n') };
     if (!draft) return [...before, { ...list, options: listed.map((l, i) => this.cancelOption(lang, l, i)) }];
     const next: BroadcastDraft = { ...draft, step: 'list', scheduledCount: scheduled.length, listed };
@@ -289,7 +343,11 @@ export class BroadcastFeature implements Feature {
     }
     const choice = next.choices[next.picked];
     const text = composeBroadcastText(this.deps.t, c.lang, reach.role, reach.senderName, next.text);
-    return [{ text: this.deps.t(c.lang, 'broadcast.previewTitle', { label: choice.name, count: choice.count }) }, ...broadcastParts({ text, photo: next.photo }), this.prompt(c, next)];
+    return [
+      { text: this.deps.t(c.lang, 'broadcast.previewTitle', { label: choice.name, count: choice.count }) },
+      ...broadcastParts({ text, photo: next.photo }),
+      this.prompt(c, next),
+    ];
   }
 
   private prompt(c: Ctx, draft: BroadcastDraft): OutboundMessage {
@@ -302,17 +360,38 @@ export class BroadcastFeature implements Feature {
       case 'audience':
         return {
           text: t(lang, 'broadcast.pickAudience'),
-          options: [...draft.choices.map((ch, i) => ({ id: `bc:aud:${i}`, label: ch.label })), ...(draft.scheduledCount > 0 ? [this.listOption(lang, draft.scheduledCount)] : []), cancel],
+          options: [
+            ...draft.choices.map((ch, i) => ({ id: `bc:aud:${i}`, label: ch.label })),
+            ...(draft.scheduledCount > 0 ? [this.listOption(lang, draft.scheduledCount)] : []),
+            cancel,
+          ],
         };
       case 'list':
         // "Close the list", not "Cancel": next to "cancel the one at 08:00" a bare "Cancel" reads as cancelling one.
-        return { text: t(lang, 'broadcast.pickToCancel'), options: [...(draft.listed ?? []).map((l, i) => this.cancelOption(lang, l, i)), back, opt('bc:cancel', 'broadcast.closeList')] };
+        return {
+          text: t(lang, 'broadcast.pickToCancel'),
+          options: [...(draft.listed ?? []).map((l, i) => this.cancelOption(lang, l, i)), back, opt('bc:cancel', 'broadcast.closeList')],
+        };
       case 'content':
-        return { text: t(lang, 'broadcast.pickContent'), options: [...ADVISORY_IDS.map((id) => opt(`bc:lib:${id}`, `broadcast.library.${id}.title`)), opt('bc:write', 'broadcast.write'), back, cancel] };
+        return {
+          text: t(lang, 'broadcast.pickContent'),
+          options: [
+            ...ADVISORY_IDS.map((id) => opt(`bc:lib:${id}`, `broadcast.library.${id}.title`)),
+            opt('bc:write', 'broadcast.write'),
+            back,
+            cancel,
+          ],
+        };
       case 'compose':
-        return { text: t(lang, draft.photo ? 'broadcast.composeText' : 'broadcast.compose', { max: this.deps.maxBodyLength }), options: [back, cancel] };
+        return {
+          text: t(lang, draft.photo ? 'broadcast.composeText' : 'broadcast.compose', { max: this.deps.maxBodyLength }),
+          options: [back, cancel],
+        };
       case 'preview':
-        return { text: t(lang, 'broadcast.confirm'), options: [opt('bc:send', 'broadcast.sendNow'), opt('bc:when', 'broadcast.scheduleIt'), opt('bc:edit', 'broadcast.edit'), cancel] };
+        return {
+          text: t(lang, 'broadcast.confirm'),
+          options: [opt('bc:send', 'broadcast.sendNow'), opt('bc:when', 'broadcast.scheduleIt'), opt('bc:edit', 'broadcast.edit'), cancel],
+        };
       case 'schedule':
         return { text: t(lang, 'broadcast.askWhen'), options: [back, cancel] };
     }
@@ -321,9 +400,23 @@ export class BroadcastFeature implements Feature {
   private audienceChoices(reach: Reach, lang: Lang): BroadcastDraft['choices'] {
     const { t } = this.deps;
     const choices: BroadcastDraft['choices'] = [];
-    if (reach.groups.length > 1) choices.push({ kind: 'all', label: t(lang, 'broadcast.audience.all', { count: reach.groups.length }), name: t(lang, 'broadcast.audience.allName'), count: reach.groups.length });
-    for (const area of reach.areas.filter((a) => a.groupKeys.length > 0 && a.groupKeys.length < reach.groups.length).slice(0, MAX_AREA_CHOICES)) {
-      choices.push({ kind: 'area', code: area.code, label: t(lang, 'broadcast.audience.area', { name: area.name, count: area.groupKeys.length }), name: area.name, count: area.groupKeys.length });
+    if (reach.groups.length > 1)
+      choices.push({
+        kind: 'all',
+        label: t(lang, 'broadcast.audience.all', { count: reach.groups.length }),
+        name: t(lang, 'broadcast.audience.allName'),
+        count: reach.groups.length,
+      });
+    for (const area of reach.areas
+      .filter((a) => a.groupKeys.length > 0 && a.groupKeys.length < reach.groups.length)
+      .slice(0, MAX_AREA_CHOICES)) {
+      choices.push({
+        kind: 'area',
+        code: area.code,
+        label: t(lang, 'broadcast.audience.area', { name: area.name, count: area.groupKeys.length }),
+        name: area.name,
+        count: area.groupKeys.length,
+      });
     }
     for (const g of [...reach.groups].sort((a, b) => a.title.localeCompare(b.title, 'vi')).slice(0, MAX_GROUP_CHOICES)) {
       const title = truncate(g.title || g.chatId, 60);

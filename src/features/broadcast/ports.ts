@@ -96,7 +96,6 @@ export interface BroadcastDesk {
   cancel(sender: { channel: ChannelName; userId: string }, broadcastId: string): Promise<'cancelled' | 'too-late' | 'not-found'>;
 }
 
-
 export type AudienceChoice = { kind: 'all' } | { kind: 'area'; code: string } | { kind: 'group'; key: string };
 
 export interface BroadcastDraft {

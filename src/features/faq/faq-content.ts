@@ -16,10 +16,20 @@ interface EntryWords {
 export function loadFaqDocuments(dir = LOCALES_DIR): FaqDocument[] {
   const byId = new Map<string, FaqDocument>();
   for (const lang of LANGS) {
-    const entries = ((readLocale(lang, dir).faq as { entries?: Record<string, EntryWords> } | undefined)?.entries ?? {}) as Record<string, EntryWords>;
+    const entries = ((readLocale(lang, dir).faq as { entries?: Record<string, EntryWords> } | undefined)?.entries ?? {}) as Record<
+      string,
+      EntryWords
+    >;
     for (const [id, e] of Object.entries(entries)) {
-      if (typeof e.answer !== 'string' || typeof e.title !== 'string') throw new Error(`locales/${lang}/faq.json: entry ${id} needs a title and an answer`);
-      const questions = typeof e.questions === 'string' ? e.questions.split('|').map((q) => q.trim()).filter(Boolean) : [];
+      if (typeof e.answer !== 'string' || typeof e.title !== 'string')
+        throw new Error(`locales/${lang}/faq.json: entry ${id} needs a title and an answer`);
+      const questions =
+        typeof e.questions === 'string'
+          ? e.questions
+              .split('|')
+              .map((q) => q.trim())
+              .filter(Boolean)
+          : [];
       const doc = byId.get(id) ?? { id, texts: [], titles: [] };
       doc.titles!.push(e.title);
       doc.texts.push(...questions);

@@ -109,7 +109,12 @@ export class FaqFeature implements Feature {
     }
     if (result.kind === 'ambiguous') {
       this.deps.log('faq.ambiguous', { candidates: result.candidates.length, channel: msg.channel });
-      return [{ text: t(lang, 'faq.didYouMean'), options: [...result.candidates.map((c) => this.topicOption(lang, c.id)), { id: LIST, label: t(lang, 'faq.allTopics') }] }];
+      return [
+        {
+          text: t(lang, 'faq.didYouMean'),
+          options: [...result.candidates.map((c) => this.topicOption(lang, c.id)), { id: LIST, label: t(lang, 'faq.allTopics') }],
+        },
+      ];
     }
     await this.recordMiss(question);
     this.deps.log('faq.miss', { channel: msg.channel });
@@ -146,7 +151,10 @@ export class FaqFeature implements Feature {
 
   private topics(ctx: FeatureContext): OutboundMessage {
     const { lang, msg } = ctx;
-    return { text: this.deps.t(lang, msg.chatType === 'group' ? 'faq.groupTopics' : 'faq.topics'), options: this.ids.map((id) => this.topicOption(lang, id)) };
+    return {
+      text: this.deps.t(lang, msg.chatType === 'group' ? 'faq.groupTopics' : 'faq.topics'),
+      options: this.ids.map((id) => this.topicOption(lang, id)),
+    };
   }
 
   private topicOption(lang: Lang, id: string): Option {

@@ -43,8 +43,8 @@ export interface FaqMatchOptions {
 
 /** Question words and fillers in both languages, folded: they say nothing about the topic. */
 const STOPWORDS = new Set(
+  // Vietnamese
   (
-    // Vietnamese
     'a ah ai ban be bi biet bo cac cach can cho chi chua co con cu cua da dang dau day de den deu di do duoc gi giup gio hay hoi ' +
     'khi khong la lai lam luc ma may minh muon nao neu nay nhe nhi nhu nho o oi on phai qua ra roi sao se ta thi the ' +
     'thi toi tu va vay ve vi voi xin xem ha hem k ko hok dc duoc nha nhe ne a u ui vs ak ah oke ok thoi cai nhung mot ' +
@@ -100,7 +100,8 @@ export class FaqIndex {
     for (const r of typed) {
       const key = r.word ?? `?${r.typed}`;
       const prev = seen.get(key);
-      if (!prev || prev.sim < r.sim) seen.set(key, { word: r.word ?? '', sim: r.sim, weight: r.word ? this.idf.get(r.word)! : this.maxIdf * UNKNOWN_WEIGHT_SHARE });
+      if (!prev || prev.sim < r.sim)
+        seen.set(key, { word: r.word ?? '', sim: r.sim, weight: r.word ? this.idf.get(r.word)! : this.maxIdf * UNKNOWN_WEIGHT_SHARE });
     }
     const words = [...seen.values()];
     const total = words.reduce((s, w) => s + w.weight, 0);
@@ -132,7 +133,8 @@ export class FaqIndex {
     const [best] = fits;
     if (!best) return { kind: 'none' };
     const close = fits.filter((c) => best.score - c.score < this.minMargin);
-    if (close.length > 1) return { kind: 'ambiguous', candidates: close.slice(0, 3).map(({ id, score }) => ({ id, score: Math.min(1, score) })) };
+    if (close.length > 1)
+      return { kind: 'ambiguous', candidates: close.slice(0, 3).map(({ id, score }) => ({ id, score: Math.min(1, score) })) };
     return { kind: 'answer', id: best.id, score: Math.min(1, best.score) };
   }
 
@@ -148,7 +150,10 @@ export class FaqIndex {
       for (let i = 2; i <= token.length - 2; i++) {
         const [a, b] = [token.slice(0, i), token.slice(i)];
         if (this.idf.has(a) && this.idf.has(b) && !STOPWORDS.has(a) && !STOPWORDS.has(b)) {
-          return [{ typed: a, word: a, sim: 0.9 }, { typed: b, word: b, sim: 0.9 }];
+          return [
+            { typed: a, word: a, sim: 0.9 },
+            { typed: b, word: b, sim: 0.9 },
+          ];
         }
       }
     }
@@ -170,7 +175,9 @@ export class FaqIndex {
 }
 
 // Not 'may': mấy and máy fold alike.
-const QUESTION_WORDS = new Set('sao gi nao dau ai khong ko hok chua bao hoi how what where who whom why when which can could is are does do should'.split(' '));
+const QUESTION_WORDS = new Set(
+  'sao gi nao dau ai khong ko hok chua bao hoi how what where who whom why when which can could is are does do should'.split(' '),
+);
 
 /**
  * Whether a text reads as a question rather than chatter ("hello", "cảm ơn"): a question mark, a
@@ -179,7 +186,12 @@ const QUESTION_WORDS = new Set('sao gi nao dau ai khong ko hok chua bao hoi how 
  */
 export function looksLikeQuestion(text: string): boolean {
   if (/[?？]/.test(text)) return true;
-  if (fold(text).split(' ').some((w) => QUESTION_WORDS.has(w))) return true;
+  if (
+    fold(text)
+      .split(' ')
+      .some((w) => QUESTION_WORDS.has(w))
+  )
+    return true;
   return contentTokens(text).length >= 3;
 }
 
@@ -217,7 +229,13 @@ export function telexVariants(token: string): string[] {
   const out = new Set<string>();
   let base = token;
   if (base.length >= 3 && /[aeiouyw]/.test(base.slice(0, -1)) && /[sfrxj]$/.test(base)) base = base.slice(0, -1);
-  const cleaned = base.replace(/dd/g, 'd').replace(/aa/g, 'a').replace(/ee/g, 'e').replace(/oo/g, 'o').replace(/([aou])w/g, '$1').replace(/w/g, 'u');
+  const cleaned = base
+    .replace(/dd/g, 'd')
+    .replace(/aa/g, 'a')
+    .replace(/ee/g, 'e')
+    .replace(/oo/g, 'o')
+    .replace(/([aou])w/g, '$1')
+    .replace(/w/g, 'u');
   if (base !== token) out.add(base);
   if (cleaned !== token) out.add(cleaned);
   return [...out];

@@ -1,4 +1,13 @@
-import { CASE_STATUSES, isCaseOutcome, isStaff, refusalFor, type CaseChange, type CaseStatus, type DeskAction, type Refusal } from '../../domain/case-workflow';
+import {
+  CASE_STATUSES,
+  isCaseOutcome,
+  isStaff,
+  refusalFor,
+  type CaseChange,
+  type CaseStatus,
+  type DeskAction,
+  type Refusal,
+} from '../../domain/case-workflow';
 import { matchOption } from '../../domain/option-match';
 import { CASE_KINDS } from '../reporting/flows';
 import { isCourtesy } from '../../domain/courtesy';
@@ -85,7 +94,9 @@ const COMMANDS: Record<string, Command> = {
  * `/hoi` is also the FAQ's "ask a question" (conversations/faq): it is the officer's question to a
  * tipster only when a reference code follows it; the command table sends anything else to the FAQ.
  */
-const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = { hoi: (args) => CASE_KINDS.parseReference(args.trim().split(/\s+/)[0] ?? '') !== null };
+const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = {
+  hoi: (args) => CASE_KINDS.parseReference(args.trim().split(/\s+/)[0] ?? '') !== null,
+};
 
 /** The desk's slot owners: an officer's half-done action, and a tipster's pending answer. */
 const DESK = 'desk';
@@ -94,7 +105,14 @@ const PENDING_TTL_MS = 15 * 60_000;
 const RELAY_YES = 'relay:yes';
 const RELAY_NO = 'relay:no';
 
-const ACTION_OF: Record<'ack' | 'note' | 'ask' | 'resolve' | 'reassign' | 'view', DeskAction> = { ack: 'ack', note: 'note', ask: 'ask', resolve: 'resolve', reassign: 'reassign', view: 'view' };
+const ACTION_OF: Record<'ack' | 'note' | 'ask' | 'resolve' | 'reassign' | 'view', DeskAction> = {
+  ack: 'ack',
+  note: 'note',
+  ask: 'ask',
+  resolve: 'resolve',
+  reassign: 'reassign',
+  view: 'view',
+};
 
 const STATUS_MENU_ID = 'status:ask';
 const LIST_PREFIX = 'desk:list:';
@@ -137,9 +155,19 @@ export class OfficerDeskFeature implements Feature {
 
   readonly commands: CommandSpec[] = (() => {
     const byCommand = new Map<Command, string[]>();
-    for (const [name, command] of Object.entries(COMMANDS)) if (!SPLIT_ON_CODE[name]) byCommand.set(command, [...(byCommand.get(command) ?? []), name]);
-    const spec = (names: string[], command: Command, when?: (args: string) => boolean): CommandSpec => ({ names, owner: this.name, where: 'both', when, run: (ctx) => this.command(ctx, command) });
-    return [...[...byCommand].map(([command, names]) => spec(names, command)), ...Object.entries(SPLIT_ON_CODE).map(([name, when]) => spec([name], COMMANDS[name], when))];
+    for (const [name, command] of Object.entries(COMMANDS))
+      if (!SPLIT_ON_CODE[name]) byCommand.set(command, [...(byCommand.get(command) ?? []), name]);
+    const spec = (names: string[], command: Command, when?: (args: string) => boolean): CommandSpec => ({
+      names,
+      owner: this.name,
+      where: 'both',
+      when,
+      run: (ctx) => this.command(ctx, command),
+    });
+    return [
+      ...[...byCommand].map(([command, names]) => spec(names, command)),
+      ...Object.entries(SPLIT_ON_CODE).map(([name, when]) => spec([name], COMMANDS[name], when)),
+    ];
   })();
 
   readonly choices = {
@@ -221,7 +249,14 @@ export class OfficerDeskFeature implements Feature {
     if (!isStaff(staff)) return this.refuse(ctx, staff ? 'inactive' : 'not_staff', 'button');
     if (choice.startsWith(LIST_PREFIX)) {
       const [offset, status, category] = choice.slice(LIST_PREFIX.length).split(':');
-      const statuses = status === 'open' ? OPEN : status === 'all' ? [...CASE_STATUSES] : (CASE_STATUSES as readonly string[]).includes(status) ? [status as CaseStatus] : OPEN;
+      const statuses =
+        status === 'open'
+          ? OPEN
+          : status === 'all'
+            ? [...CASE_STATUSES]
+            : (CASE_STATUSES as readonly string[]).includes(status)
+              ? [status as CaseStatus]
+              : OPEN;
       return this.list(ctx, staff, statuses, category && category !== '-' ? category : undefined, Math.max(0, Number(offset) || 0));
     }
     const parsed = parseCaseCallback(choice);
@@ -249,7 +284,13 @@ export class OfficerDeskFeature implements Feature {
   }
 
   /** One action on one case, after the role and area check. `arg` is the text, outcome or pick. */
-  private async act(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, command: keyof typeof ACTION_OF, arg: string): Promise<OutboundMessage[]> {
+  private async act(
+    ctx: FeatureContext,
+    staff: DeskStaff,
+    c: DeskCase,
+    command: keyof typeof ACTION_OF,
+    arg: string,
+  ): Promise<OutboundMessage[]> {
     const refusal = refusalFor(staff, ACTION_OF[command], { ...c, handledByMediators: CASE_KINDS.get(c.kind).handledByMediators });
     if (refusal) return this.refuse(ctx, refusal, command, c);
     switch (command) {
@@ -257,7 +298,8 @@ export class OfficerDeskFeature implements Feature {
         return this.view(ctx, c);
       case 'ack': {
         const result = await this.change(ctx, c, { action: 'ack', by: staff.actingAs });
-        if (result.outcome === 'unchanged') return [{ text: this.t(ctx, 'officer.done.alreadyAcknowledged', { code: c.refCode }) }, await this.card(ctx, result.case)];
+        if (result.outcome === 'unchanged')
+          return [{ text: this.t(ctx, 'officer.done.alreadyAcknowledged', { code: c.refCode }) }, await this.card(ctx, result.case)];
         return this.confirm(ctx, result, 'officer.done.acknowledged');
       }
       case 'note':
@@ -272,7 +314,11 @@ export class OfficerDeskFeature implements Feature {
         return this.confirm(ctx, result, command === 'ask' ? 'officer.done.asked' : 'officer.done.noted');
       }
       case 'resolve': {
-        if (!arg) return this.offer(ctx, { text: this.t(ctx, 'officer.pickOutcome', { code: c.refCode }), options: outcomeOptions(c, this.rc(ctx)) });
+        if (!arg)
+          return this.offer(ctx, {
+            text: this.t(ctx, 'officer.pickOutcome', { code: c.refCode }),
+            options: outcomeOptions(c, this.rc(ctx)),
+          });
         if (!isCaseOutcome(arg) || !CASE_KINDS.get(c.kind).outcomes.includes(arg)) return [{ text: this.t(ctx, 'officer.staleButton') }];
         const result = await this.change(ctx, c, { action: 'resolve', by: staff.actingAs, outcome: arg });
         return this.confirm(ctx, result, 'officer.done.resolved', { outcome: outcomeLabel(this.deps.t, ctx.lang, arg) });
@@ -281,7 +327,10 @@ export class OfficerDeskFeature implements Feature {
         const colleagues = await this.deps.desk.colleagues(c);
         if (!arg) {
           if (colleagues.length === 0) return [{ text: this.t(ctx, 'officer.noColleagues', { code: c.refCode }) }];
-          const options = colleagues.map((o, i) => ({ id: caseCallback('to', c.caseId, i), label: `${o.name} (${o.officerId})${o.officerId === c.assignedTo ? ' ✓' : ''}` }));
+          const options = colleagues.map((o, i) => ({
+            id: caseCallback('to', c.caseId, i),
+            label: `${o.name} (${o.officerId})${o.officerId === c.assignedTo ? ' ✓' : ''}`,
+          }));
           return this.offer(ctx, { text: this.t(ctx, 'officer.pickOfficer', { code: c.refCode }), options });
         }
         const target = colleagues[Number(arg)];
@@ -291,10 +340,16 @@ export class OfficerDeskFeature implements Feature {
           // The full alert (pin, media, contact if consented) through the outbox, then who gave it and why.
           await this.deps.messenger.alertOfficer(c.caseId, target.officerId);
           await this.deps.messenger.toOfficer(target.officerId, `n.${c.caseId}.assigned.${result.case.history.length}`, (lang, channel) => [
-            withCaseActions({ text: this.deps.t(lang, 'officer.assigned', { code: c.refCode, by: staff.actingAs }), lang }, channel, result.case, { t: this.deps.t, lang }),
+            withCaseActions(
+              { text: this.deps.t(lang, 'officer.assigned', { code: c.refCode, by: staff.actingAs }), lang },
+              channel,
+              result.case,
+              { t: this.deps.t, lang },
+            ),
           ]);
         }
-        if (result.outcome === 'unchanged') return [{ text: this.t(ctx, 'officer.done.alreadyAssigned', { code: c.refCode, name: target.name }) }];
+        if (result.outcome === 'unchanged')
+          return [{ text: this.t(ctx, 'officer.done.alreadyAssigned', { code: c.refCode, name: target.name }) }];
         return this.confirm(ctx, result, 'officer.done.reassigned', { name: target.name });
       }
     }
@@ -317,7 +372,9 @@ export class OfficerDeskFeature implements Feature {
     if (c.status === 'new') return;
     await this.deps.escalations.cancel(c.caseId);
     if (c.status === 'acknowledged') {
-      await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.ack`, (lang) => [{ text: this.deps.t(lang, `officer.resident.acknowledged.${c.kind}`, { code: c.refCode }), lang }]);
+      await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.ack`, (lang) => [
+        { text: this.deps.t(lang, `officer.resident.acknowledged.${c.kind}`, { code: c.refCode }), lang },
+      ]);
     } else {
       // The relay closes with the case; a question about another case waits on.
       const chat = this.deps.state.reporterChat(c);
@@ -325,20 +382,40 @@ export class OfficerDeskFeature implements Feature {
         if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
       });
       await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.closed`, (lang) => [
-        { text: this.deps.t(lang, `officer.resident.closed.${c.kind}`, { code: c.refCode, outcome: c.outcome ? outcomeLabel(this.deps.t, lang, c.outcome) : '' }), lang },
+        {
+          text: this.deps.t(lang, `officer.resident.closed.${c.kind}`, {
+            code: c.refCode,
+            outcome: c.outcome ? outcomeLabel(this.deps.t, lang, c.outcome) : '',
+          }),
+          lang,
+        },
       ]);
     }
   }
 
   private async sendQuestion(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, question: string): Promise<void> {
-    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang) => [{ text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question }), lang }]);
-    const ticket: RelayTicket = { caseId: c.caseId, refCode: c.refCode, askedBy: staff.actingAs, channel: ctx.msg.channel, chatId: ctx.msg.chatId, lang: ctx.lang };
+    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang) => [
+      { text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question }), lang },
+    ]);
+    const ticket: RelayTicket = {
+      caseId: c.caseId,
+      refCode: c.refCode,
+      askedBy: staff.actingAs,
+      channel: ctx.msg.channel,
+      chatId: ctx.msg.chatId,
+      lang: ctx.lang,
+    };
     const chat = this.deps.state.reporterChat(c);
     // The question becomes the tipster's conversation: a draft they are writing waits behind it.
     await ctx.updateChat(chat.channel, chat.chatId, (slot) => slot.hold(RELAY, ticket, this.deps.relayTtlMs));
   }
 
-  private async confirm(ctx: FeatureContext, result: ChangeResult, key: string, params: Record<string, unknown> = {}): Promise<OutboundMessage[]> {
+  private async confirm(
+    ctx: FeatureContext,
+    result: ChangeResult,
+    key: string,
+    params: Record<string, unknown> = {},
+  ): Promise<OutboundMessage[]> {
     if (result.outcome === 'missing') return [{ text: this.t(ctx, 'officer.staleButton') }];
     const c = result.case;
     if (result.outcome === 'closed') return [{ text: this.t(ctx, 'officer.refused.closed', { code: c.refCode }) }, await this.card(ctx, c)];
@@ -352,7 +429,11 @@ export class OfficerDeskFeature implements Feature {
 
   /** `/xem`: the whole case as its alert showed it (the contact only if the tipster gave it), its state, then pin and media. */
   private async view(ctx: FeatureContext, c: DeskCase): Promise<OutboundMessage[]> {
-    const [first, ...media] = caseView(c, { ...this.rc(ctx), assigneeName: await this.assigneeName(c), contact: this.deps.desk.contact(c) });
+    const [first, ...media] = caseView(c, {
+      ...this.rc(ctx),
+      assigneeName: await this.assigneeName(c),
+      contact: this.deps.desk.contact(c),
+    });
     return [await this.withActions(ctx, c, first.text), ...media];
   }
 
@@ -369,25 +450,52 @@ export class OfficerDeskFeature implements Feature {
 
   /** Options are buttons on Telegram; elsewhere numbered, and the numbers are remembered for the reply. */
   private async offer(ctx: FeatureContext, m: OutboundMessage): Promise<OutboundMessage[]> {
-    if (!BUTTON_CHANNELS.has(ctx.msg.channel) && m.options?.length) ctx.slot.hold<Pending>(DESK, { kind: 'pick', options: m.options }, PENDING_TTL_MS);
+    if (!BUTTON_CHANNELS.has(ctx.msg.channel) && m.options?.length)
+      ctx.slot.hold<Pending>(DESK, { kind: 'pick', options: m.options }, PENDING_TTL_MS);
     return [m];
   }
 
-  private async list(ctx: FeatureContext, staff: DeskStaff, statuses: CaseStatus[], category: string | undefined, offset: number): Promise<OutboundMessage[]> {
+  private async list(
+    ctx: FeatureContext,
+    staff: DeskStaff,
+    statuses: CaseStatus[],
+    category: string | undefined,
+    offset: number,
+  ): Promise<OutboundMessage[]> {
     const { items, total } = await this.deps.desk.list(staff, { statuses, category, offset, limit: this.pageSize });
     const scope = (await this.deps.desk.scopeName(staff)) ?? this.t(ctx, 'officer.everywhere');
     const statusKey = statuses.length === CASE_STATUSES.length ? 'all' : statuses.length === 1 ? statuses[0] : 'open';
-    const filterLabel = [statusKey === 'open' ? this.t(ctx, 'officer.list.open') : statusKey === 'all' ? this.t(ctx, 'officer.list.all') : statusLabel(this.deps.t, ctx.lang, statusKey as CaseStatus), category ? this.categoryName(ctx.lang, category) : '']
+    const filterLabel = [
+      statusKey === 'open'
+        ? this.t(ctx, 'officer.list.open')
+        : statusKey === 'all'
+          ? this.t(ctx, 'officer.list.all')
+          : statusLabel(this.deps.t, ctx.lang, statusKey as CaseStatus),
+      category ? this.categoryName(ctx.lang, category) : '',
+    ]
       .filter(Boolean)
       .join(' · ');
     if (total === 0) return [{ text: this.t(ctx, 'officer.list.empty', { filter: filterLabel, scope }) }];
     const pages = Math.ceil(total / this.pageSize);
     const page = Math.floor(offset / this.pageSize) + 1;
-    const lines = [this.t(ctx, 'officer.list.title', { filter: filterLabel, scope, total, page, pages }), ...items.map((c, i) => `${offset + i + 1}. ${listLine(c, this.rc(ctx))}`), '', this.t(ctx, 'officer.list.hint')];
-    const options: Option[] = items.map((c) => ({ id: caseCallback('view', c.caseId), label: `${c.refCode} · ${statusLabel(this.deps.t, ctx.lang, c.status)}` }));
+    const lines = [
+      this.t(ctx, 'officer.list.title', { filter: filterLabel, scope, total, page, pages }),
+      ...items.map((c, i) => `${offset + i + 1}. ${listLine(c, this.rc(ctx))}`),
+      '',
+      this.t(ctx, 'officer.list.hint'),
+    ];
+    const options: Option[] = items.map((c) => ({
+      id: caseCallback('view', c.caseId),
+      label: `${c.refCode} · ${statusLabel(this.deps.t, ctx.lang, c.status)}`,
+    }));
     const cat = category ?? '-';
-    if (offset > 0) options.push({ id: `${LIST_PREFIX}${Math.max(0, offset - this.pageSize)}:${statusKey}:${cat}`, label: this.t(ctx, 'officer.list.previous') });
-    if (offset + this.pageSize < total) options.push({ id: `${LIST_PREFIX}${offset + this.pageSize}:${statusKey}:${cat}`, label: this.t(ctx, 'officer.list.next') });
+    if (offset > 0)
+      options.push({
+        id: `${LIST_PREFIX}${Math.max(0, offset - this.pageSize)}:${statusKey}:${cat}`,
+        label: this.t(ctx, 'officer.list.previous'),
+      });
+    if (offset + this.pageSize < total)
+      options.push({ id: `${LIST_PREFIX}${offset + this.pageSize}:${statusKey}:${cat}`, label: this.t(ctx, 'officer.list.next') });
     return this.offer(ctx, { text: lines.join('\n'), options });
   }
 
@@ -410,7 +518,9 @@ export class OfficerDeskFeature implements Feature {
     const all = CASE_KINDS.all.flatMap((k) => k.categories.map((c) => [k.id, c] as const));
     const byId = all.find(([, c]) => fold(c) === wanted || c === rest.join('_'));
     if (byId) return { statuses, category: byId[1] };
-    const options = all.flatMap(([kind, c]) => (['vi', 'en'] as const).map((lang) => ({ id: c, label: categoryLabel(this.deps.t, lang, kind, c) })));
+    const options = all.flatMap(([kind, c]) =>
+      (['vi', 'en'] as const).map((lang) => ({ id: c, label: categoryLabel(this.deps.t, lang, kind, c) })),
+    );
     const picked = matchOption(options, wanted);
     return picked ? { statuses, category: picked.id } : null;
   }
@@ -509,7 +619,12 @@ export class OfficerDeskFeature implements Feature {
     const onlyText = !msg.attachments?.length && !msg.location;
     if (onlyText && msg.text && isCourtesy(msg.text)) {
       ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: truncate(normalise(msg.text), this.maxText) }, this.deps.relayTtlMs);
-      return [{ text: this.t(ctx, 'officer.relay.isThisTheAnswer', { code: relay.refCode, question: '' }), options: this.relayConfirmOptions(ctx) }];
+      return [
+        {
+          text: this.t(ctx, 'officer.relay.isThisTheAnswer', { code: relay.refCode, question: '' }),
+          options: this.relayConfirmOptions(ctx),
+        },
+      ];
     }
     return this.relayAnswer(ctx, relay, c, msg);
   }
@@ -522,7 +637,12 @@ export class OfficerDeskFeature implements Feature {
   }
 
   /** The tipster's answer to an officer's question goes back to that officer, and nothing about who they are. */
-  private async relayAnswer(ctx: FeatureContext, relay: RelayTicket, c: DeskCase, msg: Pick<FeatureContext['msg'], 'text' | 'attachments' | 'location'>): Promise<OutboundMessage[] | null> {
+  private async relayAnswer(
+    ctx: FeatureContext,
+    relay: RelayTicket,
+    c: DeskCase,
+    msg: Pick<FeatureContext['msg'], 'text' | 'attachments' | 'location'>,
+  ): Promise<OutboundMessage[] | null> {
     const text = msg.text ? truncate(normalise(msg.text), this.maxText) : '';
     const attachments = msg.attachments ?? [];
     if (!text && attachments.length === 0 && !msg.location) return null;
@@ -531,8 +651,23 @@ export class OfficerDeskFeature implements Feature {
     const current = result.outcome === 'missing' ? c : result.case;
     await this.deps.messenger.toChat(relay.channel, relay.chatId, relay.lang, `n.${c.caseId}.a.${this.deps.newId()}`, (lang, channel) => {
       const rc = { t: this.deps.t, lang };
-      const head = withCaseActions({ text: this.deps.t(lang, 'officer.relay.answer', { code: c.refCode, answer: text || this.deps.t(lang, 'officer.relay.mediaBelow') }), lang }, channel, current, rc);
-      const media: OutboundMessage[] = attachments.map((a) => ({ text: this.deps.t(lang, 'alert.attachmentCaption', { code: c.refCode }), attachments: [a], lang }));
+      const head = withCaseActions(
+        {
+          text: this.deps.t(lang, 'officer.relay.answer', {
+            code: c.refCode,
+            answer: text || this.deps.t(lang, 'officer.relay.mediaBelow'),
+          }),
+          lang,
+        },
+        channel,
+        current,
+        rc,
+      );
+      const media: OutboundMessage[] = attachments.map((a) => ({
+        text: this.deps.t(lang, 'alert.attachmentCaption', { code: c.refCode }),
+        attachments: [a],
+        lang,
+      }));
       if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
       return [head, ...media];
     });

@@ -84,10 +84,7 @@ export interface DeskMessenger {
 }
 
 /** What an officer's chat is in the middle of: the desk's conversation in the chat's slot, for a short while. */
-export type Pending =
-  | { kind: 'compose'; caseId: string; what: 'note' | 'ask' }
-  | { kind: 'pick'; options: Option[] }
-  | { kind: 'status' };
+export type Pending = { kind: 'compose'; caseId: string; what: 'note' | 'ask' } | { kind: 'pick'; options: Option[] } | { kind: 'status' };
 
 /** A question waiting for the tipster's answer, and where the answer goes. */
 export interface RelayTicket {

@@ -20,7 +20,8 @@ export const BUTTON_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>(['
 export const CASE_VERBS = ['ack', 'note', 'ask', 'done', 'move', 'view', 'out', 'to'] as const;
 export type CaseVerb = (typeof CASE_VERBS)[number];
 
-export const caseCallback = (verb: CaseVerb, caseId: string, arg?: string | number): string => `case:${verb}:${caseId}${arg === undefined ? '' : `:${arg}`}`;
+export const caseCallback = (verb: CaseVerb, caseId: string, arg?: string | number): string =>
+  `case:${verb}:${caseId}${arg === undefined ? '' : `:${arg}`}`;
 
 export function parseCaseCallback(data: string): { verb: CaseVerb; caseId: string; arg?: string } | null {
   const m = /^case:([a-z]+):([A-Za-z0-9_-]{8,64})(?::([A-Za-z0-9_-]{1,32}))?$/.exec(data);
@@ -64,14 +65,24 @@ export function commandHint(refCode: string, ctx: RenderContext): string {
  * a relayed answer, an escalation): buttons on Telegram, the commands spelled out elsewhere (a
  * numbered list could not be typed back: the officer's chat is not waiting for that answer).
  */
-export function withCaseActions(m: OutboundMessage, channel: ChannelName, c: Pick<DeskCase, 'caseId' | 'refCode' | 'status'>, ctx: RenderContext): OutboundMessage {
+export function withCaseActions(
+  m: OutboundMessage,
+  channel: ChannelName,
+  c: Pick<DeskCase, 'caseId' | 'refCode' | 'status'>,
+  ctx: RenderContext,
+): OutboundMessage {
   if (c.status === 'resolved') return m;
   if (BUTTON_CHANNELS.has(channel)) return { ...m, options: [...(m.options ?? []), ...actionOptions(c, ctx)] };
   return { ...m, text: `${m.text}\n\n${commandHint(c.refCode, ctx)}` };
 }
 
 /** Adds the actions to the first part of a case alert (renderAlert), as the outbox sends it. */
-export function withAlertActions(parts: OutboundMessage[], channel: ChannelName, c: Pick<DeskCase, 'caseId' | 'refCode' | 'status'>, ctx: RenderContext): OutboundMessage[] {
+export function withAlertActions(
+  parts: OutboundMessage[],
+  channel: ChannelName,
+  c: Pick<DeskCase, 'caseId' | 'refCode' | 'status'>,
+  ctx: RenderContext,
+): OutboundMessage[] {
   if (parts.length === 0) return parts;
   return [withCaseActions(parts[0], channel, c, ctx), ...parts.slice(1)];
 }
@@ -112,7 +123,8 @@ function caseState(c: DeskCase, ctx: RenderContext & { assigneeName?: string }):
   if (c.status === 'resolved' && c.resolvedAt) state += ` — ${time(c.resolvedAt)}`;
   lines.push(`${t(lang, 'officer.card.status')}: ${state}`);
   if (c.outcome) lines.push(`${t(lang, 'officer.card.outcome')}: ${outcomeLabel(t, lang, c.outcome)}`);
-  if (c.assignedTo) lines.push(`${t(lang, 'officer.card.assignee')}: ${ctx.assigneeName ? `${ctx.assigneeName} (${c.assignedTo})` : c.assignedTo}`);
+  if (c.assignedTo)
+    lines.push(`${t(lang, 'officer.card.assignee')}: ${ctx.assigneeName ? `${ctx.assigneeName} (${c.assignedTo})` : c.assignedTo}`);
   const noted = c.history.filter((h) => NOTED_ACTIONS.has(h.action));
   if (noted.length > 0) {
     lines.push('', t(lang, 'officer.card.history'));
@@ -155,11 +167,13 @@ export function statsText(s: CaseStats, heading: string, ctx: RenderContext): st
   const lines = [heading, `${t(lang, 'officer.stats.total')}: ${s.total}`];
   if (s.total === 0) return lines.join('\n');
   lines.push('', t(lang, 'officer.stats.byCategory'));
-  for (const r of s.byCategory) lines.push(`• ${t(lang, `officer.kind.${r.kind}`)} · ${categoryLabel(t, lang, r.kind, r.category)}: ${r.count}`);
+  for (const r of s.byCategory)
+    lines.push(`• ${t(lang, `officer.kind.${r.kind}`)} · ${categoryLabel(t, lang, r.kind, r.category)}: ${r.count}`);
   lines.push('', t(lang, 'officer.stats.byStatus'));
   lines.push(s.byStatus.map((r) => `${statusLabel(t, lang, r.status)}: ${r.count}`).join(' · '));
   lines.push('', t(lang, 'officer.stats.byArea'));
-  for (const r of s.byArea) lines.push(`• ${r.areaCode ? `${r.areaName ?? r.areaCode} (${r.areaCode})` : t(lang, 'alert.noArea')}: ${r.count}`);
+  for (const r of s.byArea)
+    lines.push(`• ${r.areaCode ? `${r.areaName ?? r.areaCode} (${r.areaCode})` : t(lang, 'alert.noArea')}: ${r.count}`);
   return lines.join('\n');
 }
 

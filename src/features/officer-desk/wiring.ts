@@ -73,7 +73,11 @@ export interface OfficerDeskWorkers {
 }
 
 /** The worker role's side: escalation timers and hotspot checks (stored notices go out on the outbox, src/outbox). */
-export function startOfficerDeskWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSender>, locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number }): OfficerDeskWorkers {
+export function startOfficerDeskWorkers(
+  rt: Runtime,
+  senders: Map<ChannelName, ChannelSender>,
+  locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number },
+): OfficerDeskWorkers {
   const { config, log, store } = rt;
   const a = adapters(rt, new Set(senders.keys()));
   const delays = config.officerDesk.escalation;
@@ -85,7 +89,17 @@ export function startOfficerDeskWorkers(rt: Runtime, senders: Map<ChannelName, C
   escalations.on('error', (err) => log.error({ queue: escalations.name, error: err.name }, 'worker.error'));
   escalations.on('failed', (j, err) => log.warn({ queue: escalations.name, jobId: j?.id, error: err.name }, 'job.retrying'));
   return {
-    afterStored: createCaseWatch({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, redis: rt.redis, t: rt.t, delays, hotspot: config.officerDesk.hotspot, log }),
+    afterStored: createCaseWatch({
+      store,
+      desk: a.desk,
+      messenger: a.messenger,
+      scheduler: a.scheduler,
+      redis: rt.redis,
+      t: rt.t,
+      delays,
+      hotspot: config.officerDesk.hotspot,
+      log,
+    }),
     workers: [escalations],
     async close() {
       await escalations.close();

@@ -22,11 +22,7 @@ export class AreaRepository {
     this.cache.clear();
     const saved = await upsertWithRetry(() =>
       this.model
-        .findOneAndUpdate(
-          { code },
-          { $set: { name, kind, parentCode } },
-          { upsert: true, new: true, runValidators: true },
-        )
+        .findOneAndUpdate({ code }, { $set: { name, kind, parentCode } }, { upsert: true, new: true, runValidators: true })
         .lean<Stored<Area>>()
         .exec(),
     );

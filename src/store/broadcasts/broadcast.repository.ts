@@ -45,7 +45,9 @@ export class BroadcastRepository {
    * the words are fixed when it is written, and a cancel that comes after the fan-out is refused.
    */
   async content(broadcastId: string): Promise<Omit<Broadcast, 'targets'> | null> {
-    return this.contents.get(broadcastId, async () => plain(await this.model.findOne({ _id: broadcastId }, { targets: 0 }).lean<Stored<Omit<Broadcast, 'targets'>>>().exec()));
+    return this.contents.get(broadcastId, async () =>
+      plain(await this.model.findOne({ _id: broadcastId }, { targets: 0 }).lean<Stored<Omit<Broadcast, 'targets'>>>().exec()),
+    );
   }
 
   async markSending(broadcastId: string): Promise<Broadcast | null> {

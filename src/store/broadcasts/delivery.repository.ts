@@ -60,7 +60,11 @@ export class DeliveryRepository {
    * and need not be: a delivery has one writer, the outbox job whose id is the delivery id, and the
    * failed-job handler that runs only after that job has stopped.
    */
-  async finish(deliveryId: string, status: Exclude<DeliveryStatus, 'pending'>, how: { reason?: string; partsSent?: number } = {}): Promise<BroadcastDelivery | null> {
+  async finish(
+    deliveryId: string,
+    status: Exclude<DeliveryStatus, 'pending'>,
+    how: { reason?: string; partsSent?: number } = {},
+  ): Promise<BroadcastDelivery | null> {
     const current = await this.byId(deliveryId);
     if (!current || current.status !== 'pending') return current;
     const fields: Partial<BroadcastDelivery> = {
@@ -75,7 +79,9 @@ export class DeliveryRepository {
 
   /** How many of a broadcast's deliveries are in each state, zero included. */
   async counts(broadcastId: string): Promise<DeliveryCounts> {
-    const rows = await this.model.aggregate<{ _id: string; count: number }>([{ $match: { broadcastId } }, { $group: { _id: '$status', count: { $sum: 1 } } }]).exec();
+    const rows = await this.model
+      .aggregate<{ _id: string; count: number }>([{ $match: { broadcastId } }, { $group: { _id: '$status', count: { $sum: 1 } } }])
+      .exec();
     const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
     for (const row of rows) if ((DELIVERY_STATUSES as readonly string[]).includes(row._id)) counts[row._id as DeliveryStatus] = row.count;
     return counts;

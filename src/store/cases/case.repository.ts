@@ -106,7 +106,12 @@ export class CaseRepository {
     const update: Record<string, unknown> = {};
     const set = Object.fromEntries(Object.entries(plan.set).filter(([, v]) => v !== undefined));
     if (Object.keys(set).length > 0) update.$set = set;
-    if (plan.history.length > 0) update.$push = { history: { $each: plan.history.map(({ at, action, by, note }) => (note === undefined ? { at, action, by } : { at, action, by, note })) } };
+    if (plan.history.length > 0)
+      update.$push = {
+        history: {
+          $each: plan.history.map(({ at, action, by, note }) => (note === undefined ? { at, action, by } : { at, action, by, note })),
+        },
+      };
     if (plan.addRecipients.length > 0) update.$addToSet = { recipients: { $each: plan.addRecipients } };
     const current = await this.byCaseId(caseId);
     if (current?.status !== expected) return null;
@@ -118,7 +123,15 @@ export class CaseRepository {
    * One page of the cases in the areas (null: everywhere), oldest first, and how many there are.
    * `mineOrFree`: only cases nobody has taken or this officer has.
    */
-  async page(q: { areaCodes: string[] | null; statuses: readonly CaseStatus[]; kinds?: readonly string[]; category?: string; mineOrFree?: string; offset: number; limit: number }): Promise<{ items: Case[]; total: number }> {
+  async page(q: {
+    areaCodes: string[] | null;
+    statuses: readonly CaseStatus[];
+    kinds?: readonly string[];
+    category?: string;
+    mineOrFree?: string;
+    offset: number;
+    limit: number;
+  }): Promise<{ items: Case[]; total: number }> {
     const filter: Record<string, unknown> = { status: { $in: [...q.statuses] } };
     if (q.areaCodes !== null) filter.areaCode = { $in: q.areaCodes };
     if (q.kinds !== undefined) filter.kind = { $in: [...q.kinds] };
@@ -157,17 +170,30 @@ export class CaseRepository {
     const match: Record<string, unknown> = { submittedAt: { $gte: q.since } };
     if (q.areaCodes !== null) match.areaCode = { $in: q.areaCodes };
     if (q.kinds !== undefined) match.kind = { $in: [...q.kinds] };
-    const group = (id: unknown) => this.model.aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }]).exec();
+    const group = (id: unknown) =>
+      this.model
+        .aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }])
+        .exec();
     const [byCategory, byStatus, byArea] = await Promise.all([
       group({ kind: '$kind', category: '$category' }),
       group({ status: '$status' }),
       group({ areaCode: '$areaCode' }),
     ]);
-    const desc = <T extends { count: number }>(rows: T[], key: (r: T) => string) => rows.sort((a, b) => b.count - a.count || key(a).localeCompare(key(b)));
+    const desc = <T extends { count: number }>(rows: T[], key: (r: T) => string) =>
+      rows.sort((a, b) => b.count - a.count || key(a).localeCompare(key(b)));
     return {
-      byCategory: desc(byCategory.map((r) => ({ kind: String(r._id.kind), category: String(r._id.category), count: r.count })), (r) => `${r.kind}.${r.category}`),
-      byStatus: desc(byStatus.map((r) => ({ status: String(r._id.status), count: r.count })), (r) => r.status),
-      byArea: desc(byArea.map((r) => ({ areaCode: r._id.areaCode ?? null, count: r.count })), (r) => r.areaCode ?? ''),
+      byCategory: desc(
+        byCategory.map((r) => ({ kind: String(r._id.kind), category: String(r._id.category), count: r.count })),
+        (r) => `${r.kind}.${r.category}`,
+      ),
+      byStatus: desc(
+        byStatus.map((r) => ({ status: String(r._id.status), count: r.count })),
+        (r) => r.status,
+      ),
+      byArea: desc(
+        byArea.map((r) => ({ areaCode: r._id.areaCode ?? null, count: r.count })),
+        (r) => r.areaCode ?? '',
+      ),
     };
   }
 }

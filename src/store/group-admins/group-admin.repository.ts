@@ -14,7 +14,9 @@ export class GroupAdminRepository {
     const _id = idOf(channel, chatId, userId);
     const existing = await this.model.findOne({ _id }).lean<Stored<GroupAdmin>>().exec();
     if (existing && (existing.source === source || existing.source === 'operator')) return;
-    await this.model.updateOne({ _id }, { $set: { channel, chatId, userId, source, createdAt: existing?.createdAt ?? new Date() } }, { upsert: true }).exec();
+    await this.model
+      .updateOne({ _id }, { $set: { channel, chatId, userId, source, createdAt: existing?.createdAt ?? new Date() } }, { upsert: true })
+      .exec();
   }
 
   async remove(channel: ChannelName, chatId: string, userId: string): Promise<void> {
@@ -22,7 +24,12 @@ export class GroupAdminRepository {
   }
 
   async get(channel: ChannelName, chatId: string, userId: string): Promise<GroupAdmin | null> {
-    return plain(await this.model.findOne({ _id: idOf(channel, chatId, userId) }).lean<Stored<GroupAdmin>>().exec());
+    return plain(
+      await this.model
+        .findOne({ _id: idOf(channel, chatId, userId) })
+        .lean<Stored<GroupAdmin>>()
+        .exec(),
+    );
   }
 
   /** The groups this person was seen or recorded administering on this platform. */

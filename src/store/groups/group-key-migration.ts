@@ -31,7 +31,9 @@ export async function moveGroupsToChatKeys(conn: Connection): Promise<number> {
   for (const old of legacy) {
     const joinCode = old.movingJoinCode ?? old.joinCode;
     if (old.movingJoinCode === undefined) {
-      await groups.updateOne({ _id: old._id } as never, { $set: { movingJoinCode: joinCode, joinCode: `MOVING${String(old._id).toUpperCase()}` } });
+      await groups.updateOne({ _id: old._id } as never, {
+        $set: { movingJoinCode: joinCode, joinCode: `MOVING${String(old._id).toUpperCase()}` },
+      });
     }
     const moved: Group & { _id: string } = {
       _id: groupKey(old),

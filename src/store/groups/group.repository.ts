@@ -86,7 +86,9 @@ export class GroupRepository {
           if (holder && (holder.channel !== channel || holder.chatId !== chatId)) throw new JoinCodeTakenError(fixedCode, holder);
         }
         if (attempt >= MAX_REGISTER_ATTEMPTS) {
-          throw new Error(`group ${channel}:${chatId}: no free join code after ${attempt} attempts; check the code generator`, { cause: error });
+          throw new Error(`group ${channel}:${chatId}: no free join code after ${attempt} attempts; check the code generator`, {
+            cause: error,
+          });
         }
       }
     }
@@ -95,7 +97,12 @@ export class GroupRepository {
   /** Null when the group was never registered (the bot must be added to it first). */
   async bindArea(channel: ChannelName, chatId: string, areaCode: string | null): Promise<Group | null> {
     this.byCode.clear();
-    return plain(await this.model.findOneAndUpdate({ _id: groupKey({ channel, chatId }) }, { $set: { areaCode } }, { new: true }).lean<Stored<Group>>().exec());
+    return plain(
+      await this.model
+        .findOneAndUpdate({ _id: groupKey({ channel, chatId }) }, { $set: { areaCode } }, { new: true })
+        .lean<Stored<Group>>()
+        .exec(),
+    );
   }
 
   /** Case-insensitive and forgiving of spaces around the code, as residents type it. */
@@ -105,13 +112,23 @@ export class GroupRepository {
   }
 
   async byChat(channel: ChannelName, chatId: string): Promise<Group | null> {
-    return plain(await this.model.findOne({ _id: groupKey({ channel, chatId }) }).lean<Stored<Group>>().exec());
+    return plain(
+      await this.model
+        .findOne({ _id: groupKey({ channel, chatId }) })
+        .lean<Stored<Group>>()
+        .exec(),
+    );
   }
 
   /** The bot was removed from (false) or added back to (true) the group. Null if unknown. */
   async setActive(channel: ChannelName, chatId: string, active: boolean): Promise<Group | null> {
     this.byCode.clear();
-    return plain(await this.model.findOneAndUpdate({ _id: groupKey({ channel, chatId }) }, { $set: { active } }, { new: true }).lean<Stored<Group>>().exec());
+    return plain(
+      await this.model
+        .findOneAndUpdate({ _id: groupKey({ channel, chatId }) }, { $set: { active } }, { new: true })
+        .lean<Stored<Group>>()
+        .exec(),
+    );
   }
 
   /** Active groups bound to any of the codes (pass `descendantCodes` for a whole ward). */

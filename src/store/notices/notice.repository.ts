@@ -64,7 +64,9 @@ export class NoticeRepository {
   async markFailed(noticeId: string, reason: string): Promise<void> {
     const current = await this.byId(noticeId);
     if (!current || current.status === 'sent') return;
-    await this.model.updateOne({ _id: noticeId }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } }).exec();
+    await this.model
+      .updateOne({ _id: noticeId }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } })
+      .exec();
   }
 
   async recordAttempt(noticeId: string): Promise<void> {

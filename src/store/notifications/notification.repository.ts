@@ -31,7 +31,11 @@ export class NotificationRepository {
     };
     const saved = await upsertWithRetry(() =>
       this.model
-        .findOneAndUpdate({ _id: notificationId }, { $setOnInsert: { notificationId, ...onInsert } }, { upsert: true, new: true, runValidators: true })
+        .findOneAndUpdate(
+          { _id: notificationId },
+          { $setOnInsert: { notificationId, ...onInsert } },
+          { upsert: true, new: true, runValidators: true },
+        )
         .lean<Stored<Notification>>()
         .exec(),
     );

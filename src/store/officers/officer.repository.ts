@@ -51,7 +51,9 @@ export class OfficerRepository {
   }
 
   async byId(officerId: string): Promise<Officer | null> {
-    return this.byIdCache.get(officerId, async () => toOfficer(await this.model.findOne({ officerId }).lean<Stored<OfficerRecord>>().exec()));
+    return this.byIdCache.get(officerId, async () =>
+      toOfficer(await this.model.findOne({ officerId }).lean<Stored<OfficerRecord>>().exec()),
+    );
   }
 
   /**

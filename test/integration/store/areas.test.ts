@@ -67,7 +67,13 @@ describe('AreaRepository', () => {
   });
 
   it('lists every descendant code, itself included', async () => {
-    expect((await db.store.areas.descendantCodes('phuong-sai-gon')).sort()).toEqual(['kp1', 'kp1-to3', 'kp1-to4', 'kp2-to1', 'phuong-sai-gon']);
+    expect((await db.store.areas.descendantCodes('phuong-sai-gon')).sort()).toEqual([
+      'kp1',
+      'kp1-to3',
+      'kp1-to4',
+      'kp2-to1',
+      'phuong-sai-gon',
+    ]);
     expect(await db.store.areas.descendantCodes('kp1-to3')).toEqual(['kp1-to3']);
   });
 
@@ -78,7 +84,9 @@ describe('AreaRepository', () => {
   });
 
   it('refuses bad codes and self-parenting with a message naming the area', async () => {
-    await expect(db.store.areas.upsert({ code: 'KP1 To3', name: 'x', kind: 'ward', parentCode: null })).rejects.toThrow(/area "KP1 To3": the code/);
+    await expect(db.store.areas.upsert({ code: 'KP1 To3', name: 'x', kind: 'ward', parentCode: null })).rejects.toThrow(
+      /area "KP1 To3": the code/,
+    );
     await expect(db.store.areas.upsert({ code: 'self', name: 'x', kind: 'ward', parentCode: 'self' })).rejects.toThrow(/its own parent/);
     await expect(db.store.areas.upsert({ code: 'blank', name: ' ', kind: 'ward', parentCode: null })).rejects.toThrow(/name is empty/);
   });

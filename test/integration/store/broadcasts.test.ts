@@ -36,7 +36,12 @@ describe('broadcast store', () => {
     expect(await db.store.broadcasts.bySender('telegram', '1', ['queued'])).toHaveLength(1);
     await db.store.broadcasts.markSending('b-once');
     await db.store.broadcasts.markDone('b-once', { delivered: 1, failed: 0, skipped: 0 });
-    expect(await db.store.broadcasts.byId('b-once')).toMatchObject({ status: 'done', result: { delivered: 1, failed: 0, skipped: 0 }, startedAt: expect.any(Date), finishedAt: expect.any(Date) });
+    expect(await db.store.broadcasts.byId('b-once')).toMatchObject({
+      status: 'done',
+      result: { delivered: 1, failed: 0, skipped: 0 },
+      startedAt: expect.any(Date),
+      finishedAt: expect.any(Date),
+    });
     // What each group's delivery reads: everything but the (possibly thousands long) target list.
     const { targets, ...rest } = (await db.store.broadcasts.byId('b-once'))!;
     expect(targets).toHaveLength(1);
@@ -47,12 +52,27 @@ describe('broadcast store', () => {
   it('keeps one delivery per group, finishes it once, and counts them', async () => {
     const id = deliveryIdFor('b-count', 'telegram', '-100500');
     expect(id).not.toContain('-100500');
-    const first = { deliveryId: id, broadcastId: 'b-count', channel: 'telegram' as const, chatId: '-100500', title: 'Tổ 3', status: 'pending' as const };
+    const first = {
+      deliveryId: id,
+      broadcastId: 'b-count',
+      channel: 'telegram' as const,
+      chatId: '-100500',
+      title: 'Tổ 3',
+      status: 'pending' as const,
+    };
     const [created] = await db.store.broadcastDeliveries.createManyIfAbsent([first]);
     expect(await db.store.broadcastDeliveries.byId(id)).toEqual(created);
     await db.store.broadcastDeliveries.markPartSent(id, 1);
     // A retried fan-out finds the delivery with its progress and does not reset it; new ones in the same batch are written.
-    const second = { deliveryId: deliveryIdFor('b-count', 'telegram', '-100501'), broadcastId: 'b-count', channel: 'telegram' as const, chatId: '-100501', title: 'Tổ 4', status: 'skipped' as const, reason: 'inactive' };
+    const second = {
+      deliveryId: deliveryIdFor('b-count', 'telegram', '-100501'),
+      broadcastId: 'b-count',
+      channel: 'telegram' as const,
+      chatId: '-100501',
+      title: 'Tổ 4',
+      status: 'skipped' as const,
+      reason: 'inactive',
+    };
     const again = await db.store.broadcastDeliveries.createManyIfAbsent([first, second]);
     expect(again).toEqual([{ ...created, partsSent: 1 }, expect.objectContaining({ ...second, partsSent: 0, attempts: 0 })]);
     expect(await db.store.broadcastDeliveries.byId(second.deliveryId)).toEqual(again[1]);
@@ -64,11 +84,20 @@ describe('broadcast store', () => {
 
   describe('who may reach which groups', () => {
     const telegramAdmins = new Set<string>();
-    const admins: GroupAdmins = { isAdmin: async (channel, chatId, userId) => (channel === 'telegram' ? telegramAdmins.has(`${chatId}:${userId}`) : new RegistryGroupAdmins(db.store).isAdmin(channel, chatId, userId)) };
+    const admins: GroupAdmins = {
+      isAdmin: async (channel, chatId, userId) =>
+        channel === 'telegram'
+          ? telegramAdmins.has(`${chatId}:${userId}`)
+          : new RegistryGroupAdmins(db.store).isAdmin(channel, chatId, userId),
+    };
     const audience = () => new StoreBroadcastAudience(db.store, ['telegram:42'], admins, new Set(['telegram', 'zalo'] as const));
 
     beforeAll(async () => {
-      for (const [chatId, area] of [['-100301', 'kp1-to3'], ['-100302', 'kp2-to1'], ['-100303', null]] as const) {
+      for (const [chatId, area] of [
+        ['-100301', 'kp1-to3'],
+        ['-100302', 'kp2-to1'],
+        ['-100303', null],
+      ] as const) {
         await db.store.groups.register('telegram', chatId, `Nhóm ${chatId}`);
         if (area) await db.store.groups.bindArea('telegram', chatId, area);
       }
@@ -76,7 +105,8 @@ describe('broadcast store', () => {
       await db.store.groups.bindArea('zalo', 'zl-g1', 'kp1-to3');
     });
 
-    const chats = async (userId: string, channel: 'telegram' | 'zalo' = 'telegram', joinCode?: string) => (await audience().reachOf({ channel, userId, joinCode }))?.groups.map((g) => `${g.channel}:${g.chatId}`).sort() ?? null;
+    const chats = async (userId: string, channel: 'telegram' | 'zalo' = 'telegram', joinCode?: string) =>
+      (await audience().reachOf({ channel, userId, joinCode }))?.groups.map((g) => `${g.channel}:${g.chatId}`).sort() ?? null;
 
     it('an officer reaches the groups of their areas, a supervisor the whole ward, on running platforms only', async () => {
       expect(await chats('100000001')).toEqual(['telegram:-1001000000004', 'telegram:-100301', 'zalo:zl-g1']);

@@ -114,7 +114,10 @@ describe('CaseRepository', () => {
     const ack = planChange(c, { action: 'ack', by: 'cskv-1' }, new Date());
     if (typeof ack === 'string') throw new Error(`expected a plan, got ${ack}`);
     const acked = await db.store.cases.applyPlan('case-plan', 'new', ack);
-    expect(acked).toMatchObject({ status: 'acknowledged', history: expect.arrayContaining([expect.objectContaining({ action: 'acknowledged', by: 'cskv-1' })]) });
+    expect(acked).toMatchObject({
+      status: 'acknowledged',
+      history: expect.arrayContaining([expect.objectContaining({ action: 'acknowledged', by: 'cskv-1' })]),
+    });
     // The same plan again, made from the old status: refused, and nothing written twice.
     expect(await db.store.cases.applyPlan('case-plan', 'new', ack)).toBeNull();
     expect((await db.store.cases.byCaseId('case-plan'))?.history).toEqual(acked!.history);

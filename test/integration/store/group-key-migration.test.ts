@@ -10,8 +10,26 @@ async function writeLegacyGroups(db: TestDatabase): Promise<Types.ObjectId[]> {
   await groups.createIndex({ channel: 1, chatId: 1 }, { unique: true, name: 'channel_1_chatId_1' });
   const ids = [new Types.ObjectId(), new Types.ObjectId()];
   await groups.insertMany([
-    { _id: ids[0], channel: 'telegram', chatId: '-100900', title: 'Tổ 9', areaCode: 'kp1-to9', joinCode: 'KP1TO9', active: true, createdAt: new Date('2026-01-02T00:00:00Z') },
-    { _id: ids[1], channel: 'zalo', chatId: 'zg-77', title: 'Tổ 7', areaCode: null, joinCode: 'ZL7777', active: false, createdAt: new Date('2026-02-03T00:00:00Z') },
+    {
+      _id: ids[0],
+      channel: 'telegram',
+      chatId: '-100900',
+      title: 'Tổ 9',
+      areaCode: 'kp1-to9',
+      joinCode: 'KP1TO9',
+      active: true,
+      createdAt: new Date('2026-01-02T00:00:00Z'),
+    },
+    {
+      _id: ids[1],
+      channel: 'zalo',
+      chatId: 'zg-77',
+      title: 'Tổ 7',
+      areaCode: null,
+      joinCode: 'ZL7777',
+      active: false,
+      createdAt: new Date('2026-02-03T00:00:00Z'),
+    },
   ]);
   return ids;
 }
@@ -57,7 +75,16 @@ describe('moving groups to their chat keys', () => {
     // Step 1 done for the first group; steps 1 and 2 done for the second.
     await groups.updateOne({ _id: first }, { $set: { movingJoinCode: 'KP1TO9', joinCode: `MOVING${String(first).toUpperCase()}` } });
     await groups.updateOne({ _id: second }, { $set: { movingJoinCode: 'ZL7777', joinCode: `MOVING${String(second).toUpperCase()}` } });
-    await groups.insertOne({ _id: 'zalo:zg-77', channel: 'zalo', chatId: 'zg-77', title: 'Tổ 7', areaCode: null, joinCode: 'ZL7777', active: false, createdAt: new Date() } as never);
+    await groups.insertOne({
+      _id: 'zalo:zg-77',
+      channel: 'zalo',
+      chatId: 'zg-77',
+      title: 'Tổ 7',
+      areaCode: null,
+      joinCode: 'ZL7777',
+      active: false,
+      createdAt: new Date(),
+    } as never);
 
     expect(await moveGroupsToChatKeys(db.conn)).toBe(2);
     expect((await groups.find({}).sort({ _id: 1 }).toArray()).map((g) => [g._id, g.joinCode])).toEqual([

@@ -76,7 +76,9 @@ describe('GroupRepository', () => {
     expect((await db.store.groups.byJoinCode('Kp1To3'))?.chatId).toBe('group-kp1-to3');
     const again = await db.store.groups.register('console', 'group-kp1-to3', 'Seeded', { joinCode: 'KP1TO3' });
     expect(again).toEqual(fixed);
-    await expect(db.store.groups.register('console', 'another', 'Another', { joinCode: 'KP1TO3' })).rejects.toBeInstanceOf(JoinCodeTakenError);
+    await expect(db.store.groups.register('console', 'another', 'Another', { joinCode: 'KP1TO3' })).rejects.toBeInstanceOf(
+      JoinCodeTakenError,
+    );
     expect(await db.store.groups.byChat('console', 'another')).toBeNull();
     await expect(db.store.groups.register('console', 'another', 'Another', { joinCode: 'no!' })).rejects.toThrow(/4 to 16 letters/);
   });

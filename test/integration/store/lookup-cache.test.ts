@@ -13,7 +13,15 @@ describe('remembered lookups (real database)', () => {
   });
   afterAll(() => db.close());
 
-  const officer = { officerId: 'cskv-1', name: 'Lê Văn Tâm', role: 'officer' as const, lang: 'vi' as const, active: true, areaCodes: ['kp1'], chats: [{ channel: 'telegram' as const, chatId: '1' }] };
+  const officer = {
+    officerId: 'cskv-1',
+    name: 'Lê Văn Tâm',
+    role: 'officer' as const,
+    lang: 'vi' as const,
+    active: true,
+    areaCodes: ['kp1'],
+    chats: [{ channel: 'telegram' as const, chatId: '1' }],
+  };
 
   it('sees its own writes at once', async () => {
     await db.store.areas.upsert({ code: 'kp1', name: 'Khu phố 1', kind: 'khu-pho', parentCode: null });
@@ -49,7 +57,14 @@ describe('remembered lookups (real database)', () => {
   it("remembers a broadcast's content for its deliveries, and forgets it when the broadcast changes", async () => {
     const b = {
       broadcastId: 'b-remembered',
-      sender: { channel: 'telegram' as const, userId: '1', chatId: '1', role: 'officer' as const, officerId: 'cskv-1', lang: 'vi' as const },
+      sender: {
+        channel: 'telegram' as const,
+        userId: '1',
+        chatId: '1',
+        role: 'officer' as const,
+        officerId: 'cskv-1',
+        lang: 'vi' as const,
+      },
       audienceLabel: 'Tổ 3',
       targets: [{ channel: 'telegram' as const, chatId: '-100500', title: 'Tổ 3' }],
       text: 'Cắt điện sáng mai',

@@ -13,9 +13,30 @@ const khoa: Officer = {
   lang: 'vi',
   active: true,
 };
-const nhung: Officer = { ...khoa, officerId: 'cskv-sg-02', name: 'Lê Thị Hồng Nhung', areaCodes: ['kp2-to1'], chats: [{ channel: 'zalo', chatId: 'z-2' }] };
-const hung: Officer = { ...khoa, officerId: 'truong-ca-sg', name: 'Phạm Văn Hùng', role: 'supervisor', areaCodes: ['phuong-sai-gon'], chats: [], lang: 'en' };
-const retired: Officer = { ...khoa, officerId: 'cskv-old', name: 'Retired', areaCodes: ['kp1-to3'], chats: [{ channel: 'telegram', chatId: '999' }], active: false };
+const nhung: Officer = {
+  ...khoa,
+  officerId: 'cskv-sg-02',
+  name: 'Lê Thị Hồng Nhung',
+  areaCodes: ['kp2-to1'],
+  chats: [{ channel: 'zalo', chatId: 'z-2' }],
+};
+const hung: Officer = {
+  ...khoa,
+  officerId: 'truong-ca-sg',
+  name: 'Phạm Văn Hùng',
+  role: 'supervisor',
+  areaCodes: ['phuong-sai-gon'],
+  chats: [],
+  lang: 'en',
+};
+const retired: Officer = {
+  ...khoa,
+  officerId: 'cskv-old',
+  name: 'Retired',
+  areaCodes: ['kp1-to3'],
+  chats: [{ channel: 'telegram', chatId: '999' }],
+  active: false,
+};
 
 describe('OfficerRepository', () => {
   let db: TestDatabase;
@@ -66,9 +87,15 @@ describe('OfficerRepository', () => {
   });
 
   it('refuses an unknown role or channel with a message naming the officer', async () => {
-    await expect(db.store.officers.upsert({ ...khoa, officerId: 'bad-1', role: 'chief' as Officer['role'] })).rejects.toThrow(/officer "bad-1": the role/);
+    await expect(db.store.officers.upsert({ ...khoa, officerId: 'bad-1', role: 'chief' as Officer['role'] })).rejects.toThrow(
+      /officer "bad-1": the role/,
+    );
     await expect(
-      db.store.officers.upsert({ ...khoa, officerId: 'bad-2', chats: [{ channel: 'sms' as Officer['chats'][number]['channel'], chatId: '1' }] }),
+      db.store.officers.upsert({
+        ...khoa,
+        officerId: 'bad-2',
+        chats: [{ channel: 'sms' as Officer['chats'][number]['channel'], chatId: '1' }],
+      }),
     ).rejects.toThrow(/officer "bad-2": unknown chat channel "sms"/);
     expect(await db.store.officers.byId('bad-1')).toBeNull();
   });

@@ -67,7 +67,9 @@ describe('loadSeed', () => {
 
   it('rejects references to areas that exist nowhere', async () => {
     const dangling = { ...ward, groups: [{ channel: 'telegram', chatId: '-1', title: 'x', areaCode: 'kp9-to9' }] };
-    await expect(loadSeed(db.store, dangling)).rejects.toThrow(/groups \(telegram:-1\): area kp9-to9 is neither in the file nor in the database/);
+    await expect(loadSeed(db.store, dangling)).rejects.toThrow(
+      /groups \(telegram:-1\): area kp9-to9 is neither in the file nor in the database/,
+    );
   });
 
   it('accepts references to areas already in the database', async () => {

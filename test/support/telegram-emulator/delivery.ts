@@ -78,7 +78,10 @@ export class Delivery {
   /** Answers `res` now, or holds it as the one waiting poll until an update or the timeout comes. */
   getUpdates(p: Params, res: http.ServerResponse): void {
     if (this.webhook) {
-      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw new ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
     }
     const offset = num(p, 'offset') ?? 0;
     const limit = Math.min(100, Math.max(1, num(p, 'limit') ?? 100));
@@ -94,7 +97,11 @@ export class Delivery {
       const old = this.poller;
       this.poller = undefined;
       clearTimeout(old.timer);
-      answerError(old.res, new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'), this.emu.stats);
+      answerError(
+        old.res,
+        new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running'),
+        this.emu.stats,
+      );
     }
 
     const ready = this.deliverable(limit, allowed);

@@ -18,8 +18,7 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (what: string): ApiError => new ApiError(400, `Bad Request: ${what}`);
-export const tooManyRequests = (seconds: number): ApiError =>
-  new ApiError(429, `Too Many Requests: retry after ${seconds}`, seconds);
+export const tooManyRequests = (seconds: number): ApiError => new ApiError(429, `Too Many Requests: retry after ${seconds}`, seconds);
 
 export const notModified = (): ApiError =>
   badRequest(

@@ -23,7 +23,24 @@ export function plainText(text: string, parseMode: string | undefined): string {
   }
 }
 
-const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
+const HTML_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-emoji',
+]);
 const HTML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 
 /** The usual bug this catches: user-typed `<` or `&lt;`-less text pasted into an HTML message. */
@@ -101,7 +118,8 @@ function parseMarkdownV2(src: string): string {
     if (ch === '`') {
       const fence = src.startsWith('```', i) ? '```' : '`';
       const end = findUnescaped(src, fence, i + fence.length);
-      if (end === -1) throw cantParse(`Can't find end of ${fence === '```' ? 'PreCode' : 'Code'} entity at byte offset ${byteOffset(src, i)}`);
+      if (end === -1)
+        throw cantParse(`Can't find end of ${fence === '```' ? 'PreCode' : 'Code'} entity at byte offset ${byteOffset(src, i)}`);
       let inner = src.slice(i + fence.length, end);
       if (fence === '```' && inner.includes('\n')) inner = inner.slice(inner.indexOf('\n') + 1);
       out += inner.replace(/\\([`\\])/g, '$1');

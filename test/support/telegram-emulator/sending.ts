@@ -216,7 +216,17 @@ function parseReplyMarkup(p: Params): ReplyMarkup | undefined {
         if (!/^(https?|tg):\/\/\S+$/.test(button.url)) {
           throw badRequest(`inline keyboard button URL '${button.url}' is invalid: Wrong HTTP URL`);
         }
-      } else if (!['switch_inline_query', 'switch_inline_query_current_chat', 'login_url', 'web_app', 'pay', 'callback_game', 'switch_inline_query_chosen_chat'].some((k) => k in button)) {
+      } else if (
+        ![
+          'switch_inline_query',
+          'switch_inline_query_current_chat',
+          'login_url',
+          'web_app',
+          'pay',
+          'callback_game',
+          'switch_inline_query_chosen_chat',
+        ].some((k) => k in button)
+      ) {
         throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
       }
     }
@@ -229,4 +239,3 @@ function parseReplyMarkup(p: Params): ReplyMarkup | undefined {
   }
   return markup as ReplyMarkup; // checked above for the parts Telegram checks
 }
-

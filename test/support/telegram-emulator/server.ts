@@ -179,8 +179,7 @@ export class TelegramEmulator {
     return this.state.waitUntil(
       () => this.requests.find((r) => r.method === canonical && predicate(r.params)),
       timeoutMs,
-      () =>
-        `no ${canonical} call matched within ${timeoutMs} ms. Calls so far: ${JSON.stringify(this.calls)}`,
+      () => `no ${canonical} call matched within ${timeoutMs} ms. Calls so far: ${JSON.stringify(this.calls)}`,
     );
   }
 
@@ -248,7 +247,13 @@ function describe(messages: SentMessage[]): string {
   if (messages.length === 0) return '  (nothing)';
   return messages
     .map((m) => {
-      const what = m.text ?? m.caption ?? m.photo ?? m.video ?? m.voice ?? m.document ??
+      const what =
+        m.text ??
+        m.caption ??
+        m.photo ??
+        m.video ??
+        m.voice ??
+        m.document ??
         (m.latitude !== undefined ? `location ${m.latitude},${m.longitude}` : '');
       const buttons =
         m.reply_markup && 'inline_keyboard' in m.reply_markup

@@ -47,14 +47,7 @@ export type FaultAnswer = { status: number; description?: string; retryAfter?: n
 
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 
-export type SendMethod =
-  | 'sendMessage'
-  | 'sendPhoto'
-  | 'sendVideo'
-  | 'sendVoice'
-  | 'sendDocument'
-  | 'sendLocation'
-  | 'sendMediaGroup';
+export type SendMethod = 'sendMessage' | 'sendPhoto' | 'sendVideo' | 'sendVoice' | 'sendDocument' | 'sendLocation' | 'sendMediaGroup';
 
 /** One message the bot sent (or, in `edited`, one edit it made), as the tests want to read it. */
 export interface SentMessage {
@@ -134,10 +127,7 @@ export interface EmulatedUser {
   sendVideo(chatId: number, fileId: string): Update.MessageUpdate<Message.VideoMessage>;
   sendSticker(chatId: number, fileId: string): Update.MessageUpdate<Message.StickerMessage>;
   /** Pushes the `my_chat_member` update and then the `new_chat_members` message, in that order. */
-  addBotToGroup(
-    groupId: number,
-    title: string,
-  ): [Update.MyChatMemberUpdate, Update.MessageUpdate<Message.NewChatMembersMessage>];
+  addBotToGroup(groupId: number, title: string): [Update.MyChatMemberUpdate, Update.MessageUpdate<Message.NewChatMembersMessage>];
 }
 
 export type CallbackQueryWithData = CallbackQuery.DataQuery;

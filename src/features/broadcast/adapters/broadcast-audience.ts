@@ -35,9 +35,17 @@ export class StoreBroadcastAudience implements BroadcastAudience {
     }
     const officer = await this.store.officers.byChat(channel, userId);
     if (officer?.active && (officer.role === 'officer' || officer.role === 'supervisor')) {
-      const groups = (await this.store.groups.inAreas(await this.store.areas.coveredBy(officer.areaCodes))).filter((g) => this.channels.has(g.channel));
+      const groups = (await this.store.groups.inAreas(await this.store.areas.coveredBy(officer.areaCodes))).filter((g) =>
+        this.channels.has(g.channel),
+      );
       const areas = await this.store.areas.all();
-      return { role: officer.role, officerId: officer.officerId, senderName: officer.name, groups: groups.map(reachable), areas: await this.areasWithGroups(officer.areaCodes, groups, areas) };
+      return {
+        role: officer.role,
+        officerId: officer.officerId,
+        senderName: officer.name,
+        groups: groups.map(reachable),
+        areas: await this.areasWithGroups(officer.areaCodes, groups, areas),
+      };
     }
     const groups = await this.administered(channel, userId, person.joinCode);
     return groups.length > 0 ? { role: 'group-admin', groups: groups.map(reachable), areas: [] } : null;
@@ -50,7 +58,10 @@ export class StoreBroadcastAudience implements BroadcastAudience {
    * rules as reachOf, asked group by group; the platform is asked about group admins only when
    * the broadcast was written as one (an officer's thousands of groups cost no API calls).
    */
-  async stillReaches(sender: { channel: ChannelName; userId: string; role: SenderRole }, targets: readonly { channel: ChannelName; chatId: string }[]): Promise<Set<string>> {
+  async stillReaches(
+    sender: { channel: ChannelName; userId: string; role: SenderRole },
+    targets: readonly { channel: ChannelName; chatId: string }[],
+  ): Promise<Set<string>> {
     const { channel, userId } = sender;
     if (!this.channels.has(channel)) return new Set();
     if (this.superadmins.includes(`${channel}:${userId}`)) return new Set(targets.map(groupKey));

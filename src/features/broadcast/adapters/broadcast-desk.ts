@@ -1,10 +1,4 @@
-import {
-  BroadcastUnavailableError,
-  type BroadcastDesk,
-  type BroadcastProgress,
-  type BroadcastSummary,
-  type NewBroadcast,
-} from '../ports';
+import { BroadcastUnavailableError, type BroadcastDesk, type BroadcastProgress, type BroadcastSummary, type NewBroadcast } from '../ports';
 import type { ChannelName } from '../../../conversations/messages';
 import type { BroadcastFence } from './broadcast-fence';
 import type { Broadcast } from '../../../store/broadcasts/broadcast.schema';
@@ -63,7 +57,13 @@ export class QueueBroadcastDesk implements BroadcastDesk {
         const counts = await this.store.broadcastDeliveries.counts(b.broadcastId);
         const accounted = counts.pending + counts.sent + counts.failed + counts.skipped;
         // Before the fan-out has created every delivery, the rest are still to come.
-        return { ...summary(b), sent: counts.sent, failed: counts.failed, skipped: counts.skipped, pending: counts.pending + Math.max(0, b.targets.length - accounted) };
+        return {
+          ...summary(b),
+          sent: counts.sent,
+          failed: counts.failed,
+          skipped: counts.skipped,
+          pending: counts.pending + Math.max(0, b.targets.length - accounted),
+        };
       }),
     );
   }
@@ -82,7 +82,14 @@ export class QueueBroadcastDesk implements BroadcastDesk {
 }
 
 function summary(b: Broadcast): BroadcastSummary {
-  return { broadcastId: b.broadcastId, audienceLabel: b.audienceLabel, groups: b.targets.length, text: b.text, scheduledFor: b.scheduledFor ? new Date(b.scheduledFor) : undefined, createdAt: new Date(b.createdAt) };
+  return {
+    broadcastId: b.broadcastId,
+    audienceLabel: b.audienceLabel,
+    groups: b.targets.length,
+    text: b.text,
+    scheduledFor: b.scheduledFor ? new Date(b.scheduledFor) : undefined,
+    createdAt: new Date(b.createdAt),
+  };
 }
 
 async function withTimeout<T>(ms: number, work: () => Promise<T>): Promise<T> {

@@ -25,7 +25,11 @@ export class BroadcastQueue {
 
   /** Idempotent: the same broadcast twice is one job. */
   async fanOut(broadcastId: string, delayMs = 0): Promise<void> {
-    await this.queue.add('fanout', { broadcastId }, { ...durableJob(broadcastId, this.job.attempts, this.job.backoffMs), delay: Math.max(0, Math.round(delayMs)) });
+    await this.queue.add(
+      'fanout',
+      { broadcastId },
+      { ...durableJob(broadcastId, this.job.attempts, this.job.backoffMs), delay: Math.max(0, Math.round(delayMs)) },
+    );
   }
 
   /** Drops a fan-out that has not started (a cancelled schedule). */

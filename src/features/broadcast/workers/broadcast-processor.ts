@@ -91,9 +91,15 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
     for (const d of created) if (d.status === 'pending') pending.push({ channel: d.channel, deliveryId: d.deliveryId });
   }
   // Before any is queued, so the tally never waits for a delivery that already finished.
-  await deps.tally.arm(broadcastId, pending.map((p) => p.deliveryId));
+  await deps.tally.arm(
+    broadcastId,
+    pending.map((p) => p.deliveryId),
+  );
   for (const channel of new Set(pending.map((p) => p.channel))) {
-    await deps.outbox.enqueueDeliveries(channel, pending.filter((p) => p.channel === channel).map((p) => p.deliveryId));
+    await deps.outbox.enqueueDeliveries(
+      channel,
+      pending.filter((p) => p.channel === channel).map((p) => p.deliveryId),
+    );
   }
   log.info({ broadcastId, groups: b.targets.length, queued: pending.length }, 'broadcast.fanned_out');
   if (pending.length === 0) await deps.askReport(broadcastId);

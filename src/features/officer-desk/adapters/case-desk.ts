@@ -109,7 +109,9 @@ export class StoreCaseDesk implements CaseDesk {
 
   async stats(staff: DeskStaff, since: Date): Promise<CaseStats> {
     const counts = await this.store.cases.countsSince({ areaCodes: await this.scope(staff), since, kinds: kindScope(staff) });
-    const byArea = await Promise.all(counts.byArea.map(async (r) => ({ ...r, areaName: r.areaCode ? (await this.area(r.areaCode)).name : null })));
+    const byArea = await Promise.all(
+      counts.byArea.map(async (r) => ({ ...r, areaName: r.areaCode ? (await this.area(r.areaCode)).name : null })),
+    );
     return {
       total: counts.byStatus.reduce((sum, r) => sum + r.count, 0),
       byCategory: counts.byCategory.map((r) => ({ kind: r.kind as CaseKind, category: r.category, count: r.count })),

@@ -34,7 +34,13 @@ export class StoreDeskMessenger implements DeskMessenger {
     if (!officer || !officer.active) return;
     for (const chat of officer.chats) {
       if (!this.channels.has(chat.channel)) continue;
-      await this.deliver({ noticeId: `${noticeId}.${officerId}.${chat.channel}`, caseId: caseIdOf(noticeId), channel: chat.channel, chatId: chat.chatId, parts: render(officer.lang, chat.channel) });
+      await this.deliver({
+        noticeId: `${noticeId}.${officerId}.${chat.channel}`,
+        caseId: caseIdOf(noticeId),
+        channel: chat.channel,
+        chatId: chat.chatId,
+        parts: render(officer.lang, chat.channel),
+      });
     }
   }
 

@@ -35,7 +35,14 @@ export class EscalationScheduler implements Escalations {
     await this.queue.add(
       'escalate',
       { caseId, level },
-      { jobId: escalationJobId(caseId, level), delay: Math.max(0, Math.round(delayMs)), attempts: this.job.attempts, backoff: { type: 'exponential', delay: this.job.backoffMs }, removeOnComplete: { age: 86_400 }, removeOnFail: false },
+      {
+        jobId: escalationJobId(caseId, level),
+        delay: Math.max(0, Math.round(delayMs)),
+        attempts: this.job.attempts,
+        backoff: { type: 'exponential', delay: this.job.backoffMs },
+        removeOnComplete: { age: 86_400 },
+        removeOnFail: false,
+      },
     );
   }
 

@@ -30,7 +30,8 @@ export interface CaseWatchDeps {
 export function createCaseWatch(deps: CaseWatchDeps) {
   return async function afterStored(c: Case): Promise<void> {
     // A case without an area already went to the supervisors at the top: there is nobody above them.
-    if (c.status === 'new' && c.areaCode) await deps.scheduler.schedule(c.caseId, 1, escalationDelayMs(CASE_KINDS.get(c.kind), c.category, deps.delays));
+    if (c.status === 'new' && c.areaCode)
+      await deps.scheduler.schedule(c.caseId, 1, escalationDelayMs(CASE_KINDS.get(c.kind), c.category, deps.delays));
     await checkHotspot(deps, c);
   };
 }
@@ -66,9 +67,14 @@ async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
   const supervisors = supervisorLevels(path, await deps.store.officers.inAreas(path))[0] ?? [];
   const days = Math.round((windowMs / 86_400_000) * 100) / 100;
   for (const o of supervisors) {
-    await deps.messenger.toOfficer(o.officerId, `n.${c.caseId}.hot`, (lang) => [{ text: hotspotText(views, days, { t: deps.t, lang }), lang }]);
+    await deps.messenger.toOfficer(o.officerId, `n.${c.caseId}.hot`, (lang) => [
+      { text: hotspotText(views, days, { t: deps.t, lang }), lang },
+    ]);
   }
-  deps.log.info({ areaCode: c.areaCode, kind: c.kind, category: c.category, cases: recent.length, supervisors: supervisors.length }, 'hotspot.alerted');
+  deps.log.info(
+    { areaCode: c.areaCode, kind: c.kind, category: c.category, cases: recent.length, supervisors: supervisors.length },
+    'hotspot.alerted',
+  );
 }
 
 /**

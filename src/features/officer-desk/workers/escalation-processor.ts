@@ -58,7 +58,8 @@ export function createEscalationProcessor(deps: EscalationDeps) {
       ]);
       await deps.messenger.alertOfficer(caseId, officerId);
     }
-    if (levels[level]) await deps.scheduler.schedule(caseId, level + 1, escalationDelayMs(CASE_KINDS.get(view.kind), view.category, deps.delays));
+    if (levels[level])
+      await deps.scheduler.schedule(caseId, level + 1, escalationDelayMs(CASE_KINDS.get(view.kind), view.category, deps.delays));
     deps.log.info({ caseId, refCode: view.refCode, level, supervisors: to.length }, 'case.escalated');
     return 'escalated';
   };

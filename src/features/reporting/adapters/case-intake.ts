@@ -28,7 +28,11 @@ export class QueueCaseIntake implements CaseIntake {
   async nextReferenceCode(kind: CaseKind, at: Date): Promise<string> {
     try {
       const key = `refseq:${kind}:${yearMonth(at)}`;
-      const [[, seq]] = (await this.redis.multi().incr(key).expire(key, 40 * 86_400).exec()) as [[null, number]];
+      const [[, seq]] = (await this.redis
+        .multi()
+        .incr(key)
+        .expire(key, 40 * 86_400)
+        .exec()) as [[null, number]];
       return CASE_KINDS.formatReference(kind, at, seq);
     } catch (err) {
       throw new QueueUnavailableError(err);
@@ -41,7 +45,10 @@ export class QueueCaseIntake implements CaseIntake {
       await Promise.race([
         // Removed as soon as it is done: the job holds the tip's words, and once the case is stored
         // the database is the record (a repeated add after that is stored once: the intake is idempotent).
-        this.queue.add('case', submission, { ...durableJob(submission.caseId, this.job.attempts, this.job.backoffMs), removeOnComplete: true }),
+        this.queue.add('case', submission, {
+          ...durableJob(submission.caseId, this.job.attempts, this.job.backoffMs),
+          removeOnComplete: true,
+        }),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('queue add timed out')), this.timeoutMs))),
       ]);
     } catch (err) {

@@ -49,13 +49,27 @@ export const DEFAULT_FLOW: Flow = FLOWS[0];
  */
 export function wordsOf(flow: Flow): string[] {
   const { id, kind } = flow;
-  const words = [flow.menuId.replace(':', '.'), `group.button.${id}`, `${id}.intro`, `${id}.received`, flow.summaryTitle, `draft.unfinished.${id}`, `draft.continue.${id}`];
+  const words = [
+    flow.menuId.replace(':', '.'),
+    `group.button.${id}`,
+    `${id}.intro`,
+    `${id}.received`,
+    flow.summaryTitle,
+    `draft.unfinished.${id}`,
+    `draft.continue.${id}`,
+  ];
   for (const step of flow.steps) {
     words.push(step.prompt);
     if (step.kind !== 'confirm') words.push(`fields.${step.id}`);
     if (step.kind === 'choice') words.push(...step.choices.map((c) => `${step.labels}.${c}`));
   }
-  words.push(`alert.title.${kind.id}`, `officer.kind.${kind.id}`, `officer.resident.title.${kind.id}`, `officer.resident.acknowledged.${kind.id}`, `officer.resident.closed.${kind.id}`);
+  words.push(
+    `alert.title.${kind.id}`,
+    `officer.kind.${kind.id}`,
+    `officer.resident.title.${kind.id}`,
+    `officer.resident.acknowledged.${kind.id}`,
+    `officer.resident.closed.${kind.id}`,
+  );
   words.push(...kind.categories.map((c) => `categories.${kind.id}.${c}`));
   return words;
 }

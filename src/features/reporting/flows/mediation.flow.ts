@@ -33,10 +33,23 @@ export const flow: Flow = {
     { id: 'category', kind: 'choice', prompt: 'mediation.category', choices: MEDIATION_KINDS, labels: 'categories.mediation' },
     { id: 'parties', kind: 'text', prompt: 'mediation.parties', minLength: 3, shownToOfficer: true },
     { id: 'description', kind: 'text', prompt: 'mediation.description', minLength: 5, shownToOfficer: true },
-    { id: 'mediatedBefore', kind: 'choice', prompt: 'mediation.mediatedBefore', choices: ['yes', 'no'], labels: 'yesNo', shownToOfficer: true },
+    {
+      id: 'mediatedBefore',
+      kind: 'choice',
+      prompt: 'mediation.mediatedBefore',
+      choices: ['yes', 'no'],
+      labels: 'yesNo',
+      shownToOfficer: true,
+    },
     { id: 'contact', kind: 'contact', prompt: 'mediation.contact' },
-    { id: 'reachTime', kind: 'choice', prompt: 'mediation.reachTime', choices: ['morning', 'afternoon', 'evening', 'anytime'], labels: 'reachTime', shownToOfficer: true },
+    {
+      id: 'reachTime',
+      kind: 'choice',
+      prompt: 'mediation.reachTime',
+      choices: ['morning', 'afternoon', 'evening', 'anytime'],
+      labels: 'reachTime',
+      shownToOfficer: true,
+    },
     { id: 'confirm', kind: 'confirm', prompt: 'flow.confirm' },
   ],
 };
-

@@ -58,14 +58,20 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       recipients,
       submittedAt: new Date(sub.submittedAt),
     });
-    if (stored.recipients.length === 0) deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
+    if (stored.recipients.length === 0)
+      deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
 
     let queued = 0;
     for (const officerId of stored.recipients) {
       const officer = await store.officers.byId(officerId);
       for (const chat of officer?.chats ?? []) {
         if (!deps.channels.has(chat.channel)) continue;
-        const n = await store.notifications.ensure({ caseId: stored.caseId, recipientId: officerId, channel: chat.channel, chatId: chat.chatId });
+        const n = await store.notifications.ensure({
+          caseId: stored.caseId,
+          recipientId: officerId,
+          channel: chat.channel,
+          chatId: chat.chatId,
+        });
         if (n.status === 'pending') {
           await deps.outbox.enqueueAlert(chat.channel, n.notificationId);
           queued++;
