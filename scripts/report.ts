@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTranslator } from '../src/i18n/translator';
-import { buildCaseReport, ReportError, summaryText } from '../src/store/case-report';
+import { ReportError, summaryText } from '../src/features/reports/case-report';
+import { buildCaseReport } from '../src/features/reports/adapters/load-case-report';
 import { connectDatabase } from '../src/store/connection';
 import { createStore } from '../src/store/models';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { planChange, type CaseChange } from '../../src/domain/case-workflow';
-import { buildCaseReport, summaryText } from '../../src/store/case-report';
+import { summaryText } from '../../src/features/reports/case-report';
+import { buildCaseReport } from '../../src/features/reports/adapters/load-case-report';
 import { startApp, type AppHarness } from '../support/app-harness';
 
 const run = promisify(execFile);

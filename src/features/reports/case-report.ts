@@ -1,12 +1,24 @@
-import type { Lang } from '../conversations/messages';
-import type { Translate } from '../conversations/ports';
-import { CASE_KINDS } from '../features/reporting/flows';
-import { median } from '../domain/case-workflow';
-import { toCsv } from '../domain/csv';
-import type { Case } from './cases/case.schema';
-import type { Store } from './models';
-import { AppError } from '../domain/app-error';
-import { localParts, VIETNAM_ISO_OFFSET } from '../domain/time';
+import type { Lang } from '../../conversations/messages';
+import type { Translate } from '../../conversations/ports';
+import { CASE_KINDS } from '../reporting/flows';
+import { median } from '../../domain/case-workflow';
+import type { CaseRecord } from '../../domain/case-record';
+import { toCsv } from '../../domain/csv';
+import { AppError } from '../../domain/app-error';
+import { localParts, VIETNAM_ISO_OFFSET } from '../../domain/time';
+
+/** What a report is made of: the area, its cases of the period (its own and those below it), every area's name. */
+export interface ReportInput {
+  area: { code: string; name: string };
+  cases: readonly ReportedCase[];
+  areaNames: ReadonlyMap<string, string>;
+}
+
+/** What a report reads of a case: never the resident's words, contact or chat. */
+export type ReportedCase = Pick<
+  CaseRecord,
+  'refCode' | 'kind' | 'category' | 'areaCode' | 'status' | 'outcome' | 'submittedAt' | 'acknowledgedAt' | 'resolvedAt' | 'assignedTo'
+>;
 
 /**
  * The report an area sends upward for a period (scripts/report): one CSV row per case, and the
@@ -65,14 +77,9 @@ export function periodBounds(from: string, to: string): { start: Date; end: Date
   return { start, end };
 }
 
-export async function buildCaseReport(store: Store, t: Translate, period: ReportPeriod): Promise<CaseReport> {
+/** The CSV and the counts, from cases already chosen (adapters/load-case-report.ts chooses them). */
+export function composeCaseReport({ area, cases, areaNames: names }: ReportInput, t: Translate, period: ReportPeriod): CaseReport {
   const lang = period.lang ?? 'vi';
-  const area = await store.areas.byCode(period.areaCode);
-  if (!area) throw new ReportError(`area ${period.areaCode} does not exist (see: scripts/admin list areas)`);
-  const { start, end } = periodBounds(period.from, period.to);
-  const codes = await store.areas.descendantCodes(area.code);
-  const cases = await store.cases.submittedBetween({ areaCodes: codes, from: start, to: end });
-  const names = new Map((await store.areas.all()).map((a) => [a.code, a.name]));
 
   const col = (k: string) => t(lang, `officer.report.column.${k}`);
   const header = [
@@ -149,7 +156,7 @@ export function summaryText(s: ReportSummary, t: Translate, lang: Lang = 'vi'): 
   return lines.join('\n');
 }
 
-function minutesToAcknowledge(c: Case): number | null {
+function minutesToAcknowledge(c: ReportedCase): number | null {
   if (!c.acknowledgedAt) return null;
   return Math.max(0, Math.round((new Date(c.acknowledgedAt).getTime() - new Date(c.submittedAt).getTime()) / 6_000) / 10);
 }
