@@ -56,6 +56,7 @@ export function createConversationService(
     log: (event, fields) => log.info(fields ?? {}, event),
     features,
     locks,
+    reader: rt.reader,
   });
 }
 

@@ -1,7 +1,8 @@
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
-import type { Translate } from '../conversations/ports';
+import type { Reader, Translate } from '../conversations/ports';
+import { loadUnderstander } from '../i18n/understanding';
 import { SealedBox } from '../domain/sealed-box';
 import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
@@ -21,6 +22,8 @@ export interface Runtime {
   queueRedis: IORedis;
   db: Connection;
   store: Store;
+  /** What residents' words mean, learned from the corpus once per process. */
+  reader: Reader;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     queueRedis,
     db,
     store: createStore(db, { lookupCacheMs: config.lookupCacheMs }),
+    reader: loadUnderstander(),
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();

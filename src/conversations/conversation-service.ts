@@ -1,6 +1,9 @@
-import { detectEmergency } from '../domain/emergency';
+import { isQuestion } from '../domain/understanding/answers';
+import { wordsOf } from '../domain/understanding/tokens';
+import type { Understanding } from '../domain/understanding/understand';
 import { matchOption } from '../domain/option-match';
 import { slotKey, TurnSlot, type ChatSlots } from './chat-slot';
+import { answerOf, emergencyMessage, OFFER_OWNER, OFFER_PREFIX, offerFor, offerMessage, type Offer } from './understood';
 import { CommandTable, type CommandSpec } from './command-table';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
 import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
@@ -15,6 +18,7 @@ import type {
   Directory,
   Guards,
   Profiles,
+  Reader,
   Sealer,
   Translate,
   UserProfile,
@@ -56,6 +60,8 @@ export interface ConversationDeps {
   features?: Feature[];
   /** One message at a time per chat across replicas; without it, only within this process's caller. */
   locks?: ChatLocks;
+  /** What a resident's words mean (domain/understanding): every free text is read through it. */
+  reader: Reader;
 }
 
 // The guided flows (flows.ts); each declares its commands, menu entry and deep-link prefix (flow.ts).
@@ -68,7 +74,11 @@ const CANCEL = ['huy', 'cancel'];
 const RESUME = 'draft:continue';
 const RESTART = 'draft:restart';
 /** Option prefixes the service answers itself. */
-const OWN_PREFIXES = ['menu:', 'lang:', 'draft:'];
+const OWN_PREFIXES = ['menu:', 'lang:', 'draft:', OFFER_PREFIX];
+/** Small talk is answered when its reading is at least this sure. */
+const SMALL_TALK_SURE = 0.3;
+/** A message of at least this many words is a story: offered as a report even when the FAQ knows its topic. */
+const OFFER_STORY_WORDS = 8;
 /** `join_<code>` only joins the group; the others open their flow too. */
 const DEEP_LINK_PREFIXES = new Set(['join', ...FLOWS.map((f) => f.deepLinkPrefix)]);
 
@@ -78,6 +88,8 @@ interface Turn {
   key: string;
   profile: UserProfile;
   lang: Lang;
+  /** The reading of the message's text, once per message; none for commands, buttons and media. */
+  understood?: Understanding;
   /** Writes the slot now (before a step whose outcome must survive a crash). */
   persist(): Promise<void>;
 }
@@ -176,7 +188,14 @@ export class ConversationService {
     // Privacy mode: in a group the bot answers its own commands only, and never collects a tip there.
     if (msg.command) return (await this.commands.find(msg.command.name, msg.command.args, 'group')?.run(ctx)) ?? [];
     if (msg.choice !== undefined) return (await this.choiceOwner(msg.choice)?.choices?.run(ctx)) ?? [];
-    if (msg.mentionsBot && msg.text) return (await this.mentionFeature?.groupMention?.(ctx)) ?? [];
+    if (msg.mentionsBot && msg.text) {
+      // Addressed to the bot in a group: an emergency gets the numbers there at once; a report gets
+      // only the way to the private chat, never a word about it in front of the neighbours.
+      const u = this.deps.reader.understand(msg.text);
+      if (u.emergency.length) return [emergencyMessage(u.emergency, t, lang), ...(await this.groupHowTo(msg, lang))];
+      if (offerFor(u, msg.text, FLOWS)) return this.groupHowTo(msg, lang);
+      return (await this.mentionFeature?.groupMention?.(ctx)) ?? [];
+    }
     return [];
   }
 
@@ -215,14 +234,16 @@ export class ConversationService {
       before.push({ text: t(lang, 'flow.expired') });
     }
     // The numbers come first, before any question: the bot is not an emergency service.
+    const understood = msg.text && !msg.command ? this.deps.reader.understand(msg.text) : undefined;
     let offerTip = false;
-    if (msg.text && !msg.command && detectEmergency(msg.text).length > 0) {
-      this.deps.log('emergency.detected', { channel: msg.channel });
-      before.push({ text: t(lang, 'emergency.numbers') });
+    if (understood?.emergency.length) {
+      this.deps.log('emergency.detected', { channel: msg.channel, kinds: understood.emergency.join(',') });
+      before.push(emergencyMessage(understood.emergency, t, lang));
       offerTip = !slot.activeOwner;
     }
     const waited = slot.waitingOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER, true)?.caseId : undefined;
     const turn = this.turnOf(this.featureContext(msg, lang, profile, slot, slot.get<ConversationState>(FLOW_OWNER, true)))!;
+    turn.understood = understood;
     const replies = offerTip ? [{ text: t(lang, 'emergency.offerTip'), options: this.menuOptions(lang) }] : await this.route(turn);
     // A draft that waited (its author answered an officer's question) is back: show where it stopped.
     const back = slot.activeOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER) : null;
@@ -264,6 +285,7 @@ export class ConversationService {
     const own = OWN_PREFIXES.some((p) => choice.startsWith(p));
     const draft = slot.get<ConversationState>(FLOW_OWNER);
     if (choice.startsWith('draft:')) return this.answerResume(turn, draft, choice);
+    if (choice.startsWith(OFFER_PREFIX)) return this.answerOffer(turn, { choice });
     if (draft && choice.startsWith('menu:'))
       return this.askResume(
         turn,
@@ -289,6 +311,7 @@ export class ConversationService {
     for (let tries = 0; tries < 3 && slot.activeOwner; tries++) {
       const active = slot.activeOwner;
       if (active === FLOW_OWNER) return this.continueFlow(turn, slot.get<ConversationState>(FLOW_OWNER)!);
+      if (active === OFFER_OWNER) return this.answerOffer(turn, { text: msg.text });
       const handler = this.handlers.get(active);
       if (!handler) {
         // Held by a part this version no longer has: let it go rather than be stuck.
@@ -311,7 +334,20 @@ export class ConversationService {
       }
     }
     if (msg.attachments?.length || msg.location) return [{ text: t(lang, 'errors.mediaOutsideFlow') }, this.menu(lang)];
-    if (msg.text) {
+    if (msg.text && turn.understood) {
+      const u = turn.understood;
+      const offer = offerFor(u, msg.text, FLOWS);
+      // A short question the FAQ knows ("hàng xóm lấn đất thì làm sao") is answered; a story is offered as a report.
+      const faqKnows = this.fallbackFeature?.answers?.(msg.text) === true && (isQuestion(msg.text) || wordsOf(msg.text).folded.length < OFFER_STORY_WORDS);
+      if (offer && !faqKnows) return this.offer(turn, offer, u);
+      if (!offer) {
+        const talk = await this.smallTalk(turn, u);
+        if (talk) return talk;
+      }
+      const answer = await this.fallbackFeature?.fallback?.({ ...ctx, readsAsReport: offer !== null });
+      if (answer) return answer;
+      if (offer) return this.offer(turn, offer, u);
+    } else if (msg.text) {
       const answer = await this.fallbackFeature?.fallback?.(ctx);
       if (answer) return answer;
     }
@@ -498,14 +534,58 @@ export class ConversationService {
     return this.deps.limits.idleMs + 86_400_000;
   }
 
-  private async startFlow(flow: Flow, turn: Turn): Promise<OutboundMessage[]> {
+  /** "You want to report *theft*, right?": the offer holds the chat until it is answered. */
+  private offer(turn: Turn, offer: Offer, u: Understanding): OutboundMessage[] {
+    turn.slot.hold(OFFER_OWNER, offer, this.flowLifetime());
+    this.deps.log('understood.offer', { flow: offer.flow, category: offer.category, confidence: Math.round(u.confidence * 100) });
+    return [offerMessage(offer, FLOW_BY_ID.get(offer.flow)!, this.deps.t, turn.lang)];
+  }
+
+  /** Greetings and thanks answered, "what can you do" shown the help, a question about a sent report led to the status lookup. */
+  private async smallTalk(turn: Turn, u: Understanding): Promise<OutboundMessage[] | null> {
+    const { t } = this.deps;
+    const { lang } = turn;
+    if (u.confidence < SMALL_TALK_SURE) return null;
+    if (u.intent === 'greeting' || u.intent === 'thanks') return [{ text: t(lang, `understood.${u.intent}`) }, this.menu(lang)];
+    if (u.intent === 'help') return [{ text: t(lang, 'menu.help') }, this.menu(lang)];
+    const lookup = u.intent === 'status' ? this.features.find((f) => f.intents?.status)?.intents?.status : undefined;
+    if (lookup) return this.onChoice(turn, lookup);
+    return null;
+  }
+
+  /** The answer to "you want to report *theft*, right?": start that flow, show the menu, or read the message afresh. */
+  private async answerOffer(turn: Turn, input: { choice?: string; text?: string }): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
+    const { slot, lang } = turn;
+    const offer = slot.get<Offer>(OFFER_OWNER);
+    const flow = offer && FLOW_BY_ID.get(offer.flow);
+    if (!offer || !flow) {
+      if (offer) slot.release(OFFER_OWNER);
+      return [this.menu(lang)];
+    }
+    const answer = answerOf(offer, flow, t, lang, input);
+    if (answer === 'unclear' && input.choice !== undefined) return [offerMessage(offer, flow, t, lang)];
+    slot.release(OFFER_OWNER);
+    if (answer === 'decline') return [{ text: t(lang, 'understood.declined') }, this.menu(lang)];
+    // Anything else is a new message: read it as one (it may be the report itself, told better).
+    if (answer === 'unclear') return this.onMessage(turn);
+    const values: Record<string, string> = { [flow.categoryStep]: answer.accept };
+    const prefilled = [flow.categoryStep];
+    if (flow.storyStep) {
+      values[flow.storyStep] = offer.story;
+      prefilled.push(flow.storyStep);
+    }
+    return this.startFlow(flow, turn, { values, prefilled });
+  }
+
+  private async startFlow(flow: Flow, turn: Turn, opening?: { values: Record<string, string>; prefilled: string[] }): Promise<OutboundMessage[]> {
     const { ctx, profile, lang, slot } = turn;
-    const values: Record<string, string> = {};
+    const values: Record<string, string> = { ...opening?.values };
     if (profile.joinCode) {
       const group = await this.deps.directory.groupByJoinCode(profile.joinCode);
       if (group) Object.assign(values, { joinCode: group.joinCode, groupTitle: group.title });
     }
-    const state = startState(flow, this.deps.newId(), { values, attachments: [] }, this.clock());
+    const state = startState(flow, this.deps.newId(), { values, attachments: [] }, this.clock(), opening?.prefilled);
     slot.hold(FLOW_OWNER, state, this.flowLifetime());
     this.deps.log('flow.started', { flow: flow.id, channel: ctx.msg.channel });
     return [{ text: this.deps.t(lang, `${flow.id}.intro`) }, prompt(flow, state, this.engineContext(lang))];
@@ -650,7 +730,15 @@ export class ConversationService {
 
   private engineContext(lang: Lang): EngineContext {
     const { t, directory, limits } = this.deps;
-    return { t, lang, directory, maxTextLength: limits.maxTextLength, maxAttachments: limits.maxAttachments, now: this.clock() };
+    return {
+      t,
+      lang,
+      directory,
+      maxTextLength: limits.maxTextLength,
+      maxAttachments: limits.maxAttachments,
+      now: this.clock(),
+      rank: (kind, text) => (kind === 'tip' || kind === 'mediation' ? this.deps.reader.rank(kind, text) : []),
+    };
   }
 }
 

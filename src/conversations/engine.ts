@@ -1,4 +1,7 @@
 import { matchOption } from '../domain/option-match';
+import { saysNone, saysNo, saysSend, saysYes, whenOf } from '../domain/understanding/answers';
+import type { Reading } from '../domain/understanding/understand';
+import { wordsOf } from '../domain/understanding/tokens';
 import { fold, normalise } from '../domain/text';
 import type { ChoiceStep, Flow, Step } from './flow';
 import type { InboundMessage, Lang, Option, OutboundMessage } from './messages';
@@ -18,7 +21,14 @@ export interface EngineContext {
   maxTextLength: number;
   maxAttachments: number;
   now: number;
+  /** The categories of a kind of case, likeliest first, read from a sentence (domain/understanding). */
+  rank?: (kind: string, text: string) => Reading[];
 }
+
+/** A sentence picks a category when its reading is at least this sure; else the likeliest few are offered. */
+export const CATEGORY_SURE = 0.6;
+/** A category offered in the shortlist must be at least this likely. */
+const SHORTLIST_MIN = 0.05;
 
 export interface EngineResult {
   state: ConversationState;
@@ -42,9 +52,10 @@ export const NAV = {
   confirm: 'nav:confirm',
   edit: 'nav:edit',
   summary: 'nav:summary',
+  all: 'nav:all',
 } as const;
 
-export function startState(flow: Flow, caseId: string, draft: Draft, now: number): ConversationState {
+export function startState(flow: Flow, caseId: string, draft: Draft, now: number, prefilled: string[] = []): ConversationState {
   const state: ConversationState = {
     flow: flow.id,
     version: flow.version,
@@ -55,6 +66,7 @@ export function startState(flow: Flow, caseId: string, draft: Draft, now: number
     caseId,
     startedAt: now,
     updatedAt: now,
+    ...(prefilled.length ? { prefilled } : {}),
   };
   state.step = nextStep(flow, state, -1)?.id ?? 'confirm';
   return state;
@@ -74,6 +86,11 @@ export function prompt(flow: Flow, state: ConversationState, ctx: EngineContext)
   const step = stepById(flow, state.step);
   switch (step.kind) {
     case 'choice':
+      if (state.shortlist?.length) {
+        // The likeliest few read from the resident's sentence, then the whole list one tap away.
+        const short = state.shortlist.map((c) => ({ id: `${step.id}:${c}`, label: t(lang, `${step.labels}.${c}`) }));
+        return { text: t(lang, 'flow.categoryShortlist'), options: [...short, ...nav('all', 'back', 'cancel')] };
+      }
       return { text: t(lang, step.prompt), options: [...choiceOptions(step, ctx), ...nav('back', 'cancel')] };
     case 'text':
       return { text: t(lang, step.prompt), options: nav('back', 'cancel') };
@@ -158,9 +175,17 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
   }
 
   switch (step.kind) {
-    case 'choice':
+    case 'choice': {
+      if (notes.length > 0 && !text) return reply(...notes);
+      if (text) {
+        const understood = understandChoice(flow, step, s, text, ctx);
+        if (understood) return understood;
+      }
+      return reply(...notes, t(lang, 'flow.pickOption'));
+    }
     case 'confirm':
       if (notes.length > 0 && !text) return reply(...notes);
+      if (text && saysSend(text)) return { state: s, replies: [], submit: true };
       return reply(...notes, t(lang, 'flow.pickOption'));
     case 'text':
       if (!text) return reply(...(notes.length ? notes : [t(lang, 'flow.needText')]));
@@ -188,6 +213,7 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
           ],
         };
       }
+      if (text && saysNone(text)) return moveOn(flow, s, ctx, notes);
       return reply(...notes, t(lang, 'flow.needMedia'));
     }
     case 'contact': {
@@ -198,7 +224,12 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
     }
     case 'joincode': {
       if (!text) return reply(...notes, t(lang, 'flow.needJoinCode'));
-      const group = await ctx.directory.groupByJoinCode(text);
+      const group = await findGroup(text, ctx);
+      if (!group && saysNone(text)) {
+        // "không có mã", "ko biet": the case goes to the ward's supervisors, as with Skip.
+        s.draft.values[step.id] = '';
+        return moveOn(flow, s, ctx, notes);
+      }
       if (!group) return reply(...notes, t(lang, 'flow.unknownJoinCode'));
       s.draft.values[step.id] = group.joinCode;
       s.draft.values.groupTitle = group.title;
@@ -252,6 +283,9 @@ async function applyOption(flow: Flow, s: ConversationState, id: string, ctx: En
       s.step = 'confirm';
       s.editing = false;
       return again();
+    case NAV.all:
+      s.shortlist = undefined;
+      return again();
   }
   const [stepId, value] = splitOnce(id);
   if (stepId === EDIT_STEP) {
@@ -262,6 +296,7 @@ async function applyOption(flow: Flow, s: ConversationState, id: string, ctx: En
   const step = stepById(flow, stepId);
   if (step.kind !== 'choice' || !step.choices.includes(value)) return undefined;
   s.draft.values[step.id] = value;
+  s.shortlist = undefined;
   return moveOn(flow, s, ctx, []);
 }
 
@@ -284,7 +319,8 @@ function moveOn(flow: Flow, s: ConversationState, ctx: EngineContext, notes: str
 }
 
 function nextStep(flow: Flow, s: ConversationState, index: number): Step | undefined {
-  return flow.steps.slice(index + 1).find((x) => !x.skip?.(s.draft));
+  // Steps the resident's opening message already answered are not asked (they can still be edited).
+  return flow.steps.slice(index + 1).find((x) => !x.skip?.(s.draft) && !s.prefilled?.includes(x.id));
 }
 
 function stepById(flow: Flow, id: string): Step {
@@ -303,9 +339,69 @@ function splitOnce(id: string): [string, string] {
 }
 
 /** Vietnamese numbers: 0xxxxxxxxx or +84xxxxxxxxx, with spaces, dots or dashes people type. */
+/** A Vietnamese phone number, alone or inside a sentence ("sdt em la 0909 123 456"), digits only. */
 export function parsePhone(text: string): string | null {
   const compact = text.replace(/[\s.\-()]/g, '');
-  return /^(\+?84|0)\d{8,10}$/.test(compact) ? compact : null;
+  if (/^(\+?84|0)\d{8,10}$/.test(compact)) return compact;
+  const inside = /(?:^|[^\d+])((?:\+?84|0)(?:[\s.-]?\d){8,10})(?!\d)/.exec(text);
+  return inside ? inside[1].replace(/[\s.-]/g, '') : null;
+}
+
+/**
+ * A group code as people type it: "kp1 to3", "KP1-TO3", and a zero for an O ("kp1t03"). Codes are
+ * letters and digits; the spaces and dashes go, then the code is tried as typed and with 0 as O.
+ */
+async function findGroup(text: string, ctx: EngineContext) {
+  const compact = text.replace(/[\s._-]/g, '');
+  if (!/^[\p{L}\p{N}]{3,20}$/u.test(compact)) return ctx.directory.groupByJoinCode(text);
+  for (const candidate of [...new Set([text, compact, compact.replace(/0/g, 'O')])]) {
+    const group = await ctx.directory.groupByJoinCode(candidate);
+    if (group) return group;
+  }
+  return null;
+}
+
+/**
+ * A sentence at a choice step: a time ("đêm qua" fills "when" and its detail), a yes or no, or a
+ * category read from the resident's own words: picked when the reading is sure, else the likeliest
+ * few offered (never a silent wrong guess). The sentence also becomes the story when the flow has
+ * one and it is still empty, so the resident is not asked again what they just wrote.
+ */
+function understandChoice(flow: Flow, step: ChoiceStep, s: ConversationState, text: string, ctx: EngineContext): EngineResult | undefined {
+  const { t, lang } = ctx;
+  const choose = (value: string, notes: string[] = []) => {
+    s.draft.values[step.id] = value;
+    s.shortlist = undefined;
+    return moveOn(flow, s, ctx, notes);
+  };
+  if (step.understands === 'time') {
+    const when = whenOf(text);
+    if (!when || !step.choices.includes(when.when)) return undefined;
+    if (when.when === 'earlier' && step.detailStep) {
+      s.draft.values[step.detailStep] = when.detail;
+      s.prefilled = [...(s.prefilled ?? []), step.detailStep];
+    }
+    return choose(when.when);
+  }
+  if (step.understands === 'yesno') {
+    if (saysYes(text) && step.choices.includes('yes')) return choose('yes');
+    if (saysNo(text) && step.choices.includes('no')) return choose('no');
+    return undefined;
+  }
+  if (step.understands !== 'category' || !ctx.rank) return undefined;
+  const ranked = ctx.rank(flow.kind.id, text).filter((r) => r.category && step.choices.includes(r.category));
+  const [top] = ranked;
+  if (!top?.category) return undefined;
+  const story = flow.storyStep;
+  if (story && s.draft.values[story] === undefined && wordsOf(text).folded.length >= 4) {
+    s.draft.values[story] = text;
+    s.prefilled = [...(s.prefilled ?? []), story];
+  }
+  if (top.confidence >= CATEGORY_SURE) return choose(top.category, [t(lang, 'flow.categoryUnderstood', { category: t(lang, `${step.labels}.${top.category}`) })]);
+  const short = ranked.filter((r) => r.confidence >= SHORTLIST_MIN).slice(0, 3).map((r) => r.category!);
+  if (step.choices.includes('other') && !short.includes('other')) short.push('other');
+  s.shortlist = short;
+  return { state: s, replies: [prompt(flow, s, ctx)] };
 }
 
 export function isFlowState(flow: Flow, state: ConversationState): boolean {

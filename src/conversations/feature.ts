@@ -26,6 +26,11 @@ export interface FeatureContext {
   updateChat(channel: ChannelName, chatId: string, change: (slot: TurnSlot) => void): Promise<void>;
   /** The main menu, as the service shows it (for a feature's "back to menu"). */
   menu(): OutboundMessage;
+  /**
+   * The text reads as a report the service can offer to file (domain/understanding): a fallback
+   * that has no sure answer should let it go rather than say "noted" to someone reporting a crime.
+   */
+  readsAsReport?: boolean;
 }
 
 export interface HeldConversationHandler {
@@ -48,6 +53,13 @@ export interface Feature {
   groupMention?(ctx: FeatureContext): Promise<OutboundMessage[] | null>;
   /** Last chance for a private text nothing understood (e.g. the FAQ), before "not understood". */
   fallback?(ctx: FeatureContext): Promise<OutboundMessage[] | null>;
+  /** Whether the fallback has a sure answer to this text (the FAQ knows the topic): asked before offering a report. */
+  answers?(text: string): boolean;
   /** Entries this feature adds to the private menu; their ids must match its `choices` prefixes. */
   menuItems?(lang: Lang): Option[];
+  /**
+   * Free messages this feature answers by what they mean (domain/understanding), as the option id
+   * they stand for: "tin tôi báo hôm qua sao rồi" is the status lookup's button.
+   */
+  intents?: { status?: string };
 }

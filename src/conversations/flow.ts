@@ -25,6 +25,13 @@ export interface ChoiceStep extends BaseStep {
   choices: readonly string[];
   /** Locale prefix of the choices' labels: `${labels}.${choice}`. */
   labels: string;
+  /**
+   * What a typed sentence may answer besides a label or number (engine.ts): the case's category
+   * read from the resident's words, a time ("đêm qua" → earlier, with the words as `detailStep`'s
+   * answer), or a yes/no.
+   */
+  understands?: 'category' | 'time' | 'yesno';
+  detailStep?: string;
 }
 
 export interface TextStep extends BaseStep {
@@ -94,6 +101,8 @@ export interface Flow {
    * unless 'contact' was picked. Without it (mediation: the mediators must call back) never.
    */
   identityStep?: string;
+  /** The text step a resident's own account of what happened answers, when they open with one. */
+  storyStep?: string;
   /** The step whose answer is the case's category. */
   categoryStep: string;
   /** Locale key of the first line of the summary ("Please check your tip"). */

@@ -1,3 +1,4 @@
+import type { Reading, Understanding } from '../domain/understanding/understand';
 import type { CaseKind } from '../domain/case-kinds';
 import type { CaseSubmission } from '../domain/case-record';
 import type { Attachment, ChannelName, Lang, SharedLocation } from './messages';
@@ -12,6 +13,12 @@ import { AppError } from '../domain/app-error';
 export type Translate = (lang: Lang, key: string, params?: Record<string, unknown>) => string;
 
 /** An unfinished tip or mediation request. Lives in Redis so any replica can continue it. */
+/** Reads residents' words (domain/understanding/understand.ts is the one reader). */
+export interface Reader {
+  understand(text: string): Understanding;
+  rank(kind: 'tip' | 'mediation', text: string): Reading[];
+}
+
 export interface Draft {
   values: Record<string, string>;
   location?: SharedLocation;
@@ -36,6 +43,10 @@ export interface ConversationState {
   interrupted?: boolean;
   /** The flow asked for when the draft was interrupted (a group's button, a menu pick): "start over" starts it. */
   thenFlow?: string;
+  /** Steps answered by the resident's opening message or a sentence: not asked, still editable. */
+  prefilled?: string[];
+  /** The likeliest categories read from a sentence at a choice step, offered before the whole list. */
+  shortlist?: string[];
   startedAt: number;
   updatedAt: number;
 }

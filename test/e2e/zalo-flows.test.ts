@@ -160,7 +160,7 @@ describe('Zalo channel, polling', () => {
     ]) {
       const user = emu.user(id);
       const replies = await text(user, words, t('menu.tip'));
-      expect(replies[0].text).toBe(t('emergency.numbers'));
+      expect(replies[0].text).toContain(t('emergency.numbers'));
       for (const n of ['113', '114', '115']) expect(replies[0].text).toContain(n);
       expect(joined(replies)).toContain(t('emergency.offerTip'));
     }

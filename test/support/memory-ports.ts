@@ -1,3 +1,4 @@
+import { loadUnderstander } from '../../src/i18n/understanding';
 import { ConversationService, type ConversationDeps } from '../../src/conversations/conversation-service';
 import type { ChannelName, InboundMessage, OutboundMessage } from '../../src/conversations/messages';
 import { TurnSlot, type ChatSlots, type SlotValue } from '../../src/conversations/chat-slot';
@@ -132,6 +133,9 @@ export class MemoryGuards implements Guards {
 
 export const TEST_BOX = new SealedBox(Buffer.alloc(32, 3));
 
+/** The bot's reader, learned from the project's corpus once for all tests of a file. */
+export const TEST_READER = loadUnderstander();
+
 /** A conversation service over memory ports, plus a tiny "person" that types into it. */
 export function memoryBot(overrides: Partial<ConversationDeps> = {}) {
   let now = Date.UTC(2026, 10, 21, 3, 0, 0);
@@ -144,6 +148,7 @@ export function memoryBot(overrides: Partial<ConversationDeps> = {}) {
   const events: string[] = [];
   const service = new ConversationService({
     t: createTranslator(),
+    reader: TEST_READER,
     slots,
     profiles,
     intake,

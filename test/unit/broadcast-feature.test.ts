@@ -149,7 +149,7 @@ describe('broadcast conversation', () => {
     await officer.tap('bc:aud:0');
     await officer.tap('bc:write');
     const replies = await officer.say('Đêm qua có đám cháy ở hẻm 12 do sạc xe điện. Bà con không sạc xe qua đêm.');
-    expect(replies[0].text).toBe(t('vi', 'emergency.numbers'));
+    expect(replies[0].text).toContain(t('vi', 'emergency.numbers'));
     expect(last(replies).text).toBe(t('vi', 'broadcast.confirm'));
     await officer.tap('bc:send');
     expect(desk.submitted[0].text).toContain('đám cháy ở hẻm 12');

@@ -1,4 +1,4 @@
-import { detectEmergency } from '../../src/domain/emergency';
+import { emergencyByRules as detectEmergency } from '../../src/domain/understanding/emergency-rules';
 import { yearMonth } from '../../src/domain/reference-code';
 import { CaseKindCatalogue, CaseKindError } from '../../src/domain/case-kinds';
 import { CASE_KINDS, FLOWS } from '../../src/features/reporting/flows';
@@ -19,9 +19,16 @@ describe('emergency detection', () => {
   it.each([
     ['Cháy nhà số 5!', ['fire']],
     ['chay nha so 5', ['fire']],
-    ['Có người bị thương, chảy máu nhiều', ['medical']],
-    ['dang cuop o dau hem', ['crime']],
-    ['Đánh nhau to ở quán nhậu', ['crime']],
+    ['Có người bị thương, chảy máu nhiều', ['bleeding']],
+    ['dang cuop o dau hem', ['break_in']],
+    ['Đánh nhau to ở quán nhậu', ['weapon']],
+    ['cháy', ['fire']],
+    ['có mùi gas', ['gas']],
+    ['khói bốc lên dưới tầng hầm', ['smoke']],
+    ['có người đuối nước ở hồ', ['drowning']],
+    ['thằng bé bị điện giật', ['electrocution']],
+    ['có trộm đang cạy cửa nhà em', ['break_in']],
+    ['vừa bị giật điện thoại xong', ['break_in']],
     ['Help, there is a fire', ['fire', 'help']],
     ['Cứu tôi với', ['help']],
   ])('"%s" → %j', (text, kinds) => expect(detectEmergency(text)).toEqual(kinds));
@@ -33,6 +40,12 @@ describe('emergency detection', () => {
     'Hàng xóm hát karaoke ồn ào',
     'tôi khỏi bệnh rồi',
     'chạy xe lạng lách',
+    'chay',
+    'nó chạy về phía chợ',
+    'tuần trước nhà tôi bị mất trộm',
+    'lớp sơ cấp cứu cho tổ dân phố',
+    'máy giặt nhà tôi hỏng',
+    'bình gas để gần bếp dễ cháy',
   ])('does not alarm on "%s"', (text) => expect(detectEmergency(text)).toEqual([]));
 });
 

@@ -90,8 +90,15 @@ export class FaqFeature implements Feature {
   async fallback(ctx: FeatureContext): Promise<OutboundMessage[] | null> {
     const { msg } = ctx;
     if (msg.chatType !== 'private' || !msg.text) return null;
-    if (!looksLikeQuestion(msg.text) && this.index.match(msg.text).kind === 'none') return null;
+    const result = this.index.match(msg.text);
+    if (!looksLikeQuestion(msg.text) && result.kind === 'none') return null;
+    // A report is offered as one by the service: never "your question was noted" to a victim.
+    if (ctx.readsAsReport && result.kind !== 'answer') return null;
     return this.ask(ctx, msg.text);
+  }
+
+  answers(text: string): boolean {
+    return this.index.match(text).kind === 'answer';
   }
 
   /** The matcher's verdict for a question, for tests and tools. */

@@ -175,6 +175,9 @@ export class OfficerDeskFeature implements Feature {
     run: (ctx: FeatureContext) => this.choice(ctx),
   };
 
+  /** "tin tôi báo hôm qua sao rồi": a resident asking after a report gets the status lookup. */
+  readonly intents = { status: STATUS_MENU_ID };
+
   readonly conversations: Record<string, HeldConversationHandler> = {
     [DESK]: {
       continue: (ctx) => this.continuePending(ctx),

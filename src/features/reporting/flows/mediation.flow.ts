@@ -26,11 +26,12 @@ export const flow: Flow = {
   deepLinkPrefix: 'hg',
   version: 1,
   kind: MEDIATION,
+  storyStep: 'description',
   categoryStep: 'category',
   summaryTitle: 'mediation.summaryTitle',
   steps: [
     { id: 'joinCode', kind: 'joincode', prompt: 'flow.joinCode', skip: (d) => d.values.joinCode !== undefined },
-    { id: 'category', kind: 'choice', prompt: 'mediation.category', choices: MEDIATION_KINDS, labels: 'categories.mediation' },
+    { id: 'category', kind: 'choice', prompt: 'mediation.category', choices: MEDIATION_KINDS, labels: 'categories.mediation', understands: 'category' },
     { id: 'parties', kind: 'text', prompt: 'mediation.parties', minLength: 3, shownToOfficer: true },
     { id: 'description', kind: 'text', prompt: 'mediation.description', minLength: 5, shownToOfficer: true },
     {
@@ -39,6 +40,7 @@ export const flow: Flow = {
       prompt: 'mediation.mediatedBefore',
       choices: ['yes', 'no'],
       labels: 'yesNo',
+      understands: 'yesno',
       shownToOfficer: true,
     },
     { id: 'contact', kind: 'contact', prompt: 'mediation.contact' },

@@ -1,0 +1,141 @@
+/**
+ * Usage: npm run eval:understanding [-- --check] [-- --out FILE]
+ *
+ * How well the bot reads residents, measured on the held-out part of the corpus (`"set": "test"`,
+ * which nothing is tuned on): accuracy overall (intent and category, or intent and FAQ topic, both
+ * right), per intent and per category, the commonest confusions, the emergency recall, and the
+ * false-alarm rate on the near-misses and on every other held-out message. Writes
+ * docs/understanding.md (or FILE: scripts/test writes a throw-away copy). With --check it exits 1 below the quality floors: emergency recall 100 %,
+ * overall accuracy 90 % (CI runs it so). No timing is a floor; the build time is reported only.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Example } from '../src/domain/understanding/corpus';
+import { Understander, type Reading } from '../src/domain/understanding/understand';
+import { readCorpus } from '../src/i18n/understanding';
+
+const FLOORS = { emergencyRecall: 1, accuracy: 0.9 };
+
+const labelOf = (r: Pick<Reading, 'intent' | 'category' | 'faq'>) =>
+  r.category ? `${r.intent}:${r.category}` : r.faq ? `${r.intent}:${r.faq}` : r.intent;
+const pct = (n: number, d: number) => (d === 0 ? '—' : `${((100 * n) / d).toFixed(1)} %`);
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const examples = readCorpus();
+  const t0 = process.hrtime.bigint();
+  const understander = new Understander(examples);
+  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const test = examples.filter((e) => e.set === 'test');
+  const train = examples.length - test.length;
+
+  let right = 0;
+  const byIntent = new Map<string, { n: number; ok: number }>();
+  const byLabel = new Map<string, { n: number; ok: number }>();
+  const confusions = new Map<string, number>();
+  let emergencies = 0;
+  let caught = 0;
+  let kindRight = 0;
+  const missed: Example[] = [];
+  let near = 0;
+  let nearAlarms = 0;
+  let calm = 0;
+  let calmAlarms = 0;
+  const falseAlarms: Example[] = [];
+  for (const e of test) {
+    const u = understander.understand(e.text);
+    const want = labelOf(e);
+    const got = labelOf(u);
+    const bump = (m: Map<string, { n: number; ok: number }>, k: string, ok: boolean) => {
+      const v = m.get(k) ?? { n: 0, ok: 0 };
+      v.n++;
+      if (ok) v.ok++;
+      m.set(k, v);
+    };
+    if (want === got) right++;
+    else confusions.set(`${want} → ${got}`, (confusions.get(`${want} → ${got}`) ?? 0) + 1);
+    bump(byIntent, e.intent, e.intent === u.intent);
+    if (e.category || e.faq) bump(byLabel, want, want === got);
+    if (e.emergency.length > 0) {
+      emergencies++;
+      if (u.emergency.length > 0) caught++;
+      else missed.push(e);
+      if (u.emergency.some((k) => e.emergency.includes(k))) kindRight++;
+    } else {
+      const alarm = u.emergency.length > 0;
+      if (e.nearMiss) {
+        near++;
+        if (alarm) nearAlarms++;
+      }
+      calm++;
+      if (alarm) {
+        calmAlarms++;
+        falseAlarms.push(e);
+      }
+    }
+  }
+  const accuracy = right / test.length;
+  const recall = emergencies === 0 ? 0 : caught / emergencies;
+  const table = (m: Map<string, { n: number; ok: number }>) =>
+    [...m.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `| ${k} | ${v.n} | ${pct(v.ok, v.n)} |`)
+      .join('\n');
+  const md = `# How well the bot reads residents
+
+Written by \`npm run eval:understanding\` (scripts/eval-understanding.ts) from the corpus in
+\`data/understanding/\`: the classifier learns from the ${train} examples marked \`train\` and is measured
+here on the ${test.length} held out (\`test\`), which nothing is tuned on. CI runs it with \`--check\`, which
+fails below the floors: emergency recall ${pct(FLOORS.emergencyRecall, 1)}, overall accuracy ${pct(FLOORS.accuracy, 1)}.
+
+| measure | value |
+|---|---|
+| overall accuracy (intent and category / FAQ topic both right) | ${pct(right, test.length)} (${right} of ${test.length}) |
+| emergency recall (held-out emergencies that got the numbers) | ${pct(caught, emergencies)} (${caught} of ${emergencies}) |
+| emergency kind right (the number given first fits) | ${pct(kindRight, emergencies)} |
+| false alarms on the held-out near-misses | ${pct(nearAlarms, near)} (${nearAlarms} of ${near}) |
+| false alarms on every held-out message that is no emergency | ${pct(calmAlarms, calm)} (${calmAlarms} of ${calm}) |
+| build time from the corpus (${examples.length} examples, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}) | ${buildMs.toFixed(0)} ms |
+
+## Accuracy per intent
+
+| intent | held out | right |
+|---|---|---|
+${table(byIntent)}
+
+## Accuracy per category and FAQ topic
+
+| label | held out | right |
+|---|---|---|
+${table(byLabel)}
+
+## Commonest confusions (expected → read as)
+
+${
+  [...confusions.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 20)
+    .map(([k, n]) => `- ${k}: ${n}`)
+    .join('\n') || '- none'
+}
+
+## Held-out emergencies missed
+
+${missed.map((e) => `- ${JSON.stringify(e.text)} (${e.emergency.join(', ')})`).join('\n') || '- none'}
+
+## Held-out false alarms
+
+${falseAlarms.map((e) => `- ${JSON.stringify(e.text)}`).join('\n') || '- none'}
+`;
+  const at = process.argv.indexOf('--out');
+  const out = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : join(__dirname, '..', 'docs', 'understanding.md');
+  writeFileSync(out, md);
+  console.log(`understanding: accuracy ${pct(right, test.length)}, emergency recall ${pct(caught, emergencies)}, near-miss false alarms ${pct(nearAlarms, near)}, built in ${buildMs.toFixed(0)} ms; wrote ${out}`);
+  if (check && (recall < FLOORS.emergencyRecall || accuracy < FLOORS.accuracy)) {
+    console.error(`understanding: below the floors (emergency recall ${pct(FLOORS.emergencyRecall, 1)}, accuracy ${pct(FLOORS.accuracy, 1)})`);
+    process.exit(1);
+  }
+}
+
+main();

@@ -1,0 +1,115 @@
+import { fold } from '../text';
+import { telexVariants } from '../words';
+
+/**
+ * How residents shorten words in chats, folded: "ko" and "k" are "không", "dc" is "được". Expanded
+ * before anything reads the text, so "ko co ma" and "không có mã" are the same words.
+ */
+const ABBREVIATIONS: Record<string, string> = {
+  ko: 'khong',
+  k: 'khong',
+  kh: 'khong',
+  khg: 'khong',
+  kg: 'khong',
+  hok: 'khong',
+  hong: 'khong',
+  hem: 'khong',
+  dc: 'duoc',
+  dk: 'duoc',
+  j: 'gi',
+  ji: 'gi',
+  ntn: 'nhu the nao',
+  mn: 'moi nguoi',
+  mng: 'moi nguoi',
+  sdt: 'so dien thoai',
+  dt: 'dien thoai',
+  vs: 'voi',
+  r: 'roi',
+  ng: 'nguoi',
+  bit: 'biet',
+  wa: 'qua',
+  trc: 'truoc',
+  cty: 'cong ty',
+  bn: 'bao nhieu',
+  tks: 'thanks',
+  thx: 'thanks',
+  ok: 'ok',
+  oke: 'ok',
+  okie: 'ok',
+  okela: 'ok',
+  uk: 'u',
+  uh: 'u',
+  um: 'u',
+  ms: 'moi',
+  nc: 'nuoc',
+  ns: 'noi',
+};
+
+/**
+ * Southern words for their Northern twins, matched as typed with their diacritics only ("vô" is
+ * "vào", but "vo" may be "vợ"): the rules and the corpus then read both regions alike.
+ */
+const REGIONAL: Record<string, string> = { vô: 'vào', hông: 'không', hổng: 'không', dìa: 'về', mần: 'làm' };
+
+export interface Words {
+  /** Lower case with the diacritics the resident typed (NFC), one entry per word. */
+  typed: string[];
+  /** The same words folded (no diacritics), abbreviations expanded (so it may hold more words). */
+  folded: string[];
+}
+
+/** A text as words, both as typed and folded. */
+export function wordsOf(text: string): Words {
+  const typed = text
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map((w) => REGIONAL[w] ?? w);
+  const folded = typed.flatMap((w) => {
+    const f = fold(w);
+    return (ABBREVIATIONS[f] ?? f).split(' ').filter(Boolean);
+  });
+  return { typed, folded };
+}
+
+/**
+ * The words as typed, with chat abbreviations spelled out (the expansions carry no diacritics):
+ * what the emergency rules read, since they need to know which words came with diacritics.
+ */
+export function typedWords(text: string): string[] {
+  return wordsOf(text).typed.flatMap((w) => {
+    const expanded = ABBREVIATIONS[fold(w)];
+    return expanded && expanded !== fold(w) ? expanded.split(' ') : [w];
+  });
+}
+
+/** True when a word carries a Vietnamese diacritic (or đ): the resident typed what settles its meaning. */
+export function hasDiacritics(word: string): boolean {
+  return (
+    fold(word) !==
+    word
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
+}
+
+/**
+ * The features a classifier reads of a text: folded words and word pairs (what is said), the words
+ * with their diacritics where the resident typed them (what settles "cháy" from "chạy"), Telex
+ * slips read back ("trooms" → "trom"), and letter triples of longer words (typos still share most).
+ */
+export function featuresOf(text: string): string[] {
+  const { typed, folded } = wordsOf(text);
+  const out: string[] = [];
+  for (const w of folded) {
+    out.push(`w:${w}`);
+    for (const v of telexVariants(w)) out.push(`w:${v}`);
+    if (w.length >= 4) for (let i = 0; i + 3 <= w.length + 2; i++) out.push(`c:${` ${w} `.slice(i, i + 3)}`);
+  }
+  for (let i = 0; i + 1 < folded.length; i++) out.push(`b:${folded[i]}_${folded[i + 1]}`);
+  for (const w of typed) if (hasDiacritics(w)) out.push(`d:${w}`);
+  return out;
+}

@@ -1,0 +1,72 @@
+import { saysNone, saysSend, saysYes, whenOf } from '../../src/domain/understanding/answers';
+import { parseCorpus, CorpusError, type Example } from '../../src/domain/understanding/corpus';
+import { NaiveBayes } from '../../src/domain/understanding/naive-bayes';
+import { featuresOf, wordsOf } from '../../src/domain/understanding/tokens';
+import { Understander } from '../../src/domain/understanding/understand';
+import { parsePhone } from '../../src/conversations/engine';
+import { readCorpus } from '../../src/i18n/understanding';
+
+describe('words as residents type them', () => {
+  it('folds diacritics, spells out chat abbreviations and keeps what was typed with diacritics', () => {
+    expect(wordsOf('Ko có mã, dc ko?').folded).toEqual(['khong', 'co', 'ma', 'duoc', 'khong']);
+    const f = featuresOf('Cháy nhà');
+    expect(f).toEqual(expect.arrayContaining(['w:chay', 'w:nha', 'b:chay_nha', 'd:cháy', 'd:nhà']));
+    expect(featuresOf('chay nha')).not.toContain('d:cháy');
+    // A Telex slip reads as its word too.
+    expect(featuresOf('trooms')).toContain('w:trom');
+    expect(featuresOf('Cháy'.normalize('NFD'))).toEqual(featuresOf('Cháy'));
+  });
+
+  it('reads yes, send, nothing and times the ways people say them', () => {
+    for (const yes of ['có', 'dung roi', 'ok', 'Dạ vâng', 'u']) expect(saysYes(yes)).toBe(true);
+    expect(saysYes('không')).toBe(false);
+    for (const send of ['ok', 'dong y', 'đúng rồi', 'gửi đi', 'Gửi luôn nha']) expect(saysSend(send)).toBe(true);
+    for (const none of ['khong biet', 'ko co', 'không có mã', 'không', 'khong co anh']) expect(saysNone(none)).toBe(true);
+    expect(saysNone('có 2 ảnh')).toBe(false);
+    expect(whenOf('dem qua')).toEqual({ when: 'earlier', detail: 'dem qua' });
+    expect(whenOf('hôm qua lúc 9h tối')).toEqual({ when: 'earlier', detail: 'hôm qua lúc 9h tối' });
+    expect(whenOf('sáng nay')).toEqual({ when: 'today' });
+    expect(whenOf('2 tiếng trước')).toEqual({ when: 'today' });
+    expect(whenOf('vừa xong')).toEqual({ when: 'now' });
+    expect(whenOf('chắc là')).toBeNull();
+  });
+
+  it('finds a phone number inside a sentence', () => {
+    expect(parsePhone('sdt em la 0909 123 456')).toBe('0909123456');
+    expect(parsePhone('+84 909.123.456 nhé')).toBe('+84909123456');
+    expect(parsePhone('nhà số 12345')).toBeNull();
+  });
+});
+
+describe('the classifier', () => {
+  it('learns counts and gives posteriors that sum to one, the same every time', () => {
+    const nb = new NaiveBayes<'a' | 'b'>();
+    nb.learn(['x', 'y'], 'a');
+    nb.learn(['z'], 'b');
+    const r = nb.classify(['x']);
+    expect(r[0].label).toBe('a');
+    expect(r.reduce((s, x) => s + x.p, 0)).toBeCloseTo(1, 10);
+    expect(nb.classify(['x'])).toEqual(r);
+    expect(nb.classify(['unseen'])[0].label).toBe('a'); // the prior decides
+  });
+
+  it('checks the corpus: a bad line names its file and line', () => {
+    const known = { categories: new Set(['tip:theft']), faqTopics: new Set(['vneid']) };
+    expect(() => parseCorpus('{"text":"x","intent":"tip","category":"nope","set":"train"}', 'vi.jsonl', known)).toThrow(
+      new CorpusError('vi.jsonl:1: unknown tip category nope'),
+    );
+    expect(() => parseCorpus('\n{"text":"x","intent":"faq","faq":"vneid","set":"both"}', 'vi.jsonl', known)).toThrow(/vi.jsonl:2: set/);
+  });
+
+  it('is built from the train part only, and the same corpus gives the same answers', () => {
+    const corpus = readCorpus();
+    expect(corpus.filter((e) => e.set === 'test').length).toBeGreaterThan(0);
+    const a = new Understander(corpus);
+    const b = new Understander(corpus);
+    const texts = corpus.filter((e) => e.set === 'test').map((e) => e.text);
+    expect(texts.map((x) => a.understand(x))).toEqual(texts.map((x) => b.understand(x)));
+    // A held-out example changes nothing: only train examples are learned.
+    const extra: Example = { text: 'zzqq', intent: 'greeting', emergency: [], set: 'test' };
+    expect(new Understander([...corpus, extra]).understand('zzqq')).toEqual(a.understand('zzqq'));
+  });
+});
