@@ -61,6 +61,8 @@ const schema = z
     ZALO_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
     /** How long one Zalo API call may take before it counts as failed (and is retried by the queue). */
     ZALO_TIMEOUT_MS: positiveInt.default(15_000),
+    /** How long the Zalo outbox pauses after a 429, which on Zalo means a spent quota (no wait is given). */
+    ZALO_QUOTA_BACKOFF_MS: positiveInt.default(15 * 60_000),
 
     /** Force the terminal channel even when tokens are set (development). */
     CONSOLE_CHANNEL: bool.optional(),
@@ -132,6 +134,7 @@ function toConfig(e: z.infer<typeof schema>) {
           ratePerSecond: e.ZALO_RATE_PER_SECOND,
           chatIntervalMs: e.ZALO_CHAT_INTERVAL_MS,
           timeoutMs: e.ZALO_TIMEOUT_MS,
+          quotaBackoffMs: e.ZALO_QUOTA_BACKOFF_MS,
         }
       : undefined,
     /** With no platform token the terminal channel is the way in (development, demos). */

@@ -14,7 +14,12 @@ export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
   if (telegram) senders.set('telegram', new TelegramSender(new Telegram(telegram.token, { apiRoot: telegram.apiRoot })));
   // The client never repeats a send; the outbox does, resuming after the last part that went out.
   if (zalo)
-    senders.set('zalo', new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: zalo.timeoutMs }), rt.t));
+    senders.set(
+      'zalo',
+      new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: zalo.timeoutMs }), rt.t, {
+        quotaBackoffMs: zalo.quotaBackoffMs,
+      }),
+    );
   if (consoleOn) senders.set('console', new ConsoleSender(process.stdout, rt.t));
   return senders;
 }

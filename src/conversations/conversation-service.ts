@@ -9,7 +9,7 @@ import { advance, isFlowState, prompt, startState, type EngineContext } from './
 import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
 import type { Flow } from './flow';
 import { DEFAULT_FLOW, FLOWS } from '../features/reporting/flows';
-import type { ChannelName, InboundMessage, Lang, Option, OutboundMessage } from './messages';
+import { CONTENT_WITHHELD, type ChannelName, type InboundMessage, type Lang, type Option, type OutboundMessage } from './messages';
 import type {
   CaseIntake,
   CaseSubmission,
@@ -323,6 +323,7 @@ export class ConversationService {
       if (slot.activeOwner === active) break;
     }
     if (msg.choice !== undefined) return [this.menu(lang)];
+    if (msg.unsupported === CONTENT_WITHHELD) return withheld(t, lang);
     if (msg.unsupported) return [{ text: t(lang, 'errors.unsupported') }, this.menu(lang)];
     if (msg.text) {
       const picked = matchOption(this.menuOptions(lang), msg.text);
@@ -604,6 +605,7 @@ export class ConversationService {
         { text: this.deps.t(lang, `draft.unfinished.${state.flow}`), options: this.resumeOptions(lang, state) },
       ];
     }
+    if (msg.unsupported === CONTENT_WITHHELD) return withheld(this.deps.t, lang);
     if (msg.unsupported) return [{ text: this.deps.t(lang, 'errors.unsupported') }, prompt(flow, state, this.engineContext(lang))];
     const result = await advance(flow, state, msg, this.engineContext(lang));
     if (result.joinCode) await this.deps.profiles.update(msg.channel, msg.userId, { joinCode: result.joinCode });
@@ -767,6 +769,12 @@ function replyLang(_r: OutboundMessage, lang: Lang, msg: InboundMessage): Lang {
 function isMessage(m: OutboundMessage | null): m is OutboundMessage {
   return m !== null;
 }
+
+/** Content the platform withheld: the emergency numbers and why asking again cannot help. */
+const withheld = (t: Translate, lang: Lang): OutboundMessage[] => [
+  { text: t(lang, 'emergency.numbers') },
+  { text: t(lang, 'errors.contentWithheld') },
+];
 
 /** A group message meant for the bot: its command, its button, a mention of it, or its arrival. */
 function addressesBot(msg: InboundMessage): boolean {

@@ -8,6 +8,12 @@ import type { Attachment, ChannelName, Lang, SharedLocation } from '../domain/ch
 
 export type { Attachment, ChannelName, Lang, SharedLocation } from '../domain/chat';
 
+/**
+ * `unsupported` when the platform passed on no content at all (Zalo does so for protected accounts,
+ * such as children's): asking the question again cannot help, so the bot says so instead.
+ */
+export const CONTENT_WITHHELD = 'withheld';
+
 export interface InboundMessage {
   channel: ChannelName;
   /** Platform update id, used to drop re-deliveries (webhook retries, poller restarts). */
@@ -29,7 +35,7 @@ export interface InboundMessage {
   /** A phone number shared with the platform's contact button (only the sender's own). */
   contactPhone?: string;
   attachments?: Attachment[];
-  /** Something the bot cannot read: sticker, poll, game, unknown event. */
+  /** Something the bot cannot read: sticker, poll, game, unknown event; or CONTENT_WITHHELD. */
   unsupported?: string;
   /** The group's title when the bot was added to a group or a group command came in. */
   groupTitle?: string;

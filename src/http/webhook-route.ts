@@ -14,9 +14,12 @@ export function addWebhookRoute(
   secretHeader: string,
   secret: string,
   handle: (update: unknown) => Promise<void>,
+  opts: { emptyBodyIsProbe?: boolean } = {},
 ): void {
   http.route('POST', path, async (req, body, res) => {
     if (!hasSecret(req, secretHeader, secret)) return json(res, 401, { error: 'unauthorized' });
+    // Zalo checks a new webhook by POSTing an empty body; anything but 200 fails its setWebhook.
+    if (opts.emptyBodyIsProbe && body.toString('utf8').trim() === '') return json(res, 200, { ok: true });
     let update: unknown;
     try {
       update = JSON.parse(body.toString('utf8'));

@@ -74,6 +74,7 @@ describe('Zalo channel, polling', () => {
   it('takes a full tip typed as numbers, option texts and texts without diacritics, with a photo, and alerts the officer on Zalo', async () => {
     const user = emu.user('zl-resident-tip');
     const photo = 'https://photos.example.com/zalo/hien-truong-1.jpg';
+    const voice = 'https://f2-voice-aac-dl.example.com/zalo/ghi-am-1.aac';
     // Long enough that the alert and the summary do not fit one Zalo message.
     const what =
       `Hai thanh niên đi xe máy Wave màu đỏ, không đội mũ bảo hiểm, giật túi xách của một phụ nữ rồi chạy về hướng chợ. ${'Người ngồi sau mặc áo khoác đen, đội mũ lưỡi trai trắng, có hình xăm ở cánh tay trái. '.repeat(20)}`.trim();
@@ -88,6 +89,8 @@ describe('Zalo channel, polling', () => {
     await text(user, 'Đầu hẻm 45 Lê Lợi, gần tiệm tạp hóa', t('tip.when'));
     await text(user, t('when.now'), t('tip.media'));
     await say(user, () => user.sendImage(photo), t('flow.mediaReceived', { count: 1 }));
+    // A voice note (Zalo: message.voice.received with an .aac voice_url) is kept like the photo.
+    await say(user, () => user.sendVoice(voice), t('flow.mediaReceived', { count: 2 }));
     await text(user, '1', t('tip.identity'));
     const summary = await text(user, 'an danh', t('flow.confirm'));
     expect(summary.length).toBeGreaterThan(1);
@@ -102,7 +105,10 @@ describe('Zalo channel, polling', () => {
     const pictured = await emu.waitFor((r) => r.chatId === OFFICER_CHAT && r.method === 'sendPhoto' && content(r).includes(code), 30_000);
     const stored = await h.rt.store.cases.byRefCode(code);
     expect(stored).toMatchObject({ kind: 'tip', category: 'theft', anonymous: true, areaCode: 'kp1-to3', fields: { what, when: 'now' } });
-    expect(stored!.attachments).toEqual([{ kind: 'photo', ref: photo }]);
+    expect(stored!.attachments).toEqual([
+      { kind: 'photo', ref: photo },
+      { kind: 'voice', ref: voice },
+    ]);
 
     expect(pictured.photo).toBe(photo);
     // The alert's text comes before its photo, cut into pieces of at most 2000 characters.
@@ -173,6 +179,45 @@ describe('Zalo channel, polling', () => {
     expect(cancelled[0].text).toBe(t('flow.cancelled'));
     // Nothing is left to continue: the next word is read as a fresh start.
     expect((await text(user, '/huy', t('menu.title')))[0].text).toBe(t('flow.nothingToCancel'));
+  });
+
+  it('answers a resident in a group who mentions the bot with /baotin: the private-chat hint and the join code', async () => {
+    const group = emu.group('zl-group-kp1');
+    const member = group.member('zl-group-member-1', 'Trần Thị B');
+    // Said without naming the bot, Zalo does not even deliver it.
+    expect(member.say('/baotin')).toBeNull();
+    const seen = new Set(emu.sent(group.id).map((r) => r.messageId));
+    await member.mention('/baotin');
+    const [before, after] = t('group.joinCodeHint', { code: '\u0000' }).split('\u0000');
+    const hint = await emu.waitFor((r) => r.chatId === group.id && !seen.has(r.messageId) && content(r).startsWith(before), 10_000);
+    const replies = emu.sent(group.id).filter((r) => !seen.has(r.messageId));
+    expect(joined(replies)).toContain(t('group.howTo'));
+    const code = content(hint).slice(before.length, content(hint).length - after.length);
+    expect(code).toMatch(/^[A-Z0-9]{4,10}$/);
+    // Nothing about a tip is collected in the group, and nothing went to the member's private chat.
+    expect(emu.sent(member.id)).toEqual([]);
+  });
+
+  it('answers a protected account’s content-less message with the emergency numbers and why, not the question again', async () => {
+    const user = emu.user('zl-resident-protected');
+    const outside = await say(user, () => user.sendUnsupported(), t('errors.contentWithheld'));
+    expect(outside.map(content)).toEqual([t('emergency.numbers'), t('errors.contentWithheld')]);
+
+    await text(user, 'KP1TO3', t('menu.title'));
+    await text(user, '1', t('tip.category'));
+    const inFlow = await say(user, () => user.sendUnsupported(), t('errors.contentWithheld'));
+    expect(inFlow.map(content)).toEqual([t('emergency.numbers'), t('errors.contentWithheld')]);
+    // The draft is kept: the next readable answer goes on with it.
+    await text(user, 'trom cap', t('tip.what'));
+  });
+
+  it('does not answer its own messages echoed back by Zalo', async () => {
+    const user = emu.user('zl-resident-echo');
+    await emu.echoOfBot(user.id, t('menu.title'));
+    const replies = await text(user, 'xin chào', t('menu.title'));
+    // Only the greeting was answered: an answered echo would have come first.
+    expect(emu.sent(user.id)).toEqual(replies);
+    expect(replies.filter((r) => content(r).includes(t('menu.tip')))).toHaveLength(1);
   });
 
   it('answers a sticker politely', async () => {

@@ -47,7 +47,7 @@ function update(userId: string, text: string): ZaloSample {
       message_id: `m-${userId}-${Math.random().toString(16).slice(2)}`,
       date: Date.now(),
       chat: { id: userId, chat_type: 'PRIVATE' },
-      from: { id: userId, display_name: 'Nguyen Van B' },
+      from: { id: userId, display_name: 'Nguyen Van B', is_bot: false },
       text,
     },
   };
@@ -101,6 +101,35 @@ describe('Zalo channel, webhook', () => {
     const sticker = await user.sendSticker();
     expect(sticker.webhookStatus).toBe(200);
     expect(emu.sent(user.id).map((r) => r.text)).toContain(h.rt.t('vi', 'errors.unsupported'));
+  });
+
+  it('handles the documented wrapped body ({ ok, result }) as well as the live flat one', async () => {
+    await new ZaloClient({ token: emu.token, apiBase: emu.apiBase }).setWebhook(url, SECRET);
+    emu.webhookForm = 'wrapped';
+    try {
+      const user = emu.user('zl-webhook-wrapped');
+      const delivery = await user.sendText('xin chào');
+      expect(delivery.webhookStatus).toBe(200);
+      expect(
+        emu
+          .sent(user.id)
+          .map((r) => r.text ?? '')
+          .join('\n'),
+      ).toContain(`1. ${h.rt.t('vi', 'menu.tip')}`);
+    } finally {
+      emu.webhookForm = 'flat';
+    }
+  });
+
+  it('answers Zalo’s check of a new webhook (an empty body, or one without an event) with 200, and does nothing', async () => {
+    const before = emu.sent().length;
+    expect(await emu.probeWebhook(url, SECRET)).toBe(200);
+    for (const body of ['{}', '{"ok":true,"result":{}}']) {
+      expect((await post(body, { 'X-Bot-Api-Secret-Token': SECRET })).status).toBe(200);
+    }
+    // Still 401 without the secret: the probe is no way around it.
+    expect(await emu.probeWebhook(url, 'not-the-secret')).toBe(401);
+    expect(emu.sent().length).toBe(before);
   });
 
   it('answers 200 and drops an update it cannot use (no chat)', async () => {

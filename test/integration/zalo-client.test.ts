@@ -102,6 +102,16 @@ describe('ZaloClient against the emulator', () => {
     await expect(zalo.getUpdates({ timeoutSeconds: 0 })).resolves.toEqual([]);
   });
 
+  it('reads getWebhookInfo’s 404 (seen live with no webhook set) and the documented empty url both as "none"', async () => {
+    const zalo = client();
+    emulator.webhookInfoWhenNone = 'not-found';
+    const raw = await fetch(`${emulator.apiBase}/bot${emulator.token}/getWebhookInfo`, { method: 'POST', body: '{}' });
+    expect(raw.status).toBe(404);
+    expect(await zalo.getWebhookInfo()).toEqual({ url: '', updated_at: 0 });
+    emulator.webhookInfoWhenNone = 'empty-url';
+    expect(await zalo.getWebhookInfo()).toEqual({ url: '', updated_at: 0 });
+  });
+
   it('rejects a too-short webhook secret as a request error', async () => {
     const err = await caught(client().setWebhook('https://bot.example.vn/zalo', 'short'));
     expect(err).toBeInstanceOf(ZaloRequestError);
@@ -138,7 +148,11 @@ describe('ZaloClient against the emulator', () => {
       const b = await emulator.user('u1', 'Lan').sendImage('https://example.com/x.jpg', 'hai');
       expect(await zalo.getUpdates({ timeoutSeconds: 1 })).toEqual([a.update]);
       expect(await zalo.getUpdates({ timeoutSeconds: 1 })).toEqual([b.update]);
-      expect(b.update.message).toMatchObject({ photo: 'https://example.com/x.jpg', caption: 'hai' });
+      // Live updates carry photo_url; the documented photo is one option away.
+      expect(b.update.message).toMatchObject({ photo_url: 'https://example.com/x.jpg', caption: 'hai' });
+      const c = await emulator.user('u1', 'Lan').sendImage('https://example.com/y.jpg', undefined, { documented: true });
+      expect(c.update.message).toMatchObject({ photo: 'https://example.com/y.jpg' });
+      expect(c.update.message.photo_url).toBeUndefined();
     });
 
     it('waits in a long poll for the next update', async () => {
@@ -182,7 +196,7 @@ describe('ZaloClient against the emulator', () => {
     });
 
     it.each([
-      ['HTTP 403', { status: 403 }],
+      ['HTTP 401', { status: 401 }],
       ['error_code 401 in a 200 answer', { status: 200, body: '{"ok":false,"error_code":401,"description":"Invalid token"}' }],
     ])('maps %s to ZaloUnauthorizedError', async (_label, fault) => {
       emulator.failNext('getMe', 1, fault);
@@ -191,7 +205,7 @@ describe('ZaloClient against the emulator', () => {
       expect(emulator.calls.getMe).toBe(1);
     });
 
-    it('maps 429 to ZaloRateLimitedError with the hinted or the default wait', async () => {
+    it('maps 429 to ZaloRateLimitedError with the hinted wait, or none for Zalo’s quota answer', async () => {
       const zalo = client();
       emulator.failNext('sendMessage', 1, {
         status: 429,
@@ -203,13 +217,22 @@ describe('ZaloClient against the emulator', () => {
       expect(hinted.retryable).toBe(true);
 
       emulator.failNext('sendMessage', 1, { status: 429 });
-      expect(((await caught(zalo.sendMessage('c', 'x'))) as ZaloRateLimitedError).retryAfterMs).toBe(1000);
+      expect(((await caught(zalo.sendMessage('c', 'x'))) as ZaloRateLimitedError).retryAfterMs).toBeUndefined();
+
+      emulator.exhaustQuota();
+      const quota = await caught(zalo.sendPhoto('c', 'https://example.com/p.jpg'));
+      expect(quota).toMatchObject({ errorCode: 429, description: 'Quota exceeded', retryAfterMs: undefined });
+      expect(quota).toBeInstanceOf(ZaloRateLimitedError);
+      emulator.refillQuota();
+      await expect(zalo.sendMessage('c', 'x')).resolves.toMatchObject({ message_id: expect.any(String) });
 
       emulator.failNext('sendMessage', 1, { status: 200, body: '{"ok":false,"error_code":429,"description":"slow down"}' });
       expect(await caught(zalo.sendMessage('c', 'x'))).toBeInstanceOf(ZaloRateLimitedError);
     });
 
     it.each([
+      ['HTTP 403 (Zalo: "Internal server error", not a bad token)', { status: 403 }],
+      ['error_code 403 in a 200 answer', { status: 200, body: '{"ok":false,"error_code":403,"description":"Internal server error"}' }],
       ['HTTP 500', { status: 500 }],
       ['HTTP 502 with an HTML page', { status: 502, body: '<html>Bad Gateway</html>' }],
       ['malformed JSON', { status: 200, body: '{"ok": tru' }],

@@ -5,7 +5,7 @@ import type { ChannelSender } from '../../src/channels/channel-sender';
 import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../../src/channels/send-errors';
 import { ZaloClient } from '../../src/channels/zalo/client';
 import { ZaloServerError, ZaloUnauthorizedError } from '../../src/channels/zalo/errors';
-import { ZaloSender } from '../../src/channels/zalo/zalo-sender';
+import { ZALO_QUOTA_BACKOFF_MS, ZaloSender } from '../../src/channels/zalo/zalo-sender';
 import type { ChannelName } from '../../src/conversations/messages';
 import type { CaseSubmission } from '../../src/conversations/ports';
 import { outboxQueueName } from '../../src/outbox/jobs';
@@ -24,6 +24,7 @@ import { ZaloEmulator, type SentRecord } from '../support/zalo-emulator';
 
 const OFFICER_CHAT = 'zl-officer-cskv-1';
 const MEDIATOR_CHAT = 'zl-officer-mediator';
+const QUOTA_BACKOFF_MS = 300;
 
 let emu: ZaloEmulator;
 let h: AppHarness;
@@ -38,7 +39,10 @@ beforeAll(async () => {
     { ZALO_BOT_TOKEN: emu.token, ZALO_API_BASE: emu.apiBase, ZALO_RATE_PER_SECOND: '20', JOB_ATTEMPTS: '12', JOB_BACKOFF_MS: '20' },
     { roles: 'bot' },
   );
-  const sender = new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t);
+  // A 429 from Zalo is a spent quota: the outbox pauses QUOTA_BACKOFF_MS (15 min in production).
+  const sender = new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t, {
+    quotaBackoffMs: QUOTA_BACKOFF_MS,
+  });
   workers = startWorkers(h.rt, new Map<ChannelName, ChannelSender>([['zalo', sender]]));
   intake = new QueueCaseIntake(h.rt.queueRedis, h.rt.redis, { attempts: 12, backoffMs: 20 });
   outbox = new Queue(outboxQueueName('zalo'), { connection: h.rt.queueRedis });
@@ -142,6 +146,31 @@ describe('Zalo outbox', () => {
     expect(emu.calls.sendPhoto).toBe(sentBy('sendPhoto') + faults.sendPhoto);
   });
 
+  it('pauses the whole outbox for the quota back-off on Zalo’s 429 (no retry_after) and sends the alert afterwards, once', async () => {
+    emu.exhaustQuota();
+    const before = emu.calls.sendMessage ?? 0;
+    const tip = await submit('tip');
+    const paused = () => h.logs.filter((l) => l.includes('"outbox.rate_limited"') && l.includes(`"retryAfterMs":${QUOTA_BACKOFF_MS}`));
+    await eventually(
+      async () => paused().length,
+      (n) => n >= 3,
+    );
+    // One try per pause, not one a second, and none of them uses up one of the job's attempts:
+    // a quota may stay spent for long, and the alert must still go out once it is back.
+    expect(emu.calls.sendMessage! - before).toBeLessThanOrEqual(paused().length + 1);
+    const [pending] = await h.rt.store.notifications.forCase(tip.caseId);
+    expect(pending).toMatchObject({ status: 'pending' });
+    expect((await outbox.getJob(pending.notificationId))?.attemptsMade).toBe(0);
+    emu.refillQuota();
+
+    const [note] = await eventually(
+      () => h.rt.store.notifications.forCase(tip.caseId),
+      (ns) => settled(ns, 1),
+    );
+    expect(note).toMatchObject({ chatId: OFFICER_CHAT, status: 'sent' });
+    expect(containing(OFFICER_CHAT, `TIN BÁO MỚI · ${tip.refCode}`)).toHaveLength(1);
+  });
+
   it('gives up at once on a chat the platform does not know, without retrying', async () => {
     emu.failNext('sendMessage', 1, {
       status: 400,
@@ -222,6 +251,15 @@ describe('ZaloSender', () => {
     await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toBeInstanceOf(MessageRejectedError);
     emu.failNext('sendMessage', 1, fail(400, 'Bad Request: chat_id is required'));
     await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toBeInstanceOf(MessageRejectedError);
+
+    // Zalo's 429 names no wait: a spent quota, so the long default back-off.
+    emu.failNext('sendMessage', 1, fail(429, 'Quota exceeded'));
+    await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toEqual(
+      expect.objectContaining({ name: SendRateLimitedError.name, retryAfterMs: ZALO_QUOTA_BACKOFF_MS }),
+    );
+    expect(ZALO_QUOTA_BACKOFF_MS).toBe(15 * 60_000);
+    emu.failNext('sendMessage', 1, fail(403, 'Internal server error'));
+    await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toBeInstanceOf(ZaloServerError);
 
     emu.failNext('sendMessage', 1, fail(401, 'Unauthorized'));
     await expect(sender().send('zl-sender-err', { text: 'a' })).rejects.toBeInstanceOf(ZaloUnauthorizedError);

@@ -1,15 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buildUpdate, EmulatedGroup, EmulatedUser, randomHex, type ZaloSample } from './zalo-emulator-people';
+
+export { EmulatedGroup, EmulatedGroupMember, EmulatedUser, type ZaloSample } from './zalo-emulator-people';
 
 /**
  * A local stand-in for the Zalo Bot API (as docs/zalo-api.md describes it), so the channel is
  * tested over real HTTP: `<apiBase>/bot<token>/<method>`, JSON POST, `{ ok, result }` answers.
  *
- * What it adds for tests: residents (`user(id).sendText(...)`) whose updates are queued for
- * getUpdates or POSTed to the webhook, a record of everything the bot sent, and injected faults
- * (`failNext`) for the error paths. It is strict where the platform is documented (timeout as a
- * string, 1-2000 characters of text, one update per poll) so the client cannot drift from the doc.
+ * What it adds for tests: residents (`user(id).sendText(...)`) and group members
+ * (`group(id).member(id).mention(...)`) whose updates are queued for getUpdates or POSTed to the
+ * webhook, a record of everything the bot sent, and injected faults (`failNext`, `exhaustQuota`)
+ * for the error paths. It is strict where the platform is documented (timeout as a string, 1-2000
+ * characters of text, one update per poll) so the client cannot drift from the doc.
+ *
+ * It speaks the live API where live captures differ from the docs, and keeps the documented form
+ * at hand: images as `photo_url` (docs: `photo`), flat webhook bodies (docs: wrapped in
+ * `{ ok, result }`, `webhookForm`), getWebhookInfo answering 404 with no webhook set (docs: an
+ * empty url, `webhookInfoWhenNone`), 403 as Zalo's internal server error, 429 as a spent quota
+ * with no retry_after.
  */
 
 /**
@@ -25,20 +34,12 @@ export interface ZaloEmulatorOptions {
    * description: "Request timeout" }`; `'null'` answers `{ ok: true, result: null }` instead.
    */
   idlePollAnswer?: 'timeout-error' | 'null';
-}
-
-export interface ZaloSample {
-  event_name: string;
-  message: {
-    message_id: string;
-    date: number;
-    chat: { id: string; chat_type: 'PRIVATE' | 'GROUP' };
-    from: { id: string; display_name: string };
-    text?: string;
-    photo?: string;
-    caption?: string;
-    sticker?: string;
-  };
+  /** The bot's display name, which Zalo requires to begin with "Bot"; group mentions use it. */
+  botName?: string;
+  /** How webhook bodies are POSTed: `flat` as live captures show, `wrapped` as the docs do. */
+  webhookForm?: 'flat' | 'wrapped';
+  /** getWebhookInfo with no webhook set: `not-found` (404, seen live) or `empty-url` (the docs). */
+  webhookInfoWhenNone?: 'not-found' | 'empty-url';
 }
 
 export interface SentRecord {
@@ -86,6 +87,11 @@ export class ZaloEmulator {
   readonly chatActions: { chatId: string; action: string }[] = [];
   /** getUpdates requests the client closed before an answer (aborted or timed out). */
   abandonedPolls = 0;
+  readonly botName: string;
+  webhookForm: 'flat' | 'wrapped';
+  webhookInfoWhenNone: 'not-found' | 'empty-url';
+  /** While true every send answers 429 "Quota exceeded", with no retry_after (Zalo's monthly quota). */
+  private quotaSpent = false;
 
   private readonly idlePollAnswer: 'timeout-error' | 'null';
   private server?: http.Server;
@@ -100,6 +106,14 @@ export class ZaloEmulator {
   constructor(options: ZaloEmulatorOptions = {}) {
     this.token = options.token ?? '1234567890:zalo-test-secret';
     this.idlePollAnswer = options.idlePollAnswer ?? 'timeout-error';
+    this.botName = options.botName ?? 'Bot Tổ tự quản';
+    this.webhookForm = options.webhookForm ?? 'flat';
+    this.webhookInfoWhenNone = options.webhookInfoWhenNone ?? 'not-found';
+  }
+
+  /** The bot's own id, as getMe gives it. */
+  get botId(): string {
+    return this.token.split(':')[0];
   }
 
   async start(): Promise<void> {
@@ -132,6 +146,33 @@ export class ZaloEmulator {
   /** A resident in a private chat with the bot (Zalo's private chat id is the user's id). */
   user(id: string, name = 'Nguyen Van A'): EmulatedUser {
     return new EmulatedUser(this, id, name);
+  }
+
+  /** A group chat the bot is in. */
+  group(id: string): EmulatedGroup {
+    return new EmulatedGroup(this, id);
+  }
+
+  /** The bot's own message coming back as an update, which Zalo may do. */
+  echoOfBot(chatId: string, text: string): Promise<Delivery<ZaloSample>> {
+    const chat = { id: chatId, chat_type: 'PRIVATE' as const };
+    return this.pushRaw(buildUpdate('message.text.received', chat, { id: this.botId, display_name: this.botName, is_bot: true }, { text }));
+  }
+
+  /** From now on every send answers 429 "Quota exceeded" without retry_after, until refillQuota(). */
+  exhaustQuota(): void {
+    this.quotaSpent = true;
+  }
+
+  refillQuota(): void {
+    this.quotaSpent = false;
+  }
+
+  /** What Zalo does to check a webhook: POST an empty body with the secret. Resolves the status. */
+  async probeWebhook(url = this.webhook?.url, secretToken = this.webhook?.secretToken ?? ''): Promise<number | string> {
+    if (!url) throw new Error('ZaloEmulator.probeWebhook: no webhook URL');
+    const delivery = await this.post(url, secretToken, '', undefined);
+    return delivery.webhookStatus ?? delivery.webhookError ?? 'no answer';
   }
 
   /** Any update at all, as it is (fuzzing, odd shapes the doc does not show). */
@@ -223,6 +264,7 @@ export class ZaloEmulator {
       return;
     }
     if (fault) return reply(res, faultAnswer(fault));
+    if (this.quotaSpent && method.startsWith('send')) return reply(res, error(429, ZALO_DESCRIPTIONS[429]));
 
     if (req.method !== 'POST') return reply(res, error(405, 'Method Not Allowed'));
     if (token !== this.token) return reply(res, error(401, 'Unauthorized'));
@@ -260,6 +302,7 @@ export class ZaloEmulator {
         this.webhook = undefined;
         return ok({ url: '', updated_at: Date.now() });
       case 'getWebhookInfo':
+        if (!this.webhook && this.webhookInfoWhenNone === 'not-found') return error(404, ZALO_DESCRIPTIONS[404]);
         return ok({ url: this.webhook?.url ?? '', updated_at: this.webhook?.updatedAt ?? 0 });
       case 'sendMessage': {
         const chatId = nonEmptyString(body.chat_id);
@@ -353,17 +396,21 @@ export class ZaloEmulator {
   }
 
   private postToWebhook<U>(update: U, webhook: { url: string; secretToken: string }): Promise<Delivery<U>> {
-    const payload = JSON.stringify(update) ?? 'null';
+    const body = this.webhookForm === 'wrapped' ? { ok: true, result: update } : update;
+    return this.post(webhook.url, webhook.secretToken, JSON.stringify(body) ?? 'null', update);
+  }
+
+  private post<U>(url: string, secretToken: string, payload: string, update: U): Promise<Delivery<U>> {
     return new Promise((resolve) => {
       const req = http.request(
-        webhook.url,
+        url,
         {
           method: 'POST',
           agent: false,
           headers: {
             'Content-Type': 'application/json',
             'Content-Length': Buffer.byteLength(payload),
-            'X-Bot-Api-Secret-Token': webhook.secretToken,
+            'X-Bot-Api-Secret-Token': secretToken,
           },
         },
         (res) => {
@@ -375,52 +422,6 @@ export class ZaloEmulator {
       req.end(payload);
     });
   }
-}
-
-/** A resident; every send builds an update shaped like the documented sample. */
-export class EmulatedUser {
-  constructor(
-    private readonly emulator: ZaloEmulator,
-    readonly id: string,
-    readonly name: string,
-  ) {}
-
-  sendText(text: string): Promise<Delivery<ZaloSample>> {
-    return this.push('message.text.received', { text });
-  }
-
-  sendImage(url: string, caption?: string): Promise<Delivery<ZaloSample>> {
-    return this.push('message.image.received', caption === undefined ? { photo: url } : { photo: url, caption });
-  }
-
-  sendSticker(): Promise<Delivery<ZaloSample>> {
-    return this.push('message.sticker.received', { sticker: randomHex() });
-  }
-
-  sendUnsupported(): Promise<Delivery<ZaloSample>> {
-    return this.push('message.unsupported.received', {});
-  }
-
-  private push(
-    eventName: string,
-    content: Pick<ZaloSample['message'], 'text' | 'photo' | 'caption' | 'sticker'>,
-  ): Promise<Delivery<ZaloSample>> {
-    const update: ZaloSample = {
-      event_name: eventName,
-      message: {
-        message_id: randomHex(),
-        date: Date.now(),
-        chat: { id: this.id, chat_type: 'PRIVATE' },
-        from: { id: this.id, display_name: this.name },
-        ...content,
-      },
-    };
-    return this.emulator.pushRaw(update);
-  }
-}
-
-function randomHex(): string {
-  return randomBytes(10).toString('hex');
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -435,9 +436,19 @@ function error(errorCode: number, description: string, status = errorCode): Answ
   return { status, body: JSON.stringify({ ok: false, error_code: errorCode, description }) };
 }
 
+/** Zalo's own descriptions where they say more than HTTP's: its 403 is a server fault, its 429 a quota. */
+const ZALO_DESCRIPTIONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Internal server error',
+  404: 'Not found',
+  408: 'Request timeout',
+  429: 'Quota exceeded',
+};
+
 function faultAnswer(fault: Exclude<ZaloEmulatorFault, 'timeout' | 'reset'>): Answer {
   if (fault.body !== undefined) return { status: fault.status, body: fault.body };
-  return error(fault.errorCode ?? fault.status, http.STATUS_CODES[fault.status] ?? 'Error', fault.status);
+  const code = fault.errorCode ?? fault.status;
+  return error(code, ZALO_DESCRIPTIONS[code] ?? http.STATUS_CODES[fault.status] ?? 'Error', fault.status);
 }
 
 function reply(res: http.ServerResponse, answer: Answer): void {

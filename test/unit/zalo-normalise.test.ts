@@ -1,4 +1,5 @@
 import { normaliseZaloUpdate } from '../../src/channels/zalo/normalise';
+import { CONTENT_WITHHELD } from '../../src/conversations/messages';
 
 function sample(overrides: Record<string, unknown> = {}, message: Record<string, unknown> = {}): unknown {
   return {
@@ -88,7 +89,7 @@ describe('normaliseZaloUpdate', () => {
 
   it.each([
     ['message.sticker.received', 'sticker'],
-    ['message.unsupported.received', 'unsupported'],
+    ['message.unsupported.received', CONTENT_WITHHELD],
     ['message.poll.received', 'message.poll.received'],
   ])('marks %s as unsupported', (eventName, unsupported) => {
     const msg = normaliseZaloUpdate(sample({ event_name: eventName }, { text: undefined }));

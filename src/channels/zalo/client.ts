@@ -130,8 +130,14 @@ export class ZaloClient {
     return this.call<ZaloWebhookInfo>('deleteWebhook', {}, { idempotent: true });
   }
 
-  getWebhookInfo(): Promise<ZaloWebhookInfo> {
-    return this.call<ZaloWebhookInfo>('getWebhookInfo', {}, { idempotent: true });
+  /** A 404 is how Zalo has been seen to say "no webhook set", so it reads as an empty URL. */
+  async getWebhookInfo(): Promise<ZaloWebhookInfo> {
+    try {
+      return await this.call<ZaloWebhookInfo>('getWebhookInfo', {}, { idempotent: true });
+    } catch (err) {
+      if (err instanceof ZaloRequestError && err.errorCode === 404) return { url: '', updated_at: 0 };
+      throw err;
+    }
   }
 
   sendMessage(chatId: string, text: string): Promise<ZaloSentMessage> {
@@ -192,16 +198,16 @@ function unwrap(method: string, response: AxiosResponse<unknown>): unknown {
     httpStatus: status,
   };
 
-  if (isAuthCode(status) || isAuthCode(errorCode)) return fail(new ZaloUnauthorizedError(details));
+  if (status === 401 || errorCode === 401) return fail(new ZaloUnauthorizedError(details));
   if (status === 429 || errorCode === 429) {
     return fail(new ZaloRateLimitedError({ ...details, retryAfterMs: retryAfterMs(answer, response) }));
   }
-  if (status >= 500) return fail(new ZaloServerError(details));
+  // Zalo's docs list 403 as an internal server error, not a refused token: retried like a 5xx.
+  if (isServerCode(status) || isServerCode(errorCode)) return fail(new ZaloServerError(details));
   if (!answer || typeof answer.ok !== 'boolean') {
     return fail(new ZaloServerError({ ...details, description: `malformed answer (HTTP ${status})` }));
   }
   if (answer.ok && status < 400) return answer.result;
-  if (errorCode !== undefined && errorCode >= 500) return fail(new ZaloServerError(details));
   return fail(new ZaloRequestError(details));
 }
 
@@ -209,8 +215,8 @@ function fail(error: ZaloApiError): never {
   throw error;
 }
 
-function isAuthCode(code: number | undefined): boolean {
-  return code === 401 || code === 403;
+function isServerCode(code: number | undefined): boolean {
+  return code !== undefined && (code === 403 || code >= 500);
 }
 
 /** Telegram-style `parameters.retry_after` (seconds) first, then a Retry-After header. */

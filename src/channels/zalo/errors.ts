@@ -46,25 +46,31 @@ export abstract class ZaloApiError extends AppError {
   }
 }
 
-/** The token is wrong or revoked. Retrying cannot help: the operator must fix ZALO_BOT_TOKEN. */
+/**
+ * The token is wrong or revoked (401). Retrying cannot help: the operator must fix ZALO_BOT_TOKEN.
+ * Not 403: Zalo documents that as its own internal error (a ZaloServerError).
+ */
 export class ZaloUnauthorizedError extends ZaloApiError {
   readonly retryable = false;
 }
 
-/** Too many calls. Wait `retryAfterMs` (the platform's hint, else a default) before the next one. */
+/**
+ * 429. On Zalo it means a quota is used up (messages a month), and it carries no wait: then
+ * `retryAfterMs` is undefined and each caller picks its own pause (the outbox a long one, since a
+ * spent quota does not come back in a second). A hint, where one is given, is kept.
+ */
 export class ZaloRateLimitedError extends ZaloApiError {
-  static readonly DEFAULT_RETRY_AFTER_MS = 1000;
   readonly retryable = true;
-  readonly retryAfterMs: number;
+  readonly retryAfterMs: number | undefined;
 
   constructor(details: ZaloApiErrorDetails & { retryAfterMs?: number }) {
     super(details);
-    this.retryAfterMs = details.retryAfterMs ?? ZaloRateLimitedError.DEFAULT_RETRY_AFTER_MS;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
 /**
- * The platform or the network failed: a 5xx, an answer that is not the API's JSON, a reset
+ * The platform or the network failed: a 5xx or a 403 (Zalo's "internal server error"), an answer that is not the API's JSON, a reset
  * connection or a timeout. Retry later with backoff. For a send this is ambiguous (the message may
  * have gone out), which is why only the outbox, with its own bookkeeping, retries sends.
  */

@@ -1,4 +1,4 @@
-import type { Attachment, InboundMessage } from '../../conversations/messages';
+import { CONTENT_WITHHELD, type Attachment, type InboundMessage } from '../../conversations/messages';
 import { parseCommand } from '../../conversations/parse-command';
 
 /**
@@ -19,8 +19,14 @@ const MAX_EVENT_NAME_LENGTH = 64;
 
 type Json = Record<string, unknown>;
 
-export function normaliseZaloUpdate(update: unknown): InboundMessage | null {
-  if (!isRecord(update)) return null;
+export interface ZaloNormaliseOptions {
+  /** The bot's own id (getMe), so its own messages echoed back as updates are dropped. */
+  botId?: string;
+}
+
+export function normaliseZaloUpdate(raw: unknown, options: ZaloNormaliseOptions = {}): InboundMessage | null {
+  const update = unwrap(raw);
+  if (!update) return null;
   const message = update.message;
   if (!isRecord(message)) return null;
   const chat = isRecord(message.chat) ? message.chat : undefined;
@@ -28,6 +34,7 @@ export function normaliseZaloUpdate(update: unknown): InboundMessage | null {
   const chatId = idOf(chat?.id);
   const userId = idOf(from?.id);
   if (chatId === undefined || userId === undefined) return null;
+  if (fromTheBot(message, from, userId, options.botId)) return null;
 
   const inbound: InboundMessage = {
     channel: 'zalo',
@@ -36,6 +43,9 @@ export function normaliseZaloUpdate(update: unknown): InboundMessage | null {
     chatType: chatTypeOf(chat?.chat_type, chatId, userId),
     userId,
   };
+  // In a group Zalo delivers only what @mentions the bot or replies to it: all of it is addressed
+  // to the bot, as Telegram's mentionsBot means.
+  if (inbound.chatType === 'group') inbound.mentionsBot = true;
   const userName = boundedText(from?.display_name, MAX_NAME_LENGTH) ?? boundedText(from?.first_name, MAX_NAME_LENGTH);
   if (userName !== undefined && userName.trim() !== '') inbound.userName = userName.trim();
 
@@ -45,17 +55,26 @@ export function normaliseZaloUpdate(update: unknown): InboundMessage | null {
       setText(inbound, message.text);
       break;
     case 'message.image.received': {
-      const photo = urlOf(message.photo) ?? urlOf(message.photo_url);
+      // Live payloads carry `photo_url`; the docs show `photo`.
+      const photo = urlOf(message.photo_url) ?? urlOf(message.photo);
       if (photo !== undefined) inbound.attachments = [{ kind: 'photo', ref: photo } satisfies Attachment];
       setText(inbound, message.caption);
       if (photo === undefined && inbound.text === undefined) inbound.unsupported = 'image';
+      break;
+    }
+    case 'message.voice.received': {
+      const voice = urlOf(message.voice_url);
+      if (voice !== undefined) inbound.attachments = [{ kind: 'voice', ref: voice } satisfies Attachment];
+      else inbound.unsupported = 'voice';
       break;
     }
     case 'message.sticker.received':
       inbound.unsupported = 'sticker';
       break;
     case 'message.unsupported.received':
-      inbound.unsupported = 'unsupported';
+      // No content at all: what protected accounts (children's, for one) always send. Asking again
+      // cannot help, so the conversation answers this one differently.
+      inbound.unsupported = CONTENT_WITHHELD;
       break;
     default:
       inbound.unsupported = event ?? 'unknown';
@@ -74,17 +93,45 @@ function eventOf(update: Json, message: Json): string | undefined {
   const name = update.event_name;
   if (typeof name === 'string') return name.slice(0, MAX_EVENT_NAME_LENGTH);
   if (name !== undefined) return undefined;
-  if (typeof message.photo === 'string') return 'message.image.received';
+  if (typeof message.photo === 'string' || typeof message.photo_url === 'string') return 'message.image.received';
+  if (typeof message.voice_url === 'string') return 'message.voice.received';
   if (typeof message.text === 'string') return 'message.text.received';
   return undefined;
 }
 
 function setText(inbound: InboundMessage, raw: unknown): void {
-  const text = boundedText(raw, MAX_TEXT_LENGTH);
-  if (text === undefined || text.trim() === '') return;
+  const bounded = boundedText(raw, MAX_TEXT_LENGTH);
+  if (bounded === undefined || bounded.trim() === '') return;
+  const text = inbound.chatType === 'group' ? withoutLeadingMention(bounded) : bounded;
   inbound.text = text;
   const command = parseCommand(text);
   if (command) inbound.command = command;
+}
+
+/**
+ * The docs show webhook bodies wrapped as `{ ok: true, result: { event_name, message } }`; live
+ * captures (and getUpdates' result, once the client unwrapped it) are flat. Both are read.
+ */
+function unwrap(raw: unknown): Json | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (raw.ok === true && isRecord(raw.result) && raw.message === undefined) return raw.result;
+  return raw;
+}
+
+/** The bot's own messages may come back as updates; answering them would make it talk to itself. */
+function fromTheBot(message: Json, from: Json | undefined, userId: string, botId: string | undefined): boolean {
+  const sender = isRecord(message.sender) ? message.sender : undefined;
+  return from?.is_bot === true || sender?.is_bot === true || (botId !== undefined && userId === botId);
+}
+
+/**
+ * "@Bot Tổ tự quản /baotin" → "/baotin". Zalo puts the mention first and names the bot by its
+ * display name, which has several words, so only a command after it shows where the mention ends;
+ * other text is kept whole (it is addressed to the bot all the same).
+ */
+function withoutLeadingMention(text: string): string {
+  const m = /^\s*@[^\n/]{1,128}?\s(\/[\p{L}\p{N}_][\s\S]*)$/u.exec(text);
+  return m ? m[1] : text;
 }
 
 /** Zalo answers and reads with the same id; numbers are accepted because some samples show them. */

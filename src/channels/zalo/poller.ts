@@ -23,6 +23,7 @@ export interface ZaloPollerOptions {
 
 /** A handful of ids is enough to catch a re-delivery right after a retried poll. */
 const RECENT_IDS = 256;
+const RATE_LIMITED_POLL_MS = 1000;
 
 export class ZaloPoller {
   private readonly logger: Logger;
@@ -128,7 +129,8 @@ export class ZaloPoller {
   private backoff(err: unknown, failures: number): number {
     if (err instanceof ZaloApiError && !err.retryable) return this.maxBackoffMs;
     const exponential = Math.min(this.maxBackoffMs, this.errorBackoffMs * 2 ** Math.min(failures - 1, 20));
-    if (err instanceof ZaloRateLimitedError) return Math.max(exponential, err.retryAfterMs);
+    // Zalo's 429 (a spent quota) names no wait; a second is enough not to hammer it while polling.
+    if (err instanceof ZaloRateLimitedError) return Math.max(exponential, err.retryAfterMs ?? RATE_LIMITED_POLL_MS);
     return exponential;
   }
 

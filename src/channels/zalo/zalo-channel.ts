@@ -5,7 +5,8 @@ import { addWebhookRoute } from '../../http/webhook-route';
 import type { Logger } from '../../logger';
 import { ChatSerialiser } from '../chat-serialiser';
 import { deliverReplies } from '../deliver-replies';
-import { ZaloClient } from './client';
+import { ZaloClient, type ZaloBotInfo } from './client';
+import { ZaloApiError } from './errors';
 import { normaliseZaloUpdate } from './normalise';
 import { ZaloPoller } from './poller';
 import { ZaloSender } from './zalo-sender';
@@ -18,7 +19,14 @@ export interface ZaloOptions {
   webhookSecret?: string;
   /** How long one API call may take (ZALO_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** How long the outbox pauses after Zalo's 429, a spent quota (ZALO_QUOTA_BACKOFF_MS). */
+  quotaBackoffMs?: number;
+  /** First pause between getMe attempts at start when Zalo answers 403 or 5xx; doubles each time. */
+  startRetryMs?: number;
 }
+
+/** getMe attempts at start before the bot starts without it (see whoAmI). */
+const GET_ME_ATTEMPTS = 3;
 
 export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
 export const ZALO_SECRET_HEADER = 'x-bot-api-secret-token';
@@ -35,6 +43,8 @@ export class ZaloChannel {
   readonly sender: ZaloSender;
   private readonly poller: ZaloPoller;
   private readonly serial = new ChatSerialiser();
+  /** The bot's own id from getMe, to drop its own messages echoed back; unknown if getMe failed. */
+  private botId?: string;
 
   constructor(
     private readonly opts: ZaloOptions,
@@ -45,7 +55,7 @@ export class ZaloChannel {
     // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
     // costs the resident one more message, since their draft is already saved.
     this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 15_000 });
-    this.sender = new ZaloSender(this.client, t);
+    this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs });
     // The poller is not held up by one chat's handling: other chats' messages go on at once, while
     // the serialiser (entered synchronously, in arrival order) keeps each chat's messages in order.
     // stop() waits for the handling still running.
@@ -53,18 +63,21 @@ export class ZaloChannel {
   }
 
   /**
-   * Checks the token (getMe fails loudly on a wrong one), then starts receiving: by webhook when a
+   * Checks the token (getMe fails loudly on a wrong one, see whoAmI), then starts receiving: by webhook when a
    * URL and secret are configured, else by polling, after removing any webhook left set (the
    * platform refuses getUpdates while one is).
    */
   async start(http?: HttpServer): Promise<void> {
-    const me = await this.client.getMe();
+    const me = await this.whoAmI();
+    this.botId = me?.id;
     if (this.opts.webhookUrl && this.opts.webhookSecret) {
       if (!http) throw new Error('Zalo webhook mode needs the HTTP server');
       const secret = this.opts.webhookSecret;
-      addWebhookRoute(http, ZALO_WEBHOOK_PATH, ZALO_SECRET_HEADER, secret, (update) => this.handleUpdate(update));
+      addWebhookRoute(http, ZALO_WEBHOOK_PATH, ZALO_SECRET_HEADER, secret, (update) => this.handleUpdate(update), {
+        emptyBodyIsProbe: true,
+      });
       await this.client.setWebhook(this.opts.webhookUrl, secret);
-      this.log.info({ mode: 'webhook', accountType: me.account_type }, 'zalo.started');
+      this.log.info({ mode: 'webhook', accountType: me?.account_type }, 'zalo.started');
     } else {
       const info = await this.client.getWebhookInfo();
       if (info.url) {
@@ -72,7 +85,30 @@ export class ZaloChannel {
         this.log.warn({}, 'zalo.webhook_removed_for_polling');
       }
       this.poller.start();
-      this.log.info({ mode: 'polling', accountType: me.account_type }, 'zalo.started');
+      this.log.info({ mode: 'polling', accountType: me?.account_type }, 'zalo.started');
+    }
+  }
+
+  /**
+   * getMe, to check the token and learn the bot's id. A 401 is a refused token and stops the start.
+   * Zalo documents 403 as its own internal error, so a 403 or 5xx (or no answer) is tried again a
+   * few times and then the bot starts anyway with a warning: refusing to start over a passing Zalo
+   * fault would leave every resident without the bot, and a truly bad token still shows as 401 on
+   * the first send. Without the id, the bot's echoed messages are known by is_bot alone.
+   */
+  private async whoAmI(): Promise<ZaloBotInfo | undefined> {
+    const firstPauseMs = this.opts.startRetryMs ?? 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client.getMe();
+      } catch (err) {
+        if (!(err instanceof ZaloApiError) || !err.retryable) throw err;
+        if (attempt >= GET_ME_ATTEMPTS) {
+          this.log.warn({ error: err.name, errorCode: err.errorCode }, 'zalo.get_me_failed_starting_anyway');
+          return undefined;
+        }
+        await new Promise((resolve) => setTimeout(resolve, firstPauseMs * 2 ** (attempt - 1)));
+      }
     }
   }
 
@@ -85,7 +121,7 @@ export class ZaloChannel {
   /** One update, from the poller or the webhook. Never throws. */
   async handleUpdate(update: unknown): Promise<void> {
     try {
-      const msg = normaliseZaloUpdate(update);
+      const msg = normaliseZaloUpdate(update, { botId: this.botId });
       if (!msg) return;
       await this.serial.run(msg.chatId, async () => {
         const replies = await this.service.handle(msg);

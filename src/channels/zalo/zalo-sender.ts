@@ -8,6 +8,12 @@ import { ZaloRateLimitedError, ZaloRequestError } from './errors';
 
 /** sendMessage takes 1-2000 characters; a caption is held to the same. */
 export const ZALO_MAX_TEXT = 2000;
+/**
+ * Zalo's 429 means a quota is spent and names no wait; retrying after a second would only burn
+ * the queue's attempts. Fifteen minutes lets a plan upgrade or a new month take effect without
+ * hammering the API, and the paused alerts are sent afterwards, not dropped.
+ */
+export const ZALO_QUOTA_BACKOFF_MS = 15 * 60_000;
 
 /**
  * Renders an OutboundMessage for Zalo, which has no buttons: options become numbered lines the
@@ -25,13 +31,14 @@ export class ZaloSender implements ChannelSender {
   constructor(
     private readonly client: Pick<ZaloClient, 'sendMessage' | 'sendPhoto'>,
     private readonly t: Translate,
+    private readonly opts: { quotaBackoffMs?: number } = {},
   ) {}
 
   async send(chatId: string, message: OutboundMessage): Promise<void> {
     try {
       await this.sendUnmapped(chatId, message);
     } catch (err) {
-      throw mapZaloError(err);
+      throw mapZaloError(err, this.opts.quotaBackoffMs);
     }
   }
 
@@ -62,13 +69,13 @@ const RECIPIENT_GONE =
   /\b(user|chat|recipient|receiver|follower)\b[^.]{0,40}\b(not found|unknown|invalid|blocked|not exist|does not exist|doesn't exist|not available|unavailable|not follow)|\b(unknown|invalid|blocked)\b[^.]{0,20}\b(user|chat|recipient|receiver)\b|\bblocked\b/i;
 
 /** Platform errors → what the outbox should do; anything not recognised is returned as it is (retried). */
-export function mapZaloError(err: unknown): unknown {
-  if (err instanceof ZaloRateLimitedError) return new SendRateLimitedError(err.retryAfterMs);
+export function mapZaloError(err: unknown, quotaBackoffMs = ZALO_QUOTA_BACKOFF_MS): unknown {
+  if (err instanceof ZaloRateLimitedError) return new SendRateLimitedError(err.retryAfterMs ?? quotaBackoffMs);
   if (err instanceof ZaloRequestError) {
     if (RECIPIENT_GONE.test(err.description)) return new RecipientUnavailableError(err.description);
     return new MessageRejectedError(err.description);
   }
-  // ZaloUnauthorizedError (the operator must fix ZALO_BOT_TOKEN), ZaloServerError and network
-  // failures stay as they are: transient or operator-fixable, so retried with back-off.
+  // ZaloUnauthorizedError (the operator must fix ZALO_BOT_TOKEN), ZaloServerError (5xx, 403) and
+  // network failures stay as they are: transient or operator-fixable, so retried with back-off.
   return err;
 }
