@@ -339,8 +339,13 @@ export class ConversationService {
       const u = turn.understood;
       const offer = offerFor(u, msg.text, FLOWS);
       // A short question the FAQ knows ("hàng xóm lấn đất thì làm sao") is answered; a story is offered as a report.
-      const faqKnows = this.fallbackFeature?.answers?.(msg.text) === true && (isQuestion(msg.text) || wordsOf(msg.text).folded.length < OFFER_STORY_WORDS);
-      if (offer && !faqKnows) return this.offer(turn, offer, u);
+      const faqSure = this.fallbackFeature?.answers?.(msg.text) === true;
+      const faqKnows = faqSure && (isQuestion(msg.text) || wordsOf(msg.text).folded.length < OFFER_STORY_WORDS);
+      if (offer && !faqKnows) {
+        // A story the FAQ also knows about ("they called as police and want money"): its advice, then the offer.
+        const advice = faqSure ? ((await this.fallbackFeature?.fallback?.(ctx)) ?? []).map((m) => ({ text: m.text })) : [];
+        return [...advice, ...this.offer(turn, offer, u)];
+      }
       if (!offer) {
         const talk = await this.smallTalk(turn, u);
         if (talk) return talk;

@@ -29,6 +29,8 @@ export interface EngineContext {
 export const CATEGORY_SURE = 0.6;
 /** A category offered in the shortlist must be at least this likely. */
 const SHORTLIST_MIN = 0.05;
+/** Below this the sentence names no category at all ("không biết chọn gì"): the whole list again. */
+const SHORTLIST_TOP_MIN = 0.2;
 
 export interface EngineResult {
   state: ConversationState;
@@ -391,7 +393,7 @@ function understandChoice(flow: Flow, step: ChoiceStep, s: ConversationState, te
   if (step.understands !== 'category' || !ctx.rank) return undefined;
   const ranked = ctx.rank(flow.kind.id, text).filter((r) => r.category && step.choices.includes(r.category));
   const [top] = ranked;
-  if (!top?.category) return undefined;
+  if (!top?.category || top.confidence < SHORTLIST_TOP_MIN) return undefined;
   const story = flow.storyStep;
   if (story && s.draft.values[story] === undefined && wordsOf(text).folded.length >= 4) {
     s.draft.values[story] = text;

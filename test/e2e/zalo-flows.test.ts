@@ -234,7 +234,7 @@ describe('Zalo channel, polling', () => {
     expect(menu).toContain(`1. ${t('menu.tip', undefined, 'en')}`);
     expect(menu).toContain(t('numbered.reply', undefined, 'en'));
     const next = await text(user, 'hello', t('menu.title', undefined, 'en'));
-    expect(joined(next)).toContain(t('errors.notUnderstood', undefined, 'en'));
+    expect(joined(next)).toContain(t('understood.greeting', undefined, 'en'));
   });
 
   it('never writes residents’ words, phone numbers or chat ids to the log', () => {

@@ -148,11 +148,17 @@ describe('broadcast conversation', () => {
     await officer.say('/thongbao');
     await officer.tap('bc:aud:0');
     await officer.tap('bc:write');
-    const replies = await officer.say('Đêm qua có đám cháy ở hẻm 12 do sạc xe điện. Bà con không sạc xe qua đêm.');
+    const replies = await officer.say('Đang có đám cháy ở hẻm 12 do sạc xe điện. Bà con tránh xa khu vực, không sạc xe qua đêm.');
     expect(replies[0].text).toContain(t('vi', 'emergency.numbers'));
     expect(last(replies).text).toBe(t('vi', 'broadcast.confirm'));
     await officer.tap('bc:send');
     expect(desk.submitted[0].text).toContain('đám cháy ở hẻm 12');
+    // A fire that is over ("đêm qua") is an advisory, not an emergency: no numbers before it.
+    await officer.say('/thongbao');
+    await officer.tap('bc:aud:0');
+    await officer.tap('bc:write');
+    const past = await officer.say('Đêm qua có đám cháy ở hẻm 12 do sạc xe điện. Bà con không sạc xe qua đêm.');
+    expect(allText(past)).not.toContain(t('vi', 'emergency.numbers'));
   });
 
   it('a photo first, then the text; other media are refused', async () => {

@@ -93,7 +93,8 @@ describe('small talk', () => {
     const who = bot.person();
     expect(allText(await who.say('alo'))).toContain(t('vi', 'understood.greeting'));
     expect(allText(await who.say('cảm ơn nhiều nha'))).toContain(t('vi', 'understood.thanks'));
-    expect(allText(await who.say('tin tôi báo hôm qua sao rồi'))).toContain(t('vi', 'officer.statusAsk'));
+    // Without the officer desk (this bot has none) a question about a sent tip is not the FAQ's to answer.
+    expect(allText(await who.say('tin tôi báo hôm qua sao rồi'))).not.toContain(t('vi', 'faq.noMatch'));
   });
 });
 

@@ -521,7 +521,7 @@ const NOT_NOW = [
   'lớp sơ cứu',
   'lớp dạy',
   'đăng ký',
-  'ở đâu',
+  'ở !đâu',
   'phim',
   'game',
   'games',

@@ -86,11 +86,17 @@ export class Understander {
     return { emergency: this.emergency(text, features), ...top, alternatives: rest.slice(0, 3) };
   }
 
-  /** The categories of one intent (tip or mediation), likeliest first, their scores summing to 1. */
+  /**
+   * The categories of one intent (tip or mediation), likeliest first, each with its share of the
+   * whole reading (not renormalised): a sentence about nothing in particular ("không biết chọn gì")
+   * gives every category a small share, and the caller shows the whole list.
+   */
   rank(intent: 'tip' | 'mediation', text: string): Reading[] {
-    const among = this.intents.knownLabels.filter((l) => l.startsWith(`${intent}:`));
     const words = intentFeatures(featuresOf(text));
-    return this.intents.classify(words, among, intentTemperature(words)).map(readingOf);
+    return this.intents
+      .classify(words, undefined, intentTemperature(words))
+      .filter((s) => s.label.startsWith(`${intent}:`))
+      .map(readingOf);
   }
 
   private emergency(text: string, features: string[]): EmergencyKind[] {
