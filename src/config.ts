@@ -75,6 +75,8 @@ const schema = z
     /** Cases one person may submit per hour, so nobody can fill the database. */
     CASES_PER_USER_PER_HOUR: positiveInt.default(10),
     MAX_TEXT_LENGTH: positiveInt.default(3000),
+    /** A text this soon after a piece of the story adds to it (a story told in several messages); 0 = off. */
+    STORY_JOIN_MS: z.coerce.number().int().min(0).default(8_000),
     MAX_ATTACHMENTS: positiveInt.default(10),
     /** Attempts for queue jobs before they are kept as failed for the operator. */
     JOB_ATTEMPTS: positiveInt.default(12),
@@ -144,6 +146,7 @@ function toConfig(e: z.infer<typeof schema>) {
     groupFloodPerMinute: e.GROUP_FLOOD_PER_MINUTE,
     casesPerHour: e.CASES_PER_USER_PER_HOUR,
     maxTextLength: e.MAX_TEXT_LENGTH,
+    storyJoinMs: e.STORY_JOIN_MS,
     maxAttachments: e.MAX_ATTACHMENTS,
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,

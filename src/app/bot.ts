@@ -49,7 +49,12 @@ export function createConversationService(
       casesPerHour: config.casesPerHour,
     }),
     sealer: rt.box,
-    limits: { maxTextLength: config.maxTextLength, maxAttachments: config.maxAttachments, idleMs: config.conversationIdleMs },
+    limits: {
+      maxTextLength: config.maxTextLength,
+      maxAttachments: config.maxAttachments,
+      idleMs: config.conversationIdleMs,
+      storyJoinMs: config.storyJoinMs,
+    },
     defaultLang: config.defaultLang,
     deepLink,
     newId: newCaseId,

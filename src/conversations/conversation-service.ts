@@ -48,7 +48,7 @@ export interface ConversationDeps {
   directory: Directory;
   guards: Guards;
   sealer: Sealer;
-  limits: { maxTextLength: number; maxAttachments: number; idleMs: number };
+  limits: { maxTextLength: number; maxAttachments: number; idleMs: number; storyJoinMs: number };
   defaultLang: Lang;
   /** A link that opens a private chat with the bot carrying `payload` (Telegram); null where the platform has none. */
   deepLink: (channel: ChannelName, payload: string) => string | null;
@@ -584,7 +584,11 @@ export class ConversationService {
     return this.startFlow(flow, turn, { values, prefilled });
   }
 
-  private async startFlow(flow: Flow, turn: Turn, opening?: { values: Record<string, string>; prefilled: string[] }): Promise<OutboundMessage[]> {
+  private async startFlow(
+    flow: Flow,
+    turn: Turn,
+    opening?: { values: Record<string, string>; prefilled: string[] },
+  ): Promise<OutboundMessage[]> {
     const { ctx, profile, lang, slot } = turn;
     const values: Record<string, string> = { ...opening?.values };
     if (profile.joinCode) {
@@ -743,6 +747,7 @@ export class ConversationService {
       directory,
       maxTextLength: limits.maxTextLength,
       maxAttachments: limits.maxAttachments,
+      storyJoinMs: limits.storyJoinMs,
       now: this.clock(),
       rank: (kind, text) => (kind === 'tip' || kind === 'mediation' ? this.deps.reader.rank(kind, text) : []),
     };

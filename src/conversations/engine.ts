@@ -20,6 +20,8 @@ export interface EngineContext {
   directory: Pick<Directory, 'groupByJoinCode'>;
   maxTextLength: number;
   maxAttachments: number;
+  /** A text this soon after a piece of the story adds to it; 0 = never. */
+  storyJoinMs: number;
   now: number;
   /** The categories of a kind of case, likeliest first, read from a sentence (domain/understanding). */
   rank?: (kind: string, text: string) => Reading[];
@@ -175,6 +177,8 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
   if (text !== undefined && Array.from(text).length > ctx.maxTextLength) {
     return reply(...notes, t(lang, 'flow.tooLong', { length: Array.from(text).length, max: ctx.maxTextLength }));
   }
+  const joined = text ? joinStory(flow, state, s, text, ctx) : undefined;
+  if (joined) return reply(...notes, ...joined);
 
   switch (step.kind) {
     case 'choice': {
@@ -193,6 +197,7 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
       if (!text) return reply(...(notes.length ? notes : [t(lang, 'flow.needText')]));
       if (Array.from(text).length < step.minLength) return reply(...notes, t(lang, 'flow.tooShort'));
       s.draft.values[step.id] = text;
+      if (step.id === flow.storyStep) s.storyAt = ctx.now;
       return moveOn(flow, s, ctx, notes);
     case 'place':
       if (msg.location) {
@@ -239,6 +244,25 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
       return { ...r, joinCode: group.joinCode };
     }
   }
+}
+
+/**
+ * People tell a story in two or three messages sent in a row, each within seconds of the last. A text
+ * sent within ctx.storyJoinMs (default 8 s) of the last piece of the story, at any later step, is added to the
+ * story (up to the length limit) and the current question is asked again: the notes to reply, or
+ * undefined when the text is an answer. Never while editing, where the resident answers one field.
+ */
+function joinStory(flow: Flow, before: ConversationState, s: ConversationState, text: string, ctx: EngineContext): string[] | undefined {
+  const story = flow.storyStep;
+  if (!story || before.storyAt === undefined || s.editing || s.step === story) return undefined;
+  // Nobody reads the next question and answers it this fast: it is more of the story.
+  if (ctx.storyJoinMs <= 0 || ctx.now - before.storyAt > ctx.storyJoinMs) return undefined;
+  const told = s.draft.values[story] ?? '';
+  const together = `${told}\n${text}`;
+  if (Array.from(together).length > ctx.maxTextLength) return undefined;
+  s.draft.values[story] = together;
+  s.storyAt = ctx.now;
+  return [ctx.t(ctx.lang, 'flow.storyAdded', { field: ctx.t(ctx.lang, `fields.${story}`) })];
 }
 
 /** A button press, or typed text that names one of the current options. */
@@ -398,9 +422,14 @@ function understandChoice(flow: Flow, step: ChoiceStep, s: ConversationState, te
   if (story && s.draft.values[story] === undefined && wordsOf(text).folded.length >= 4) {
     s.draft.values[story] = text;
     s.prefilled = [...(s.prefilled ?? []), story];
+    s.storyAt = ctx.now;
   }
-  if (top.confidence >= CATEGORY_SURE) return choose(top.category, [t(lang, 'flow.categoryUnderstood', { category: t(lang, `${step.labels}.${top.category}`) })]);
-  const short = ranked.filter((r) => r.confidence >= SHORTLIST_MIN).slice(0, 3).map((r) => r.category!);
+  if (top.confidence >= CATEGORY_SURE)
+    return choose(top.category, [t(lang, 'flow.categoryUnderstood', { category: t(lang, `${step.labels}.${top.category}`) })]);
+  const short = ranked
+    .filter((r) => r.confidence >= SHORTLIST_MIN)
+    .slice(0, 3)
+    .map((r) => r.category!);
   if (step.choices.includes('other') && !short.includes('other')) short.push('other');
   s.shortlist = short;
   return { state: s, replies: [prompt(flow, s, ctx)] };

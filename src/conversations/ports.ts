@@ -47,6 +47,8 @@ export interface ConversationState {
   prefilled?: string[];
   /** The likeliest categories read from a sentence at a choice step, offered before the whole list. */
   shortlist?: string[];
+  /** When the last piece of the story (the flow's storyStep) arrived: a piece right after it adds to it. */
+  storyAt?: number;
   startedAt: number;
   updatedAt: number;
 }

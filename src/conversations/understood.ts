@@ -42,7 +42,10 @@ export function offerFor(u: Understanding, text: string, flows: readonly Flow[])
   const readings = [u, ...u.alternatives];
   const long = wordsOf(text).folded.length >= LONG_MESSAGE_WORDS;
   const report = readings.find(
-    (r) => (r.intent === 'tip' || r.intent === 'mediation') && r.category && (r.confidence >= OFFER_SURE || (long && r.confidence >= LONG_MESSAGE_MIN)),
+    (r) =>
+      (r.intent === 'tip' || r.intent === 'mediation') &&
+      r.category &&
+      (r.confidence >= OFFER_SURE || (long && r.confidence >= LONG_MESSAGE_MIN)),
   );
   const flow = report && flows.find((f) => f.kind.id === report.intent && f.storyStep);
   if (!report?.category || !flow) return null;
@@ -69,7 +72,10 @@ export function offerOptions(offer: Offer, flow: Flow, t: Translate, lang: Lang)
 }
 
 export function offerMessage(offer: Offer, flow: Flow, t: Translate, lang: Lang): OutboundMessage {
-  return { text: t(lang, `understood.ask.${flow.id}`, { category: label(flow, offer.category, t, lang) }), options: offerOptions(offer, flow, t, lang) };
+  return {
+    text: t(lang, `understood.ask.${flow.id}`, { category: label(flow, offer.category, t, lang) }),
+    options: offerOptions(offer, flow, t, lang),
+  };
 }
 
 export type OfferAnswer = { accept: string } | 'decline' | 'unclear';

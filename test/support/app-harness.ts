@@ -52,6 +52,9 @@ export function testSettings(): Record<string, string> {
     CONSOLE_CHANNEL: 'false',
     LOG_LEVEL: 'info',
     JOB_BACKOFF_MS: '100',
+    // The emulated residents answer in milliseconds, faster than any person: each answer would
+    // otherwise be read as more of the story just told. The story tests turn it on.
+    STORY_JOIN_MS: '0',
   };
 }
 

@@ -155,7 +155,8 @@ export function memoryBot(overrides: Partial<ConversationDeps> = {}) {
     directory,
     guards: new MemoryGuards(),
     sealer: TEST_BOX,
-    limits: { maxTextLength: 3000, maxAttachments: 3, idleMs: 30 * 60_000 },
+    // Story joining off: this person types faster than anyone (see the story test, which turns it on).
+    limits: { maxTextLength: 3000, maxAttachments: 3, idleMs: 30 * 60_000, storyJoinMs: 0 },
     defaultLang: 'vi',
     deepLink: (channel, payload) => (channel === 'telegram' ? `https://t.me/test_bot?start=${payload}` : null),
     newId: () => `case-${String(++ids).padStart(8, '0')}`,

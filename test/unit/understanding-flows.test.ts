@@ -14,7 +14,10 @@ describe('a report in one message', () => {
     const who = bot.person();
     const story = 'xe đạp của con tôi bị lấy mất ở nhà xe chung cư';
     const offer = last(await who.say(story));
-    expect(offer.text).toBe(t('vi', 'understood.ask.tip', { category: t('vi', 'categories.tip.theft') }).split('\n')[0] + offer.text.slice(offer.text.indexOf('\n')));
+    expect(offer.text).toBe(
+      t('vi', 'understood.ask.tip', { category: t('vi', 'categories.tip.theft') }).split('\n')[0] +
+        offer.text.slice(offer.text.indexOf('\n')),
+    );
     expect(ids(offer)[0]).toBe('understood:yes');
     // The resident answers in words, not with the button.
     const started = await who.say('dung roi');
@@ -102,7 +105,16 @@ describe('in a group', () => {
   it('answers a report addressed to the bot with the way to the private chat only, an emergency with the numbers', async () => {
     const bot = memoryBot();
     const group = (text: string) =>
-      bot.service.handle({ channel: 'telegram', updateId: `${Math.random()}`, chatId: '-100', userId: 'u5', chatType: 'group', groupTitle: 'Tổ 5', text, mentionsBot: true });
+      bot.service.handle({
+        channel: 'telegram',
+        updateId: `${Math.random()}`,
+        chatId: '-100',
+        userId: 'u5',
+        chatType: 'group',
+        groupTitle: 'Tổ 5',
+        text,
+        mentionsBot: true,
+      });
     const report = await group('@bot nhà tôi bị trộm mất xe máy đêm qua');
     expect(allText(report)).toContain(t('vi', 'group.howTo'));
     expect(allText(report)).not.toContain('xe máy');
@@ -128,6 +140,30 @@ describe('natural answers at every step', () => {
     expect(summary.text).toContain('0909123456'.slice(0, 4));
     await who.say('ok');
     expect(bot.intake.submitted[0]).toMatchObject({ category: 'theft', fields: { when: 'earlier', whenDetail: 'dem qua' } });
+  });
+
+  it('joins a story sent in several messages in a row, and takes a later message as the answer', async () => {
+    const bot = memoryBot({ limits: { maxTextLength: 3000, maxAttachments: 3, idleMs: 30 * 60_000, storyJoinMs: 8_000 } });
+    const who = bot.person();
+    await who.say('/baotin');
+    await who.say('KP1TO3');
+    await who.tap('category:theft');
+    expect(last(await who.say('Mất cái xe máy Wave màu đỏ')).text).toBe(t('vi', 'tip.where'));
+    bot.advanceClock(3_000);
+    // Three seconds later: more of the story, not the place; the question is asked again.
+    const more = await who.say('để trước cửa nhà lúc 2 giờ sáng');
+    expect(allText(more)).toContain(t('vi', 'flow.storyAdded', { field: t('vi', 'fields.what') }));
+    expect(last(more).text).toBe(t('vi', 'tip.where'));
+    bot.advanceClock(20_000);
+    // Twenty seconds on, the resident has read the question: this is the place.
+    expect(last(await who.say('Hẻm 45 Lê Lợi')).text).toBe(t('vi', 'tip.when'));
+    await who.tap('when:now');
+    await who.tap('nav:done');
+    await who.tap('identity:anonymous');
+    await who.tap('nav:confirm');
+    expect(bot.intake.submitted[0]).toMatchObject({
+      fields: { what: 'Mất cái xe máy Wave màu đỏ\nđể trước cửa nhà lúc 2 giờ sáng', where: 'Hẻm 45 Lê Lợi' },
+    });
   });
 
   it('reads group codes typed with a space, a dash or a zero for an O', async () => {

@@ -27,6 +27,8 @@ describe('words as residents type them', () => {
     expect(whenOf('hôm qua lúc 9h tối')).toEqual({ when: 'earlier', detail: 'hôm qua lúc 9h tối' });
     expect(whenOf('sáng nay')).toEqual({ when: 'today' });
     expect(whenOf('2 tiếng trước')).toEqual({ when: 'today' });
+    expect(whenOf('khoảng 30 phút trước')).toEqual({ when: 'today' });
+    expect(whenOf('two hours ago')).toEqual({ when: 'today' });
     expect(whenOf('vừa xong')).toEqual({ when: 'now' });
     expect(whenOf('chắc là')).toBeNull();
   });

@@ -110,6 +110,10 @@ const TODAY = [
   'gio truoc',
   'hours ago',
   'hour ago',
+  // Minutes ago is over, but today: "Đang xảy ra" would send an officer running for nothing.
+  'phut truoc',
+  'minutes ago',
+  'minute ago',
 ];
 const EARLIER = [
   'hom qua',
@@ -139,7 +143,29 @@ export function whenOf(text: string): WhenAnswer | null {
   return null;
 }
 
-const QUESTION_WORDS = new Set(['sao', 'gi', 'nao', 'dau', 'ai', 'may', 'bao', 'how', 'what', 'where', 'who', 'why', 'when', 'which', 'can', 'could', 'should', 'is', 'are', 'do', 'does']);
+const QUESTION_WORDS = new Set([
+  'sao',
+  'gi',
+  'nao',
+  'dau',
+  'ai',
+  'may',
+  'bao',
+  'how',
+  'what',
+  'where',
+  'who',
+  'why',
+  'when',
+  'which',
+  'can',
+  'could',
+  'should',
+  'is',
+  'are',
+  'do',
+  'does',
+]);
 const QUESTION_ENDINGS = ['khong', 'chua', 'a', 'ha', 'nhi', 'vay', 'the'];
 
 /** A question, not a statement: a question mark, a question word, or a Vietnamese question ending ("… có phải khai báo không"). */

@@ -565,50 +565,88 @@ const NOW = ['!đang', 'bây giờ', 'ngay lúc này', 'cứu với', 'nhanh lê
 
 interface Token {
   text: string;
+  /** The token without diacritics, and whether it had any: worked out once, not per word read. */
+  folded: string;
+  marked: boolean;
   strict: boolean;
 }
 type Phrase = Token[];
+/** A word of the message, folded once. */
+interface Word {
+  typed: string;
+  folded: string;
+  marked: boolean;
+}
 
 const compile = (phrase: string): Phrase =>
-  phrase.split(' ').map((w) => ({ text: w.replace(/^!/, '').normalize('NFC'), strict: w.startsWith('!') }));
+  phrase.split(' ').map((w) => {
+    const text = w.replace(/^!/, '').normalize('NFC');
+    return { text, folded: fold(text), marked: hasDiacritics(text), strict: w.startsWith('!') };
+  });
 
-const COMPILED = (Object.keys(PHRASES) as EmergencyKind[]).map((kind) => ({ kind, phrases: PHRASES[kind].map(compile) }));
-const COMPILED_NOT = NOT_EMERGENCY.map(compile);
-const COMPILED_OVER = OVER.map(compile);
-const COMPILED_RECENT = RECENT.map(compile);
-const COMPILED_NOW = NOW.map(compile);
-const COMPILED_NOT_NOW = NOT_NOW.map(compile);
-
-function wordMatches(token: Token, typed: string): boolean {
-  if (typed === token.text) return true;
-  if (hasDiacritics(typed)) return !hasDiacritics(token.text) && fold(typed) === token.text;
-  return !token.strict && fold(token.text) === typed;
+/**
+ * Phrases by the folded form of their first word. A phrase can only match where the message's word
+ * folds to the same letters, so each word is tried against the few phrases that start like it,
+ * not all of them: a long message costs a look-up per word, not phrases × words × folds.
+ */
+class PhraseIndex<K> {
+  private readonly byFirst = new Map<string, { phrase: Phrase; key: K }[]>();
+  constructor(entries: readonly { phrase: Phrase; key: K }[]) {
+    for (const e of entries) {
+      const first = e.phrase[0]?.folded ?? '';
+      const list = this.byFirst.get(first) ?? [];
+      list.push(e);
+      this.byFirst.set(first, list);
+    }
+  }
+  /** Every match in the words: the phrase, its key and where it starts. */
+  *matches(words: readonly Word[]): Generator<{ phrase: Phrase; key: K; at: number }> {
+    for (let i = 0; i < words.length; i++) {
+      for (const e of this.byFirst.get(words[i].folded) ?? []) {
+        if (i + e.phrase.length <= words.length && e.phrase.every((t, j) => wordMatches(t, words[i + j]))) yield { ...e, at: i };
+      }
+    }
+  }
+  occurs(words: readonly Word[]): boolean {
+    for (const _ of this.matches(words)) return true;
+    return false;
+  }
 }
 
-/** Where the phrase occurs in the words (start indexes). */
-function occurrences(words: readonly string[], phrase: Phrase): number[] {
-  const at: number[] = [];
-  for (let i = 0; i + phrase.length <= words.length; i++) if (phrase.every((t, j) => wordMatches(t, words[i + j]))) at.push(i);
-  return at;
+const indexOf = (phrases: readonly string[]) => new PhraseIndex(phrases.map((p) => ({ phrase: compile(p), key: p })));
+const BY_KIND = new PhraseIndex(
+  (Object.keys(PHRASES) as EmergencyKind[]).flatMap((kind) => PHRASES[kind].map((p) => ({ phrase: compile(p), key: kind }))),
+);
+// Loose matching for the exclusions: "phong chay" is fire safety however it is typed.
+const EXCLUDED = new PhraseIndex(NOT_EMERGENCY.map((p) => ({ phrase: compile(p).map((t) => ({ ...t, strict: false })), key: p })));
+const OVER_INDEX = indexOf(OVER);
+const RECENT_INDEX = indexOf(RECENT);
+const NOW_INDEX = indexOf(NOW);
+const NOT_NOW_INDEX = indexOf(NOT_NOW);
+
+function wordMatches(token: Token, word: Word): boolean {
+  if (word.typed === token.text) return true;
+  if (word.marked) return !token.marked && word.folded === token.text;
+  return !token.strict && token.folded === word.typed;
 }
 
-const occurs = (words: readonly string[], phrases: readonly Phrase[]) => phrases.some((p) => occurrences(words, p).length > 0);
+const MASKED: Word = { typed: '·', folded: '·', marked: false };
 
 /** The kinds of emergency the text reports as happening now, by the phrases above; [] for none. */
 export function emergencyByRules(text: string): EmergencyKind[] {
-  const words = typedWords(text);
+  const words: Word[] = typedWords(text).map((typed) => ({ typed, folded: fold(typed), marked: hasDiacritics(typed) }));
   // Read on the words as typed, before the exclusions take any out.
-  const now = occurs(words, COMPILED_NOW);
-  const notNow = occurs(words, COMPILED_NOT_NOW) && !now;
-  const over = occurs(words, COMPILED_OVER) && !now;
-  const recent = occurs(words, COMPILED_RECENT) && !now;
-  // Loose matching for the exclusions: "phong chay" is fire safety however it is typed.
-  for (const phrase of COMPILED_NOT.map((p) => p.map((t) => ({ ...t, strict: false })))) {
-    for (const i of occurrences(words, phrase)) for (let j = 0; j < phrase.length; j++) words[i + j] = '·';
-  }
-  const kinds = COMPILED.filter(({ phrases }) => occurs(words, phrases)).map(({ kind }) => kind);
-  if (kinds.length === 0) return [];
+  const now = NOW_INDEX.occurs(words);
+  const notNow = NOT_NOW_INDEX.occurs(words) && !now;
+  const over = OVER_INDEX.occurs(words) && !now;
+  const recent = RECENT_INDEX.occurs(words) && !now;
+  const masked = [...words];
+  for (const { phrase, at } of EXCLUDED.matches(words)) for (let j = 0; j < phrase.length; j++) masked[at + j] = MASKED;
+  const kinds = new Set<EmergencyKind>();
+  for (const { key } of BY_KIND.matches(masked)) kinds.add(key);
+  if (kinds.size === 0) return [];
   if (notNow || over) return [];
   // Someone hurt since last night is hurt still; a fire or a theft of last night is over: a tip.
-  return recent ? kinds.filter((k) => ONGOING.includes(k)) : kinds;
+  const found = EMERGENCY_KINDS.filter((k) => kinds.has(k));
+  return recent ? found.filter((k) => ONGOING.includes(k)) : found;
 }

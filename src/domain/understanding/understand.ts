@@ -82,7 +82,9 @@ export class Understander {
   understand(text: string): Understanding {
     const features = featuresOf(text);
     const words = intentFeatures(features);
-    const [top = { intent: 'other', confidence: 0 }, ...rest] = this.intents.classify(words, undefined, intentTemperature(words)).map(readingOf);
+    const [top = { intent: 'other', confidence: 0 }, ...rest] = this.intents
+      .classify(words, undefined, intentTemperature(words))
+      .map(readingOf);
     return { emergency: this.emergency(text, features), ...top, alternatives: rest.slice(0, 3) };
   }
 

@@ -31,7 +31,14 @@ export const flow: Flow = {
   summaryTitle: 'mediation.summaryTitle',
   steps: [
     { id: 'joinCode', kind: 'joincode', prompt: 'flow.joinCode', skip: (d) => d.values.joinCode !== undefined },
-    { id: 'category', kind: 'choice', prompt: 'mediation.category', choices: MEDIATION_KINDS, labels: 'categories.mediation', understands: 'category' },
+    {
+      id: 'category',
+      kind: 'choice',
+      prompt: 'mediation.category',
+      choices: MEDIATION_KINDS,
+      labels: 'categories.mediation',
+      understands: 'category',
+    },
     { id: 'parties', kind: 'text', prompt: 'mediation.parties', minLength: 3, shownToOfficer: true },
     { id: 'description', kind: 'text', prompt: 'mediation.description', minLength: 5, shownToOfficer: true },
     {
