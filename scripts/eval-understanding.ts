@@ -145,9 +145,13 @@ ${falseAlarms.map((e) => `- ${JSON.stringify(e.text)}`).join('\n') || '- none'}
   const at = process.argv.indexOf('--out');
   const out = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : join(__dirname, '..', 'docs', 'understanding.md');
   writeFileSync(out, md);
-  console.log(`understanding: accuracy ${pct(right, test.length)}, emergency recall ${pct(caught, emergencies)}, near-miss false alarms ${pct(nearAlarms, near)}, built in ${buildMs.toFixed(0)} ms; wrote ${out}`);
+  console.log(
+    `understanding: accuracy ${pct(right, test.length)}, emergency recall ${pct(caught, emergencies)}, near-miss false alarms ${pct(nearAlarms, near)}, built in ${buildMs.toFixed(0)} ms; wrote ${out}`,
+  );
   if (check && (recall < FLOORS.emergencyRecall || accuracy < FLOORS.accuracy)) {
-    console.error(`understanding: below the floors (emergency recall ${pct(FLOORS.emergencyRecall, 1)}, accuracy ${pct(FLOORS.accuracy, 1)})`);
+    console.error(
+      `understanding: below the floors (emergency recall ${pct(FLOORS.emergencyRecall, 1)}, accuracy ${pct(FLOORS.accuracy, 1)})`,
+    );
     process.exit(1);
   }
 }
