@@ -5,6 +5,7 @@ import type { CaseSubmission } from '../conversations/ports';
 import { startOutboxWorkers } from '../outbox/consumer';
 import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
+import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
 import { createIntakeProcessor } from '../features/reporting/workers/intake-processor';
 import { startBroadcastWorkers } from '../features/broadcast/wiring';
@@ -34,7 +35,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
 
   const intake = new Worker<CaseSubmission>(
     CASES_QUEUE,
-    createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored }),
+    storableFailures(createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored })),
     { connection, concurrency: 4, ...locks },
   );
   watchFailures(intake, log, config.jobAttempts);

@@ -43,7 +43,12 @@ export interface TelegramEmulatorOptions {
 }
 
 /** What `failNext` makes the next calls of a method answer. 'timeout' never answers. */
-export type FaultAnswer = { status: number; description?: string; retryAfter?: number } | 'timeout';
+/**
+ * What a faulty call answers instead: a Bot API error; 'timeout' (never answered); 'html' (a
+ * captive portal's or proxy's HTML page with status 200, which is not JSON); 'cut-off' (a JSON
+ * answer whose connection drops half-way through the declared length).
+ */
+export type FaultAnswer = { status: number; description?: string; retryAfter?: number } | 'timeout' | 'html' | 'cut-off';
 
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 
