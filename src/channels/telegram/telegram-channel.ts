@@ -17,7 +17,8 @@ export interface TelegramOptions {
   webhookSecret?: string;
 }
 
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+/** No `edited_message`: edits (and a live location's moves) are never taken as new messages (see normalise.ts). */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 
 /**
