@@ -6,6 +6,7 @@ import { SealedBox } from '../domain/sealed-box';
 import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createRedis, waitReady } from '../redis/connection';
+import { RefCodeIssuer } from '../redis/ref-code-issuer';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
 
@@ -21,6 +22,8 @@ export interface Runtime {
   queueRedis: IORedis;
   db: Connection;
   store: Store;
+  /** Reference codes that never repeat (Redis counter, checked against the database). */
+  refCodes: RefCodeIssuer;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const queueRedis = createRedis(config.redisUrl, 'blocking', 'queues');
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const db = await connectDatabase(config.mongodbUri);
+  const store = createStore(db, { lookupCacheMs: config.lookupCacheMs });
   return {
     config,
     log,
@@ -37,7 +41,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     redis,
     queueRedis,
     db,
-    store: createStore(db, { lookupCacheMs: config.lookupCacheMs }),
+    store,
+    refCodes: new RefCodeIssuer(redis, store),
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();
