@@ -31,8 +31,10 @@ const schema = z
     DEFAULT_LANG: z.enum(['vi', 'en']).default('vi'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     HTTP_HOST: z.string().default('0.0.0.0'),
-    /** Bodies over this are refused with 413 before parsing: webhooks never need more. */
-    HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
+    /** Bodies over this are refused with 413 before parsing, and the connection closed: an update is a few KB. */
+    HTTP_MAX_BODY_BYTES: positiveInt.default(65_536),
+    /** Open connections at most: stalled uploads cannot pile up past it. */
+    HTTP_MAX_CONNECTIONS: positiveInt.default(256),
 
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
@@ -115,7 +117,7 @@ function toConfig(e: z.infer<typeof schema>) {
     encryptionKey: Buffer.from(e.CONTACT_ENCRYPTION_KEY, 'base64'),
     superadmins: e.SUPERADMINS,
     defaultLang: e.DEFAULT_LANG,
-    http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES },
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxConnections: e.HTTP_MAX_CONNECTIONS },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

@@ -3,6 +3,7 @@ import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
 import { ConfigError, loadConfig } from './config';
+import { redactSecrets, storableReason } from './domain/app-error';
 import { addHealthRoutes } from './http/health-routes';
 import { HttpServer } from './http/http-server';
 import { createLogger } from './logger';
@@ -64,7 +65,19 @@ function parseRole(args: string[]): 'bot' | 'worker' | 'all' {
   process.exit(2);
 }
 
+// The message says what to fix (a database that cannot be reached, a token Telegram refused).
+// Platform calls throw our own errors, which never quote the token; redacting Bot API paths and
+// every configured secret is the last defence for anything else.
 main().catch((err) => {
-  process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  const what =
+    err instanceof Error ? `${storableReason(err).split(':')[0]}: ${redactSecrets(err.message, secretsOf(process.env))}` : 'unknown';
+  process.stderr.write(`Start-up failed: ${what}\n`);
   process.exit(1);
 });
+
+/** Every configured secret, so none is printed even if a message quoted it. */
+function secretsOf(env: NodeJS.ProcessEnv): string[] {
+  return ['TELEGRAM_BOT_TOKEN', 'ZALO_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'ZALO_WEBHOOK_SECRET', 'CONTACT_ENCRYPTION_KEY']
+    .map((k) => env[k])
+    .filter((v): v is string => Boolean(v));
+}

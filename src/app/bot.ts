@@ -71,7 +71,7 @@ export function createConversationService(
  */
 export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQuit?: () => void } = {}): Promise<BotHandle> {
   const { config, log } = rt;
-  const intake = new QueueCaseIntake(rt.queueRedis, rt.redis, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
+  const intake = new QueueCaseIntake(rt.queueRedis, rt.refCodes, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
   let telegram: TelegramChannel | undefined;
   // Features beyond tips and mediation. Each declares what it answers (conversations/feature.ts) and
   // the service refuses two claims on one command or option at start-up, so this order decides nothing.

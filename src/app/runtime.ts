@@ -7,6 +7,7 @@ import { SealedBox } from '../domain/sealed-box';
 import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createRedis, waitReady } from '../redis/connection';
+import { RefCodeIssuer } from '../redis/ref-code-issuer';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
 
@@ -24,6 +25,8 @@ export interface Runtime {
   store: Store;
   /** What residents' words mean, learned from the corpus once per process. */
   reader: Reader;
+  /** Reference codes that never repeat (Redis counter, checked against the database). */
+  refCodes: RefCodeIssuer;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const queueRedis = createRedis(config.redisUrl, 'blocking', 'queues');
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const db = await connectDatabase(config.mongodbUri);
+  const store = createStore(db, { lookupCacheMs: config.lookupCacheMs });
   return {
     config,
     log,
@@ -40,8 +44,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     redis,
     queueRedis,
     db,
-    store: createStore(db, { lookupCacheMs: config.lookupCacheMs }),
+    store,
     reader: loadUnderstander(),
+    refCodes: new RefCodeIssuer(redis, store),
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();

@@ -5,8 +5,9 @@ import type { CaseSubmission } from '../conversations/ports';
 import { startOutboxWorkers } from '../outbox/consumer';
 import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
+import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
-import { createIntakeProcessor } from '../features/reporting/workers/intake-processor';
+import { createIntakeProcessor, strippedCaseJob } from '../features/reporting/workers/intake-processor';
 import { startBroadcastWorkers } from '../features/broadcast/wiring';
 import { startOfficerDeskWorkers } from '../features/officer-desk/wiring';
 import type { Runtime } from './runtime';
@@ -34,10 +35,23 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
 
   const intake = new Worker<CaseSubmission>(
     CASES_QUEUE,
-    createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored }),
+    storableFailures(
+      createIntakeProcessor({
+        store,
+        outbox,
+        refCodes: rt.refCodes,
+        t: rt.t,
+        channels: new Set(senders.keys()),
+        log,
+        afterStored: desk.afterStored,
+      }),
+    ),
     { connection, concurrency: 4, ...locks },
   );
-  watchFailures(intake, log, config.jobAttempts);
+  watchFailures(intake, log, config.jobAttempts, async (job) => {
+    log.error({ caseId: job.data.caseId, refCode: job.data.refCode }, 'case.failed_for_good: the resident was told it was received');
+    await job.updateData(strippedCaseJob(job.data) as unknown as CaseSubmission);
+  });
   workers.push(intake);
 
   workers.push(

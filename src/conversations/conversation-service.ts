@@ -9,7 +9,15 @@ import { advance, isFlowState, prompt, startState, type EngineContext } from './
 import type { Feature, FeatureContext, HeldConversationHandler } from './feature';
 import type { Flow } from './flow';
 import { DEFAULT_FLOW, FLOWS } from '../features/reporting/flows';
-import { CONTENT_WITHHELD, type ChannelName, type InboundMessage, type Lang, type Option, type OutboundMessage } from './messages';
+import {
+  CONTENT_WITHHELD,
+  LIVE_LOCATION,
+  type ChannelName,
+  type InboundMessage,
+  type Lang,
+  type Option,
+  type OutboundMessage,
+} from './messages';
 import type {
   CaseIntake,
   CaseSubmission,
@@ -324,7 +332,7 @@ export class ConversationService {
     }
     if (msg.choice !== undefined) return [this.menu(lang)];
     if (msg.unsupported === CONTENT_WITHHELD) return withheld(t, lang);
-    if (msg.unsupported) return [{ text: t(lang, 'errors.unsupported') }, this.menu(lang)];
+    if (msg.unsupported) return [{ text: t(lang, unsupportedKey(msg)) }, this.menu(lang)];
     if (msg.text) {
       const picked = matchOption(this.menuOptions(lang), msg.text);
       // A menu entry chosen by typing its number or words: the same as pressing it.
@@ -615,7 +623,7 @@ export class ConversationService {
       ];
     }
     if (msg.unsupported === CONTENT_WITHHELD) return withheld(this.deps.t, lang);
-    if (msg.unsupported) return [{ text: this.deps.t(lang, 'errors.unsupported') }, prompt(flow, state, this.engineContext(lang))];
+    if (msg.unsupported) return [{ text: this.deps.t(lang, unsupportedKey(msg)) }, prompt(flow, state, this.engineContext(lang))];
     const result = await advance(flow, state, msg, this.engineContext(lang));
     if (result.joinCode) await this.deps.profiles.update(msg.channel, msg.userId, { joinCode: result.joinCode });
     if (result.ended) {
@@ -789,4 +797,9 @@ const withheld = (t: Translate, lang: Lang): OutboundMessage[] => [
 /** A group message meant for the bot: its command, its button, a mention of it, or its arrival. */
 function addressesBot(msg: InboundMessage): boolean {
   return Boolean(msg.command || msg.choice !== undefined || msg.mentionsBot || msg.botAddedToGroup);
+}
+
+/** What to say about a message the bot cannot take: a live location gets its own words (send a fixed one). */
+function unsupportedKey(msg: InboundMessage): string {
+  return msg.unsupported === LIVE_LOCATION ? 'errors.liveLocation' : 'errors.unsupported';
 }

@@ -13,6 +13,8 @@ export type { Attachment, ChannelName, Lang, SharedLocation } from '../domain/ch
  * such as children's): asking the question again cannot help, so the bot says so instead.
  */
 export const CONTENT_WITHHELD = 'withheld';
+/** `unsupported` for a live location: refused, since its later moves would follow the sender (see the Telegram normaliser). */
+export const LIVE_LOCATION = 'live_location';
 
 export interface InboundMessage {
   channel: ChannelName;

@@ -4,27 +4,38 @@ import type { Logger } from '../logger';
 
 export type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void;
 
+export interface RouteOptions {
+  /** Asked with the headers alone, before a byte of the body is read: false → 401 and the connection closed. */
+  authorize?: (req: IncomingMessage) => boolean;
+}
+
 /**
  * The one HTTP server of a process: health, readiness and the platforms' webhooks. Plain
- * node:http because it serves a handful of routes; bodies are read with a hard size cap before
- * anything parses them, so an oversized or endless POST costs nothing.
+ * node:http because it serves a handful of routes. A request is judged on its path and headers
+ * first (a webhook's secret, a declared length over the cap), and refused with the connection
+ * closed, before its body is read; a body is read with a hard size cap, and the connection closed
+ * the moment it goes over. Together with the cap on open connections, stalled or endless uploads
+ * without the secret cost next to nothing.
  */
 export class HttpServer {
-  private readonly routes = new Map<string, Handler>();
+  private readonly routes = new Map<string, { handler: Handler; options: RouteOptions }>();
   private server?: Server;
 
   constructor(
-    private readonly opts: { host: string; port: number; maxBodyBytes: number },
+    private readonly opts: { host: string; port: number; maxBodyBytes: number; maxConnections?: number },
     private readonly log: Logger,
   ) {}
 
-  route(method: 'GET' | 'POST', path: string, handler: Handler): void {
-    this.routes.set(`${method} ${path}`, handler);
+  route(method: 'GET' | 'POST', path: string, handler: Handler, options: RouteOptions = {}): void {
+    this.routes.set(`${method} ${path}`, { handler, options });
   }
 
   async start(): Promise<number> {
     this.server = createServer((req, res) => void this.dispatch(req, res));
     this.server.requestTimeout = 30_000;
+    this.server.headersTimeout = 10_000;
+    // Past this, new connections are dropped by node as they arrive.
+    if (this.opts.maxConnections) this.server.maxConnections = this.opts.maxConnections;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port, this.opts.host, () => resolve());
@@ -40,17 +51,15 @@ export class HttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    const handler = this.routes.get(`${req.method} ${path}`);
-    if (!handler) return json(res, 404, { error: 'not found' });
+    const route = this.routes.get(`${req.method} ${path}`);
+    if (!route) return refuse(res, 404, 'not found');
+    if (route.options.authorize && !route.options.authorize(req)) return refuse(res, 401, 'unauthorized');
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.opts.maxBodyBytes) {
-      req.resume();
-      return json(res, 413, { error: 'body too large' });
-    }
+    if (declared > this.opts.maxBodyBytes) return refuse(res, 413, 'body too large');
     try {
       const body = await readBody(req, this.opts.maxBodyBytes);
-      if (body === null) return json(res, 413, { error: 'body too large' });
-      await handler(req, body, res);
+      if (body === null) return refuse(res, 413, 'body too large');
+      await route.handler(req, body, res);
     } catch (err) {
       this.log.error({ path, error: err instanceof Error ? err.name : 'unknown' }, 'http.handler_failed');
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
@@ -63,17 +72,30 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/**
+ * Answers and closes the connection without reading what the client is still sending: a refused
+ * request gets nothing more from us, not even the time to upload the rest of its body.
+ */
+export function refuse(res: ServerResponse, status: number, error: string): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify({ error }), () => res.socket?.destroy());
+}
+
+/** The body, or null as soon as it goes over `max` (nothing more is read: the caller refuses it). */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > max) over = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+      if (size <= max) return void chunks.push(c);
+      req.off('data', onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -3,8 +3,9 @@ import { json } from './http-server';
 import { hasSecret } from './secret-header';
 
 /**
- * A platform's webhook: 401 unless the request carries the secret the platform was given (so a
- * forged update is never processed), 400 for a body that is not JSON, then the update is handled
+ * A platform's webhook: 401 unless the request carries the secret the platform was given, decided
+ * on the headers before any of the body is read, with the connection closed (so a forged update
+ * is never processed and costs nothing to refuse), 400 for a body that is not JSON, then the update is handled
  * before answering 200, so a crash mid-way makes the platform deliver it again (dedup by update
  * id keeps that from being handled twice).
  */
@@ -16,17 +17,21 @@ export function addWebhookRoute(
   handle: (update: unknown) => Promise<void>,
   opts: { emptyBodyIsProbe?: boolean } = {},
 ): void {
-  http.route('POST', path, async (req, body, res) => {
-    if (!hasSecret(req, secretHeader, secret)) return json(res, 401, { error: 'unauthorized' });
-    // Zalo checks a new webhook by POSTing an empty body; anything but 200 fails its setWebhook.
-    if (opts.emptyBodyIsProbe && body.toString('utf8').trim() === '') return json(res, 200, { ok: true });
-    let update: unknown;
-    try {
-      update = JSON.parse(body.toString('utf8'));
-    } catch {
-      return json(res, 400, { error: 'invalid JSON' });
-    }
-    await handle(update);
-    json(res, 200, { ok: true });
-  });
+  http.route(
+    'POST',
+    path,
+    async (_req, body, res) => {
+      // Zalo checks a new webhook by POSTing an empty body; anything but 200 fails its setWebhook.
+      if (opts.emptyBodyIsProbe && body.toString('utf8').trim() === '') return json(res, 200, { ok: true });
+      let update: unknown;
+      try {
+        update = JSON.parse(body.toString('utf8'));
+      } catch {
+        return json(res, 400, { error: 'invalid JSON' });
+      }
+      await handle(update);
+      json(res, 200, { ok: true });
+    },
+    { authorize: (req) => hasSecret(req, secretHeader, secret) },
+  );
 }

@@ -8,6 +8,7 @@ import { consentedContact } from '../domain/case-record';
 import type { SealedBox } from '../domain/sealed-box';
 import { caseRecordOf } from '../store/cases/case.schema';
 import type { Store } from '../store/models';
+import { NOT_RESPONSIBLE, stillResponsible } from '../store/recipient-authority';
 import type { OutboxJobs } from './jobs';
 import { sendParts, type OutboxSending } from './send-parts';
 
@@ -31,6 +32,12 @@ export function createAlertProcessor(deps: AlertDeps) {
     const c = await store.cases.byCaseId(n.caseId);
     const officer = await store.officers.byId(n.recipientId);
     if (!c || !officer) throw new UnrecoverableError('case or recipient no longer exists');
+    // Routed when the case was stored; sent only if the officer is still active and covers it now.
+    if (!(await stillResponsible(store, officer.officerId, c.caseId))) {
+      await store.notifications.markFailed(n.notificationId, NOT_RESPONSIBLE);
+      log.info({ notificationId: n.notificationId, caseId: c.caseId }, 'outbox.withheld');
+      return;
+    }
     const area = c.areaCode ? await store.areas.byCode(c.areaCode) : null;
     const lang: Lang = officer.lang ?? 'vi';
     const record = caseRecordOf(c);

@@ -6,6 +6,7 @@ import type { ChannelName } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Logger } from '../logger';
+import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import type { Store } from '../store/models';
@@ -102,11 +103,11 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
     };
     const w = new Worker(
       outboxQueueName(channel),
-      async (job: Job, token?: string) => {
+      storableFailures(async (job: Job, token?: string) => {
         const kind = outboxJobKind(job.name);
-        if (!kind) throw new UnrecoverableError(`no outbox processor for job '${job.name}'`);
+        if (!kind) throw new UnrecoverableError('no outbox processor for this job name');
         await (processors[kind] as (job: Job, token?: string) => Promise<void>)(job, token);
-      },
+      }),
       { connection: deps.connection, concurrency: 8, ...locks, ...(rate ? { limiter: { max: rate, duration: 1000 } } : {}) },
     );
     // A platform 429 pauses this worker's whole queue for retry_after (see send-parts.ts).

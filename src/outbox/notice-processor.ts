@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Store } from '../store/models';
+import { NOT_RESPONSIBLE, stillResponsible } from '../store/recipient-authority';
 import type { OutboxJobs } from './jobs';
 import { sendParts, type OutboxSending } from './send-parts';
 
@@ -13,7 +14,8 @@ export interface NoticeDeps extends OutboxSending {
  * Sends one stored notice (store/notices), part by part, saving progress after each part, on the
  * platform's outbox queue beside the case alerts and by the same rules: spaced per chat, paused on
  * 429, given up on a chat that is gone, retried otherwise. A resident's chat is opened from its
- * sealed form only here, at the moment of sending.
+ * sealed form only here, at the moment of sending. A notice for an officer goes only if they are
+ * still active and responsible for the case now; otherwise it is marked failed, unsent.
  */
 export function createNoticeProcessor(deps: NoticeDeps) {
   return async function sendNotice(job: Job<OutboxJobs['notice']>, token?: string): Promise<void> {
@@ -26,6 +28,11 @@ export function createNoticeProcessor(deps: NoticeDeps) {
     } catch {
       await store.notices.markFailed(n.noticeId, 'sealed chat id cannot be opened');
       throw new UnrecoverableError('sealed chat id cannot be opened');
+    }
+    if (n.officerId !== undefined && !(await stillResponsible(store, n.officerId, n.caseId))) {
+      await store.notices.markFailed(n.noticeId, NOT_RESPONSIBLE);
+      log.info({ noticeId: n.noticeId }, 'notice.withheld');
+      return;
     }
     await store.notices.recordAttempt(n.noticeId);
     const result = await sendParts(

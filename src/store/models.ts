@@ -17,6 +17,8 @@ import { NoticeRepository } from './notices/notice.repository';
 import { noticeSchema, type Notice } from './notices/notice.schema';
 import { officerSchema, type OfficerRecord } from './officers/officer.schema';
 import { OfficerRepository } from './officers/officer.repository';
+import { RefCodeRepository } from './ref-codes/ref-code.repository';
+import { refCodeSchema, type RefCodeRecord } from './ref-codes/ref-code.schema';
 
 export interface Models {
   area: Model<Area>;
@@ -28,6 +30,7 @@ export interface Models {
   broadcastDelivery: Model<BroadcastDelivery>;
   groupAdmin: Model<GroupAdmin>;
   notice: Model<Notice>;
+  refCode: Model<RefCodeRecord>;
 }
 
 /** Everything the rest of the program may do with the database. */
@@ -41,6 +44,7 @@ export interface Store {
   broadcastDeliveries: DeliveryRepository;
   groupAdmins: GroupAdminRepository;
   notices: NoticeRepository;
+  refCodes: RefCodeRepository;
 }
 
 export interface StoreOptions {
@@ -68,6 +72,7 @@ export function createModels(conn: Connection): Models {
     broadcastDelivery: modelOn<BroadcastDelivery>(conn, 'BroadcastDelivery', deliverySchema),
     groupAdmin: modelOn<GroupAdmin>(conn, 'GroupAdmin', groupAdminSchema),
     notice: modelOn<Notice>(conn, 'Notice', noticeSchema),
+    refCode: modelOn<RefCodeRecord>(conn, 'RefCode', refCodeSchema),
   };
 }
 
@@ -83,6 +88,7 @@ export function createStore(conn: Connection, options: StoreOptions = {}): Store
     broadcastDeliveries: new DeliveryRepository(models.broadcastDelivery),
     groupAdmins: new GroupAdminRepository(models.groupAdmin),
     notices: new NoticeRepository(models.notice),
+    refCodes: new RefCodeRepository(models.refCode),
   };
 }
 

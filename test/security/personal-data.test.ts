@@ -1,5 +1,5 @@
-import type IORedis from 'ioredis';
 import { startApp, TEST_KEY, type AppHarness } from '../support/app-harness';
+import { dumpRedis } from '../support/redis-dump';
 import { refCodeIn, TelegramDriver } from '../support/telegram-driver';
 import { TelegramEmulator } from '../support/telegram-emulator';
 import { ZaloEmulator } from '../support/zalo-emulator';
@@ -196,20 +196,3 @@ it('Redis holds no phone number and no secret once the tips are submitted', asyn
     expect({ what, hit }).toEqual({ what, hit: undefined });
   }
 });
-
-/** Every key and value of this test's Redis database, one string per key. */
-async function dumpRedis(redis: IORedis): Promise<string[]> {
-  const out: string[] = [];
-  for (const key of await redis.keys('*')) {
-    const type = await redis.type(key);
-    let value: unknown;
-    if (type === 'string') value = await redis.get(key);
-    else if (type === 'hash') value = await redis.hgetall(key);
-    else if (type === 'list') value = await redis.lrange(key, 0, -1);
-    else if (type === 'set') value = await redis.smembers(key);
-    else if (type === 'zset') value = await redis.zrange(key, 0, -1);
-    else if (type === 'stream') value = await redis.xrange(key, '-', '+');
-    out.push(`${key} ${JSON.stringify(value)}`);
-  }
-  return out;
-}

@@ -1,4 +1,8 @@
 import http from 'node:http';
+import net from 'node:net';
+import { addWebhookRoute } from '../../src/http/webhook-route';
+import { HttpServer } from '../../src/http/http-server';
+import { createLogger } from '../../src/logger';
 import { TELEGRAM_WEBHOOK_PATH } from '../../src/channels/telegram/telegram-channel';
 import { ZALO_SECRET_HEADER, ZALO_WEBHOOK_PATH } from '../../src/channels/zalo/zalo-channel';
 import { startApp, type AppHarness } from '../support/app-harness';
@@ -9,7 +13,10 @@ import { ZaloEmulator } from '../support/zalo-emulator';
  * Both webhooks of one app, attacked the same ways: every request without exactly the right
  * secret header is refused with 401 before anything reads it (no reply, no dedup mark, no
  * conversation), and every body over HTTP_MAX_BODY_BYTES is refused with 413, whether its length
- * is declared or it is streamed. (test/e2e/*-webhook.test.ts cover the normal paths.)
+ * is declared or it is streamed. A request is judged on its headers before its body is read, and a
+ * refused one has its connection closed: a slow upload without the secret is answered at once.
+ * The server holds at most HTTP_MAX_CONNECTIONS connections. (test/e2e/*-webhook.test.ts cover
+ * the normal paths.)
  */
 
 const TG_SECRET = 'tg-secret-0123456789abcdefABCDEF';
@@ -178,8 +185,23 @@ describe.each([TELEGRAM, ZALO])('$name webhook', (p) => {
     await untouched(p, n);
   });
 
-  it('refuses an oversized body without a secret with 413, before reading it', async () => {
-    expect((await post(p.path, 'x'.repeat(MAX_BODY + 1))).status).toBe(413);
+  it('refuses an oversized body without a secret with 401, before reading it', async () => {
+    expect((await post(p.path, 'x'.repeat(MAX_BODY + 1))).status).toBe(401);
+  });
+
+  it('refuses a slow upload without the secret before its body is read, and closes the connection', async () => {
+    const got = await slowUpload(app.port, p.path, {});
+    expect(got.answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(got.answer.toLowerCase()).toContain('connection: close');
+    expect(got.closedByServer).toBe(true);
+    // Refused on its headers: 64 bytes of a declared 60,000 were all it ever sent.
+    expect(got.bytesSent).toBeLessThan(100);
+  });
+
+  it('refuses a body declared over the limit with 413 and closes the connection', async () => {
+    const got = await slowUpload(app.port, p.path, { [p.header]: p.secret }, { burst: MAX_BODY + 1 });
+    expect(got.answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(got.closedByServer).toBe(true);
   });
 
   it('answers 400 to bodies that are not JSON and 200 (dropped) to JSON that is not an update', async () => {
@@ -192,5 +214,91 @@ describe.each([TELEGRAM, ZALO])('$name webhook', (p) => {
   it('serves the webhook on POST only', async () => {
     const res = await fetch(`http://127.0.0.1:${app.port}${p.path}`, { headers: { [p.header]: p.secret } });
     expect(res.status).toBe(404);
+  });
+});
+
+/**
+ * A client that declares 60,000 bytes and then sends the body in 64-byte pieces, one every 50 ms,
+ * for up to 3 s: what a stalled or deliberately slow upload looks like (or, with `burst`, that
+ * many bytes at once). Resolves with the
+ * server's answer (the status line and headers), whether the server closed the connection, and
+ * how much of the body had gone out by then.
+ */
+function slowUpload(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  opts: { burst?: number } = {},
+): Promise<{ answer: string; closedByServer: boolean; bytesSent: number }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let answer = '';
+    let bytesSent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (closedByServer: boolean) => {
+      clearInterval(timer);
+      socket.destroy();
+      resolve({ answer, closedByServer, bytesSent });
+    };
+    const giveUp = setTimeout(() => finish(false), 3000);
+    socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      finish(true);
+    });
+    socket.on('connect', () => {
+      const sendTotal = opts.burst ?? 60_000;
+      const head = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', 'Content-Length: 60000'];
+      for (const [k, v] of Object.entries(headers)) head.push(`${k}: ${v}`);
+      socket.write(`${head.join('\r\n')}\r\n\r\n`);
+      const piece = () => {
+        if (socket.destroyed || bytesSent >= sendTotal) return;
+        const n = Math.min(64, sendTotal - bytesSent);
+        socket.write('x'.repeat(n));
+        bytesSent += n;
+      };
+      piece();
+      if (opts.burst !== undefined) while (bytesSent < sendTotal && !socket.destroyed) piece();
+      else timer = setInterval(piece, 50);
+    });
+  });
+}
+
+describe('connections', () => {
+  it('holds at most HTTP_MAX_CONNECTIONS connections: one more is dropped, and the server serves again once they go', async () => {
+    const handled: unknown[] = [];
+    const server = new HttpServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, maxConnections: 3 }, createLogger('silent'));
+    addWebhookRoute(server, '/hook', 'x-secret', 'a-long-enough-secret', async (u) => void handled.push(u));
+    const port = await server.start();
+    try {
+      const open = async () => {
+        const s = net.connect(port, '127.0.0.1');
+        s.on('error', () => undefined);
+        await new Promise((r) => s.once('connect', r));
+        // Stalled half-way through its headers, as a slow client is.
+        s.write('POST /hook HTTP/1.1\r\nHost: x\r\n');
+        return s;
+      };
+      const held = [await open(), await open(), await open()];
+      const extra = await open();
+      const dropped = await new Promise<boolean>((resolve) => {
+        extra.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 2000);
+      });
+      expect(dropped).toBe(true);
+      expect(held.every((s) => !s.destroyed)).toBe(true);
+      for (const s of held) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await fetch(`http://127.0.0.1:${port}/hook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-secret': 'a-long-enough-secret' },
+        body: '{"update_id":1}',
+      });
+      expect(res.status).toBe(200);
+      expect(handled).toEqual([{ update_id: 1 }]);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -50,7 +50,11 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
     return { ...base, chatId, userId, chatType: 'group', botAddedToGroup: true, groupTitle: str(chat?.title)?.slice(0, 256) };
   }
 
-  const m = obj(u.message) ?? obj(u.edited_message);
+  // Only new messages. An edit is not a new message: handled as one, a live location shared as an
+  // answer to an officer would stream the tipster's position (each move is an `edited_message`),
+  // and a corrected text would be taken as the answer to the next question. The bot does not ask
+  // Telegram for edits (ALLOWED_UPDATES); a webhook body is anyone's, so they are dropped here too.
+  const m = obj(u.message);
   if (!m) return null;
   const chat = obj(m.chat);
   const from = obj(m.from);
@@ -86,7 +90,9 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
   const loc = obj(m.location);
   const lat = num(loc?.latitude);
   const lon = num(loc?.longitude);
-  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
+  // A live location (`live_period`) is refused: its later positions would follow the tipster home.
+  if (loc && loc.live_period !== undefined) msg.unsupported = 'live_location';
+  else if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
     msg.location = { latitude: lat, longitude: lon };
   const contact = obj(m.contact);
   // Only the sender's own number counts as "sharing my contact", not a forwarded card.
@@ -107,7 +113,7 @@ export function normaliseTelegramUpdate(update: unknown, botUsername: string, bo
   }
   if (attachments.length) msg.attachments = attachments;
 
-  if (msg.text === undefined && !msg.location && !msg.contactPhone && !msg.attachments) {
+  if (msg.text === undefined && !msg.location && !msg.contactPhone && !msg.attachments && !msg.unsupported) {
     msg.unsupported =
       ['sticker', 'animation', 'video_note', 'audio', 'poll', 'dice', 'game', 'venue', 'contact'].find((k) => k in m) ?? 'other';
   }

@@ -5,6 +5,8 @@ import type { HttpServer } from '../../http/http-server';
 import { addWebhookRoute } from '../../http/webhook-route';
 import { ChatSerialiser } from '../chat-serialiser';
 import { deliverReplies } from '../deliver-replies';
+import { storableReason } from '../../domain/app-error';
+import { callTelegram, mapTelegramError } from './errors';
 import { normaliseTelegramUpdate } from './normalise';
 import { TelegramSender } from './telegram-sender';
 
@@ -15,7 +17,8 @@ export interface TelegramOptions {
   webhookSecret?: string;
 }
 
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+/** No `edited_message`: edits (and a live location's moves) are never taken as new messages (see normalise.ts). */
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 
 /**
@@ -48,7 +51,7 @@ export class TelegramChannel {
   }
 
   async start(http?: HttpServer): Promise<void> {
-    const me = await this.bot.telegram.getMe();
+    const me = await callTelegram('getMe', () => this.bot.telegram.getMe());
     this.bot.botInfo = me;
     this.username = me.username;
     this.botId = me.id;
@@ -56,13 +59,16 @@ export class TelegramChannel {
       if (!http) throw new Error('Telegram webhook mode needs the HTTP server');
       const secret = this.opts.webhookSecret;
       addWebhookRoute(http, TELEGRAM_WEBHOOK_PATH, 'x-telegram-bot-api-secret-token', secret, (update) => this.handleUpdate(update));
-      await this.bot.telegram.setWebhook(this.opts.webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+      await callTelegram('setWebhook', () =>
+        this.bot.telegram.setWebhook(this.opts.webhookUrl!, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }),
+      );
       this.log.info({ mode: 'webhook' }, 'telegram.started');
     } else {
-      // launch() resolves only when polling stops; its failures are logged, not thrown here.
+      // launch() resolves only when polling stops; its failures are logged, not thrown here. Its
+      // error is telegraf's (its message may quote the token's URL): only our mapped name and reason are logged.
       this.bot
         .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
-        .catch((err) => this.log.error({ error: err instanceof Error ? err.message : 'unknown' }, 'telegram.polling_stopped'));
+        .catch((err) => this.log.error({ error: storableReason(mapTelegramError(err, 'getUpdates')) }, 'telegram.polling_stopped'));
       this.log.info({ mode: 'polling' }, 'telegram.started');
     }
   }

@@ -1,5 +1,5 @@
 import type { Telegram } from 'telegraf';
-import { mapTelegramError } from './telegram-sender';
+import { callTelegram } from './errors';
 import { MessageRejectedError, RecipientUnavailableError } from '../send-errors';
 
 /**
@@ -11,13 +11,12 @@ export class TelegramGroupAdmins {
 
   async isAdmin(groupChatId: string, userId: string): Promise<boolean> {
     try {
-      const admins = await this.telegram.getChatAdministrators(groupChatId);
+      const admins = await callTelegram('getChatAdministrators', () => this.telegram.getChatAdministrators(groupChatId));
       return admins.some((m) => String(m.user.id) === userId && (m.status === 'creator' || m.status === 'administrator'));
     } catch (err) {
       // The bot left, the group is gone, or it is no group at all ("no administrators in the
       // private chat"): nobody administers it for us. Anything else (timeouts, 5xx) is passed on.
-      const mapped = mapTelegramError(err);
-      if (mapped instanceof RecipientUnavailableError || mapped instanceof MessageRejectedError) return false;
+      if (err instanceof RecipientUnavailableError || err instanceof MessageRejectedError) return false;
       throw err;
     }
   }

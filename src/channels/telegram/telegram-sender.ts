@@ -3,7 +3,7 @@ import type { InlineKeyboardButton, KeyboardButton } from 'telegraf/types';
 import type { OutboundMessage } from '../../conversations/messages';
 import type { ChannelSender } from '../channel-sender';
 import { splitLines } from '../numbered-render';
-import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../send-errors';
+import { callTelegram } from './errors';
 
 /**
  * Renders an OutboundMessage as Telegram calls: options as inline buttons (callback_data = the
@@ -23,15 +23,8 @@ export class TelegramSender implements ChannelSender {
     private readonly timeoutMs = 30_000,
   ) {}
 
+  /** Throws only our errors (./errors.ts): never telegraf's, whose messages can quote the token's URL. */
   async send(chatId: string, m: OutboundMessage): Promise<void> {
-    try {
-      await this.sendUnmapped(chatId, m);
-    } catch (err) {
-      throw mapTelegramError(err);
-    }
-  }
-
-  private async sendUnmapped(chatId: string, m: OutboundMessage): Promise<void> {
     if (m.location) {
       await this.call('sendLocation', { chat_id: chatId, latitude: m.location.latitude, longitude: m.location.longitude });
       return;
@@ -62,7 +55,9 @@ export class TelegramSender implements ChannelSender {
     method: M,
     payload: Parameters<Telegram['callApi']>[1] & object,
   ): Promise<unknown> {
-    return this.telegram.callApi(method, payload as never, { signal: AbortSignal.timeout(this.timeoutMs) as never });
+    return callTelegram(method, () =>
+      this.telegram.callApi(method, payload as never, { signal: AbortSignal.timeout(this.timeoutMs) as never }),
+    );
   }
 }
 
@@ -80,22 +75,4 @@ function keyboard(m: OutboundMessage) {
   for (const l of m.links ?? []) rows.push([{ text: l.label, url: l.url }]);
   for (const o of m.options ?? []) rows.push([{ text: o.label, callback_data: o.id.slice(0, 64) }]);
   return rows.length ? { inline_keyboard: rows } : { remove_keyboard: true as const };
-}
-
-interface TelegramLikeError {
-  code?: number;
-  response?: { error_code?: number; description?: string; parameters?: { retry_after?: number } };
-  description?: string;
-}
-
-export function mapTelegramError(err: unknown): unknown {
-  const e = err as TelegramLikeError;
-  const code = e?.response?.error_code ?? e?.code;
-  const description = e?.response?.description ?? '';
-  if (code === 429) return new SendRateLimitedError((e.response?.parameters?.retry_after ?? 1) * 1000);
-  if (code === 403) return new RecipientUnavailableError('blocked or removed');
-  if (code === 400 && /chat not found|user not found|kicked|deactivated/i.test(description))
-    return new RecipientUnavailableError('chat not found');
-  if (code === 400) return new MessageRejectedError(description.slice(0, 200));
-  return err;
 }

@@ -37,7 +37,7 @@ export abstract class ZaloApiError extends AppError {
   constructor(details: ZaloApiErrorDetails) {
     const description = details.description.slice(0, MAX_DESCRIPTION);
     const code = details.errorCode === undefined ? '' : ` (error_code ${details.errorCode})`;
-    super(`Zalo ${details.method} failed: ${description}${code}`);
+    super(`Zalo ${details.method} failed: ${description}${code}`, { reason: `${details.method}: ${description}${code}` });
     this.method = details.method;
     this.errorCode = details.errorCode;
     this.description = description;

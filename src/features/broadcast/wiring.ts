@@ -18,6 +18,7 @@ import type { GroupAdmins } from './ports';
 import { QueueBroadcastDesk } from './adapters/broadcast-desk';
 import { BroadcastQueue } from './adapters/broadcast-queue';
 import { RegistryGroupAdmins } from './adapters/broadcast-audience';
+import { storableFailures } from '../../queues/storable-failure';
 
 /**
  * The worker role's side of broadcasts: the `broadcasts` queue (fan-out). The per-group
@@ -46,7 +47,7 @@ export function startBroadcastWorkers(
   );
   const worker = new Worker<BroadcastJob>(
     BROADCASTS_QUEUE,
-    createBroadcastProcessor({ store, fence, tally, outbox, askReport, senders, log, audience }),
+    storableFailures(createBroadcastProcessor({ store, fence, tally, outbox, askReport, senders, log, audience })),
     { connection, concurrency: 2, ...locks },
   );
   worker.on('error', (err) => log.error({ queue: worker.name, error: err.name }, 'worker.error'));

@@ -101,6 +101,8 @@ const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = {
 /** The desk's slot owners: an officer's half-done action, and a tipster's pending answer. */
 const DESK = 'desk';
 const RELAY = 'relay';
+/** `askedBy` of a superadmin without an officer record (see DeskStaff.actingAs): no area to re-check. */
+const SUPERADMIN = 'superadmin';
 const PENDING_TTL_MS = 15 * 60_000;
 const RELAY_YES = 'relay:yes';
 const RELAY_NO = 'relay:no';
@@ -609,6 +611,13 @@ export class OfficerDeskFeature implements Feature {
       ctx.slot.release(RELAY);
       return null;
     }
+    // The officer who asked may have been deactivated or moved since: then the question closes and
+    // nothing the tipster writes reaches them. The tipster is told, so they know it was not passed on.
+    if (relay.askedBy !== SUPERADMIN && !(await this.deps.desk.responsible(relay.askedBy, c.caseId))) {
+      ctx.slot.release(RELAY);
+      this.deps.log('relay.closed', { caseId: c.caseId, reason: 'asker_not_responsible' });
+      return [{ text: this.t(ctx, 'officer.relay.askerGone', { code: relay.refCode }) }];
+    }
     if (relay.held !== undefined) {
       const options = this.relayConfirmOptions(ctx);
       const picked = msg.choice ?? (msg.text ? matchOption(options, msg.text)?.id : undefined);
@@ -652,28 +661,35 @@ export class OfficerDeskFeature implements Feature {
     const recorded = text || this.deps.t('vi', 'officer.relay.mediaOnly', { count: attachments.length + (msg.location ? 1 : 0) });
     const result = await this.deps.desk.change(c.caseId, { action: 'answer', by: 'resident', note: recorded });
     const current = result.outcome === 'missing' ? c : result.case;
-    await this.deps.messenger.toChat(relay.channel, relay.chatId, relay.lang, `n.${c.caseId}.a.${this.deps.newId()}`, (lang, channel) => {
-      const rc = { t: this.deps.t, lang };
-      const head = withCaseActions(
-        {
-          text: this.deps.t(lang, 'officer.relay.answer', {
-            code: c.refCode,
-            answer: text || this.deps.t(lang, 'officer.relay.mediaBelow'),
-          }),
+    await this.deps.messenger.toChat(
+      relay.channel,
+      relay.chatId,
+      relay.lang,
+      `n.${c.caseId}.a.${this.deps.newId()}`,
+      (lang, channel) => {
+        const rc = { t: this.deps.t, lang };
+        const head = withCaseActions(
+          {
+            text: this.deps.t(lang, 'officer.relay.answer', {
+              code: c.refCode,
+              answer: text || this.deps.t(lang, 'officer.relay.mediaBelow'),
+            }),
+            lang,
+          },
+          channel,
+          current,
+          rc,
+        );
+        const media: OutboundMessage[] = attachments.map((a) => ({
+          text: this.deps.t(lang, 'alert.attachmentCaption', { code: c.refCode }),
+          attachments: [a],
           lang,
-        },
-        channel,
-        current,
-        rc,
-      );
-      const media: OutboundMessage[] = attachments.map((a) => ({
-        text: this.deps.t(lang, 'alert.attachmentCaption', { code: c.refCode }),
-        attachments: [a],
-        lang,
-      }));
-      if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
-      return [head, ...media];
-    });
+        }));
+        if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
+        return [head, ...media];
+      },
+      relay.askedBy === SUPERADMIN ? undefined : relay.askedBy,
+    );
     ctx.slot.release(RELAY);
     this.deps.log('relay.answered', { caseId: c.caseId, attachments: attachments.length });
     return [{ text: this.t(ctx, 'officer.relay.forwarded', { code: c.refCode }) }];

@@ -54,6 +54,8 @@ export interface CaseDesk {
   /** Active officers of the case's area (at any level above it), by id: whom it can be reassigned to. */
   colleagues(c: DeskCase): Promise<OfficerRef[]>;
   officer(officerId: string): Promise<OfficerRef | null>;
+  /** True while the officer is active and responsible for the case, read now (not cached): a relay's asker is checked with it. */
+  responsible(officerId: string, caseId: string): Promise<boolean>;
   /** The cases the staff member is responsible for, oldest first. */
   list(staff: DeskStaff, q: CaseListQuery): Promise<{ items: DeskCase[]; total: number }>;
   stats(staff: DeskStaff, since: Date): Promise<CaseStats>;
@@ -77,8 +79,11 @@ export interface DeskMessenger {
   toReporter(caseId: string, noticeId: string, render: Render): Promise<void>;
   /** To every chat of an officer on the platforms this deployment uses, in the officer's language. */
   toOfficer(officerId: string, noticeId: string, render: Render): Promise<void>;
-  /** To one staff chat (the one a question was asked from). */
-  toChat(channel: ChannelName, chatId: string, lang: Lang, noticeId: string, render: Render): Promise<void>;
+  /**
+   * To one staff chat (the one a question was asked from). With `officerId`, only while that
+   * officer is active and responsible for the case, checked now and again when it is sent.
+   */
+  toChat(channel: ChannelName, chatId: string, lang: Lang, noticeId: string, render: Render, officerId?: string): Promise<void>;
   /** The case's full alert (text, pin, media, buttons), through the outbox, to an officer newly given it. */
   alertOfficer(caseId: string, officerId: string): Promise<void>;
 }

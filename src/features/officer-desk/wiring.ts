@@ -13,6 +13,7 @@ import type { Case } from '../../store/cases/case.schema';
 import { createCaseWatch } from './workers/case-watch';
 import { createEscalationProcessor } from './workers/escalation-processor';
 import type { Runtime } from '../../app/runtime';
+import { storableFailures } from '../../queues/storable-failure';
 
 /**
  * Wiring of the officer desk (conversations/officer) for the bot and the worker roles: the
@@ -83,7 +84,9 @@ export function startOfficerDeskWorkers(
   const delays = config.officerDesk.escalation;
   const escalations = new Worker<EscalationJob>(
     ESCALATIONS_QUEUE,
-    createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log }),
+    storableFailures(
+      createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log }),
+    ),
     { connection: rt.queueRedis, concurrency: 4, ...locks },
   );
   escalations.on('error', (err) => log.error({ queue: escalations.name, error: err.name }, 'worker.error'));

@@ -89,6 +89,21 @@ export class CaseRepository {
     return plain(await this.model.findOne({ refCode }).lean<Stored<Case>>().exec());
   }
 
+  /**
+   * The highest sequence number among stored cases whose code starts `prefix` (e.g. `TB-2612-`):
+   * codes given out before the ref_codes collection existed are known only here. Read only when a
+   * code turned out to be taken, so a scan of one month's codes is acceptable.
+   */
+  async highestSequence(prefix: string): Promise<number> {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const rows = await this.model
+      .find({ refCode: { $regex: `^${escaped}\\d+$` } })
+      .select({ refCode: 1 })
+      .lean<{ refCode: string }[]>()
+      .exec();
+    return rows.reduce((max, r) => Math.max(max, Number(r.refCode.slice(prefix.length)) || 0), 0);
+  }
+
   async count(filter: { kind?: string } = {}): Promise<number> {
     return this.model.countDocuments(filter.kind === undefined ? {} : { kind: filter.kind }).exec();
   }

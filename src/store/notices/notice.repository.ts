@@ -4,7 +4,8 @@ import type { Notice } from './notice.schema';
 
 const MAX_ERROR_LENGTH = 500;
 
-export type NewNotice = Pick<Notice, 'noticeId' | 'channel' | 'parts'> & Partial<Pick<Notice, 'caseId' | 'chatId' | 'chatIdEnc'>>;
+export type NewNotice = Pick<Notice, 'noticeId' | 'channel' | 'parts'> &
+  Partial<Pick<Notice, 'caseId' | 'chatId' | 'chatIdEnc' | 'officerId'>>;
 
 /** Written messages waiting for (or done with) the outbox; see notice.schema.ts. */
 export class NoticeRepository {
@@ -29,6 +30,7 @@ export class NoticeRepository {
       ...(n.caseId === undefined ? {} : { caseId: n.caseId }),
       ...(n.chatId === undefined ? {} : { chatId: n.chatId }),
       ...(n.chatIdEnc === undefined ? {} : { chatIdEnc: n.chatIdEnc }),
+      ...(n.officerId === undefined ? {} : { officerId: n.officerId }),
     };
     try {
       const doc = await this.model.create({ _id: fresh.noticeId, ...fresh });

@@ -17,6 +17,8 @@ export interface Notice {
   channel: ChannelName;
   /** An officer's chat, in clear. */
   chatId?: string;
+  /** The officer it is for, when it is for one: checked again when it is sent (store/recipient-authority.ts). */
+  officerId?: string;
   /** A resident's chat, sealed (domain/sealed-box): opened only by the worker that sends. */
   chatIdEnc?: string;
   parts: OutboundMessage[];
@@ -34,6 +36,7 @@ export const noticeSchema = new Schema<Notice>(
     caseId: { type: String },
     channel: { type: String, enum: ['telegram', 'zalo', 'console'], required: true },
     chatId: { type: String },
+    officerId: { type: String },
     chatIdEnc: { type: String },
     // Stored as written (text, options, attachments): the sender renders them per platform.
     parts: { type: Schema.Types.Mixed, required: true },

@@ -56,6 +56,11 @@ export class OfficerRepository {
     );
   }
 
+  /** As `byId`, but read from the database now: for the check at delivery (store/recipient-authority.ts). */
+  async fresh(officerId: string): Promise<Officer | null> {
+    return toOfficer(await this.model.findOne({ officerId }).lean<Stored<OfficerRecord>>().exec());
+  }
+
   /**
    * The officer who writes from this private chat (active or not: the caller decides what an
    * inactive officer may do). One chat should belong to one officer; if bad data gives it to

@@ -63,7 +63,7 @@ export class Faults {
 }
 
 /** An injected status as Telegram would word it, unless the test gave its own description. */
-export function faultError(fault: Exclude<FaultAnswer, 'timeout'>): ApiError {
+export function faultError(fault: Exclude<FaultAnswer, string>): ApiError {
   const description = fault.description ?? defaultDescription(fault.status, fault.retryAfter);
   return new ApiError(fault.status, description, fault.retryAfter);
 }

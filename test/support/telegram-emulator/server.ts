@@ -26,7 +26,7 @@ import type {
   WebhookDelivery,
 } from './types';
 import { emulatedUser, pushUpdate, type UserOptions } from './updates';
-import { answer, answerError, readBody } from './wire';
+import { answer, answerCutOff, answerError, answerHtml, readBody } from './wire';
 
 export class TelegramEmulator {
   readonly token: string;
@@ -229,6 +229,8 @@ export class TelegramEmulator {
         res.on('close', () => this.hanging.delete(res));
         return;
       }
+      if (fault === 'html') return answerHtml(res);
+      if (fault === 'cut-off') return answerCutOff(res);
       if (fault) return answerError(res, faultError(fault), state.stats);
       if (!isMethod(method)) {
         return answerError(res, new ApiError(404, 'Not Found: method not found'), state.stats);

@@ -43,7 +43,12 @@ export interface TelegramEmulatorOptions {
 }
 
 /** What `failNext` makes the next calls of a method answer. 'timeout' never answers. */
-export type FaultAnswer = { status: number; description?: string; retryAfter?: number } | 'timeout';
+/**
+ * What a faulty call answers instead: a Bot API error; 'timeout' (never answered); 'html' (a
+ * captive portal's or proxy's HTML page with status 200, which is not JSON); 'cut-off' (a JSON
+ * answer whose connection drops half-way through the declared length).
+ */
+export type FaultAnswer = { status: number; description?: string; retryAfter?: number } | 'timeout' | 'html' | 'cut-off';
 
 export type ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
 
@@ -126,6 +131,15 @@ export interface EmulatedUser {
   sendVoice(chatId: number, fileId: string): Update.MessageUpdate<Message.VoiceMessage>;
   sendVideo(chatId: number, fileId: string): Update.MessageUpdate<Message.VideoMessage>;
   sendSticker(chatId: number, fileId: string): Update.MessageUpdate<Message.StickerMessage>;
+  /** A live location: the first message, then `move` sends each new position as an `edited_message`. */
+  shareLiveLocation(
+    chatId: number,
+    latitude: number,
+    longitude: number,
+    livePeriod?: number,
+  ): { started: Update.MessageUpdate<Message.LocationMessage>; move(latitude: number, longitude: number): Update };
+  /** The user edits a message they sent: it comes again as `edited_message`. */
+  editText(sent: Update.MessageUpdate<Message.TextMessage>, text: string): Update;
   /** Pushes the `my_chat_member` update and then the `new_chat_members` message, in that order. */
   addBotToGroup(groupId: number, title: string): [Update.MyChatMemberUpdate, Update.MessageUpdate<Message.NewChatMembersMessage>];
 }

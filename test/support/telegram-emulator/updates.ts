@@ -71,6 +71,20 @@ export function emulatedUser(emu: EmulatorState, id: number, opts: UserOptions =
     return update;
   };
 
+  /**
+   * The user changes one of their messages (a corrected text, a live location's new position):
+   * Telegram sends the whole message again as `edited_message`, with `edit_date`, unless the bot
+   * left `edited_message` out of its `allowed_updates`.
+   */
+  const edit = (original: Message, fields: Record<string, unknown>): Update => {
+    const chat = emu.chats.get(original.chat.id);
+    const edited = { ...original, ...fields, edit_date: nowSeconds() } as Message;
+    chat.messages.set(original.message_id, edited as Message & { from: User; chat: TgChat });
+    const update = { update_id: emu.nextUpdateId++, edited_message: edited } as unknown as Update;
+    emu.delivery.enqueue(update);
+    return update;
+  };
+
   const replyTo = (chat: ChatState, ref: SentMessage | number | undefined): { reply_to_message?: ReplyMessage } => {
     if (ref === undefined) return {};
     const messageId = typeof ref === 'number' ? ref : ref.message_id;
@@ -166,6 +180,16 @@ export function emulatedUser(emu: EmulatorState, id: number, opts: UserOptions =
           emoji: '👍',
         },
       })),
+    shareLiveLocation: (chatId, latitude, longitude, livePeriod = 900) => {
+      const started = post<Message.LocationMessage>(chatId, () => ({
+        location: { latitude, longitude, live_period: livePeriod, horizontal_accuracy: 12 },
+      }));
+      return {
+        started,
+        move: (lat, lon) => edit(started.message, { location: { latitude: lat, longitude: lon, live_period: livePeriod } }),
+      };
+    },
+    editText: (sent, text) => edit(sent.message, { text }),
     addBotToGroup: (groupId, title) => {
       if (groupId >= 0) throw new Error(`group ids are negative (got ${groupId}); supergroups look like -100…`);
       const chat = emu.chats.get(groupId);

@@ -30,3 +30,21 @@ export function answerError(res: http.ServerResponse, err: ApiError, stats: Emul
     ...(err.retryAfter !== undefined ? { parameters: { retry_after: err.retryAfter } } : {}),
   });
 }
+
+/** A captive portal's or a proxy's page: status 200, HTML, not the API's JSON. */
+export function answerHtml(res: http.ServerResponse): void {
+  const page = '<!DOCTYPE html><html><head><title>Wi-Fi login</title></head><body><h1>Please sign in</h1></body></html>';
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+  res.end(page);
+}
+
+/**
+ * The start of a JSON answer, sent chunked, then the connection drops before the last chunk (a
+ * proxy or a mobile link giving up). Chunked on purpose: node-fetch 2 (telegraf's client) notices
+ * a chunked answer cut short at once, while a cut short `content-length` answer waits for the
+ * caller's own timeout.
+ */
+export function answerCutOff(res: http.ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+  res.write('{"ok":true,"result":{"message_id":', () => setTimeout(() => res.socket?.destroy(), 20));
+}

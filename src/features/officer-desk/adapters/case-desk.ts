@@ -7,6 +7,7 @@ import { planChange, type CaseChange, type CaseStatus } from '../../../domain/ca
 import type { SealedBox } from '../../../domain/sealed-box';
 import { caseRecordOf, type Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
+import { stillResponsible } from '../../../store/recipient-authority';
 
 /**
  * Runs `work` while no other process works on the same case (src/redis/case-lock.ts). FerretDB
@@ -91,6 +92,10 @@ export class StoreCaseDesk implements CaseDesk {
   async officer(officerId: string): Promise<OfficerRef | null> {
     const o = await this.store.officers.byId(officerId);
     return o ? { officerId: o.officerId, name: o.name, role: o.role } : null;
+  }
+
+  responsible(officerId: string, caseId: string): Promise<boolean> {
+    return stillResponsible(this.store, officerId, caseId);
   }
 
   async list(staff: DeskStaff, q: CaseListQuery): Promise<{ items: DeskCase[]; total: number }> {

@@ -1,6 +1,7 @@
 import type { ChannelName, Lang } from '../../../conversations/messages';
 import type { DeskMessenger, Render } from '../ports';
 import type { Store } from '../../../store/models';
+import { stillResponsible } from '../../../store/recipient-authority';
 
 /** Puts stored messages on their platform's outbox (src/outbox/producer.ts); job id = the row's id. */
 export interface OutboxQueues {
@@ -12,7 +13,8 @@ export interface OutboxQueues {
  * Messages to other chats, durable and once only: each is written to the database first (a
  * notice, or a case alert's notification) under an id the caller derives from what it is about,
  * then queued under that same id. Asking again finds the row: a sent one is not sent again, a
- * pending one is queued again (BullMQ ignores a job id it already holds).
+ * pending one is queued again (BullMQ ignores a job id it already holds). Nothing is written for an
+ * officer who is no longer active or responsible for the case; the outbox checks again on sending.
  */
 export class StoreDeskMessenger implements DeskMessenger {
   constructor(
@@ -30,28 +32,33 @@ export class StoreDeskMessenger implements DeskMessenger {
   }
 
   async toOfficer(officerId: string, noticeId: string, render: Render): Promise<void> {
+    const caseId = caseIdOf(noticeId);
     const officer = await this.store.officers.byId(officerId);
-    if (!officer || !officer.active) return;
+    if (!officer || !(await stillResponsible(this.store, officerId, caseId))) return;
     for (const chat of officer.chats) {
       if (!this.channels.has(chat.channel)) continue;
       await this.deliver({
         noticeId: `${noticeId}.${officerId}.${chat.channel}`,
-        caseId: caseIdOf(noticeId),
+        caseId,
         channel: chat.channel,
         chatId: chat.chatId,
+        officerId,
         parts: render(officer.lang, chat.channel),
       });
     }
   }
 
-  async toChat(channel: ChannelName, chatId: string, lang: Lang, noticeId: string, render: Render): Promise<void> {
+  async toChat(channel: ChannelName, chatId: string, lang: Lang, noticeId: string, render: Render, officerId?: string): Promise<void> {
     if (!this.channels.has(channel)) return;
-    await this.deliver({ noticeId, caseId: caseIdOf(noticeId), channel, chatId, parts: render(lang, channel) });
+    const caseId = caseIdOf(noticeId);
+    if (officerId !== undefined && !(await stillResponsible(this.store, officerId, caseId))) return;
+    await this.deliver({ noticeId, caseId, channel, chatId, officerId, parts: render(lang, channel) });
   }
 
   async alertOfficer(caseId: string, officerId: string): Promise<void> {
     const officer = await this.store.officers.byId(officerId);
-    for (const chat of officer?.chats ?? []) {
+    if (!officer || !(await stillResponsible(this.store, officerId, caseId))) return;
+    for (const chat of officer.chats) {
       if (!this.channels.has(chat.channel)) continue;
       const n = await this.store.notifications.ensure({ caseId, recipientId: officerId, channel: chat.channel, chatId: chat.chatId });
       if (n.status === 'pending') await this.queues.enqueueAlert(chat.channel, n.notificationId);

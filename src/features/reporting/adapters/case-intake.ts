@@ -1,8 +1,7 @@
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { CaseKind } from '../../../domain/case-kinds';
-import { yearMonth } from '../../../domain/reference-code';
-import { CASE_KINDS } from '../flows';
+import type { RefCodeIssuer } from '../../../redis/ref-code-issuer';
 import { QueueUnavailableError, type CaseIntake, type CaseSubmission } from '../../../conversations/ports';
 import { durableJob } from '../../../queues/job-options';
 import { CASES_QUEUE } from '../../../queues/names';
@@ -17,7 +16,7 @@ export class QueueCaseIntake implements CaseIntake {
 
   constructor(
     connection: IORedis,
-    private readonly redis: IORedis,
+    private readonly refCodes: Pick<RefCodeIssuer, 'next'>,
     private readonly job: { attempts: number; backoffMs: number },
     private readonly timeoutMs = 5000,
   ) {
@@ -27,13 +26,7 @@ export class QueueCaseIntake implements CaseIntake {
 
   async nextReferenceCode(kind: CaseKind, at: Date): Promise<string> {
     try {
-      const key = `refseq:${kind}:${yearMonth(at)}`;
-      const [[, seq]] = (await this.redis
-        .multi()
-        .incr(key)
-        .expire(key, 40 * 86_400)
-        .exec()) as [[null, number]];
-      return CASE_KINDS.formatReference(kind, at, seq);
+      return await this.refCodes.next(kind, at);
     } catch (err) {
       throw new QueueUnavailableError(err);
     }

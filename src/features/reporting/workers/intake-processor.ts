@@ -9,10 +9,16 @@ import { caseSubmissionSchema } from '../adapters/case-submission.schema';
 import type { OutboxProducer } from '../../../outbox/producer';
 import type { Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
+import { RefCodeTakenError } from '../../../store/cases/case.repository';
+import type { RefCodeIssuer } from '../../../redis/ref-code-issuer';
+import type { Translate } from '../../../conversations/ports';
 
 export interface IntakeDeps {
   store: Store;
-  outbox: Pick<OutboxProducer, 'enqueueAlert'>;
+  outbox: Pick<OutboxProducer, 'enqueueAlert' | 'enqueueNotice'>;
+  /** A fresh code when the one the resident was told turns out to be another case's. */
+  refCodes: Pick<RefCodeIssuer, 'next'>;
+  t: Translate;
   /** Platforms this deployment sends on; an officer's chats elsewhere are not alerted. */
   channels: ReadonlySet<ChannelName>;
   log: Logger;
@@ -40,7 +46,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     // Routed every time (cheap: areas and officers are cached); on a redelivery the stored case
     // wins, with the recipients chosen the first time.
     const recipients = (await chooseRecipients(store, sub.kind, areaCode)).map((o) => o.officerId);
-    const { case: stored, created } = await store.cases.insertIfAbsent({
+    const input = {
       caseId: sub.caseId,
       refCode: sub.refCode,
       kind: sub.kind,
@@ -57,7 +63,21 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       areaCode,
       recipients,
       submittedAt: new Date(sub.submittedAt),
-    });
+    };
+    let inserted: { case: Case; created: boolean };
+    try {
+      inserted = await store.cases.insertIfAbsent(input);
+    } catch (err) {
+      // The code the resident was told is another case's (given out twice by a counter that went
+      // back, before codes were recorded): the case is stored under a fresh one instead of failing.
+      if (!(err instanceof RefCodeTakenError)) throw err;
+      const refCode = await deps.refCodes.next(sub.kind, new Date(sub.submittedAt));
+      inserted = await store.cases.insertIfAbsent({ ...input, refCode });
+      deps.log.warn({ caseId: sub.caseId, refCode, taken: sub.refCode }, 'case.recoded');
+    }
+    const { case: stored, created } = inserted;
+    // Also on a redelivery after the fresh code was stored: the notice's id makes it one message.
+    if (stored.refCode !== sub.refCode) await tellNewCode(deps, stored, sub);
     if (stored.recipients.length === 0)
       deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
 
@@ -82,6 +102,30 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     deps.log.info({ caseId: stored.caseId, refCode: stored.refCode, created, alerts: queued }, 'case.stored');
     return { recipients: stored.recipients.length };
   };
+}
+
+/**
+ * What a case job that failed for good keeps in Redis: BullMQ holds failed jobs until an operator
+ * removes them, and a tip's words, place, media and sealed contact must not sit there forever. The
+ * ids stay, so the operator can find the case (`job.failed_for_good`, `case.failed_for_good`); the
+ * resident's words are gone, so such a job cannot be retried as it was.
+ */
+export function strippedCaseJob(data: Partial<CaseSubmission>): Record<string, unknown> {
+  return { caseId: data.caseId, refCode: data.refCode, kind: data.kind, submittedAt: data.submittedAt, stripped: true };
+}
+
+/** The resident hears the code their case really has, through the outbox like any other notice to them. */
+async function tellNewCode(deps: IntakeDeps, stored: Case, sub: CaseSubmission): Promise<void> {
+  const channel = sub.replyTo.channel as ChannelName;
+  if (!deps.channels.has(channel)) return;
+  const notice = await deps.store.notices.ensure({
+    noticeId: `n.${stored.caseId}.recoded`,
+    caseId: stored.caseId,
+    channel,
+    chatIdEnc: sub.replyTo.chatIdSealed,
+    parts: [{ text: deps.t(sub.lang, 'submit.recoded', { old: sub.refCode, code: stored.refCode }), lang: sub.lang }],
+  });
+  if (notice.status === 'pending') await deps.outbox.enqueueNotice(channel, notice.noticeId);
 }
 
 async function chooseRecipients(store: Store, kind: CaseKind, areaCode: string | null) {
