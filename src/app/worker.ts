@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
 import type { ChannelName } from '../conversations/messages';
 import type { CaseSubmission } from '../conversations/ports';
+import type { SealedCaseJob } from '../features/reporting/adapters/case-submission.schema';
 import { startOutboxWorkers } from '../outbox/consumer';
 import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
@@ -32,9 +33,9 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   // Broadcasts: fan-out on their own queue; one delivery per group, and the report, on the outbox.
   const broadcasts = startBroadcastWorkers(rt, senders, outbox, locks);
 
-  const intake = new Worker<CaseSubmission>(
+  const intake = new Worker<SealedCaseJob | CaseSubmission>(
     CASES_QUEUE,
-    createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, afterStored: desk.afterStored }),
+    createIntakeProcessor({ store, outbox, channels: new Set(senders.keys()), log, box: rt.box, afterStored: desk.afterStored }),
     { connection, concurrency: 4, ...locks },
   );
   watchFailures(intake, log, config.jobAttempts);
@@ -48,6 +49,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
       store,
       t: rt.t,
       box: rt.box,
+      hash: rt.hash,
       log,
       senders,
       tally: broadcasts.tally,
