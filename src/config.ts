@@ -26,6 +26,20 @@ const schema = z
     CONTACT_ENCRYPTION_KEY: z
       .string()
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
+    /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed, until `scripts/admin rotate-key` has re-sealed it. */
+    CONTACT_ENCRYPTION_OLD_KEYS: csv
+      .default('')
+      .refine(
+        (keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32),
+        'CONTACT_ENCRYPTION_OLD_KEYS: each key must be 32 bytes in base64',
+      ),
+    /** At least 32 bytes, base64: names Redis keys and the erasure index by a keyed hash of the chat instead of its id. */
+    KEY_HMAC_SECRET: z
+      .string()
+      .refine(
+        (s) => Buffer.from(s, 'base64').length >= 32,
+        'KEY_HMAC_SECRET must be at least 32 bytes in base64 (openssl rand -base64 32)',
+      ),
     /** Platform user ids (`telegram:123`, `zalo:abc`, `console:admin`) allowed to bind groups anywhere. */
     SUPERADMINS: csv.default(''),
     DEFAULT_LANG: z.enum(['vi', 'en']).default('vi'),
@@ -98,6 +112,13 @@ const schema = z
     RELAY_ANSWER_HOURS: z.coerce.number().positive().default(72),
   })
   .superRefine((c, ctx) => {
+    if (Buffer.from(c.KEY_HMAC_SECRET, 'base64').equals(Buffer.from(c.CONTACT_ENCRYPTION_KEY, 'base64'))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KEY_HMAC_SECRET'],
+        message: 'must not be the contact encryption key: use a secret of its own',
+      });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }
@@ -115,6 +136,8 @@ function toConfig(e: z.infer<typeof schema>) {
     redisUrl: e.REDIS_URL,
     mongodbUri: e.MONGODB_URI,
     encryptionKey: Buffer.from(e.CONTACT_ENCRYPTION_KEY, 'base64'),
+    oldEncryptionKeys: e.CONTACT_ENCRYPTION_OLD_KEYS.map((k) => Buffer.from(k, 'base64')),
+    keyHmacSecret: Buffer.from(e.KEY_HMAC_SECRET, 'base64'),
     superadmins: e.SUPERADMINS,
     defaultLang: e.DEFAULT_LANG,
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxConnections: e.HTTP_MAX_CONNECTIONS },

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   ]);
   let drafts = 0;
   for (let cursor = '0', first = true; first || cursor !== '0'; first = false) {
-    const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'chat:telegram:*', 'COUNT', 1000);
+    const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'chat:*', 'COUNT', 1000);
     cursor = next;
     drafts += keys.length;
   }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   const seeder = await startApp(env, { roles: 'none' });
-  const intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.refCodes, { attempts: 3, backoffMs: 100 });
+  const intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.refCodes, { attempts: 3, backoffMs: 100, box: seeder.rt.box });
   for (let i = 1; i <= N; i++) await intake.submit(tipSubmission(i, { submittedAt: new Date().toISOString() }));
 
   const ops = new Map<string, { n: number; ms: number }>();

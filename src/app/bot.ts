@@ -12,6 +12,7 @@ import { ChatLock } from '../redis/chat-lock';
 import { RedisGuards } from '../redis/guards';
 import { RedisProfiles } from '../redis/profiles';
 import { RedisChatSlots } from '../redis/chat-slots';
+import { migrateLegacyKeys } from '../redis/legacy-keys';
 import { StoreDirectory } from '../store/directory';
 import { createBroadcastFeature } from '../features/broadcast/wiring';
 import { createFaqFeature } from '../features/faq/wiring';
@@ -36,14 +37,14 @@ export function createConversationService(
   features: Feature[] = [],
 ): ConversationService {
   const { config, log } = rt;
-  const locks = new ChatLock(rt.redis);
+  const locks = new ChatLock(rt.redis, rt.hash);
   return new ConversationService({
     t: rt.t,
-    slots: new RedisChatSlots(rt.redis, locks),
-    profiles: new RedisProfiles(rt.redis),
+    slots: new RedisChatSlots(rt.redis, locks, rt.box, rt.hash),
+    profiles: new RedisProfiles(rt.redis, rt.box, rt.hash),
     intake,
     directory: new StoreDirectory(rt.store, config.superadmins),
-    guards: new RedisGuards(rt.redis, {
+    guards: new RedisGuards(rt.redis, rt.hash, {
       floodPer10s: config.floodPer10s,
       groupPerMinute: config.groupFloodPerMinute,
       casesPerHour: config.casesPerHour,
@@ -71,7 +72,14 @@ export function createConversationService(
  */
 export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQuit?: () => void } = {}): Promise<BotHandle> {
   const { config, log } = rt;
-  const intake = new QueueCaseIntake(rt.queueRedis, rt.refCodes, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
+  // Keys written before Redis named chats by a keyed hash: moved, sealed, before any message is read.
+  const legacy = await migrateLegacyKeys(rt.redis, rt.box, rt.hash);
+  if (legacy > 0) log.info({ keys: legacy }, 'redis.legacy_keys_migrated');
+  const intake = new QueueCaseIntake(rt.queueRedis, rt.refCodes, {
+    attempts: config.jobAttempts,
+    backoffMs: config.jobBackoffMs,
+    box: rt.box,
+  });
   let telegram: TelegramChannel | undefined;
   // Features beyond tips and mediation. Each declares what it answers (conversations/feature.ts) and
   // the service refuses two claims on one command or option at start-up, so this order decides nothing.

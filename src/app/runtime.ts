@@ -2,6 +2,7 @@ import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { Reader, Translate } from '../conversations/ports';
+import { KeyedHash } from '../domain/keyed-hash';
 import { loadUnderstander } from '../i18n/understanding';
 import { SealedBox } from '../domain/sealed-box';
 import { createTranslator } from '../i18n/translator';
@@ -17,6 +18,8 @@ export interface Runtime {
   log: Logger;
   t: Translate;
   box: SealedBox;
+  /** Names Redis keys (and the erasure index) after a chat without saying which (domain/keyed-hash.ts). */
+  hash: KeyedHash;
   /** Commands answered while a resident waits: fail fast when Redis is away. */
   redis: IORedis;
   /** BullMQ queues and workers: keep retrying until Redis is back. */
@@ -40,7 +43,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     config,
     log,
     t: createTranslator(),
-    box: new SealedBox(config.encryptionKey),
+    box: new SealedBox([config.encryptionKey, ...config.oldEncryptionKeys]),
+    hash: new KeyedHash(config.keyHmacSecret),
     redis,
     queueRedis,
     db,

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import type { ChannelSender } from '../channels/channel-sender';
 import type { ChannelName } from '../conversations/messages';
 import type { CaseSubmission } from '../conversations/ports';
+import type { SealedCaseJob } from '../features/reporting/adapters/case-submission.schema';
 import { startOutboxWorkers } from '../outbox/consumer';
 import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
@@ -33,7 +34,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   // Broadcasts: fan-out on their own queue; one delivery per group, and the report, on the outbox.
   const broadcasts = startBroadcastWorkers(rt, senders, outbox, locks);
 
-  const intake = new Worker<CaseSubmission>(
+  const intake = new Worker<SealedCaseJob | CaseSubmission>(
     CASES_QUEUE,
     storableFailures(
       createIntakeProcessor({
@@ -43,6 +44,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
         t: rt.t,
         channels: new Set(senders.keys()),
         log,
+        box: rt.box,
         afterStored: desk.afterStored,
       }),
     ),
@@ -62,6 +64,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
       store,
       t: rt.t,
       box: rt.box,
+      hash: rt.hash,
       log,
       senders,
       tally: broadcasts.tally,

@@ -1,28 +1,83 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
- * Tipsters' contact details and chat ids are encrypted at rest (Decree 13/2023 on personal data):
- * AES-256-GCM with a random nonce, so equal phone numbers give different ciphertexts and a
- * tampered value fails to open instead of decrypting to garbage. Format: v1.<nonce>.<tag>.<data>,
- * base64url, so the key can be rotated later by adding v2.
+ * Tipsters' contact details, chat ids and everything Redis keeps of a conversation are encrypted at
+ * rest (Decree 13/2023 on personal data): AES-256-GCM with a random nonce, so equal phone numbers
+ * give different ciphertexts and a tampered value fails to open instead of decrypting to garbage.
+ *
+ * Format `v2.<key id>.<nonce>.<tag>.<data>` (base64url). The key id lets several keys be loaded at
+ * once: values open with whichever key sealed them and are always sealed with the newest, so a key
+ * is rotated by adding a new one and re-sealing (`scripts/admin rotate-key`). The associated data
+ * (`aad`: the Redis key name, or the record and field) binds a value to where it is stored, so a
+ * sealed phone number copied into another case or field does not open there. `v1.<nonce>.<tag>.<data>`
+ * values (no key id, no associated data) written before still open, with any loaded key.
  */
 export class SealedBox {
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('SealedBox needs a 32-byte key');
+  private readonly keys: { id: string; key: Buffer }[];
+
+  /** `keys`: the newest first; the others only open what they sealed. */
+  constructor(keys: Buffer | readonly Buffer[]) {
+    const list = Buffer.isBuffer(keys) ? [keys] : [...keys];
+    if (list.length === 0) throw new Error('SealedBox needs a key');
+    for (const k of list) if (k.length !== 32) throw new Error('SealedBox needs 32-byte keys');
+    this.keys = list.map((key) => ({ id: keyIdOf(key), key }));
   }
 
-  seal(plain: string): string {
+  /** The id of the key new values are sealed with. */
+  get currentKeyId(): string {
+    return this.keys[0].id;
+  }
+
+  seal(plain: string, aad = ''): string {
+    const { id, key } = this.keys[0];
     const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', nonce, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return ['v2', id, ...[nonce, cipher.getAuthTag(), data].map((p) => p.toString('base64url'))].join('.');
   }
 
-  open(sealed: string): string {
-    const [version, nonce, tag, data] = sealed.split('.');
-    if (version !== 'v1' || !nonce || !tag || data === undefined) throw new Error('SealedBox: not a sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+  open(sealed: string, aad = ''): string {
+    const parts = sealed.split('.');
+    if (parts[0] === 'v2' && parts.length === 5) {
+      const [, id, nonce, tag, data] = parts;
+      const entry = this.keys.find((k) => k.id === id);
+      if (!entry) throw new Error('SealedBox: sealed with a key that is not loaded');
+      return decrypt(entry.key, nonce, tag, data, aad);
+    }
+    if (parts[0] === 'v1' && parts.length === 4) {
+      const [, nonce, tag, data] = parts;
+      for (const { key } of this.keys) {
+        try {
+          return decrypt(key, nonce, tag, data, null);
+        } catch {
+          // another loaded key may have sealed it
+        }
+      }
+      throw new Error('SealedBox: no loaded key opens this value');
+    }
+    throw new Error('SealedBox: not a sealed value');
   }
+
+  /** True when the value is already sealed with the newest key (rotation leaves it alone). */
+  isCurrent(sealed: string): boolean {
+    return sealed.startsWith(`v2.${this.currentKeyId}.`);
+  }
+
+  /** The value sealed again with the newest key, or the same string when it already is. */
+  reseal(sealed: string, aad = '', openAad = aad): string {
+    return this.isCurrent(sealed) ? sealed : this.seal(this.open(sealed, openAad), aad);
+  }
+}
+
+/** A key's public name: a hash of it, so the id says nothing of the key and never needs configuring. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update('totuquan-key-id:').update(key).digest('base64url').slice(0, 8);
+}
+
+function decrypt(key: Buffer, nonce: string, tag: string, data: string, aad: string | null): string {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
+  if (aad !== null) decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
 }

@@ -1,5 +1,8 @@
 import type IORedis from 'ioredis';
 import type { ChannelName } from '../conversations/messages';
+import { chatKey } from '../domain/chat';
+import type { KeyedHash } from '../domain/keyed-hash';
+import { hashedKey } from '../redis/hashed-keys';
 
 /**
  * Claims the next send slot on the platform: slots `interval` apart, by Redis's clock so replicas
@@ -25,10 +28,12 @@ return { slot, slot - now }
  *   start of the next are 50 in one sliding second, and Telegram answered the 5,000-group
  *   benchmark's bursts with 429s although 25/s is under its 30/s. Evenly spaced, no second holds
  *   more than the rate. The waits are short (concurrency × spacing), so the job waits in place.
+ * A chat's key is named by its keyed hash (`pace:<hash>`): residents' chats get notices too.
  */
 export class ChatPacer {
   constructor(
     private readonly redis: IORedis,
+    private readonly hash: KeyedHash,
     private readonly intervalMs: (channel: ChannelName, chatId: string) => number,
     /** Spacing of all sends on the platform (1000 / rate); 0 for none. */
     private readonly platformIntervalMs: (channel: ChannelName) => number = () => 0,
@@ -37,7 +42,7 @@ export class ChatPacer {
   async reserve(channel: ChannelName, chatId: string): Promise<number> {
     const interval = this.intervalMs(channel, chatId);
     if (interval <= 0) return 0;
-    const key = `pace:${channel}:${chatId}`;
+    const key = hashedKey(this.hash, 'pace', chatKey(channel, chatId));
     if ((await this.redis.set(key, '1', 'PX', interval, 'NX')) === 'OK') return 0;
     return Math.max(1, await this.redis.pttl(key));
   }

@@ -4,6 +4,7 @@ import type { ChannelSender } from '../channels/channel-sender';
 import type { Config } from '../config';
 import type { ChannelName } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
+import type { KeyedHash } from '../domain/keyed-hash';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Logger } from '../logger';
 import { storableFailures } from '../queues/storable-failure';
@@ -26,6 +27,7 @@ export interface OutboxWorkerDeps {
   store: Store;
   t: Translate;
   box: SealedBox;
+  hash: KeyedHash;
   log: Logger;
   /** One outbox worker per platform this deployment sends on. */
   senders: ReadonlyMap<ChannelName, ChannelSender>;
@@ -37,7 +39,7 @@ export interface OutboxWorkerDeps {
 }
 
 /** What every processor of one platform's outbox may use; `worker` is set once the worker exists. */
-type ProcessorDeps = Omit<OutboxWorkerDeps, 'connection' | 'redis' | 'config' | 'senders' | 'locks' | 'attempts'> & {
+type ProcessorDeps = Omit<OutboxWorkerDeps, 'connection' | 'redis' | 'hash' | 'config' | 'senders' | 'locks' | 'attempts'> & {
   sender: ChannelSender;
   pacer: ChatPacer;
   worker?: Worker;
@@ -71,6 +73,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
     channel === 'telegram' ? config.telegram?.ratePerSecond : channel === 'zalo' ? config.zalo?.ratePerSecond : undefined;
   const pacer = new ChatPacer(
     deps.redis,
+    deps.hash,
     (channel, chatId) => {
       if (channel === 'telegram')
         return chatId.startsWith('-')

@@ -1,6 +1,9 @@
 import type IORedis from 'ioredis';
+import { chatKey } from '../domain/chat';
+import type { KeyedHash } from '../domain/keyed-hash';
 import type { ChannelName } from '../conversations/messages';
 import type { Guards } from '../conversations/ports';
+import { hashedKey } from './hashed-keys';
 
 /**
  * Shared limits, kept in Redis so they hold across every bot replica:
@@ -12,27 +15,40 @@ import type { Guards } from '../conversations/ports';
  *   a platform delivers only about 20 bot messages a minute into one group, so answering more
  *   would only queue replies and delay the group's broadcasts;
  * - a person may submit at most `casesPerHour` cases an hour, so nobody can fill the database.
+ * Every key is named by a keyed hash of the person, group or update (redis/hashed-keys.ts), never
+ * by their id. The hourly case count is a clock hour, the same window for everyone: a counter that
+ * started with a person's first case would, by its expiry, tell when they sent it.
  */
 export class RedisGuards implements Guards {
   constructor(
     private readonly redis: IORedis,
+    private readonly hash: KeyedHash,
     private readonly limits: { floodPer10s: number; groupPerMinute: number; casesPerHour: number },
+    private readonly clock: () => number = Date.now,
   ) {}
 
   async firstDelivery(channel: ChannelName, updateId: string): Promise<boolean> {
-    return (await this.redis.set(`seen:${channel}:${updateId}`, '1', 'EX', 86_400, 'NX')) === 'OK';
+    // Zalo's update ids may hold the chat id (zalo/normalise.ts), so this key is hashed too.
+    return (await this.redis.set(hashedKey(this.hash, 'seen', chatKey(channel, updateId)), '1', 'EX', 86_400, 'NX')) === 'OK';
   }
 
   async flood(channel: ChannelName, userId: string): Promise<'ok' | 'warn' | 'drop'> {
-    return this.throttle(`flood:${channel}:${userId}`, 10, this.limits.floodPer10s);
+    return this.throttle(hashedKey(this.hash, 'flood', chatKey(channel, userId)), 10, this.limits.floodPer10s);
   }
 
   async groupFlood(channel: ChannelName, chatId: string): Promise<'ok' | 'warn' | 'drop'> {
-    return this.throttle(`flood-group:${channel}:${chatId}`, 60, this.limits.groupPerMinute);
+    return this.throttle(hashedKey(this.hash, 'flood-group', chatKey(channel, chatId)), 60, this.limits.groupPerMinute);
   }
 
   async takeCaseAllowance(channel: ChannelName, userId: string): Promise<boolean> {
-    return (await this.countInWindow(`cases:${channel}:${userId}`, 3600)) <= this.limits.casesPerHour;
+    const hour = Math.floor(this.clock() / 3_600_000);
+    const key = `${hashedKey(this.hash, 'cases', chatKey(channel, userId))}:${hour}`;
+    const result = await this.redis
+      .multi()
+      .incr(key)
+      .pexpireat(key, (hour + 1) * 3_600_000)
+      .exec();
+    return Number(result?.[0]?.[1] ?? 0) <= this.limits.casesPerHour;
   }
 
   /** Within the limit; one warning on the first message over it; silence after that. */

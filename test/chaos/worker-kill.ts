@@ -36,7 +36,7 @@ export async function workerKill(opts: { submissions: number; killAfter: number 
     });
   try {
     seeder = await startApp(env, { roles: 'none' });
-    const intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.refCodes, { attempts: 12, backoffMs: 200 });
+    const intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.refCodes, { attempts: 12, backoffMs: 200, box: seeder.rt.box });
     const told = new Set<string>();
     for (let i = 1; i <= opts.submissions; i++) {
       const s = tipSubmission(i);

@@ -38,7 +38,7 @@ beforeAll(async () => {
     FLOOD_MESSAGES_PER_10S: '200',
   });
   await emu.waitForCall('getUpdates');
-  intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100 });
+  intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
   outbox = new Queue(outboxQueueName('telegram'), { connection: app.rt.queueRedis });
   khoa = (await app.rt.store.officers.byId('cskv-sg-01'))!;
 }, 30_000);

@@ -26,7 +26,7 @@ describe('officer desk on Zalo', () => {
       FLOOD_MESSAGES_PER_10S: '200',
       HOTSPOT_THRESHOLD: '1000',
     });
-    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100 });
+    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
   });
 
   afterAll(async () => {

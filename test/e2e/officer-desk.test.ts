@@ -36,7 +36,7 @@ describe('officer desk on Telegram', () => {
       FLOOD_MESSAGES_PER_10S: '200',
     });
     await emu.waitForCall('getUpdates');
-    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100 });
+    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
     // A second officer over the whole ward (not alerted first: routing takes the nearest), to reassign to;
     // and a group in kp2-to1 for counting.
     await app.rt.store.officers.upsert({

@@ -38,7 +38,7 @@ describe('escalation and hotspots', () => {
       HOTSPOT_WINDOW_DAYS: '7',
     });
     await emu.waitForCall('getUpdates');
-    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100 });
+    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
     escalations = new Queue(ESCALATIONS_QUEUE, { connection: app.rt.queueRedis });
     eventsRedis = app.rt.queueRedis.duplicate();
     events = new QueueEvents(ESCALATIONS_QUEUE, { connection: eventsRedis });

@@ -1,4 +1,4 @@
-import { startApp, type AppHarness } from '../support/app-harness';
+import { readSlot, startApp, type AppHarness } from '../support/app-harness';
 import { buttons, chatReader } from '../support/telegram-chat';
 import { TelegramEmulator } from '../support/telegram-emulator';
 
@@ -152,8 +152,10 @@ describe('Telegram end to end', () => {
     await chat.next((m) => (m.text ?? '').includes('Đã giữ ảnh/tệp'));
     for (let i = 0; i < 30; i++) resident.sendText(504, `Tin nhắn thứ ${i}`);
     await chat.next((m) => (m.text ?? '').includes('gửi tin nhắn quá nhanh'));
-    const session = await app.rt.redis.get('chat:telegram:504');
-    expect(JSON.parse(session!).active.state.draft.attachments).toEqual([{ kind: 'voice', ref: 'AwACAgUAAxkBAAI-voice' }]);
+    const session = await readSlot(app.rt, 'telegram', 504);
+    expect((session!.active!.state as { draft: { attachments: unknown } }).draft.attachments).toEqual([
+      { kind: 'voice', ref: 'AwACAgUAAxkBAAI-voice' },
+    ]);
     // Only one throttle notice, however many messages came.
     await new Promise((r) => setTimeout(r, 300));
     expect(emu.sent(504).filter((m) => (m.text ?? '').includes('quá nhanh'))).toHaveLength(1);

@@ -17,7 +17,7 @@ describe('case pipeline', () => {
       { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_CHAT_INTERVAL_MS: '0' },
       { roles: 'worker' },
     );
-    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 5, backoffMs: 100 });
+    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 5, backoffMs: 100, box: app.rt.box });
   });
   afterAll(async () => {
     await intake?.close();

@@ -1,6 +1,7 @@
 import { createRedis, waitReady } from '../../src/redis/connection';
 import { ChatPacer } from '../../src/outbox/chat-pacer';
-import { testSettings } from '../support/app-harness';
+import { hashedKey } from '../../src/redis/hashed-keys';
+import { TEST_HASH, testSettings } from '../support/app-harness';
 
 /** Spacing of sends across replicas (two pacers on two connections stand for two workers). */
 describe('ChatPacer (real Redis)', () => {
@@ -14,8 +15,8 @@ describe('ChatPacer (real Redis)', () => {
 
   it('hands out platform slots evenly spaced across replicas, so no second holds more than the rate', async () => {
     const interval = (channel: string) => (channel === 'telegram' ? 40 : 0);
-    const one = new ChatPacer(a, () => 0, interval);
-    const two = new ChatPacer(b, () => 0, interval);
+    const one = new ChatPacer(a, TEST_HASH, () => 0, interval);
+    const two = new ChatPacer(b, TEST_HASH, () => 0, interval);
     await a.del('pace-platform:telegram');
     const claims = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? one : two).claimPlatformSlot('telegram')));
     const slots = claims.map((c) => c!.slot).sort((x, y) => x - y);
@@ -30,6 +31,7 @@ describe('ChatPacer (real Redis)', () => {
   it('does not pace a platform without a rate', async () => {
     const pacer = new ChatPacer(
       a,
+      TEST_HASH,
       () => 0,
       () => 0,
     );
@@ -38,10 +40,10 @@ describe('ChatPacer (real Redis)', () => {
   });
 
   it('spaces messages into one chat: the second within the interval is told how long to wait', async () => {
-    const pacer = new ChatPacer(a, () => 5_000);
-    await a.del('pace:telegram:-100123');
+    const pacer = new ChatPacer(a, TEST_HASH, () => 5_000);
+    await a.del(hashedKey(TEST_HASH, 'pace', 'telegram:-100123'));
     expect(await pacer.reserve('telegram', '-100123')).toBe(0);
-    const wait = await new ChatPacer(b, () => 5_000).reserve('telegram', '-100123');
+    const wait = await new ChatPacer(b, TEST_HASH, () => 5_000).reserve('telegram', '-100123');
     expect(wait).toBeGreaterThan(4_000);
     expect(wait).toBeLessThanOrEqual(5_000);
   });

@@ -32,7 +32,7 @@ beforeAll(async () => {
     JOB_ATTEMPTS: '2',
   });
   driver = new TelegramDriver(app.bot!.telegram!, 1);
-  intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 2, backoffMs: 50 });
+  intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 2, backoffMs: 50, box: app.rt.box });
 }, 30_000);
 
 afterAll(async () => {

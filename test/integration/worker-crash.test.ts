@@ -42,7 +42,7 @@ describe('worker killed mid-burst', () => {
       LOG_LEVEL: 'warn',
     };
     seeder = await startApp(env, { roles: 'none' });
-    intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.refCodes, { attempts: 10, backoffMs: 100 });
+    intake = new QueueCaseIntake(seeder.rt.queueRedis, seeder.rt.refCodes, { attempts: 10, backoffMs: 100, box: seeder.rt.box });
     for (let i = 1; i <= N; i++) await intake.submit(tipSubmission(i));
 
     // node itself with tsx's loader, not the tsx wrapper: SIGKILL must reach the worker, not a parent that leaves it orphaned.

@@ -44,7 +44,7 @@ beforeAll(async () => {
     quotaBackoffMs: QUOTA_BACKOFF_MS,
   });
   workers = startWorkers(h.rt, new Map<ChannelName, ChannelSender>([['zalo', sender]]));
-  intake = new QueueCaseIntake(h.rt.queueRedis, h.rt.refCodes, { attempts: 12, backoffMs: 20 });
+  intake = new QueueCaseIntake(h.rt.queueRedis, h.rt.refCodes, { attempts: 12, backoffMs: 20, box: h.rt.box });
   outbox = new Queue(outboxQueueName('zalo'), { connection: h.rt.queueRedis });
 });
 

@@ -1,3 +1,6 @@
+import { randomInt } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startApp, TEST_KEY, type AppHarness } from '../support/app-harness';
 import { dumpRedis } from '../support/redis-dump';
 import { refCodeIn, TelegramDriver } from '../support/telegram-driver';
@@ -11,6 +14,12 @@ import { ZaloEmulator } from '../support/zalo-emulator';
  * its Redis values) may contain the resident's phone, name or words where they do not belong, nor
  * a token, a webhook secret or the encryption key. The officer's alert is the one place the
  * phone appears, because the resident chose to leave it.
+ *
+ * Then a burst of tips through the Telegram emulator from residents whose ids, phone numbers and
+ * words are new in every run (so anything found can only have come from this run): some sent,
+ * some left as drafts at their summary, one answering an officer's question. Neither Redis (every
+ * key and value, of every type) nor its append-only file, which keeps every write after the key is
+ * gone, may then hold any of their chat ids, phone numbers or words, nor a reference code.
  */
 
 const TG_RESIDENT = 7_301_957;
@@ -39,6 +48,18 @@ let tg: TelegramEmulator;
 let zalo: ZaloEmulator;
 let app: AppHarness;
 const codes: string[] = [];
+
+/** The burst: ids, phones and words that exist nowhere but in this run. */
+const nonce = randomInt(100_000, 999_999);
+const BURST = Array.from({ length: 8 }, (_, i) => ({
+  id: 6_100_000_000 + nonce * 10 + i,
+  phone: `+84 93${String(nonce).slice(0, 1)} ${String(nonce).slice(1, 4)} ${String(nonce).slice(4)}${i}`,
+  what: `Ông Khuất${nonce}x${i} trộm xe ở hẻm`,
+  where: `Ngõ Quỳnh${nonce}y${i}`,
+  send: i % 2 === 0,
+}));
+const ANSWER = `Biển số 59X${nonce}`;
+const burstCodes: string[] = [];
 
 beforeAll(async () => {
   tg = new TelegramEmulator();
@@ -123,7 +144,30 @@ beforeAll(async () => {
 
   for (const code of codes) await tg.waitFor((m) => m.chat_id === '100000001' && (m.text ?? '').includes(code), 20_000);
   await zalo.waitFor((r) => r.chatId === 'zl-officer-cskv-1' && (r.text ?? '').includes(codes[1]), 20_000);
-}, 60_000);
+
+  // The burst, all at once, half sent and half left at the summary.
+  const driver = new TelegramDriver(webhook, 10_000);
+  await Promise.all(BURST.map((r) => (r.send ? driver.tip(r.id, r) : driver.tipDraft(r.id, r)).then(() => undefined)));
+  for (const r of BURST.filter((b) => b.send)) {
+    const code = refCodeIn(
+      tg
+        .sent(r.id)
+        .map((m) => m.text)
+        .join('\n'),
+    );
+    expect(code).toBeDefined();
+    burstCodes.push(code!);
+  }
+  for (const code of burstCodes) await tg.waitFor((m) => m.chat_id === '100000001' && (m.text ?? '').includes(code), 20_000);
+  // The officer asks the first sender a question; the relay waits in their chat, and they answer.
+  await driver.text(100_000_001, `/hoi ${burstCodes[0]} Anh/chị nhớ biển số xe không?`);
+  await tg.waitFor((m) => m.chat_id === String(BURST[0].id) && (m.text ?? '').includes('biển số xe'), 20_000);
+  await driver.text(BURST[0].id, ANSWER);
+  await tg.waitFor((m) => m.chat_id === '100000001' && (m.text ?? '').includes(ANSWER), 20_000);
+  // And asks the second sender, who has not answered yet: that relay is still open in Redis.
+  await driver.text(100_000_001, `/hoi ${burstCodes[1]} Có ai khác thấy không?`);
+  await tg.waitFor((m) => m.chat_id === String(BURST[2].id) && (m.text ?? '').includes('Có ai khác thấy không?'), 20_000);
+}, 90_000);
 
 afterAll(async () => {
   await app?.close();
@@ -178,8 +222,8 @@ it('the database holds the contact and the chat ids only encrypted (raw document
   expect(cases).toHaveLength(2);
   for (const c of cases) {
     expect(c.anonymous).toBe(false);
-    expect(String(c.contactEnc)).toMatch(/^v1\./);
-    expect(String(c.replyTo.chatIdEnc)).toMatch(/^v1\./);
+    expect(String(c.contactEnc)).toMatch(/^v[12]\./);
+    expect(String(c.replyTo.chatIdEnc)).toMatch(/^v[12]\./);
   }
   for (const name of (await db.listCollections().toArray()).map((c) => c.name)) {
     const raw = JSON.stringify(await db.collection(name).find().toArray());
@@ -188,11 +232,48 @@ it('the database holds the contact and the chat ids only encrypted (raw document
   }
 });
 
-it('Redis holds no phone number and no secret once the tips are submitted', async () => {
+/** The burst's residents' ids, phone numbers and words, and the codes their cases got. */
+function burstForbidden(): [string, RegExp][] {
+  const exact = (s: string) => new RegExp(`(?<![0-9A-Za-z])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9A-Za-z])`);
+  return [
+    ...BURST.flatMap((r): [string, RegExp][] => [
+      [`chat id ${r.id}`, exact(String(r.id))],
+      [`phone of ${r.id}`, new RegExp(r.phone.replace(/^\+84 /, '').replace(/ /g, '\\D?'))],
+      [`words of ${r.id}`, new RegExp(`Khuất${nonce}x|Quỳnh${nonce}y`)],
+    ]),
+    ['the answer to the officer', new RegExp(`59X${nonce}`)],
+    ...burstCodes.map((c): [string, RegExp] => [`reference code ${c}`, exact(c)]),
+  ];
+}
+
+it('Redis holds no chat or user id, phone number, resident words, reference code or secret', async () => {
   const dump = await dumpRedis(app.rt.redis);
   expect(dump.length).toBeGreaterThan(0);
-  for (const [what, pattern] of forbidden().filter(([w]) => !/resident id/.test(w))) {
+  // What is there is sealed: the open relay, the drafts and the profiles are in Redis, unreadable.
+  expect(dump.filter((e) => e.startsWith('chat:')).length).toBeGreaterThanOrEqual(BURST.filter((b) => !b.send).length + 1);
+  expect(dump.filter((e) => e.startsWith('profile:')).length).toBeGreaterThanOrEqual(BURST.length);
+  for (const [what, pattern] of [...forbidden(), ...burstForbidden(), ['resident words', /Xuyến|Quyên|Bến Thành/] as [string, RegExp]]) {
     const hit = dump.find((entry) => pattern.test(entry));
     expect({ what, hit }).toEqual({ what, hit: undefined });
   }
+  for (const entry of dump.filter((e) => /^(chat|profile|lock|flood|flood-group|cases|seen|pace):(?!case:)/.test(e))) {
+    // `<prefix>:<keyed hash>` (and the clock hour for case counts), nothing else in the name.
+    expect(entry.split(' ')[0]).toMatch(/^[a-z-]+:[A-Za-z0-9_-]{22}(:\d+)?$/);
+  }
+});
+
+it("Redis's append-only file, which keeps every write, holds none of the burst's ids, phones, words or codes", async () => {
+  const [, dir] = (await app.rt.redis.config('GET', 'dir')) as string[];
+  const [, appendonly] = (await app.rt.redis.config('GET', 'appendonly')) as string[];
+  const [, sub] = (await app.rt.redis.config('GET', 'appenddirname')) as string[];
+  expect(appendonly).toBe('yes');
+  const folder = join(dir, sub);
+  const aof = readdirSync(folder)
+    .filter((f) => f.includes('.aof'))
+    .map((f) => readFileSync(join(folder, f)).toString('utf8'))
+    .join('\n');
+  // The burst's writes are in it (sealed drafts under hashed keys)...
+  expect(aof).toContain(`chat:${app.rt.hash.of('redis', `telegram:${BURST[1].id}`)}`);
+  // ...and nothing of theirs in clear.
+  for (const [what, pattern] of burstForbidden()) expect({ what, found: pattern.test(aof) }).toEqual({ what, found: false });
 });

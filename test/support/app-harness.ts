@@ -7,14 +7,22 @@ import { openRuntime, type Runtime } from '../../src/app/runtime';
 import { createSenders } from '../../src/app/senders';
 import { startWorkers, type WorkerHandle } from '../../src/app/worker';
 import { loadConfig } from '../../src/config';
+import { KeyedHash } from '../../src/domain/keyed-hash';
 import { addHealthRoutes } from '../../src/http/health-routes';
 import { HttpServer } from '../../src/http/http-server';
 import { createLogger } from '../../src/logger';
 import { pingRedis } from '../../src/redis/connection';
+import { RedisChatSlots } from '../../src/redis/chat-slots';
+import { ChatLock } from '../../src/redis/chat-lock';
+import { slotKey, type SlotValue } from '../../src/conversations/chat-slot';
+import type { ChannelName } from '../../src/conversations/messages';
 import { pingDatabase } from '../../src/store/connection';
 import { loadSeed } from '../../src/store/seed';
 
 export const TEST_KEY = Buffer.alloc(32, 7).toString('base64');
+/** The test deployment's KEY_HMAC_SECRET: tests name Redis keys with it as the app does. */
+export const TEST_HMAC_SECRET = Buffer.alloc(32, 9).toString('base64');
+export const TEST_HASH = new KeyedHash(Buffer.from(TEST_HMAC_SECRET, 'base64'));
 
 export interface AppHarness {
   rt: Runtime;
@@ -47,6 +55,7 @@ export function testSettings(): Record<string, string> {
     REDIS_URL: redisUrl.toString(),
     MONGODB_URI: mongoUrl.toString(),
     CONTACT_ENCRYPTION_KEY: TEST_KEY,
+    KEY_HMAC_SECRET: TEST_HMAC_SECRET,
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
     CONSOLE_CHANNEL: 'false',
@@ -103,4 +112,9 @@ export async function startApp(
       await rt.close();
     },
   };
+}
+
+/** A chat's conversation slot as the app stored it (sealed, under a hashed key), opened. */
+export function readSlot(rt: Runtime, channel: ChannelName, chatId: string | number): Promise<SlotValue | null> {
+  return new RedisChatSlots(rt.redis, new ChatLock(rt.redis, rt.hash), rt.box, rt.hash).load(slotKey(channel, String(chatId)));
 }

@@ -1,9 +1,10 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { emergencyByRules as detectEmergency } from '../../src/domain/understanding/emergency-rules';
 import { yearMonth } from '../../src/domain/reference-code';
 import { CaseKindCatalogue, CaseKindError } from '../../src/domain/case-kinds';
 import { CASE_KINDS, FLOWS } from '../../src/features/reporting/flows';
 import { routeCase, type RoutableOfficer } from '../../src/domain/routing';
-import { SealedBox } from '../../src/domain/sealed-box';
+import { keyIdOf, SealedBox } from '../../src/domain/sealed-box';
 import { fold, normalise, truncate } from '../../src/domain/text';
 
 describe('text', () => {
@@ -101,6 +102,38 @@ describe('SealedBox', () => {
     parts[3] = Buffer.from('tampered').toString('base64url');
     expect(() => box.open(parts.join('.'))).toThrow();
     expect(() => new SealedBox(Buffer.alloc(32, 2)).open(a)).toThrow();
+  });
+
+  it('names the key that sealed a value, and binds the value to where it is stored', () => {
+    const sealed = box.seal('0912345678', 'case:abc#contact');
+    expect(sealed.split('.').slice(0, 2)).toEqual(['v2', keyIdOf(Buffer.alloc(32, 1))]);
+    expect(box.open(sealed, 'case:abc#contact')).toBe('0912345678');
+    // The same value copied into another case or field does not open there.
+    expect(() => box.open(sealed, 'case:xyz#contact')).toThrow();
+    expect(() => box.open(sealed)).toThrow();
+  });
+
+  it('opens with any loaded key, seals with the newest, and re-seals only what is not current', () => {
+    const old = new SealedBox(Buffer.alloc(32, 1));
+    const both = new SealedBox([Buffer.alloc(32, 2), Buffer.alloc(32, 1)]);
+    const before = old.seal('+84 912', 'k');
+    expect(both.open(before, 'k')).toBe('+84 912');
+    expect(both.isCurrent(before)).toBe(false);
+    const after = both.reseal(before, 'k');
+    expect(both.isCurrent(after)).toBe(true);
+    expect(both.reseal(after, 'k')).toBe(after);
+    expect(new SealedBox(Buffer.alloc(32, 2)).open(after, 'k')).toBe('+84 912');
+    expect(() => old.open(after, 'k')).toThrow(/not loaded/);
+  });
+
+  it('still opens values sealed before key ids (v1), with whichever loaded key made them', () => {
+    const key = Buffer.alloc(32, 1);
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    const data = Buffer.concat([cipher.update('chat-42', 'utf8'), cipher.final()]);
+    const v1 = ['v1', nonce, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    expect(new SealedBox([Buffer.alloc(32, 2), key]).open(v1)).toBe('chat-42');
+    expect(() => new SealedBox(Buffer.alloc(32, 2)).open(v1)).toThrow();
   });
 });
 

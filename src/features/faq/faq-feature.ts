@@ -1,4 +1,4 @@
-import { FaqIndex, looksLikeQuestion, missKey, type FaqDocument, type FaqResult } from './faq-match';
+import { FaqIndex, looksLikeQuestion, type FaqDocument, type FaqResult } from './faq-match';
 import type { CommandSpec } from '../../conversations/command-table';
 import type { Feature, FeatureContext } from '../../conversations/feature';
 import type { ChannelName, Lang, Option, OutboundMessage } from '../../conversations/messages';
@@ -8,11 +8,11 @@ import type { Translate } from '../../conversations/ports';
  * Answers common questions from the FAQ kept in the locales (`faq.entries.<id>`): any private text
  * nothing else understood, `/hoi <question>` (`/faq`, `/hoidap`) in private chats and groups, and
  * a message in a group that mentions the bot. A question that matches nothing is answered with an
- * honest "no answer" and the menu, never a guess, and is counted (folded text only) so the group
- * heads can see what to add (scripts/faq-misses).
+ * honest "no answer" and the menu, never a guess, and is counted (the FAQ's own words only, for
+ * 90 days) so the operators can see what to add (scripts/faq-misses).
  */
 
-/** Questions nobody could answer: folded text → count. No user ids, names or chat ids. */
+/** Questions nobody could answer: the FAQ words in them (FaqIndex.missKey) → count. No user ids, names or chat ids. */
 export interface FaqMisses {
   record(key: string): Promise<void>;
 }
@@ -101,6 +101,11 @@ export class FaqFeature implements Feature {
     return this.index.match(text).kind === 'answer';
   }
 
+  /** What an unanswered question is counted as (FaqIndex.missKey). */
+  missKey(question: string): string {
+    return this.index.missKey(question);
+  }
+
   /** The matcher's verdict for a question, for tests and tools. */
   match(question: string): FaqResult {
     return this.index.match(question);
@@ -170,7 +175,7 @@ export class FaqFeature implements Feature {
 
   /** Counting must never cost the resident their answer. */
   private async recordMiss(question: string): Promise<void> {
-    const key = missKey(question);
+    const key = this.missKey(question);
     if (!key || !this.deps.misses) return;
     try {
       await this.deps.misses.record(key);

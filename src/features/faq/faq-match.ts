@@ -57,6 +57,9 @@ const STOPWORDS = new Set(
 
 const MAX_QUESTION_WORDS = 40;
 
+/** What an unanswered question keeps of a word the FAQ does not use. */
+export const UNKNOWN_WORD = '…';
+
 /** Weight of a typed word the FAQ never uses: it is part of the question but no entry explains it. */
 const UNKNOWN_WEIGHT_SHARE = 0.6;
 
@@ -140,6 +143,31 @@ export class FaqIndex {
   }
 
   /**
+   * The question as it is counted when nothing answers it (faq:misses): only words the FAQ itself
+   * uses (a typo or Telex leftover counted as the FAQ word it stands for) and the fixed question
+   * words; every other word, a name, a house number, a phone, becomes one '…'. Text typed outside
+   * a form is often a tip ("ông Hùng ở số 17 bán ma túy"): what is kept says which FAQ words were
+   * near, never who or where. Empty (nothing counted) when no word carrying meaning is known.
+   */
+  missKey(question: string): string {
+    const out: string[] = [];
+    let known = false;
+    const tokens = fold(question.replace(/@[A-Za-z0-9_]{3,64}/g, ' '))
+      .split(' ')
+      .filter(Boolean)
+      .slice(0, MAX_QUESTION_WORDS);
+    for (const token of tokens) {
+      const words = STOPWORDS.has(token) ? [token] : this.resolve(token).map((r) => r.word);
+      for (const word of words) {
+        if (word && !STOPWORDS.has(word)) known = true;
+        const next = word ?? UNKNOWN_WORD;
+        if (next !== UNKNOWN_WORD || out.at(-1) !== UNKNOWN_WORD) out.push(next);
+      }
+    }
+    return known ? out.join(' ').slice(0, 120).trim() : '';
+  }
+
+  /**
    * A typed word as FAQ vocabulary: itself; without Telex leftovers ("tamj" → "tam"); split in
    * two ("tamtru" → "tam tru"); or the nearest word within a small edit distance ("kihc" → "kich").
    * Unknown words stay, with no meaning, so they still weigh in the question's total.
@@ -202,18 +230,6 @@ export function contentTokens(text: string): string[] {
   return fold(withoutMentions)
     .split(' ')
     .filter((t) => t.length > 1 && !STOPWORDS.has(t));
-}
-
-/**
- * The question as it is counted when nothing answers it: folded, numbers of four digits or more
- * blanked (phone numbers, ids, also typed "0912 345 678"), mentions dropped, at most 120
- * characters. Never a user id or chat id; a name only if the resident typed one in the question.
- */
-export function missKey(question: string): string {
-  const folded = fold(question.replace(/@[A-Za-z0-9_]{3,64}/g, ' '))
-    .replace(/\d[\d ]{6,}\d/g, '#')
-    .replace(/\d{4,}/g, '#');
-  return folded.slice(0, 120).trim();
 }
 
 function pairs(tokens: string[]): string[] {

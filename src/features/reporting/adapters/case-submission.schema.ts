@@ -23,3 +23,20 @@ export const caseSubmissionSchema = z.object({
   joinCode: z.string().max(16).optional(),
   submittedAt: z.string().datetime(),
 }) satisfies z.ZodType<CaseSubmission>;
+
+/**
+ * What a `cases` job carries: the submission as JSON, sealed with the contact key and bound to the
+ * case id (the job id). Jobs queued before this carried the submission itself and are still read.
+ */
+export interface SealedCaseJob {
+  sealed: string;
+}
+
+export const caseJobAad = (caseId: string): string => `cases-job:${caseId}`;
+
+/** The submission in a job, opened when sealed; what the schema then checks. */
+export function unsealCaseJob(data: unknown, jobId: string | undefined, open: (sealed: string, aad: string) => string): unknown {
+  if (data && typeof data === 'object' && typeof (data as SealedCaseJob).sealed === 'string')
+    return JSON.parse(open((data as SealedCaseJob).sealed, caseJobAad(jobId ?? '')));
+  return data;
+}

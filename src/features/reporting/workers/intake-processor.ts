@@ -5,7 +5,8 @@ import type { CaseKind } from '../../../domain/case-kinds';
 import { routeCase, routeWithoutArea } from '../../../domain/routing';
 import { CASE_KINDS } from '../flows';
 import type { Logger } from '../../../logger';
-import { caseSubmissionSchema } from '../adapters/case-submission.schema';
+import { caseSubmissionSchema, unsealCaseJob, type SealedCaseJob } from '../adapters/case-submission.schema';
+import type { SealedBox } from '../../../domain/sealed-box';
 import type { OutboxProducer } from '../../../outbox/producer';
 import type { Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
@@ -22,6 +23,8 @@ export interface IntakeDeps {
   /** Platforms this deployment sends on; an officer's chats elsewhere are not alerted. */
   channels: ReadonlySet<ChannelName>;
   log: Logger;
+  /** Opens the sealed submission a job carries. */
+  box: SealedBox;
   /** What follows every (re)delivery once the case is stored and its alerts queued: escalation timer, hotspot check. */
   afterStored?: (c: Case) => Promise<void>;
 }
@@ -32,8 +35,15 @@ export interface IntakeDeps {
  * job redelivered after a crash at any line produces the same one case and the same alerts.
  */
 export function createIntakeProcessor(deps: IntakeDeps) {
-  return async function processCase(job: Job<CaseSubmission>): Promise<{ recipients: number }> {
-    const parsed = caseSubmissionSchema.safeParse(job.data);
+  return async function processCase(job: Job<SealedCaseJob | CaseSubmission>): Promise<{ recipients: number }> {
+    let data: unknown;
+    try {
+      data = unsealCaseJob(job.data, job.id, (sealed, aad) => deps.box.open(sealed, aad));
+    } catch {
+      deps.log.error({ jobId: job.id }, 'case.unreadable_job');
+      throw new UnrecoverableError('Case submission does not open with the loaded keys');
+    }
+    const parsed = caseSubmissionSchema.safeParse(data);
     if (!parsed.success) {
       deps.log.error({ jobId: job.id, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'case.invalid_job');
       throw new UnrecoverableError('Invalid case submission');
