@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { inboxQueueName } from '../../src/channels/inbox/update-inbox';
 import { ZaloClient } from '../../src/channels/zalo/client';
 import { ZALO_WEBHOOK_PATH } from '../../src/channels/zalo/zalo-channel';
 import { startApp, type AppHarness } from '../support/app-harness';
+import { inboxDrained as waitForInbox } from '../support/inbox';
 import { ZaloEmulator, type ZaloSample } from '../support/zalo-emulator';
 
 /**
@@ -55,19 +54,7 @@ function update(userId: string, text: string): ZaloSample {
   };
 }
 
-/** Resolves once every update the webhook accepted has been taken out of the inbox and handled. */
-async function inboxDrained(): Promise<void> {
-  const inbox = new Queue(inboxQueueName('zalo'), { connection: h.rt.queueRedis });
-  try {
-    for (;;) {
-      const counts = await inbox.getJobCounts('wait', 'active', 'paused', 'delayed', 'prioritized');
-      if (Object.values(counts).every((n) => n === 0)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    await inbox.close();
-  }
-}
+const inboxDrained = () => waitForInbox(h.rt.queueRedis, 'zalo');
 
 function post(body: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
