@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConsoleChannel } from '../channels/console/console-channel';
 import { ConsoleSender } from '../channels/console/console-sender';
+import { UpdateInbox } from '../channels/inbox/update-inbox';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { ZaloChannel } from '../channels/zalo/zalo-channel';
 import { ConversationService } from '../conversations/conversation-service';
@@ -66,6 +67,17 @@ export function createConversationService(
   });
 }
 
+/** A platform's durable inbox (src/channels/inbox): updates are written there before the 200. */
+export function newInbox(rt: Runtime, channel: ChannelName): UpdateInbox {
+  const { config } = rt;
+  return new UpdateInbox(rt.queueRedis, channel, rt.box, rt.log, {
+    concurrency: config.inboxConcurrency,
+    lockMs: config.workerLockMs,
+    attempts: 3,
+    backoffMs: config.jobBackoffMs,
+  });
+}
+
 /**
  * The bot role: takes messages from every configured platform, runs the conversations and puts
  * confirmed cases on the queue. Stateless: conversation state, limits and dedup live in Redis.
@@ -96,13 +108,13 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   );
 
   if (config.telegram) {
-    telegram = new TelegramChannel(config.telegram, service, log);
+    telegram = new TelegramChannel(config.telegram, service, log, newInbox(rt, 'telegram'));
     await telegram.start(http);
   }
   // Zalo has no deep links (deepLink answers null for it): residents join with the group's code.
   let zalo: ZaloChannel | undefined;
   if (config.zalo) {
-    zalo = new ZaloChannel(config.zalo, service, log, rt.t);
+    zalo = new ZaloChannel(config.zalo, service, log, rt.t, newInbox(rt, 'zalo'));
     try {
       await zalo.start(http);
     } catch (err) {

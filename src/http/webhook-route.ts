@@ -5,16 +5,18 @@ import { hasSecret } from './secret-header';
 /**
  * A platform's webhook: 401 unless the request carries the secret the platform was given, decided
  * on the headers before any of the body is read, with the connection closed (so a forged update
- * is never processed and costs nothing to refuse), 400 for a body that is not JSON, then the update is handled
- * before answering 200, so a crash mid-way makes the platform deliver it again (dedup by update
- * id keeps that from being handled twice).
+ * is never processed and costs nothing to refuse), 400 for a body that is not JSON; then `accept`
+ * writes the update to the durable inbox (src/channels/inbox) and only once Redis has it is 200
+ * answered. The update is handled afterwards, from the inbox: a crash after the 200 loses nothing,
+ * and no platform's redelivery is counted on (Zalo documents none). If the write fails the answer
+ * is 500, so a platform that does redeliver (Telegram) tries again.
  */
 export function addWebhookRoute(
   http: HttpServer,
   path: string,
   secretHeader: string,
   secret: string,
-  handle: (update: unknown) => Promise<void>,
+  accept: (update: unknown) => Promise<void>,
   opts: { emptyBodyIsProbe?: boolean } = {},
 ): void {
   http.route(
@@ -29,7 +31,7 @@ export function addWebhookRoute(
       } catch {
         return json(res, 400, { error: 'invalid JSON' });
       }
-      await handle(update);
+      await accept(update);
       json(res, 200, { ok: true });
     },
     { authorize: (req) => hasSecret(req, secretHeader, secret) },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ZaloClient } from '../../src/channels/zalo/client';
 import { ZALO_WEBHOOK_PATH } from '../../src/channels/zalo/zalo-channel';
 import { startApp, type AppHarness } from '../support/app-harness';
+import { inboxDrained as waitForInbox } from '../support/inbox';
 import { ZaloEmulator, type ZaloSample } from '../support/zalo-emulator';
 
 /**
@@ -53,6 +54,8 @@ function update(userId: string, text: string): ZaloSample {
   };
 }
 
+const inboxDrained = () => waitForInbox(h.rt.queueRedis, 'zalo');
+
 function post(body: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
@@ -71,7 +74,7 @@ describe('Zalo channel, webhook', () => {
     // Not even marked as seen: the same update, properly signed, is still answered.
     const signed = await post(JSON.stringify(u), { 'X-Bot-Api-Secret-Token': SECRET });
     expect(signed.status).toBe(200);
-    expect(emu.sent(u.message.chat.id).length).toBeGreaterThan(0);
+    await emu.waitFor((r) => r.chatId === u.message.chat.id);
   });
 
   it('rejects a wrong secret (401)', async () => {
@@ -93,14 +96,13 @@ describe('Zalo channel, webhook', () => {
     const user = emu.user('zl-webhook-resident');
     const delivery = await user.sendText('xin chào');
     expect(delivery.webhookStatus).toBe(200);
-    // The webhook answers after the replies went out.
-    const texts = emu.sent(user.id).map((r) => r.text ?? '');
-    expect(texts[texts.length - 1]).toContain(`1. ${h.rt.t('vi', 'menu.tip')}`);
-    expect(texts[texts.length - 1]).toContain(h.rt.t('vi', 'numbered.reply'));
+    // The webhook answers once the update is in the inbox; the replies follow from there.
+    const menu = await emu.waitFor((r) => r.chatId === user.id && (r.text ?? '').includes(`1. ${h.rt.t('vi', 'menu.tip')}`));
+    expect(menu.text).toContain(h.rt.t('vi', 'numbered.reply'));
 
     const sticker = await user.sendSticker();
     expect(sticker.webhookStatus).toBe(200);
-    expect(emu.sent(user.id).map((r) => r.text)).toContain(h.rt.t('vi', 'errors.unsupported'));
+    await emu.waitFor((r) => r.chatId === user.id && r.text === h.rt.t('vi', 'errors.unsupported'));
   });
 
   it('handles the documented wrapped body ({ ok, result }) as well as the live flat one', async () => {
@@ -110,12 +112,7 @@ describe('Zalo channel, webhook', () => {
       const user = emu.user('zl-webhook-wrapped');
       const delivery = await user.sendText('xin chào');
       expect(delivery.webhookStatus).toBe(200);
-      expect(
-        emu
-          .sent(user.id)
-          .map((r) => r.text ?? '')
-          .join('\n'),
-      ).toContain(`1. ${h.rt.t('vi', 'menu.tip')}`);
+      await emu.waitFor((r) => r.chatId === user.id && (r.text ?? '').includes(`1. ${h.rt.t('vi', 'menu.tip')}`));
     } finally {
       emu.webhookForm = 'flat';
     }
@@ -127,6 +124,7 @@ describe('Zalo channel, webhook', () => {
     for (const body of ['{}', '{"ok":true,"result":{}}']) {
       expect((await post(body, { 'X-Bot-Api-Secret-Token': SECRET })).status).toBe(200);
     }
+    await inboxDrained();
     // Still 401 without the secret: the probe is no way around it.
     expect(await emu.probeWebhook(url, 'not-the-secret')).toBe(401);
     expect(emu.sent().length).toBe(before);
@@ -138,6 +136,7 @@ describe('Zalo channel, webhook', () => {
       'X-Bot-Api-Secret-Token': SECRET,
     });
     expect(res.status).toBe(200);
+    await inboxDrained();
     expect(emu.sent().length).toBe(before);
   });
 

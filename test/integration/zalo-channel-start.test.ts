@@ -1,14 +1,22 @@
 import pino from 'pino';
+import { UpdateInbox } from '../../src/channels/inbox/update-inbox';
+import { SealedBox } from '../../src/domain/sealed-box';
+import { createRedis } from '../../src/redis/connection';
 import { ZaloUnauthorizedError } from '../../src/channels/zalo/errors';
 import { ZaloChannel } from '../../src/channels/zalo/zalo-channel';
 import type { InboundMessage } from '../../src/conversations/messages';
+import { TEST_KEY, testSettings } from '../support/app-harness';
 import { ZaloEmulator } from '../support/zalo-emulator';
 
 /**
  * The Zalo channel's start against the emulator speaking the live API: a 403 from getMe is Zalo's
  * internal error, not a bad token; getWebhookInfo's 404 means no webhook; and the bot's own
- * messages echoed back are not answered. The conversation service is a stand-in that records.
+ * messages echoed back are not answered. The conversation service is a stand-in that records;
+ * updates go through the real inbox on this jest worker's Redis database.
  */
+
+const redis = createRedis(testSettings().REDIS_URL, 'blocking', 'test-inbox');
+afterAll(() => redis.disconnect());
 
 let emu: ZaloEmulator;
 let channel: ZaloChannel | undefined;
@@ -16,6 +24,7 @@ let handled: InboundMessage[];
 let logs: { level: number; msg: string }[];
 
 beforeEach(async () => {
+  await redis.flushdb();
   emu = new ZaloEmulator();
   await emu.start();
   handled = [];
@@ -36,7 +45,14 @@ function newChannel(): ZaloChannel {
       return [{ text: 'ok' }];
     },
   };
-  channel = new ZaloChannel({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 2000, startRetryMs: 5 }, service, log, (_l, key) => key);
+  const inbox = new UpdateInbox(redis, 'zalo', new SealedBox(Buffer.from(TEST_KEY, 'base64')), log, {
+    concurrency: 2,
+    lockMs: 5000,
+    attempts: 1,
+    backoffMs: 10,
+  });
+  const options = { token: emu.token, apiBase: emu.apiBase, timeoutMs: 2000, startRetryMs: 5 };
+  channel = new ZaloChannel(options, service, log, (_l, key) => key, inbox);
   return channel;
 }
 

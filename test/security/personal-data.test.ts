@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inboxDrained } from '../support/inbox';
 import { startApp, TEST_KEY, type AppHarness } from '../support/app-harness';
 import { dumpRedis } from '../support/redis-dump';
 import { refCodeIn, TelegramDriver } from '../support/telegram-driver';
@@ -79,13 +80,16 @@ beforeAll(async () => {
   });
 
   // Telegram: through the webhook route, with the secret, as in production.
+  // Each update is handled from the inbox after the 200: the driver reads the replies once it is.
   const webhook = {
-    handleUpdate: async (update: unknown) =>
-      void (await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+    handleUpdate: async (update: unknown) => {
+      await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
         body: JSON.stringify(update),
-      })),
+      });
+      await inboxDrained(app.rt.queueRedis, 'telegram');
+    },
   };
   await new TelegramDriver(webhook, 1).tip(TG_RESIDENT, { firstName: TG_NAME, what: TG_WORDS, phone: TG_PHONE });
   codes.push(
@@ -115,6 +119,7 @@ beforeAll(async () => {
       body: JSON.stringify(update),
     });
     expect(res.status).toBe(200);
+    await inboxDrained(app.rt.queueRedis, 'zalo');
   };
   const option = (label: string) => {
     const last = zalo.sent(ZALO_RESIDENT).at(-1)?.text ?? '';

@@ -7,6 +7,7 @@ import { ChatSerialiser } from '../chat-serialiser';
 import { deliverReplies } from '../deliver-replies';
 import { storableReason } from '../../domain/app-error';
 import { callTelegram, mapTelegramError } from './errors';
+import type { UpdateInbox } from '../inbox/update-inbox';
 import { normaliseTelegramUpdate } from './normalise';
 import { TelegramSender } from './telegram-sender';
 
@@ -38,7 +39,11 @@ export class TelegramChannel {
     private readonly opts: TelegramOptions,
     private readonly service: Pick<ConversationService, 'handle'>,
     private readonly log: Logger,
+    /** Where webhook updates go before the 200 (src/channels/inbox); handled from there. */
+    private readonly inbox: UpdateInbox,
   ) {
+    // Polled updates are handled directly: Telegram's getUpdates offset acknowledges them only on
+    // the next poll, after the batch was handled, so a crash makes Telegram deliver them again.
     this.bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot }, handlerTimeout: 60_000 });
     this.sender = new TelegramSender(this.bot.telegram);
     this.bot.use((ctx) => this.handleUpdate(ctx.update));
@@ -55,10 +60,14 @@ export class TelegramChannel {
     this.bot.botInfo = me;
     this.username = me.username;
     this.botId = me.id;
+    // Updates left in the inbox by a process that stopped are handled first, whatever the mode now.
+    this.inbox.start((update) => this.handleUpdate(update));
     if (this.opts.webhookUrl && this.opts.webhookSecret) {
       if (!http) throw new Error('Telegram webhook mode needs the HTTP server');
       const secret = this.opts.webhookSecret;
-      addWebhookRoute(http, TELEGRAM_WEBHOOK_PATH, 'x-telegram-bot-api-secret-token', secret, (update) => this.handleUpdate(update));
+      addWebhookRoute(http, TELEGRAM_WEBHOOK_PATH, 'x-telegram-bot-api-secret-token', secret, (update) =>
+        this.inbox.put(telegramUpdateKey(update), update),
+      );
       await callTelegram('setWebhook', () =>
         this.bot.telegram.setWebhook(this.opts.webhookUrl!, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }),
       );
@@ -79,10 +88,11 @@ export class TelegramChannel {
     } catch {
       // Not polling (webhook mode or never started): nothing to stop.
     }
+    await this.inbox.close();
     await this.serial.idle();
   }
 
-  /** One update, from the poller or the webhook. Never throws. */
+  /** One update, from the poller or the inbox. Never throws. */
   async handleUpdate(update: unknown): Promise<void> {
     const msg = normaliseTelegramUpdate(update, this.username, this.botId);
     if (!msg) return;
@@ -96,4 +106,10 @@ export class TelegramChannel {
       await deliverReplies(this.sender, msg.chatId, replies, this.log);
     });
   }
+}
+
+/** Telegram's update_id, for the inbox's dedup; undefined when the body has none. */
+function telegramUpdateKey(update: unknown): string | undefined {
+  const id = (update as { update_id?: unknown } | null)?.update_id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? `telegram:${id}` : undefined;
 }

@@ -86,6 +86,17 @@ export function normaliseZaloUpdate(raw: unknown, options: ZaloNormaliseOptions 
 }
 
 /**
+ * The update's id for the inbox's dedup (src/channels/inbox), read before anything else is
+ * checked: Zalo's message id, in either body form. Undefined when there is none.
+ */
+export function zaloUpdateKey(raw: unknown): string | undefined {
+  const message = unwrap(raw)?.message;
+  if (!isRecord(message)) return undefined;
+  const id = idOf(message.message_id);
+  return id === undefined ? undefined : `zalo:${id}`;
+}
+
+/**
  * Some published samples omit `event_name`; the content then says what it is. An event name that
  * is there but not a string is left as unknown rather than guessed.
  */

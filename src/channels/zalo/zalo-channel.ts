@@ -5,9 +5,10 @@ import { addWebhookRoute } from '../../http/webhook-route';
 import type { Logger } from '../../logger';
 import { ChatSerialiser } from '../chat-serialiser';
 import { deliverReplies } from '../deliver-replies';
+import type { UpdateInbox } from '../inbox/update-inbox';
 import { ZaloClient, type ZaloBotInfo } from './client';
 import { ZaloApiError } from './errors';
-import { normaliseZaloUpdate } from './normalise';
+import { normaliseZaloUpdate, zaloUpdateKey } from './normalise';
 import { ZaloPoller } from './poller';
 import { ZaloSender } from './zalo-sender';
 
@@ -51,15 +52,17 @@ export class ZaloChannel {
     private readonly service: Pick<ConversationService, 'handle'>,
     private readonly log: Logger,
     t: Translate,
+    /** Where every update goes first, webhook or poll; handled from there (src/channels/inbox). */
+    private readonly inbox: UpdateInbox,
   ) {
     // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
     // costs the resident one more message, since their draft is already saved.
     this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 15_000 });
     this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs });
-    // The poller is not held up by one chat's handling: other chats' messages go on at once, while
-    // the serialiser (entered synchronously, in arrival order) keeps each chat's messages in order.
-    // stop() waits for the handling still running.
-    this.poller = new ZaloPoller(this.client, async (update) => void this.handleUpdate(update), { logger: log });
+    // getUpdates has no offset or acknowledgement: an update is gone from Zalo once read. So the
+    // poller's first act is to put it in the durable inbox; what is lost is only an update read in
+    // the instant before a crash (the README says so: production uses the webhook).
+    this.poller = new ZaloPoller(this.client, (update) => this.accept(update), { logger: log });
   }
 
   /**
@@ -70,10 +73,12 @@ export class ZaloChannel {
   async start(http?: HttpServer): Promise<void> {
     const me = await this.whoAmI();
     this.botId = me?.id;
+    // Updates left in the inbox by a process that stopped are handled first, whatever the mode now.
+    this.inbox.start((update) => this.handleUpdate(update));
     if (this.opts.webhookUrl && this.opts.webhookSecret) {
       if (!http) throw new Error('Zalo webhook mode needs the HTTP server');
       const secret = this.opts.webhookSecret;
-      addWebhookRoute(http, ZALO_WEBHOOK_PATH, ZALO_SECRET_HEADER, secret, (update) => this.handleUpdate(update), {
+      addWebhookRoute(http, ZALO_WEBHOOK_PATH, ZALO_SECRET_HEADER, secret, (update) => this.accept(update), {
         emptyBodyIsProbe: true,
       });
       await this.client.setWebhook(this.opts.webhookUrl, secret);
@@ -112,13 +117,22 @@ export class ZaloChannel {
     }
   }
 
-  /** Stops polling (the poll in flight is aborted) and waits for the updates being handled. */
+  /**
+   * Stops polling (the poll in flight is aborted; updates it had read still go to the inbox), then
+   * stops taking updates from the inbox and waits for those being handled.
+   */
   async stop(): Promise<void> {
     await this.poller.stop();
+    await this.inbox.close();
     await this.serial.idle();
   }
 
-  /** One update, from the poller or the webhook. Never throws. */
+  /** An update as received, webhook or poll: into the inbox, keyed by its message id for dedup. */
+  private accept(update: unknown): Promise<void> {
+    return this.inbox.put(zaloUpdateKey(update), update);
+  }
+
+  /** One update, taken from the inbox (tests and the fuzzer call it directly). Never throws. */
   async handleUpdate(update: unknown): Promise<void> {
     try {
       const msg = normaliseZaloUpdate(update, { botId: this.botId });
