@@ -121,6 +121,18 @@ const schema = z
         message: 'must not be the contact encryption key: use a secret of its own',
       });
     }
+    // The console channel reads a terminal: in a container there is none, so a production process
+    // without a platform token would start as the console, see its input end, exit and be restarted
+    // forever. Refuse it with a message an operator can act on instead.
+    if (c.NODE_ENV === 'production' && (c.CONSOLE_CHANNEL ?? (!c.TELEGRAM_BOT_TOKEN && !c.ZALO_BOT_TOKEN))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: c.CONSOLE_CHANNEL ? ['CONSOLE_CHANNEL'] : ['TELEGRAM_BOT_TOKEN'],
+        message: c.CONSOLE_CHANNEL
+          ? 'must not be set with NODE_ENV=production: the console channel is for development'
+          : 'or ZALO_BOT_TOKEN is required with NODE_ENV=production (without one the bot would run the console channel, which is for development)',
+      });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }

@@ -47,6 +47,8 @@ export class UpdateInbox {
     private readonly opts: InboxOptions,
   ) {
     this.queue = new Queue<InboxJob>(inboxQueueName(channel), { connection });
+    // A connection error is put's rejection (the webhook answers 500); unheard, it would crash the process.
+    this.queue.on('error', () => undefined);
   }
 
   /**
