@@ -99,6 +99,8 @@ const schema = z
     JOB_BACKOFF_MS: positiveInt.default(2000),
     /** How long a worker holds a job before another worker may take it over (a crashed worker's jobs resume after this). */
     WORKER_LOCK_MS: positiveInt.default(30_000),
+    /** After SIGTERM, how long the process may drain (finish handling, close queues) before it exits anyway. Compose's stop_grace_period is set above it. */
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
     /** Platform updates one bot process handles at once from its inbox (src/channels/inbox). */
     INBOX_CONCURRENCY: positiveInt.default(8),
     /** How long a process remembers areas, officers and groups it looked up: an operator's change reaches a running process within this. 0 turns it off. */
@@ -191,6 +193,7 @@ function toConfig(e: z.infer<typeof schema>) {
     jobBackoffMs: e.JOB_BACKOFF_MS,
     workerLockMs: e.WORKER_LOCK_MS,
     inboxConcurrency: e.INBOX_CONCURRENCY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     lookupCacheMs: e.LOOKUP_CACHE_MS,
     officerDesk: {
       escalation: { urgentMs: e.ESCALATE_URGENT_MINUTES * 60_000, normalMs: e.ESCALATE_NORMAL_MINUTES * 60_000 },

@@ -1,4 +1,5 @@
 import { startBot, type BotHandle } from './app/bot';
+import { readinessChecks } from './app/readiness';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
@@ -7,8 +8,6 @@ import { redactSecrets, storableReason } from './domain/app-error';
 import { addHealthRoutes } from './http/health-routes';
 import { HttpServer } from './http/http-server';
 import { createLogger } from './logger';
-import { pingRedis } from './redis/connection';
-import { pingDatabase } from './store/connection';
 
 /**
  * Entry point: `node dist/main.js --role bot|worker|all` (default all, for a small deployment).
@@ -30,15 +29,25 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, config.console ? process.stderr : undefined);
   const rt = await openRuntime(config, log);
   const http = new HttpServer(config.http, log);
-  addHealthRoutes(http, { redis: () => pingRedis(rt.redis), database: () => pingDatabase(rt.db) });
-
   let bot: BotHandle | undefined;
   let workers: WorkerHandle | undefined;
   let stopping = false;
+  addHealthRoutes(
+    http,
+    readinessChecks(rt, { role, stopping: () => stopping, channels: () => bot?.receivers, workers: () => workers?.workers }),
+  );
+
   const shutdown = async (signal: string) => {
     if (stopping) return;
+    // /readyz answers 503 from here on; webhooks still write to the inbox while the rest drains.
     stopping = true;
-    log.info({ signal }, 'shutdown');
+    log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutdown');
+    // A hung close (a send that never answers) must not keep the process from ending: jobs left
+    // active are taken over by another worker once their lock lapses, inbox updates wait in Redis.
+    setTimeout(() => {
+      log.error({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutdown.deadline_passed');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     await bot?.close().catch(() => undefined);
     await workers?.close().catch(() => undefined);
     await http.stop().catch(() => undefined);

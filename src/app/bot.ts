@@ -25,6 +25,8 @@ export interface BotHandle {
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
   console?: ConsoleChannel;
+  /** The platform channels updates come in by (for /readyz: src/app/readiness.ts). */
+  receivers: { receiving: boolean }[];
   close(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
     telegram,
     zalo,
     console: consoleChannel,
+    receivers: [telegram, zalo].filter((c) => c !== undefined),
     async close() {
       await telegram?.stop();
       await zalo?.stop();

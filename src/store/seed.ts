@@ -80,6 +80,20 @@ export async function loadSeed(store: Store, data: unknown): Promise<SeedCounts>
   return { areas: seed.areas.length, officers: seed.officers.length, groups: seed.groups.length };
 }
 
+/**
+ * Officers and areas the database holds that a seed file does not: signs that it is a real
+ * deployment's. Loading the sample ward there would add made-up officers to real areas' routing.
+ */
+export async function recordsNotIn(store: Store, data: unknown): Promise<{ officers: number; areas: number }> {
+  const seed = parseSeed(data);
+  const officerIds = new Set(seed.officers.map((o) => o.officerId));
+  const areaCodes = new Set(seed.areas.map((a) => a.code));
+  return {
+    officers: (await store.officers.all()).filter((o) => !officerIds.has(o.officerId)).length,
+    areas: (await store.areas.all()).filter((a) => !areaCodes.has(a.code)).length,
+  };
+}
+
 type ParsedSeed = z.output<typeof seedFile>;
 
 export function parseSeed(data: unknown): ParsedSeed {

@@ -9,14 +9,13 @@ import { startWorkers, type WorkerHandle } from '../../src/app/worker';
 import { loadConfig } from '../../src/config';
 import { KeyedHash } from '../../src/domain/keyed-hash';
 import { addHealthRoutes } from '../../src/http/health-routes';
+import { readinessChecks } from '../../src/app/readiness';
 import { HttpServer } from '../../src/http/http-server';
 import { createLogger } from '../../src/logger';
-import { pingRedis } from '../../src/redis/connection';
 import { RedisChatSlots } from '../../src/redis/chat-slots';
 import { ChatLock } from '../../src/redis/chat-lock';
 import { slotKey, type SlotValue } from '../../src/conversations/chat-slot';
 import type { ChannelName } from '../../src/conversations/messages';
-import { pingDatabase } from '../../src/store/connection';
 import { loadSeed } from '../../src/store/seed';
 
 export const TEST_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -92,10 +91,20 @@ export async function startApp(
   if (opts.seed !== false)
     await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
   const http = new HttpServer(config.http, log);
-  addHealthRoutes(http, { redis: () => pingRedis(rt.redis), database: () => pingDatabase(rt.db) });
   const roles = opts.roles ?? 'all';
-  const workers = roles === 'worker' || roles === 'all' ? startWorkers(rt, createSenders(rt)) : undefined;
-  const bot = roles === 'bot' || roles === 'all' ? await startBot(rt, http) : undefined;
+  // As main.ts wires them, so /readyz here is the one operators get.
+  const started: { bot?: BotHandle; workers?: WorkerHandle; stopping: boolean } = { stopping: false };
+  addHealthRoutes(
+    http,
+    readinessChecks(rt, {
+      role: roles,
+      stopping: () => started.stopping,
+      channels: () => started.bot?.receivers,
+      workers: () => started.workers?.workers,
+    }),
+  );
+  const workers = (started.workers = roles === 'worker' || roles === 'all' ? startWorkers(rt, createSenders(rt)) : undefined);
+  const bot = (started.bot = roles === 'bot' || roles === 'all' ? await startBot(rt, http) : undefined);
   const port = await http.start();
   return {
     rt,
@@ -105,6 +114,7 @@ export async function startApp(
     port,
     logs,
     async close() {
+      started.stopping = true;
       await bot?.close();
       await workers?.close();
       await http.stop();

@@ -34,6 +34,8 @@ export class TelegramChannel {
   private readonly serial = new ChatSerialiser();
   private username = '';
   private botId?: number;
+  /** Whether updates can reach this process: set once started; a stopped poll clears it. */
+  private listening = false;
 
   constructor(
     private readonly opts: TelegramOptions,
@@ -71,18 +73,29 @@ export class TelegramChannel {
       await callTelegram('setWebhook', () =>
         this.bot.telegram.setWebhook(this.opts.webhookUrl!, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }),
       );
+      this.listening = true;
       this.log.info({ mode: 'webhook' }, 'telegram.started');
     } else {
       // launch() resolves only when polling stops; its failures are logged, not thrown here. Its
       // error is telegraf's (its message may quote the token's URL): only our mapped name and reason are logged.
       this.bot
         .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
-        .catch((err) => this.log.error({ error: storableReason(mapTelegramError(err, 'getUpdates')) }, 'telegram.polling_stopped'));
+        .catch((err) => this.log.error({ error: storableReason(mapTelegramError(err, 'getUpdates')) }, 'telegram.polling_stopped'))
+        // A 401 or 409 (another process polling with this token) ends telegraf's polling for good:
+        // /readyz must then say this process hears nobody.
+        .finally(() => (this.listening = false));
+      this.listening = true;
       this.log.info({ mode: 'polling' }, 'telegram.started');
     }
   }
 
+  /** Updates reach this process: webhook set, or the poll still running (for /readyz). */
+  get receiving(): boolean {
+    return this.listening;
+  }
+
   async stop(): Promise<void> {
+    this.listening = false;
     try {
       this.bot.stop('shutdown');
     } catch {

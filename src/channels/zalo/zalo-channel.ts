@@ -46,6 +46,7 @@ export class ZaloChannel {
   private readonly serial = new ChatSerialiser();
   /** The bot's own id from getMe, to drop its own messages echoed back; unknown if getMe failed. */
   private botId?: string;
+  private webhookSet = false;
 
   constructor(
     private readonly opts: ZaloOptions,
@@ -82,6 +83,7 @@ export class ZaloChannel {
         emptyBodyIsProbe: true,
       });
       await this.client.setWebhook(this.opts.webhookUrl, secret);
+      this.webhookSet = true;
       this.log.info({ mode: 'webhook', accountType: me?.account_type }, 'zalo.started');
     } else {
       const info = await this.client.getWebhookInfo();
@@ -121,7 +123,13 @@ export class ZaloChannel {
    * Stops polling (the poll in flight is aborted; updates it had read still go to the inbox), then
    * stops taking updates from the inbox and waits for those being handled.
    */
+  /** Updates reach this process: webhook set, or the poller's loop still running (for /readyz). */
+  get receiving(): boolean {
+    return this.webhookSet || this.poller.isRunning;
+  }
+
   async stop(): Promise<void> {
+    this.webhookSet = false;
     await this.poller.stop();
     await this.inbox.close();
     await this.serial.idle();
