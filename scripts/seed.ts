@@ -1,15 +1,21 @@
 /**
  * Loads seed data (areas, officers, groups) into the database named by MONGODB_URI.
- * Usage: scripts/seed [file]   (default scripts/seed-data/ward.json; run it as often as you like)
+ * Usage: scripts/seed [--force] [file]   (default scripts/seed-data/ward.json; run it as often as you like)
+ * The sample ward is refused where the database already holds officers or areas it does not have
+ * (a real deployment's) unless --force says so: its made-up officers would be sent real tips.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { connectDatabase } from '../src/store/connection';
 import { createStore } from '../src/store/models';
-import { loadSeed } from '../src/store/seed';
+import { loadSeed, recordsNotIn } from '../src/store/seed';
+
+const SAMPLE = path.join(__dirname, 'seed-data', 'ward.json');
 
 async function main(): Promise<void> {
-  const file = path.resolve(process.argv[2] ?? path.join(__dirname, 'seed-data', 'ward.json'));
+  const args = process.argv.slice(2);
+  const force = args.includes('--force');
+  const file = path.resolve(args.find((a) => a !== '--force') ?? SAMPLE);
   const uri = process.env.MONGODB_URI;
   if (!uri) throw new Error('MONGODB_URI is not set: run `bash scripts/services -- bash scripts/seed [file]`, or set it to your database');
 
@@ -22,7 +28,18 @@ async function main(): Promise<void> {
 
   const conn = await connectDatabase(uri);
   try {
-    const counts = await loadSeed(createStore(conn), data);
+    const store = createStore(conn);
+    if (file === SAMPLE && !force) {
+      const foreign = await recordsNotIn(store, data);
+      if (foreign.officers > 0 || foreign.areas > 0) {
+        throw new Error(
+          `refused: this database already holds ${foreign.officers} officer(s) and ${foreign.areas} area(s) that are not in the sample ward, ` +
+            "so it looks like real data, and the sample's made-up officers would be sent real tips. " +
+            'Load your own file (scripts/seed your-ward.json), or add --force to load the sample anyway.',
+        );
+      }
+    }
+    const counts = await loadSeed(store, data);
     console.log(
       `seeded from ${path.relative(process.cwd(), file) || file}: ${counts.areas} areas, ${counts.officers} officers, ${counts.groups} groups`,
     );

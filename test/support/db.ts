@@ -6,6 +6,8 @@ import { createStore, type Store, type StoreOptions } from '../../src/store/mode
 export interface TestDatabase {
   conn: Connection;
   store: Store;
+  /** A URI naming this database, for a process of its own (a script under test). */
+  uri: string;
   /** Drops the database and closes the connection. */
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function openTestDatabase(options: StoreOptions = {}): Promise<Test
   return {
     conn,
     store: createStore(conn, options),
+    uri: withDatabase(uri, dbName),
     async close() {
       try {
         await conn.dropDatabase();
@@ -34,4 +37,10 @@ export async function openTestDatabase(options: StoreOptions = {}): Promise<Test
       }
     },
   };
+}
+
+function withDatabase(uri: string, dbName: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${dbName}`;
+  return url.toString();
 }

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadSeed, SeedError } from '../../../src/store/seed';
+import { loadSeed, recordsNotIn, SeedError } from '../../../src/store/seed';
 import { openTestDatabase, type TestDatabase } from '../../support/db';
 
 const wardFile = path.join(__dirname, '../../../scripts/seed-data/ward.json');
@@ -86,5 +87,54 @@ describe('loadSeed', () => {
       ],
     };
     await expect(loadSeed(db.store, cycle)).rejects.toThrow(/cycle/);
+  });
+});
+
+describe('scripts/seed and a real database', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await openTestDatabase();
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  const root = path.join(__dirname, '../../..');
+  const seedScript = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'seed.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, MONGODB_URI: db.uri },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('loads the sample ward into an empty database and again over itself', () => {
+    expect(seedScript([]).status).toBe(0);
+    const again = seedScript([]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/5 areas, 4 officers, 2 groups/);
+  });
+
+  it('refuses the sample ward where real officers and areas are, unless --force', async () => {
+    await db.store.areas.upsert({ code: 'phuong-that', name: 'Phường Thật', kind: 'ward', parentCode: null });
+    await db.store.officers.upsert({
+      officerId: 'cskv-that-01',
+      name: 'Trung úy Thật',
+      role: 'officer',
+      areaCodes: ['phuong-that'],
+      chats: [{ channel: 'telegram', chatId: '5550001' }],
+      lang: 'vi',
+      active: true,
+    });
+    expect(await recordsNotIn(db.store, ward)).toEqual({ officers: 1, areas: 1 });
+    const refused = seedScript([]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/refused: this database already holds 1 officer\(s\) and 1 area\(s\).*--force/);
+    expect(await db.store.officers.byId('cskv-sg-01')).toBeNull();
+    expect((await db.store.officers.all()).map((o) => o.officerId)).toEqual(['cskv-that-01']);
+
+    const forced = seedScript(['--force']);
+    expect(forced.status).toBe(0);
+    expect((await db.store.officers.all()).length).toBe(5);
   });
 });
