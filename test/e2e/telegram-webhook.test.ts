@@ -64,6 +64,6 @@ describe('Telegram webhook', () => {
     expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
     const ready = await fetch(`http://127.0.0.1:${app.port}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, redis: 'up', database: 'up' });
+    expect(await ready.json()).toEqual({ ready: true, redis: 'up', database: 'up', accepting: 'up', receiving: 'up', workers: 'up' });
   });
 });

@@ -89,6 +89,9 @@ export class UpdateInbox {
 
   /** Stops taking updates (waits for those being handled) and closes the queue. */
   async close(): Promise<void> {
+    // A worker closed while its connections are still being set up rejects that set-up with
+    // "Connection is closed", emitted where nothing listens: let it finish first.
+    await this.worker?.waitUntilReady().catch(() => undefined);
     await this.worker?.close();
     this.worker = undefined;
     await this.queue.close();
