@@ -60,9 +60,10 @@ describe('Zalo channel, polling', () => {
     expect(emu.webhookUrl).toBe('');
   });
 
-  it('greets with the numbered menu', async () => {
+  it('greets with the numbered menu, saying it is an automated system (as Zalo requires)', async () => {
     const user = emu.user('zl-resident-hello');
     const replies = await text(user, 'xin chào', t('menu.tip'));
+    expect(replies[0].text).toContain('hệ thống trả lời tự động');
     const menu = replies[replies.length - 1].text!;
     expect(menu).toContain(`1. ${t('menu.tip')}`);
     expect(menu).toContain(`2. ${t('menu.mediation')}`);

@@ -13,6 +13,14 @@ describe('locales', () => {
   const vi = new Set(keys(readLocale('vi')).map(base));
   const en = new Set(keys(readLocale('en')).map(base));
 
+  it('the welcome and the greeting say the bot is an automated system, in both languages (Zalo requires it)', () => {
+    const t = createTranslator();
+    for (const key of ['menu.welcome', 'understood.greeting']) {
+      expect(t('vi', key)).toContain('hệ thống trả lời tự động');
+      expect(t('en', key)).toContain('an automated system');
+    }
+  });
+
   it('vi and en have the same keys', () => {
     expect([...vi].filter((k) => !en.has(k))).toEqual([]);
     expect([...en].filter((k) => !vi.has(k))).toEqual([]);
