@@ -10,6 +10,7 @@
  */
 import { startApp, testSettings } from '../../test/support/app-harness';
 import { TelegramEmulator } from '../../test/support/telegram-emulator';
+import { inboxDrained } from '../../test/support/inbox';
 import { freePort } from '../../test/support/own-services';
 import { lanes, procMemory, round, spawnTsx, stopChild, waitHttp } from './kit';
 
@@ -44,6 +45,8 @@ async function feed(
   port: number,
   count: number,
   updates: (i: number) => unknown[],
+  /** Our bot answers 200 once an update is in its inbox: the clock stops when all are handled. */
+  handled: () => Promise<void> = () => Promise.resolve(),
 ): Promise<{ updates: number; ms: number; perSecond: number; failed: number }> {
   let sent = 0;
   let failed = 0;
@@ -60,6 +63,7 @@ async function feed(
       sent++;
     }
   });
+  await handled();
   const ms = Date.now() - t0;
   return { updates: sent, ms, perSecond: round((sent / ms) * 1000), failed };
 }
@@ -95,10 +99,13 @@ async function main(): Promise<void> {
   );
   await waitHttp(`http://127.0.0.1:${ourPort}/healthz`, 60_000);
   process.stderr.write(`conversations: opening ${CONVERSATIONS} conversations (2 updates each)…\n`);
-  const opened = await feed(ourPort, CONVERSATIONS, (i) => [
-    text(residents(i), '/start tip_KP1TO3'),
-    press(residents(i), 'category:theft'),
-  ]);
+  const drained = () => inboxDrained(seeder.rt.queueRedis, 'telegram', 120_000);
+  const opened = await feed(
+    ourPort,
+    CONVERSATIONS,
+    (i) => [text(residents(i), '/start tip_KP1TO3'), press(residents(i), 'category:theft')],
+    drained,
+  );
   let drafts = 0;
   for (let cursor = '0', first = true; first || cursor !== '0'; first = false) {
     const [next, keys] = await seeder.rt.redis.scan(cursor, 'MATCH', 'chat:*', 'COUNT', 1000);
@@ -107,10 +114,12 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`conversations: ${drafts} drafts in Redis; measuring 2 answers per conversation…\n`);
   const sentBefore = emu.sent().length;
-  const measured = await feed(ourPort, CONVERSATIONS, (i) => [
-    text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`),
-    text(residents(i), 'Hẻm 45 Lê Lợi'),
-  ]);
+  const measured = await feed(
+    ourPort,
+    CONVERSATIONS,
+    (i) => [text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), text(residents(i), 'Hẻm 45 Lê Lợi')],
+    drained,
+  );
   const repliesPerUpdate = round((emu.sent().length - sentBefore) / measured.updates, 2);
   const ourMemory = procMemory(ours.pid!);
   await stopChild(ours);
