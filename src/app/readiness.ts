@@ -36,8 +36,14 @@ export function readinessChecks(rt: Runtime, parts: ReadinessParts): Record<stri
   if (parts.role === 'worker' || parts.role === 'all') {
     checks.workers = () => {
       const workers = parts.workers();
-      return Promise.resolve(workers !== undefined && workers.length > 0 && workers.every((w) => w.isRunning()));
+      return Promise.resolve(workers !== undefined && workers.length > 0 && workers.every(workerRunning));
     };
   }
   return checks;
+}
+
+/** A worker is up while it runs and is not closing: BullMQ clears `running` only when its main loop
+ *  has unwound, which can be a moment after close() resolves, while `closing` is set at once. */
+function workerRunning(w: { isRunning(): boolean; closing: Promise<void> | undefined }): boolean {
+  return w.isRunning() && w.closing === undefined;
 }
