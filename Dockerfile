@@ -15,9 +15,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY locales ./locales
+# The understanding's corpus: the classifier is built from it at start-up.
+COPY data/understanding ./data/understanding
 COPY scripts/seed-data ./scripts/seed-data
-USER node
+# The base image's unprivileged `node` user, by number so the host can resolve it.
+USER 1000:1000
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/main.js"]
 CMD ["--role", "all"]

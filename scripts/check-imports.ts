@@ -86,6 +86,12 @@ export const RULES: Rule[] = [
     allow: [FLOWS, 'src/features/*/render.ts', 'src/features/*/alerts.ts'],
   },
   {
+    name: "src/cli holds the operators' commands: only the composition root (src/main.ts) starts them",
+    files: ['src'],
+    except: ['src/main.ts', 'src/cli'],
+    forbid: ['src/cli'],
+  },
+  {
     name: "src/app is the wiring: only the composition root (src/main.ts) and the features' wiring import it",
     files: ['src'],
     except: ['src/main.ts', 'src/app', 'src/features/*/wiring.ts'],

@@ -3,6 +3,7 @@ import { readinessChecks } from './app/readiness';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
+import { isCommand, runCommand } from './cli/commands';
 import { ConfigError, loadConfig } from './config';
 import { redactSecrets, storableReason } from './domain/app-error';
 import { addHealthRoutes } from './http/health-routes';
@@ -12,6 +13,7 @@ import { createLogger } from './logger';
 /**
  * Entry point: `node dist/main.js --role bot|worker|all` (default all, for a small deployment).
  * Several bot and worker processes may run side by side against one Redis and one database.
+ * `node dist/main.js admin|seed|report|faq-misses|zalo-webhook …` runs an operators' command instead.
  */
 async function main(): Promise<void> {
   const role = parseRole(process.argv.slice(2));
@@ -74,15 +76,28 @@ function parseRole(args: string[]): 'bot' | 'worker' | 'all' {
   process.exit(2);
 }
 
-// The message says what to fix (a database that cannot be reached, a token Telegram refused).
-// Platform calls throw our own errors, which never quote the token; redacting Bot API paths and
-// every configured secret is the last defence for anything else.
-main().catch((err) => {
-  const what =
-    err instanceof Error ? `${storableReason(err).split(':')[0]}: ${redactSecrets(err.message, secretsOf(process.env))}` : 'unknown';
-  process.stderr.write(`Start-up failed: ${what}\n`);
-  process.exit(1);
-});
+const [command, ...commandArgs] = process.argv.slice(2);
+if (isCommand(command)) {
+  runCommand(command, commandArgs).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(
+        `${command} failed: ${redactSecrets(err instanceof Error ? err.message : String(err), secretsOf(process.env))}\n`,
+      );
+      process.exit(1);
+    },
+  );
+} else {
+  // The message says what to fix (a database that cannot be reached, a token Telegram refused).
+  // Platform calls throw our own errors, which never quote the token; redacting Bot API paths and
+  // every configured secret is the last defence for anything else.
+  main().catch((err) => {
+    const what =
+      err instanceof Error ? `${storableReason(err).split(':')[0]}: ${redactSecrets(err.message, secretsOf(process.env))}` : 'unknown';
+    process.stderr.write(`Start-up failed: ${what}\n`);
+    process.exit(1);
+  });
+}
 
 /** Every configured secret, so none is printed even if a message quoted it. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {

@@ -184,7 +184,7 @@ describe('scripts/zalo-webhook', () => {
     return new Promise((resolve) => {
       execFile(
         join(root, 'node_modules', '.bin', 'tsx'),
-        [join(root, 'scripts', 'zalo-webhook.ts'), ...args],
+        [join(root, 'src', 'main.ts'), 'zalo-webhook', ...args],
         { cwd: root, env: { PATH: process.env.PATH ?? '', ZALO_API_BASE: scriptEmu.apiBase, ...env }, timeout: 30_000 },
         (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
       );

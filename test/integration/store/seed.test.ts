@@ -101,7 +101,7 @@ describe('scripts/seed and a real database', () => {
 
   const root = path.join(__dirname, '../../..');
   const seedScript = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'seed.ts'), ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts'), 'seed', ...args], {
       cwd: root,
       env: { ...process.env, MONGODB_URI: db.uri },
       encoding: 'utf8',

@@ -3,10 +3,10 @@
  * Reads ZALO_BOT_TOKEN, ZALO_API_BASE, and for `set` ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.
  * The token is never printed: it is part of every API URL, so it is also scrubbed from errors.
  */
-import { ZaloClient } from '../src/channels/zalo/client';
-import { ZaloApiError, ZaloRequestError, ZaloUnauthorizedError } from '../src/channels/zalo/errors';
-import { normaliseZaloUpdate } from '../src/channels/zalo/normalise';
-import { ZALO_WEBHOOK_PATH } from '../src/channels/zalo/zalo-channel';
+import { ZaloClient } from '../channels/zalo/client';
+import { ZaloApiError, ZaloRequestError, ZaloUnauthorizedError } from '../channels/zalo/errors';
+import { normaliseZaloUpdate } from '../channels/zalo/normalise';
+import { ZALO_WEBHOOK_PATH } from '../channels/zalo/zalo-channel';
 
 const DEFAULT_API_BASE = 'https://bot-api.zaloplatforms.com';
 
@@ -131,13 +131,19 @@ function explain(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-run(process.argv.slice(2)).catch((err: unknown) => {
-  const token = env('ZALO_BOT_TOKEN');
-  let message = explain(err);
-  // Belt and braces: the client's errors never carry the token, but nothing here may print it.
-  for (const secret of [token, token?.split(':').slice(1).join(':')]) {
-    if (secret && secret.length >= 4) message = message.split(secret).join('<ZALO_BOT_TOKEN>');
-  }
-  console.error(message);
-  process.exit(err instanceof UsageError ? 2 : 1);
-});
+/** `zalo-webhook …`: exit code 0 when done, 2 for a usage error, 1 for anything else. */
+export function main(args: string[]): Promise<number> {
+  return run(args).then(
+    () => 0,
+    (err: unknown) => {
+      const token = env('ZALO_BOT_TOKEN');
+      let message = explain(err);
+      // Belt and braces: the client's errors never carry the token, but nothing here may print it.
+      for (const secret of [token, token?.split(':').slice(1).join(':')]) {
+        if (secret && secret.length >= 4) message = message.split(secret).join('<ZALO_BOT_TOKEN>');
+      }
+      console.error(message);
+      return err instanceof UsageError ? 2 : 1;
+    },
+  );
+}

@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTranslator } from '../src/i18n/translator';
-import { ReportError, summaryText } from '../src/features/reports/case-report';
-import { buildCaseReport } from '../src/features/reports/adapters/load-case-report';
-import { connectDatabase } from '../src/store/connection';
-import { createStore } from '../src/store/models';
+import { createTranslator } from '../i18n/translator';
+import { ReportError, summaryText } from '../features/reports/case-report';
+import { buildCaseReport } from '../features/reports/adapters/load-case-report';
+import { connectDatabase } from '../store/connection';
+import { createStore } from '../store/models';
 
 const USAGE = `Usage: scripts/report --area CODE --from YYYY-MM-DD --to YYYY-MM-DD [--out FILE] [--lang vi|en]
 
@@ -24,8 +24,9 @@ const USAGE = `Usage: scripts/report --area CODE --from YYYY-MM-DD --to YYYY-MM-
 
 The database is MONGODB_URI; without one running: bash scripts/services -- bash scripts/report …`;
 
-async function main(): Promise<number> {
+async function report(args: string[]): Promise<number> {
   const { values } = parseArgs({
+    args,
     options: {
       area: { type: 'string' },
       from: { type: 'string' },
@@ -71,10 +72,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
+/** `report …`: exit code 0 when written, 1 or 2 when not. */
+export function main(args: string[]): Promise<number> {
+  return report(args).catch((err: unknown) => {
     console.error(`report failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+    return 1;
+  });
+}

@@ -7,8 +7,8 @@
  *   scripts/faq-misses --clear "question" forget one question's count
  */
 import { parseArgs } from 'node:util';
-import { createRedis, waitReady } from '../src/redis/connection';
-import { RedisFaqMisses } from '../src/features/faq/adapters/faq-misses';
+import { createRedis, waitReady } from '../redis/connection';
+import { RedisFaqMisses } from '../features/faq/adapters/faq-misses';
 
 async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -46,7 +46,13 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-run(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+/** `faq-misses …`: exit code 0 when done, 1 on an error. */
+export function main(args: string[]): Promise<number> {
+  return run(args).then(
+    () => 0,
+    (error: unknown) => {
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    },
+  );
+}

@@ -6,14 +6,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { connectDatabase } from '../src/store/connection';
-import { createStore } from '../src/store/models';
-import { loadSeed, recordsNotIn } from '../src/store/seed';
+import { connectDatabase } from '../store/connection';
+import { createStore } from '../store/models';
+import { loadSeed, recordsNotIn } from '../store/seed';
 
-const SAMPLE = path.join(__dirname, 'seed-data', 'ward.json');
+// scripts/seed-data sits beside src/ in the repository and beside dist/ in the image.
+const SAMPLE = path.join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json');
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+async function seed(args: string[]): Promise<void> {
   const force = args.includes('--force');
   const file = path.resolve(args.find((a) => a !== '--force') ?? SAMPLE);
   const uri = process.env.MONGODB_URI;
@@ -48,7 +48,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+/** `seed [--force] [file]`: exit code 0 when loaded, 1 when refused or failed. */
+export function main(args: string[]): Promise<number> {
+  return seed(args).then(
+    () => 0,
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      return 1;
+    },
+  );
+}

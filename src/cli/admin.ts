@@ -4,10 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { Connection } from 'mongoose';
-import type { ChannelName, Lang } from '../src/conversations/messages';
-import { connectDatabase } from '../src/store/connection';
-import { createStore, type Store } from '../src/store/models';
-import { OFFICER_ROLES, type Officer, type OfficerChat, type OfficerRole } from '../src/store/officers/officer.schema';
+import type { ChannelName, Lang } from '../conversations/messages';
+import { connectDatabase } from '../store/connection';
+import { createStore, type Store } from '../store/models';
+import { OFFICER_ROLES, type Officer, type OfficerChat, type OfficerRole } from '../store/officers/officer.schema';
 
 const USAGE = `Usage: scripts/admin <command> [options]
 
@@ -228,11 +228,17 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-run(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`error: ${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+/** `admin …`: exit code 0 when done, 2 for a usage error (with the usage), 1 for anything else. */
+export function main(args: string[]): Promise<number> {
+  return run(args).then(
+    () => 0,
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        console.error(`error: ${error.message}\n\n${USAGE}`);
+        return 2;
+      }
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    },
+  );
+}
