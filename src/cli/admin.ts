@@ -8,6 +8,7 @@ import type { ChannelName, Lang } from '../conversations/messages';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
 import { OFFICER_ROLES, type Officer, type OfficerChat, type OfficerRole } from '../store/officers/officer.schema';
+import { listFailed, retryFailed } from './failed-jobs';
 
 const USAGE = `Usage: scripts/admin <command> [options]
 
@@ -26,6 +27,19 @@ const USAGE = `Usage: scripts/admin <command> [options]
       Record a group's admin (tổ trưởng) who may send it announcements (/thongbao). Needed where
       the platform cannot say who administers a group (Zalo); on Telegram the bot asks Telegram.
   remove-group-admin --channel … --chat CHAT_ID --user USER_ID
+
+  deactivate-officer --id ID
+      Stop sending an officer alerts, answers and notices at once (the record stays; add-officer
+      without --inactive makes them active again).
+
+  unbind-group --channel telegram|zalo|console --chat CHAT_ID
+      Stop routing a group's tips to its area (the group stays registered; bind-group again later).
+
+  failed-jobs [--queue NAME]
+      Jobs that used their last attempt: queue, id, kind, attempts, when and our error code. Never
+      their content. Reads REDIS_URL.
+  retry-failed --queue NAME (--id JOB_ID | --all)
+      Put failed jobs back in the queue once the cause is fixed.
 
   list areas|officers|groups
 
@@ -127,6 +141,44 @@ async function groupAdmin(store: Store, options: Options, add: boolean): Promise
   console.log(`${channel} user ${userId} ${add ? 'may now send announcements to' : 'no longer administers'} group "${group.title}"`);
 }
 
+async function deactivateOfficer(store: Store, options: Options): Promise<void> {
+  const officerId = required(options, 'id');
+  const officer = await store.officers.byId(officerId);
+  if (!officer) throw new Error(`no officer ${officerId} (see: scripts/admin list officers)`);
+  const saved = await store.officers.upsert({ ...officer, active: false });
+  console.log(`officer ${saved.officerId} deactivated: ${describeOfficer(saved)}`);
+}
+
+async function unbindGroup(store: Store, options: Options): Promise<void> {
+  const channel = oneOf<ChannelName>(required(options, 'channel'), ['telegram', 'zalo', 'console'], 'channel');
+  const chatId = required(options, 'chat');
+  const group = await store.groups.bindArea(channel, chatId, null);
+  if (!group) throw new Error(`no ${channel} group ${chatId} is registered (see: scripts/admin list groups)`);
+  console.log(`group ${channel}:${chatId} "${group.title}" reports to no area now; its tips wait for bind-group`);
+}
+
+function redisUrl(): string {
+  const url = process.env.REDIS_URL;
+  if (!url) throw new Error('REDIS_URL is not set: point it at Redis, or run `bash scripts/services -- bash scripts/admin …`');
+  return url;
+}
+
+/** The commands about queued jobs: they need Redis, not the database. */
+const JOB_COMMANDS: Record<string, (options: Options) => Promise<void>> = {
+  'failed-jobs': async (options) => {
+    const rows = await listFailed(redisUrl(), optional(options, 'queue'));
+    if (rows.length === 0) console.log('No failed jobs.');
+    for (const r of rows) console.log(`${r.queue}\t${r.id}\t${r.name}\t${r.attempts} attempts\t${r.failedAt}\t${r.reason}`);
+  },
+  'retry-failed': async (options) => {
+    const queue = required(options, 'queue');
+    const id = optional(options, 'id');
+    if ((id === undefined) === (options.all !== true)) throw new UsageError('retry-failed needs --id JOB_ID or --all');
+    const count = await retryFailed(redisUrl(), queue, id);
+    console.log(`${count} job(s) of ${queue} put back in the queue`);
+  },
+};
+
 async function list(store: Store, what: string | undefined): Promise<void> {
   switch (what) {
     case 'areas':
@@ -168,10 +220,12 @@ const STRING_OPTIONS = [
   'chat',
   'area',
   'user',
+  'queue',
 ] as const;
 const OPTIONS = {
   ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
   inactive: { type: 'boolean' as const },
+  all: { type: 'boolean' as const },
 };
 
 /**
@@ -205,10 +259,13 @@ async function run(argv: string[]): Promise<void> {
     'bind-group': (store, options) => bindGroup(store, options),
     'add-group-admin': (store, options) => groupAdmin(store, options, true),
     'remove-group-admin': (store, options) => groupAdmin(store, options, false),
+    'deactivate-officer': (store, options) => deactivateOfficer(store, options),
+    'unbind-group': (store, options) => unbindGroup(store, options),
     list: (store, _options, positionals) => list(store, positionals[0]),
   };
   const handler = commands[command];
-  if (!handler) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  const jobCommand = JOB_COMMANDS[command];
+  if (!handler && !jobCommand) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 
   let parsed: { values: Options; positionals: string[] };
   try {
@@ -216,13 +273,14 @@ async function run(argv: string[]): Promise<void> {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  if (jobCommand) return jobCommand(parsed.values);
 
   const uri = process.env.MONGODB_URI;
   if (!uri) throw new Error('MONGODB_URI is not set: point it at the database, or run `bash scripts/services -- bash scripts/admin …`');
   let conn: Connection | undefined;
   try {
     conn = await connectDatabase(uri);
-    await handler(createStore(conn), parsed.values, parsed.positionals);
+    await handler!(createStore(conn), parsed.values, parsed.positionals);
   } finally {
     await conn?.close();
   }
