@@ -190,6 +190,10 @@ export class ConversationService {
         this.groupJoinHint(msg.channel, group.joinCode, lang),
       ].filter(isMessage);
     }
+    // Zalo tells nobody the bot was added (no join event): the first message addressed to it
+    // registers the group, so its join code exists before anyone asks, and broadcasts can reach it.
+    // Without a title: a group already known keeps its name (commands that show it update it).
+    await directory.registerGroup(msg.channel, msg.chatId, '');
     // Nothing is held for a group: conversations happen in private chats only.
     const slot = new TurnSlot(null, this.clock());
     const ctx = this.featureContext(msg, lang, {}, slot, null);
@@ -208,11 +212,15 @@ export class ConversationService {
   }
 
   private async groupHowTo(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
     const group = await this.deps.directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
-    return [
-      { text: this.deps.t(lang, 'group.howTo'), links: this.groupLinks(msg.channel, group.joinCode, lang) },
-      this.groupJoinHint(msg.channel, group.joinCode, lang),
-    ].filter(isMessage);
+    const links = this.groupLinks(msg.channel, group.joinCode, lang);
+    if (links) return [{ text: t(lang, 'group.howTo'), links }];
+    // No deep links (Zalo, console): one message with the code and how to reach the bot privately,
+    // one message because on Zalo each costs a share of the monthly quota.
+    const lines = [t(lang, 'group.howToByCode'), t(lang, 'group.joinCodeHint', { code: group.joinCode })];
+    if (msg.channel === 'zalo') lines.push(t(lang, 'group.reachPrivately.zalo'));
+    return [{ text: lines.join('\n') }];
   }
 
   private async bindArea(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
