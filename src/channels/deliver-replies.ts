@@ -24,7 +24,11 @@ export async function deliverReplies(
     if (heldMs > 0) log.warn({ channel: sender.channel, replies: left, heldMs }, 'reply.held_for_quota');
     return heldMs > 0;
   };
-  if (await held(replies.length)) return;
+  if (await held(replies.filter((r) => !r.urgent).length)) {
+    // Emergency numbers are still tried, once: a refused call costs little, and the quota may be back.
+    for (const reply of replies.filter((r) => r.urgent)) await sender.send(chatId, reply).catch(() => undefined);
+    return;
+  }
   for (const [i, reply] of replies.entries()) {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -161,6 +161,15 @@ describe('Zalo monthly quota', () => {
     expect((await h.rt.store.notices.byId(notice.noticeId))?.status).toBe('pending');
     expect((emu.calls.sendMessage ?? 0) + (emu.calls.sendPhoto ?? 0)).toBe(callsBefore);
 
+    // An emergency still gets its numbers (tried once; the quota may be back), and nothing else.
+    await user.sendText('cháy nhà rồi, cứu với');
+    await emu.waitFor((r) => r.chatId === user.id && content(r).includes(t('emergency.numbers')), 10_000);
+    await eventually(
+      () => logged('reply.held_for_quota').length,
+      (n) => n > held + 1,
+    );
+    expect(emu.sent(user.id).slice(sentToResident).map(content)).toEqual([expect.stringContaining(t('emergency.numbers'))]);
+
     const { status, body } = await readyz();
     expect(status).toBe(200);
     expect((body.zaloQuota as { repliesHeldMs: number }).repliesHeldMs).toBeGreaterThan(0);
