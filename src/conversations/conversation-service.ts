@@ -218,19 +218,28 @@ export class ConversationService {
     if (links) return [{ text: t(lang, 'group.howTo'), links }];
     // No deep links (Zalo, console): one message with the code and how to reach the bot privately,
     // one message because on Zalo each costs a share of the monthly quota.
-    const lines = [t(lang, 'group.howToByCode'), t(lang, 'group.joinCodeHint', { code: group.joinCode })];
-    if (msg.channel === 'zalo') lines.push(t(lang, 'group.reachPrivately.zalo'));
-    return [{ text: lines.join('\n') }];
+    return [{ text: [t(lang, 'group.howToByCode'), ...this.codeLines(msg.channel, group.joinCode, lang)].join('\n') }];
+  }
+
+  /** Where there are no deep links: the group's join code and, on Zalo, how to reach the bot privately. */
+  private codeLines(channel: ChannelName, joinCode: string, lang: Lang): string[] {
+    if (this.deps.deepLink(channel, 'x')) return [];
+    const lines = [this.deps.t(lang, 'group.joinCodeHint', { code: joinCode })];
+    if (channel === 'zalo') lines.push(this.deps.t(lang, 'group.reachPrivately.zalo'));
+    return lines;
   }
 
   private async bindArea(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
     const { t, directory } = this.deps;
     const code = (msg.command?.args ?? '').trim().toLowerCase();
     if (!code) return [{ text: t(lang, 'group.areaUsage') }];
-    await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
+    const group = await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
     const outcome = await directory.bindGroup(msg.channel, msg.chatId, code, msg.userId);
     this.deps.log('group.bind', { channel: msg.channel, outcome });
-    return [{ text: t(lang, `group.bind.${outcome}`, { area: code }) }];
+    const lines = [t(lang, `group.bind.${outcome}`, { area: code })];
+    // Without deep links the officer shares the code next (a pinned message): it comes with the answer.
+    if (outcome === 'bound') lines.push(...this.codeLines(msg.channel, group.joinCode, lang));
+    return [{ text: lines.join('\n') }];
   }
 
   // ───────────── private chats ─────────────

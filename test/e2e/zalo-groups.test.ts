@@ -94,8 +94,16 @@ describe('residents’ Zalo groups', () => {
     expect((await h.rt.store.groups.byChat('zalo', group.id))?.areaCode ?? null).toBeNull();
 
     const bound = await mention(group, OFFICER, '/khuvuc kp1-to3', (s) => s.includes(t('group.bind.bound', { area: 'kp1-to3' })));
-    expect(bound.map(content)).toEqual([t('group.bind.bound', { area: 'kp1-to3' })]);
-    expect(await h.rt.store.groups.byChat('zalo', group.id)).toMatchObject({ areaCode: 'kp1-to3' });
+    const linked = await h.rt.store.groups.byChat('zalo', group.id);
+    expect(linked).toMatchObject({ areaCode: 'kp1-to3' });
+    // The officer gets the code to pin with the answer, and how residents reach the bot.
+    expect(bound.map(content)).toEqual([
+      [
+        t('group.bind.bound', { area: 'kp1-to3' }),
+        t('group.joinCodeHint', { code: linked!.joinCode }),
+        t('group.reachPrivately.zalo'),
+      ].join('\n'),
+    ]);
   });
 
   it('writes nothing about a tip in the group: a report or a photo addressed to the bot gets the way to the private chat only', async () => {
