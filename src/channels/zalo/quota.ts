@@ -103,7 +103,7 @@ export class ZaloQuota {
       await this.redis.set(REPLIES_HELD_KEY, '1', 'PX', this.opts.replyBackoffMs);
       this.log.warn({ replyBackoffMs: this.opts.replyBackoffMs }, 'zalo.quota_spent');
     } catch {
-      this.log.warn({}, 'zalo.quota_count_failed');
+      this.log.warn({}, 'zalo.quota_hold_failed');
     }
   }
 
