@@ -79,6 +79,12 @@ const schema = z
     ZALO_TIMEOUT_MS: positiveInt.default(15_000),
     /** How long the Zalo outbox pauses after a 429, which on Zalo means a spent quota (no wait is given). */
     ZALO_QUOTA_BACKOFF_MS: positiveInt.default(15 * 60_000),
+    /** Messages a month the Zalo plan allows (Basic: about 3,000); counted in Redis, shown in /readyz. */
+    ZALO_MONTHLY_QUOTA: positiveInt.default(3000),
+    /** Share of the monthly quota at which the operators are warned, once a month (zalo.quota_warning). */
+    ZALO_QUOTA_WARN_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
+    /** How long replies in chat are held after Zalo's quota 429, so officers' alerts get what is left. */
+    ZALO_REPLY_BACKOFF_MS: positiveInt.default(60 * 60_000),
 
     /** Force the terminal channel even when tokens are set (development). */
     CONSOLE_CHANNEL: bool.optional(),
@@ -178,6 +184,9 @@ function toConfig(e: z.infer<typeof schema>) {
           chatIntervalMs: e.ZALO_CHAT_INTERVAL_MS,
           timeoutMs: e.ZALO_TIMEOUT_MS,
           quotaBackoffMs: e.ZALO_QUOTA_BACKOFF_MS,
+          monthlyQuota: e.ZALO_MONTHLY_QUOTA,
+          quotaWarnShare: e.ZALO_QUOTA_WARN_SHARE,
+          replyBackoffMs: e.ZALO_REPLY_BACKOFF_MS,
         }
       : undefined,
     /** With no platform token the terminal channel is the way in (development, demos). */

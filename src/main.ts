@@ -1,5 +1,5 @@
 import { startBot, type BotHandle } from './app/bot';
-import { readinessChecks } from './app/readiness';
+import { readinessChecks, readinessDetails } from './app/readiness';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   addHealthRoutes(
     http,
     readinessChecks(rt, { role, stopping: () => stopping, channels: () => bot?.receivers, workers: () => workers?.workers }),
+    readinessDetails(rt),
   );
 
   const shutdown = async (signal: string) => {

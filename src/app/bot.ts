@@ -116,7 +116,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   // Zalo has no deep links (deepLink answers null for it): residents join with the group's code.
   let zalo: ZaloChannel | undefined;
   if (config.zalo) {
-    zalo = new ZaloChannel(config.zalo, service, log, rt.t, newInbox(rt, 'zalo'));
+    zalo = new ZaloChannel(config.zalo, service, log, rt.t, newInbox(rt, 'zalo'), rt.zaloQuota);
     try {
       await zalo.start(http);
     } catch (err) {

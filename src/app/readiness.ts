@@ -47,3 +47,13 @@ export function readinessChecks(rt: Runtime, parts: ReadinessParts): Record<stri
 function workerRunning(w: { isRunning(): boolean; closing: Promise<void> | undefined }): boolean {
   return w.isRunning() && w.closing === undefined;
 }
+
+/**
+ * Figures /readyz shows beside the checks, deciding nothing: Zalo's messages this month against
+ * the plan's quota (src/channels/zalo/quota.ts), and how long replies stay held after its 429.
+ */
+export function readinessDetails(rt: Pick<Runtime, 'zaloQuota'>): Record<string, () => Promise<unknown>> {
+  const quota = rt.zaloQuota;
+  if (!quota) return {};
+  return { zaloQuota: () => quota.usage() };
+}

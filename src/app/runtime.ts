@@ -1,5 +1,6 @@
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
+import { ZaloQuota } from '../channels/zalo/quota';
 import type { Config } from '../config';
 import type { Reader, Translate } from '../conversations/ports';
 import { KeyedHash } from '../domain/keyed-hash';
@@ -30,6 +31,8 @@ export interface Runtime {
   reader: Reader;
   /** Reference codes that never repeat (Redis counter, checked against the database). */
   refCodes: RefCodeIssuer;
+  /** Zalo's monthly message count, shared by the bot's replies and the worker's outbox; with Zalo only. */
+  zaloQuota?: ZaloQuota;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     store,
     reader: loadUnderstander(),
     refCodes: new RefCodeIssuer(redis, store),
+    zaloQuota: config.zalo
+      ? new ZaloQuota(redis, log, {
+          limit: config.zalo.monthlyQuota,
+          warnShare: config.zalo.quotaWarnShare,
+          replyBackoffMs: config.zalo.replyBackoffMs,
+        })
+      : undefined,
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();

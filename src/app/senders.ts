@@ -18,6 +18,7 @@ export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
       'zalo',
       new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: zalo.timeoutMs }), rt.t, {
         quotaBackoffMs: zalo.quotaBackoffMs,
+        quota: rt.zaloQuota,
       }),
     );
   if (consoleOn) senders.set('console', new ConsoleSender(process.stdout, rt.t));

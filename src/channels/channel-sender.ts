@@ -7,4 +7,9 @@ import type { ChannelName, OutboundMessage } from '../conversations/messages';
 export interface ChannelSender {
   readonly channel: ChannelName;
   send(chatId: string, message: OutboundMessage): Promise<void>;
+  /**
+   * How long replies in chat and notices to residents must wait (ms), 0 when they may go: on Zalo,
+   * after its 429 "quota exceeded", so officers' alerts get what is left. Absent: never held.
+   */
+  repliesHeldMs?(): Promise<number>;
 }

@@ -14,7 +14,8 @@ const USAGE = `Usage: scripts/zalo-webhook set|delete|info|whois
 
   set      Point Zalo at the bot's webhook: ZALO_WEBHOOK_URL (https://<your host>${ZALO_WEBHOOK_PATH})
            with ZALO_WEBHOOK_SECRET (8-256 characters), which Zalo sends back in the
-           X-Bot-Api-Secret-Token header. Start the bot with the same two settings.
+           X-Bot-Api-Secret-Token header. Start the bot with the same two settings. Prints
+           Zalo's record of the webhook and whether the address answers Zalo's check (exit 1 if not).
   delete   Remove the webhook, so the bot can receive updates by long polling again.
   info     Show the bot account and the webhook currently set.
   whois    Wait up to 30 s for one message to the bot and print its sender's chat id, to record an
@@ -26,6 +27,8 @@ Environment: ZALO_BOT_TOKEN (<bot_id>:<secret>, from Zalo Bot Manager), ZALO_API
 
 /** A mistake the operator can fix by changing a setting or the command line. */
 class UsageError extends Error {}
+/** Zalo refused what was asked, and the message says what to check. */
+class Refused extends Error {}
 
 function env(name: string): string | undefined {
   const value = process.env[name]?.trim();
@@ -87,9 +90,16 @@ async function run(args: string[]): Promise<void> {
 
   if (command === 'set') {
     const { url, secret } = webhookSettings();
-    const result = await client.setWebhook(url, secret);
+    let result: { url: string; updated_at?: number };
+    try {
+      result = await client.setWebhook(url, secret);
+    } catch (err) {
+      if (err instanceof ZaloRequestError) throw new Refused(`Zalo did not accept the webhook: ${err.description}.\n${SET_HINT}`);
+      throw err;
+    }
     console.log(`Webhook set: ${result.url || url}${when(result.updated_at)}`);
     console.log('Zalo now POSTs updates there; long polling stops working until `scripts/zalo-webhook delete`.');
+    await verify(client, url, secret);
   } else if (command === 'delete') {
     const result = await client.deleteWebhook();
     console.log(`Webhook removed${when(result.updated_at)}. The bot can long-poll again (leave ZALO_WEBHOOK_URL unset).`);
@@ -99,6 +109,58 @@ async function run(args: string[]): Promise<void> {
     const [me, info] = await Promise.all([client.getMe(), client.getWebhookInfo()]);
     console.log(`Bot: ${me.account_name} (id ${me.id}, ${me.account_type}${me.can_join_groups ? ', can join groups' : ''})`);
     console.log(info.url ? `Webhook: ${info.url}${when(info.updated_at)}` : 'Webhook: none (the bot receives updates by long polling)');
+  }
+}
+
+/** What to check when Zalo refuses a webhook or the address does not answer as Zalo's check needs. */
+const SET_HINT = `Zalo checks the address when the webhook is set (an empty POST with the secret header, which must get 200):
+  - ZALO_WEBHOOK_URL must be https:// with a valid certificate, reachable from the internet, ending in ${ZALO_WEBHOOK_PATH}
+    (or behind a proxy that forwards it there);
+  - the bot must be running in webhook mode (ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET set) with the same ZALO_WEBHOOK_SECRET.`;
+
+/**
+ * After setWebhook: what Zalo now holds (getWebhookInfo), and whether the address answers the
+ * check Zalo makes of it (an empty POST with the secret header; the bot answers 200). A failed
+ * check leaves the webhook set but ends with exit code 1, so a deploy script notices.
+ */
+async function verify(client: ZaloClient, url: string, secret: string): Promise<void> {
+  const info = await client.getWebhookInfo();
+  if (info.url === url) console.log(`Zalo's record: ${info.url}${when(info.updated_at)}`);
+  else {
+    console.log(`Zalo's record: ${info.url || 'no webhook'}, not ${url}. Run \`scripts/zalo-webhook info\` in a moment.`);
+    process.exitCode = 1;
+  }
+  const check = await probe(url, secret);
+  if (check === 200) {
+    console.log(`Check: ${url} answered Zalo's empty check with 200. The webhook is ready.`);
+    return;
+  }
+  process.exitCode = 1;
+  const why =
+    check === 401
+      ? 'answered 401: the bot there has another ZALO_WEBHOOK_SECRET; start it with the same value.'
+      : check === 404
+        ? `answered 404: nothing serves ${ZALO_WEBHOOK_PATH} there; is the bot running in webhook mode, and does the proxy forward the path?`
+        : typeof check === 'number'
+          ? `answered ${check}, not 200.`
+          : `could not be reached (${check}): is the bot running, and is the address public?`;
+  console.log(`Check: ${url} ${why}\n${SET_HINT}`);
+}
+
+/** Zalo's check of a webhook, as live captures show it: an empty body with the secret header. */
+async function probe(url: string, secret: string): Promise<number | string> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bot-api-secret-token': secret },
+      body: '',
+      signal: AbortSignal.timeout(10_000),
+    });
+    await res.body?.cancel();
+    return res.status;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (err instanceof Error ? err.name : 'no answer');
   }
 }
 
@@ -123,6 +185,7 @@ async function whois(client: ZaloClient): Promise<void> {
 /** What to tell the operator: what failed and what to do next, never the token. */
 function explain(err: unknown): string {
   if (err instanceof UsageError) return `${err.message}\n\n${USAGE}`;
+  if (err instanceof Refused) return err.message;
   if (err instanceof ZaloUnauthorizedError) return `Zalo refused the token (${err.description}): check ZALO_BOT_TOKEN in Zalo Bot Manager.`;
   if (err instanceof ZaloRequestError)
     return `Zalo refused the request: ${err.description}. Check ZALO_WEBHOOK_URL and ZALO_WEBHOOK_SECRET.`;

@@ -190,6 +190,10 @@ export class ConversationService {
         this.groupJoinHint(msg.channel, group.joinCode, lang),
       ].filter(isMessage);
     }
+    // Zalo tells nobody the bot was added (no join event): the first message addressed to it
+    // registers the group, so its join code exists before anyone asks, and broadcasts can reach it.
+    // Without a title: a group already known keeps its name (commands that show it update it).
+    await directory.registerGroup(msg.channel, msg.chatId, '');
     // Nothing is held for a group: conversations happen in private chats only.
     const slot = new TurnSlot(null, this.clock());
     const ctx = this.featureContext(msg, lang, {}, slot, null);
@@ -208,21 +212,34 @@ export class ConversationService {
   }
 
   private async groupHowTo(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
+    const { t } = this.deps;
     const group = await this.deps.directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
-    return [
-      { text: this.deps.t(lang, 'group.howTo'), links: this.groupLinks(msg.channel, group.joinCode, lang) },
-      this.groupJoinHint(msg.channel, group.joinCode, lang),
-    ].filter(isMessage);
+    const links = this.groupLinks(msg.channel, group.joinCode, lang);
+    if (links) return [{ text: t(lang, 'group.howTo'), links }];
+    // No deep links (Zalo, console): one message with the code and how to reach the bot privately,
+    // one message because on Zalo each costs a share of the monthly quota.
+    return [{ text: [t(lang, 'group.howToByCode'), ...this.codeLines(msg.channel, group.joinCode, lang)].join('\n') }];
+  }
+
+  /** Where there are no deep links: the group's join code and, on Zalo, how to reach the bot privately. */
+  private codeLines(channel: ChannelName, joinCode: string, lang: Lang): string[] {
+    if (this.deps.deepLink(channel, 'x')) return [];
+    const lines = [this.deps.t(lang, 'group.joinCodeHint', { code: joinCode })];
+    if (channel === 'zalo') lines.push(this.deps.t(lang, 'group.reachPrivately.zalo'));
+    return lines;
   }
 
   private async bindArea(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
     const { t, directory } = this.deps;
     const code = (msg.command?.args ?? '').trim().toLowerCase();
     if (!code) return [{ text: t(lang, 'group.areaUsage') }];
-    await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
+    const group = await directory.registerGroup(msg.channel, msg.chatId, msg.groupTitle ?? '');
     const outcome = await directory.bindGroup(msg.channel, msg.chatId, code, msg.userId);
     this.deps.log('group.bind', { channel: msg.channel, outcome });
-    return [{ text: t(lang, `group.bind.${outcome}`, { area: code }) }];
+    const lines = [t(lang, `group.bind.${outcome}`, { area: code })];
+    // Without deep links the officer shares the code next (a pinned message): it comes with the answer.
+    if (outcome === 'bound') lines.push(...this.codeLines(msg.channel, group.joinCode, lang));
+    return [{ text: lines.join('\n') }];
   }
 
   // ───────────── private chats ─────────────

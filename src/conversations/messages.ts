@@ -69,4 +69,6 @@ export interface OutboundMessage {
   location?: SharedLocation;
   /** Media to re-send (officer alerts). */
   attachments?: Attachment[];
+  /** An emergency's numbers: tried even while a platform holds replies (Zalo's spent quota). */
+  urgent?: true;
 }

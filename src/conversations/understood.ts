@@ -99,5 +99,5 @@ export function emergencyMessage(kinds: readonly EmergencyKind[], t: Translate, 
   const services: EmergencyService[] = [];
   for (const kind of kinds) for (const s of SERVICE_OF[kind]) if (!services.includes(s)) services.push(s);
   const first = kinds.includes('help') ? [] : services.map((s) => t(lang, `emergency.first.${s}`));
-  return { text: [...first, t(lang, 'emergency.numbers')].join('\n\n') };
+  return { text: [...first, t(lang, 'emergency.numbers')].join('\n\n'), urgent: true };
 }

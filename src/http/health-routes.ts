@@ -4,13 +4,22 @@ import { json } from './http-server';
 /**
  * /healthz: the process is up (for restarts). /readyz: it can do its work, Redis and the database
  * both answer (for load balancers and the operator); 503 with which one is down otherwise.
+ * `details` add figures for the operator (Zalo's monthly message count) that decide nothing:
+ * one that cannot be read is left out, and readiness stays what the checks say.
  */
-export function addHealthRoutes(http: HttpServer, checks: Record<string, () => Promise<boolean>>): void {
+export function addHealthRoutes(
+  http: HttpServer,
+  checks: Record<string, () => Promise<boolean>>,
+  details: Record<string, () => Promise<unknown>> = {},
+): void {
   http.route('GET', '/healthz', (_req, _body, res) => json(res, 200, { status: 'ok' }));
   http.route('GET', '/readyz', async (_req, _body, res) => {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((n) => checks[n]().catch(() => false)));
     const status = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'up' : 'down']));
-    json(res, results.every(Boolean) ? 200 : 503, { ready: results.every(Boolean), ...status });
+    const detailNames = Object.keys(details);
+    const figures = await Promise.all(detailNames.map((n) => details[n]().catch(() => undefined)));
+    const extra = Object.fromEntries(detailNames.flatMap((n, i) => (figures[i] === undefined ? [] : [[n, figures[i]]])));
+    json(res, results.every(Boolean) ? 200 : 503, { ready: results.every(Boolean), ...status, ...extra });
   });
 }

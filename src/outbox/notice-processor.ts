@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Store } from '../store/models';
 import { NOT_RESPONSIBLE, stillResponsible } from '../store/recipient-authority';
@@ -33,6 +33,14 @@ export function createNoticeProcessor(deps: NoticeDeps) {
       await store.notices.markFailed(n.noticeId, NOT_RESPONSIBLE);
       log.info({ noticeId: n.noticeId }, 'notice.withheld');
       return;
+    }
+    // A resident's notice waits while the platform holds replies (Zalo's spent quota), so officers'
+    // alerts, on the same queue, get what is left; the wait uses up none of the job's attempts.
+    const heldMs = n.officerId === undefined ? ((await deps.sender.repliesHeldMs?.()) ?? 0) : 0;
+    if (heldMs > 0) {
+      log.info({ noticeId: n.noticeId, heldMs }, 'notice.held_for_quota');
+      await job.moveToDelayed(Date.now() + heldMs, token);
+      throw new DelayedError();
     }
     await store.notices.recordAttempt(n.noticeId);
     const result = await sendParts(

@@ -54,7 +54,7 @@ describe('broadcast on Zalo', () => {
   it('links a Zalo group, sends a library advisory to it by typed answers, and reports delivery', async () => {
     const t = (key: string, p?: Record<string, unknown>) => h.rt.t('vi', key, p);
     await inGroup('/start');
-    await emu.waitFor((r) => r.chatId === GROUP && content(r).includes(t('group.howTo')), 10_000);
+    await emu.waitFor((r) => r.chatId === GROUP && content(r).includes(t('group.howToByCode')), 10_000);
     await inGroup('/khuvuc kp1-to3');
     await emu.waitFor((r) => r.chatId === GROUP && content(r).includes(t('group.bind.bound', { area: 'kp1-to3' })), 10_000);
 

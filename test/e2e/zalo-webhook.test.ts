@@ -191,11 +191,14 @@ describe('scripts/zalo-webhook', () => {
     });
   }
 
-  it('sets, shows and deletes the webhook, never printing the token', async () => {
+  it('sets, verifies, shows and deletes the webhook, never printing the token', async () => {
     const token = scriptEmu.token;
-    const hook = 'https://bot.example.vn/zalo/webhook';
+    // The running bot's own webhook (http is allowed for a local address).
+    const hook = url;
     const set = await run(['set'], { ZALO_BOT_TOKEN: token, ZALO_WEBHOOK_URL: hook, ZALO_WEBHOOK_SECRET: SECRET });
     expect(set).toMatchObject({ code: 0, out: expect.stringContaining(`Webhook set: ${hook}`) });
+    expect(set.out).toContain(`Zalo's record: ${hook}`);
+    expect(set.out).toContain(`Check: ${hook} answered Zalo's empty check with 200`);
     expect(scriptEmu.webhookUrl).toBe(hook);
 
     const info = await run(['info'], { ZALO_BOT_TOKEN: token });
@@ -232,5 +235,37 @@ describe('scripts/zalo-webhook', () => {
     const unknown = await run(['sett'], { ZALO_BOT_TOKEN: scriptEmu.token });
     expect(unknown.code).toBe(2);
     expect(unknown.out).toContain('Unknown command "sett"');
+  });
+
+  it('prints Zalo’s refusal of a webhook and what to check, and a check of the address that fails, with its cause', async () => {
+    const env = { ZALO_BOT_TOKEN: scriptEmu.token, ZALO_WEBHOOK_SECRET: SECRET };
+    scriptEmu.failNext('setWebhook', 1, {
+      status: 400,
+      body: JSON.stringify({ ok: false, error_code: 400, description: 'Webhook verification failed' }),
+    });
+    const refused = await run(['set'], { ...env, ZALO_WEBHOOK_URL: url });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('Zalo did not accept the webhook: Webhook verification failed.');
+    expect(refused.out).toContain('the bot must be running in webhook mode');
+    expect(scriptEmu.webhookUrl).toBe('');
+
+    // Set, but the bot there has another secret: Zalo's check would get 401.
+    const otherSecret = await run(['set'], { ...env, ZALO_WEBHOOK_URL: url, ZALO_WEBHOOK_SECRET: 'another-secret-0123' });
+    expect(otherSecret.code).toBe(1);
+    expect(otherSecret.out).toContain(`Webhook set: ${url}`);
+    expect(otherSecret.out).toContain('answered 401: the bot there has another ZALO_WEBHOOK_SECRET');
+    expect(otherSecret.out).not.toContain('another-secret-0123');
+
+    // Nothing listens there.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const nowhere = `http://127.0.0.1:${port}${ZALO_WEBHOOK_PATH}`;
+    const unreachable = await run(['set'], { ...env, ZALO_WEBHOOK_URL: nowhere });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.out).toContain(`Check: ${nowhere} could not be reached (ECONNREFUSED)`);
+    await run(['delete'], { ZALO_BOT_TOKEN: scriptEmu.token });
+    expect(scriptEmu.webhookUrl).toBe('');
   });
 });

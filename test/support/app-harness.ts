@@ -9,7 +9,7 @@ import { startWorkers, type WorkerHandle } from '../../src/app/worker';
 import { loadConfig } from '../../src/config';
 import { KeyedHash } from '../../src/domain/keyed-hash';
 import { addHealthRoutes } from '../../src/http/health-routes';
-import { readinessChecks } from '../../src/app/readiness';
+import { readinessChecks, readinessDetails } from '../../src/app/readiness';
 import { HttpServer } from '../../src/http/http-server';
 import { createLogger } from '../../src/logger';
 import { RedisChatSlots } from '../../src/redis/chat-slots';
@@ -102,6 +102,7 @@ export async function startApp(
       channels: () => started.bot?.receivers,
       workers: () => started.workers?.workers,
     }),
+    readinessDetails(rt),
   );
   const workers = (started.workers = roles === 'worker' || roles === 'all' ? startWorkers(rt, createSenders(rt)) : undefined);
   const bot = (started.bot = roles === 'bot' || roles === 'all' ? await startBot(rt, http) : undefined);

@@ -10,6 +10,7 @@ import { ZaloClient, type ZaloBotInfo } from './client';
 import { ZaloApiError } from './errors';
 import { normaliseZaloUpdate, zaloUpdateKey } from './normalise';
 import { ZaloPoller } from './poller';
+import type { ZaloQuota } from './quota';
 import { ZaloSender } from './zalo-sender';
 
 export interface ZaloOptions {
@@ -55,11 +56,13 @@ export class ZaloChannel {
     t: Translate,
     /** Where every update goes first, webhook or poll; handled from there (src/channels/inbox). */
     private readonly inbox: UpdateInbox,
+    /** Counts what the bot sends against Zalo's monthly quota and holds replies once it is spent. */
+    quota?: ZaloQuota,
   ) {
     // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
     // costs the resident one more message, since their draft is already saved.
     this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 15_000 });
-    this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs });
+    this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs, quota });
     // getUpdates has no offset or acknowledgement: an update is gone from Zalo once read. So the
     // poller's first act is to put it in the durable inbox; what is lost is only an update read in
     // the instant before a crash (the README says so: production uses the webhook).

@@ -5,6 +5,7 @@ import { renderNumbered } from '../numbered-render';
 import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../send-errors';
 import type { ZaloClient } from './client';
 import { ZaloRateLimitedError, ZaloRequestError } from './errors';
+import type { ZaloQuota } from './quota';
 
 /** sendMessage takes 1-2000 characters; a caption is held to the same. */
 export const ZALO_MAX_TEXT = 2000;
@@ -31,15 +32,22 @@ export class ZaloSender implements ChannelSender {
   constructor(
     private readonly client: Pick<ZaloClient, 'sendMessage' | 'sendPhoto'>,
     private readonly t: Translate,
-    private readonly opts: { quotaBackoffMs?: number } = {},
+    private readonly opts: { quotaBackoffMs?: number; quota?: Pick<ZaloQuota, 'count' | 'spent' | 'repliesHeldMs'> } = {},
   ) {}
 
   async send(chatId: string, message: OutboundMessage): Promise<void> {
     try {
       await this.sendUnmapped(chatId, message);
     } catch (err) {
+      // A 429 without a wait is Zalo's spent quota: replies in chat are held from now on.
+      if (err instanceof ZaloRateLimitedError && err.retryAfterMs === undefined) await this.opts.quota?.spent();
       throw mapZaloError(err, this.opts.quotaBackoffMs);
     }
+  }
+
+  /** While Zalo's quota is spent, replies in chat are held (see quota.ts); officers' alerts are not. */
+  async repliesHeldMs(): Promise<number> {
+    return (await this.opts.quota?.repliesHeldMs()) ?? 0;
   }
 
   private async sendUnmapped(chatId: string, message: OutboundMessage): Promise<void> {
@@ -52,8 +60,15 @@ export class ZaloSender implements ChannelSender {
     );
     // The photo goes last with the last piece as its caption, so text and picture read as one message.
     const caption = photos.length > 0 ? chunks.pop() : undefined;
-    for (const chunk of chunks) await this.client.sendMessage(chatId, chunk);
-    for (const [i, photo] of photos.entries()) await this.client.sendPhoto(chatId, photo.ref, i === 0 ? caption : undefined);
+    // Each message Zalo accepts counts against the month's quota, as soon as it is accepted.
+    for (const chunk of chunks) {
+      await this.client.sendMessage(chatId, chunk);
+      await this.opts.quota?.count();
+    }
+    for (const [i, photo] of photos.entries()) {
+      await this.client.sendPhoto(chatId, photo.ref, i === 0 ? caption : undefined);
+      await this.opts.quota?.count();
+    }
   }
 }
 
