@@ -197,7 +197,8 @@ function explain(err: unknown): string {
 /** `zalo-webhook …`: exit code 0 when done, 2 for a usage error, 1 for anything else. */
 export function main(args: string[]): Promise<number> {
   return run(args).then(
-    () => 0,
+    // A webhook set but failing Zalo's check sets exit code 1 (verify) after printing why.
+    () => (process.exitCode === 1 ? 1 : 0),
     (err: unknown) => {
       const token = env('ZALO_BOT_TOKEN');
       let message = explain(err);
