@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Compares a webhook's secret header in constant time: a forged request learns nothing from timing. */
-export function hasSecret(req: IncomingMessage, header: string, secret: string): boolean {
+export function hasSecret(req: { headers: IncomingHttpHeaders }, header: string, secret: string): boolean {
   const given = req.headers[header.toLowerCase()];
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
