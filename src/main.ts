@@ -1,11 +1,10 @@
 import { startBot, type BotHandle } from './app/bot';
-import { readinessChecks } from './app/readiness';
+import { addOperationsRoutes } from './app/operations-routes';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
 import { ConfigError, loadConfig } from './config';
 import { redactSecrets, storableReason } from './domain/app-error';
-import { addHealthRoutes } from './http/health-routes';
 import { HttpServer } from './http/http-server';
 import { createLogger } from './logger';
 
@@ -32,10 +31,12 @@ async function main(): Promise<void> {
   let bot: BotHandle | undefined;
   let workers: WorkerHandle | undefined;
   let stopping = false;
-  addHealthRoutes(
-    http,
-    readinessChecks(rt, { role, stopping: () => stopping, channels: () => bot?.receivers, workers: () => workers?.workers }),
-  );
+  const operations = addOperationsRoutes(http, rt, {
+    role,
+    stopping: () => stopping,
+    channels: () => bot?.receivers,
+    workers: () => workers?.workers,
+  });
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     await bot?.close().catch(() => undefined);
     await workers?.close().catch(() => undefined);
     await http.stop().catch(() => undefined);
+    await operations.close();
     await rt.close();
     process.exit(0);
   };

@@ -9,6 +9,7 @@ import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createRedis, waitReady } from '../redis/connection';
 import { RefCodeIssuer } from '../redis/ref-code-issuer';
+import { Metrics } from '../metrics/metrics';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
 
@@ -30,6 +31,8 @@ export interface Runtime {
   reader: Reader;
   /** Reference codes that never repeat (Redis counter, checked against the database). */
   refCodes: RefCodeIssuer;
+  /** This process's counters and histograms, served at /metrics (src/metrics). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     store,
     reader: loadUnderstander(),
     refCodes: new RefCodeIssuer(redis, store),
+    metrics: new Metrics(),
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();
