@@ -86,6 +86,11 @@ export const RULES: Rule[] = [
     allow: [FLOWS, 'src/features/*/render.ts', 'src/features/*/alerts.ts'],
   },
   {
+    name: 'src/metrics measures what others tell it: it knows no storage, feature, outbox or wiring',
+    files: ['src/metrics'],
+    forbid: ['src/app', 'src/features', 'src/store', 'src/outbox', 'pkg:mongoose', 'pkg:telegraf', 'pkg:axios'],
+  },
+  {
     name: "src/app is the wiring: only the composition root (src/main.ts) and the features' wiring import it",
     files: ['src'],
     except: ['src/main.ts', 'src/app', 'src/features/*/wiring.ts'],
