@@ -53,6 +53,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly hotspots = new Counter({
+    name: 'tnd_hotspots_total',
+    help: 'Hotspot (điểm nóng) alerts raised: one category passing its threshold in one area within the window',
+    registers: [this.registry],
+  });
+
   readonly broadcasts = new Counter({
     name: 'tnd_broadcasts_total',
     help: 'Broadcasts fanned out to their groups',

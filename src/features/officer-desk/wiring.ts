@@ -113,6 +113,7 @@ export function startOfficerDeskWorkers(
       delays,
       hotspot: config.officerDesk.hotspot,
       log,
+      hotspotRaised: () => rt.metrics.hotspots.inc(),
     }),
     workers: [escalations],
     async close() {
