@@ -88,7 +88,14 @@ main().catch((err) => {
 
 /** Every configured secret, so none is printed even if a message quoted it. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return ['TELEGRAM_BOT_TOKEN', 'ZALO_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'ZALO_WEBHOOK_SECRET', 'CONTACT_ENCRYPTION_KEY']
+  return [
+    'TELEGRAM_BOT_TOKEN',
+    'ZALO_BOT_TOKEN',
+    'TELEGRAM_WEBHOOK_SECRET',
+    'ZALO_WEBHOOK_SECRET',
+    'CONTACT_ENCRYPTION_KEY',
+    'METRICS_TOKEN',
+  ]
     .map((k) => env[k])
     .filter((v): v is string => Boolean(v));
 }
