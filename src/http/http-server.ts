@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type RawServerDefault } from 'fastify';
 import type { Logger } from '../logger';
 import { AccessLog } from './access-log';
 
@@ -11,9 +12,13 @@ export interface HttpServerOptions {
   maxConnections?: number;
 }
 
+/** The fastify instance routes are added to, logging with the app's pino logger. */
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+
 /**
  * The one HTTP server of a process (fastify): health, readiness, metrics and the platforms'
- * webhooks (next: the queue UI and the dashboard). Routes are added before start(); fastify
+ * webhooks (next: the queue UI and the dashboard). Routes are added to `app` before start()
+ * (a feature's routes as a plugin, `app.register`, so its parsers and hooks stay its own); fastify
  * refuses new ones once it listens.
  *
  * What it guarantees, whatever the route: a request is judged on its path and headers first (a
@@ -25,7 +30,7 @@ export interface HttpServerOptions {
  * the timeouts, stalled or endless uploads without the secret cost next to nothing.
  */
 export class HttpServer {
-  readonly app: FastifyInstance;
+  readonly app: HttpApp;
 
   constructor(
     private readonly opts: HttpServerOptions,
@@ -44,7 +49,7 @@ export class HttpServer {
       forceCloseConnections: true,
       // The only header that could carry a request id is the client's: ours are generated.
       requestIdHeader: false,
-    }) as unknown as FastifyInstance;
+    });
     this.app.server.headersTimeout = 10_000;
     // Past this, new connections are dropped by node as they arrive.
     if (opts.maxConnections) this.app.server.maxConnections = opts.maxConnections;
