@@ -76,11 +76,13 @@ it('after a tip, serves the alert latency, sends and 429s by platform, the case,
   const code = /TB-\d{4}-\d{4}/.exec(received.text!)![0];
   await chatReader(emu, OFFICER).next((m) => (m.text ?? '').includes(code), 20_000);
 
-  // The histogram is written once the alert's last part is saved as sent, a moment after it arrived.
+  // The histogram is written once the alert's last part is saved as sent, a moment after it arrived;
+  // the case is counted once what follows its storing (its escalation timer) is done.
   const text = await eventually(async () => {
-    const res = await scrape();
-    const body = await res.text();
-    return (sample(body, 'tnd_alert_latency_seconds_count{channel="telegram"}') ?? 0) >= 1 ? body : undefined;
+    const body = await (await scrape()).text();
+    const alerted = sample(body, 'tnd_alert_latency_seconds_count{channel="telegram"}') ?? 0;
+    const stored = sample(body, 'tnd_cases_stored_total{kind="tip"}') ?? 0;
+    return alerted >= 1 && stored >= 1 ? body : undefined;
   });
   const res = await scrape();
   expect(res.status).toBe(200);
