@@ -92,9 +92,14 @@ export const RULES: Rule[] = [
     forbid: ['src/cli'],
   },
   {
-    name: "src/app is the wiring: only the composition root (src/main.ts) and the features' wiring import it",
+    name: 'src/metrics measures what others tell it: it knows no storage, feature, outbox or wiring',
+    files: ['src/metrics'],
+    forbid: ['src/app', 'src/features', 'src/store', 'src/outbox', 'pkg:mongoose', 'pkg:telegraf', 'pkg:axios'],
+  },
+  {
+    name: "src/app is the wiring: only the composition roots (src/main.ts, the operators' commands in src/cli) and the features' wiring import it",
     files: ['src'],
-    except: ['src/main.ts', 'src/app', 'src/features/*/wiring.ts'],
+    except: ['src/main.ts', 'src/app', 'src/features/*/wiring.ts', 'src/cli'],
     forbid: ['src/app'],
   },
 ];

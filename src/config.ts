@@ -49,6 +49,11 @@ const schema = z
     HTTP_MAX_BODY_BYTES: positiveInt.default(65_536),
     /** Open connections at most: stalled uploads cannot pile up past it. */
     HTTP_MAX_CONNECTIONS: positiveInt.default(256),
+    /** Bearer token Prometheus sends to /metrics. Unset: /metrics answers only requests from a loopback address that no proxy forwarded. */
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, 'METRICS_TOKEN: 24-256 characters of A-Z a-z 0-9 . _ ~ + / = - (openssl rand -hex 24)')
+      .optional(),
 
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
@@ -163,6 +168,7 @@ function toConfig(e: z.infer<typeof schema>) {
     superadmins: e.SUPERADMINS,
     defaultLang: e.DEFAULT_LANG,
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxConnections: e.HTTP_MAX_CONNECTIONS },
+    metrics: { token: e.METRICS_TOKEN },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

@@ -1,12 +1,11 @@
 import { startBot, type BotHandle } from './app/bot';
-import { readinessChecks, readinessDetails } from './app/readiness';
+import { addOperationsRoutes } from './app/operations-routes';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
 import { isCommand, runCommand } from './cli/commands';
 import { ConfigError, loadConfig } from './config';
 import { redactSecrets, storableReason } from './domain/app-error';
-import { addHealthRoutes } from './http/health-routes';
 import { HttpServer } from './http/http-server';
 import { createLogger } from './logger';
 
@@ -34,11 +33,12 @@ async function main(): Promise<void> {
   let bot: BotHandle | undefined;
   let workers: WorkerHandle | undefined;
   let stopping = false;
-  addHealthRoutes(
-    http,
-    readinessChecks(rt, { role, stopping: () => stopping, channels: () => bot?.receivers, workers: () => workers?.workers }),
-    readinessDetails(rt),
-  );
+  const operations = addOperationsRoutes(http, rt, {
+    role,
+    stopping: () => stopping,
+    channels: () => bot?.receivers,
+    workers: () => workers?.workers,
+  });
 
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     await bot?.close().catch(() => undefined);
     await workers?.close().catch(() => undefined);
     await http.stop().catch(() => undefined);
+    await operations.close();
     await rt.close();
     process.exit(0);
   };
@@ -102,7 +103,14 @@ if (isCommand(command)) {
 
 /** Every configured secret, so none is printed even if a message quoted it. */
 function secretsOf(env: NodeJS.ProcessEnv): string[] {
-  return ['TELEGRAM_BOT_TOKEN', 'ZALO_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'ZALO_WEBHOOK_SECRET', 'CONTACT_ENCRYPTION_KEY']
+  return [
+    'TELEGRAM_BOT_TOKEN',
+    'ZALO_BOT_TOKEN',
+    'TELEGRAM_WEBHOOK_SECRET',
+    'ZALO_WEBHOOK_SECRET',
+    'CONTACT_ENCRYPTION_KEY',
+    'METRICS_TOKEN',
+  ]
     .map((k) => env[k])
     .filter((v): v is string => Boolean(v));
 }

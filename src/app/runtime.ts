@@ -10,6 +10,7 @@ import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createRedis, waitReady } from '../redis/connection';
 import { RefCodeIssuer } from '../redis/ref-code-issuer';
+import { Metrics } from '../metrics/metrics';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
 
@@ -33,6 +34,8 @@ export interface Runtime {
   refCodes: RefCodeIssuer;
   /** Zalo's monthly message count, shared by the bot's replies and the worker's outbox; with Zalo only. */
   zaloQuota?: ZaloQuota;
+  /** This process's counters and histograms, served at /metrics (src/metrics). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
           replyBackoffMs: config.zalo.replyBackoffMs,
         })
       : undefined,
+    metrics: new Metrics(),
     async close() {
       await db.close().catch(() => undefined);
       redis.disconnect();

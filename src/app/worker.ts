@@ -45,7 +45,10 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
         channels: new Set(senders.keys()),
         log,
         box: rt.box,
-        afterStored: desk.afterStored,
+        afterStored: async (c) => {
+          await desk.afterStored(c);
+          rt.metrics.casesStored.inc({ kind: c.kind });
+        },
       }),
     ),
     { connection, concurrency: 4, ...locks },
@@ -71,6 +74,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
       askReport: broadcasts.askReport,
       locks,
       attempts: config.jobAttempts,
+      metrics: rt.metrics,
     }),
     ...desk.workers,
     ...broadcasts.workers,

@@ -1,25 +1,16 @@
 import { Queue } from 'bullmq';
-import { inboxQueueName } from '../channels/inbox/update-inbox';
+import { queueNamesFor } from '../app/operations-routes';
 import { CHANNEL_NAMES } from '../domain/chat';
-import { BROADCASTS_QUEUE } from '../features/broadcast/adapters/broadcast-queue';
-import { ESCALATIONS_QUEUE } from '../features/officer-desk/adapters/escalations';
-import { outboxQueueName } from '../outbox/jobs';
-import { CASES_QUEUE } from '../queues/names';
 import { createRedis, waitReady } from '../redis/connection';
 
 /**
  * The operators' view of jobs that used their last attempt (`admin failed-jobs`) and the way to
  * try them again once the cause is fixed (`admin retry-failed`). BullMQ keeps failed jobs; this
  * shows what an operator needs to decide (queue, id, kind, attempts, when, our error code and
- * short reason) and never a job's data: a case job holds a tip's words.
+ * short reason) and never a job's data: a case job holds a tip's words. It looks at every queue
+ * any deployment may have, since it does not know which platforms this one uses.
  */
-export const QUEUES: readonly string[] = [
-  CASES_QUEUE,
-  ESCALATIONS_QUEUE,
-  BROADCASTS_QUEUE,
-  ...CHANNEL_NAMES.map(outboxQueueName),
-  ...CHANNEL_NAMES.map(inboxQueueName),
-];
+export const QUEUES: readonly string[] = queueNamesFor(CHANNEL_NAMES);
 
 export interface FailedJobRow {
   queue: string;

@@ -1,5 +1,4 @@
 import type { HttpServer } from './http-server';
-import { json } from './http-server';
 
 /**
  * /healthz: the process is up (for restarts). /readyz: it can do its work, Redis and the database
@@ -12,14 +11,14 @@ export function addHealthRoutes(
   checks: Record<string, () => Promise<boolean>>,
   details: Record<string, () => Promise<unknown>> = {},
 ): void {
-  http.route('GET', '/healthz', (_req, _body, res) => json(res, 200, { status: 'ok' }));
-  http.route('GET', '/readyz', async (_req, _body, res) => {
+  http.app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok' }));
+  http.app.get('/readyz', async (_req, reply) => {
     const names = Object.keys(checks);
     const results = await Promise.all(names.map((n) => checks[n]().catch(() => false)));
     const status = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'up' : 'down']));
     const detailNames = Object.keys(details);
     const figures = await Promise.all(detailNames.map((n) => details[n]().catch(() => undefined)));
     const extra = Object.fromEntries(detailNames.flatMap((n, i) => (figures[i] === undefined ? [] : [[n, figures[i]]])));
-    json(res, results.every(Boolean) ? 200 : 503, { ready: results.every(Boolean), ...status, ...extra });
+    return reply.code(results.every(Boolean) ? 200 : 503).send({ ready: results.every(Boolean), ...status, ...extra });
   });
 }

@@ -1,101 +1,95 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type RawServerDefault } from 'fastify';
 import type { Logger } from '../logger';
+import { AccessLog } from './access-log';
 
-export type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void;
-
-export interface RouteOptions {
-  /** Asked with the headers alone, before a byte of the body is read: false → 401 and the connection closed. */
-  authorize?: (req: IncomingMessage) => boolean;
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** Bodies over this are refused with 413 (declared: before a byte is read; streamed: the moment they pass it). */
+  maxBodyBytes: number;
+  maxConnections?: number;
 }
 
+/** The fastify instance routes are added to, logging with the app's pino logger. */
+export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
+
 /**
- * The one HTTP server of a process: health, readiness and the platforms' webhooks. Plain
- * node:http because it serves a handful of routes. A request is judged on its path and headers
- * first (a webhook's secret, a declared length over the cap), and refused with the connection
- * closed, before its body is read; a body is read with a hard size cap, and the connection closed
- * the moment it goes over. Together with the cap on open connections, stalled or endless uploads
- * without the secret cost next to nothing.
+ * The one HTTP server of a process (fastify): health, readiness, metrics and the platforms'
+ * webhooks (next: the queue UI and the dashboard). Routes are added to `app` before start()
+ * (a feature's routes as a plugin, `app.register`, so its parsers and hooks stay its own); fastify
+ * refuses new ones once it listens.
+ *
+ * What it guarantees, whatever the route: a request is judged on its path and headers first (a
+ * webhook's secret, in an onRequest hook, which fastify runs before the body is read), and a
+ * refused one is answered with `connection: close`, so node closes the connection after the
+ * answer instead of reading what the client still sends; a body is read with a hard cap
+ * (`bodyLimit`: a declared length over it is refused unread, a streamed one the moment it passes
+ * it, and fastify then closes the connection too). Together with the cap on open connections and
+ * the timeouts, stalled or endless uploads without the secret cost next to nothing.
  */
 export class HttpServer {
-  private readonly routes = new Map<string, { handler: Handler; options: RouteOptions }>();
-  private server?: Server;
+  readonly app: HttpApp;
 
   constructor(
-    private readonly opts: { host: string; port: number; maxBodyBytes: number; maxConnections?: number },
-    private readonly log: Logger,
-  ) {}
-
-  route(method: 'GET' | 'POST', path: string, handler: Handler, options: RouteOptions = {}): void {
-    this.routes.set(`${method} ${path}`, { handler, options });
+    private readonly opts: HttpServerOptions,
+    log: Logger,
+  ) {
+    this.app = Fastify({
+      loggerInstance: log,
+      logController: new AccessLog(),
+      bodyLimit: opts.maxBodyBytes,
+      // A whole request (headers and body) within 30 s, and a connection silent for 30 s is closed.
+      requestTimeout: 30_000,
+      connectionTimeout: 30_000,
+      // Node's default: an idle keep-alive connection does not hold one of maxConnections for long.
+      keepAliveTimeout: 5_000,
+      // Stopping closes every connection, idle or not: a process shutting down answers nothing more.
+      forceCloseConnections: true,
+      // The only header that could carry a request id is the client's: ours are generated.
+      requestIdHeader: false,
+    });
+    this.app.server.headersTimeout = 10_000;
+    // Past this, new connections are dropped by node as they arrive.
+    if (opts.maxConnections) this.app.server.maxConnections = opts.maxConnections;
+    this.app.setNotFoundHandler((_req, reply) => refuse(reply, 404, 'not found'));
+    this.app.setErrorHandler((err: FastifyError, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      // A refused body (too large, cut short) leaves bytes on the wire: fastify already asked for
+      // the connection to be closed; a handler's failure is ours and is logged by name only.
+      if (status === 500) req.log.error({ route: req.routeOptions.url, error: err.name, code: err.code }, 'http.handler_failed');
+      if (reply.sent) return;
+      return reply.code(status).send({ error: status === 500 ? 'internal error' : publicReason(err) });
+    });
   }
 
   async start(): Promise<number> {
-    this.server = createServer((req, res) => void this.dispatch(req, res));
-    this.server.requestTimeout = 30_000;
-    this.server.headersTimeout = 10_000;
-    // Past this, new connections are dropped by node as they arrive.
-    if (this.opts.maxConnections) this.server.maxConnections = this.opts.maxConnections;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.opts.port, this.opts.host, () => resolve());
-    });
-    return (this.server.address() as AddressInfo).port;
+    await this.app.listen({ port: this.opts.port, host: this.opts.host, listenTextResolver: () => 'http.listening' });
+    return (this.app.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.app.close();
   }
-
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    const route = this.routes.get(`${req.method} ${path}`);
-    if (!route) return refuse(res, 404, 'not found');
-    if (route.options.authorize && !route.options.authorize(req)) return refuse(res, 401, 'unauthorized');
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.opts.maxBodyBytes) return refuse(res, 413, 'body too large');
-    try {
-      const body = await readBody(req, this.opts.maxBodyBytes);
-      if (body === null) return refuse(res, 413, 'body too large');
-      await route.handler(req, body, res);
-    } catch (err) {
-      this.log.error({ path, error: err instanceof Error ? err.name : 'unknown' }, 'http.handler_failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
-    }
-  }
-}
-
-export function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
 }
 
 /**
  * Answers and closes the connection without reading what the client is still sending: a refused
  * request gets nothing more from us, not even the time to upload the rest of its body.
  */
-export function refuse(res: ServerResponse, status: number, error: string): void {
-  res.shouldKeepAlive = false;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-  res.end(JSON.stringify({ error }), () => res.socket?.destroy());
+export function refuse(reply: FastifyReply, status: number, error: string): FastifyReply {
+  return reply.code(status).header('connection', 'close').send({ error });
 }
 
-/** The body, or null as soon as it goes over `max` (nothing more is read: the caller refuses it). */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size <= max) return void chunks.push(c);
-      req.off('data', onData);
-      req.pause();
-      resolve(null);
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** What a 4xx error says to the client: fastify's own short reasons, never a stack or our internals. */
+function publicReason(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported media type';
+    default:
+      return 'bad request';
+  }
 }

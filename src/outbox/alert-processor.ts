@@ -7,6 +7,7 @@ import type { Translate } from '../conversations/ports';
 import { consentedContact } from '../domain/case-record';
 import type { SealedBox } from '../domain/sealed-box';
 import { caseRecordOf } from '../store/cases/case.schema';
+import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/models';
 import { NOT_RESPONSIBLE, stillResponsible } from '../store/recipient-authority';
 import type { OutboxJobs } from './jobs';
@@ -16,6 +17,7 @@ export interface AlertDeps extends OutboxSending {
   store: Store;
   t: Translate;
   box: SealedBox;
+  metrics: Pick<Metrics, 'alertLatency'>;
 }
 
 /**
@@ -61,6 +63,8 @@ export function createAlertProcessor(deps: AlertDeps) {
       await store.notifications.markFailed(n.notificationId, result.gaveUp);
       return;
     }
+    // The officer has every part now: how long the case waited for them since the resident confirmed it.
+    deps.metrics.alertLatency.observe({ channel: n.channel }, Math.max(0, Date.now() - c.submittedAt.getTime()) / 1000);
     log.info({ notificationId: n.notificationId, caseId: c.caseId, parts: parts.length }, 'outbox.sent');
   };
 }

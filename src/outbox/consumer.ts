@@ -7,6 +7,8 @@ import type { Translate } from '../conversations/ports';
 import type { KeyedHash } from '../domain/keyed-hash';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Logger } from '../logger';
+import { meteredSender } from '../metrics/metered-sender';
+import type { Metrics } from '../metrics/metrics';
 import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
 import type { BroadcastTally } from '../redis/broadcast-tally';
@@ -36,6 +38,8 @@ export interface OutboxWorkerDeps {
   askReport: (broadcastId: string) => Promise<void>;
   locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number };
   attempts: number;
+  /** Sends by outcome, alert latency, broadcast deliveries (src/metrics). */
+  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries'>;
 }
 
 /** What every processor of one platform's outbox may use; `worker` is set once the worker exists. */
@@ -95,7 +99,9 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       log,
       tally: deps.tally,
       askReport: deps.askReport,
-      sender,
+      metrics: deps.metrics,
+      // Every send of this outbox counted by how it ended, whoever made the sender.
+      sender: meteredSender(sender, deps.metrics, 'outbox'),
       pacer,
     };
     const processors: Processors = {

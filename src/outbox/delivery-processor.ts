@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { RecipientUnavailableError } from '../channels/send-errors';
 import { broadcastParts } from '../features/broadcast/render';
+import type { Metrics } from '../metrics/metrics';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import type { Store } from '../store/models';
 import type { OutboxJobs } from './jobs';
@@ -11,6 +12,7 @@ export interface BroadcastDeliveryDeps extends OutboxSending {
   /** Asks for the sender's report (report-processor.ts: reportAsker). */
   askReport: (broadcastId: string) => Promise<void>;
   tally: Pick<BroadcastTally, 'finished'>;
+  metrics: Pick<Metrics, 'broadcastDeliveries'>;
 }
 
 /**
@@ -55,7 +57,7 @@ export function createDeliveryProcessor(deps: BroadcastDeliveryDeps) {
   };
 }
 
-type FinishDeps = Pick<BroadcastDeliveryDeps, 'store' | 'askReport' | 'tally' | 'log'>;
+type FinishDeps = Pick<BroadcastDeliveryDeps, 'store' | 'askReport' | 'tally' | 'log' | 'metrics'>;
 
 /** Final state of one group, then the report if it was the last. */
 async function finish(
@@ -66,6 +68,7 @@ async function finish(
   how: { reason?: string; partsSent?: number } = {},
 ): Promise<void> {
   await deps.store.broadcastDeliveries.finish(deliveryId, status, how);
+  deps.metrics.broadcastDeliveries.inc({ status });
   if (status !== 'sent') deps.log.info({ deliveryId, status, reason: how.reason }, 'broadcast.delivery_not_sent');
   await settle(deps, deliveryId, broadcastId);
 }

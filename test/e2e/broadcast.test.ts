@@ -115,6 +115,10 @@ describe('broadcasts on Telegram', () => {
       sender: { role: 'officer', officerId: 'cskv-sg-01' },
     });
     expect(stored.targets).toHaveLength(7);
+    // The first broadcast of this app, as /metrics counts it (src/metrics).
+    expect((await app.rt.metrics.broadcasts.get()).values[0]?.value).toBe(1);
+    const deliveries = (await app.rt.metrics.broadcastDeliveries.get()).values;
+    expect(deliveries.find((v) => v.labels.status === 'sent')?.value).toBe(7);
   });
 
   it('an officer is offered only their own areas’ groups, and what they may reach is checked again when they confirm', async () => {

@@ -23,6 +23,11 @@ describe('escalation and hotspots', () => {
   const SUPERVISOR = 100000003;
   const PROVINCE = 100000009;
   const text = (m: SentMessage) => m.text ?? '';
+  /** What /metrics says of one series (src/metrics), read from this app's registry. */
+  const metric = async (name: 'escalations' | 'hotspots', labels: Record<string, string> = {}) =>
+    (await app.rt.metrics[name].get()).values.find((v) =>
+      Object.entries(labels).every(([k, l]) => (v.labels as Record<string, string | number | undefined>)[k] === l),
+    )?.value ?? 0;
 
   beforeAll(async () => {
     emu = new TelegramEmulator();
@@ -84,6 +89,12 @@ describe('escalation and hotspots', () => {
     return { ...sub, alert };
   }
 
+  /** The value `read` gives once it is `want`, or after 2 s whatever it is. */
+  async function settled(read: () => Promise<number>, want: number): Promise<number> {
+    for (let i = 0; i < 100 && (await read()) !== want; i++) await new Promise((r) => setTimeout(r, 20));
+    return read();
+  }
+
   /** Resolves once the intake worker has finished with the case, hotspot check included (it logs `case.stored` last). */
   async function stored(caseId: string): Promise<void> {
     for (;;) {
@@ -117,6 +128,10 @@ describe('escalation and hotspots', () => {
     expect(await app.rt.store.cases.byCaseId(c.caseId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'gd-ca-tp' });
     // Nothing above the city: no third level was set.
     expect(await escalations.getJob(escalationJobId(c.caseId, 3))).toBeUndefined();
+    // Counted as the escalation job returns, which can be a moment after its messages went out.
+    expect(await settled(() => metric('escalations', { level: '2', outcome: 'escalated' }), 1)).toBe(1);
+    expect(await metric('escalations', { level: '1', outcome: 'escalated' })).toBe(1);
+    expect((await app.rt.metrics.acknowledgeLatency.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(1);
   });
 
   it('does not escalate an acknowledged case: its timer is removed, and a timer that fires anyway does nothing', async () => {
@@ -157,8 +172,10 @@ describe('escalation and hotspots', () => {
       'sent',
     ]);
     expect(emu.sent(SUPERVISOR).filter((m) => text(m).includes('ĐIỂM NÓNG'))).toHaveLength(1);
+    expect(await metric('hotspots')).toBe(1);
     // Other categories in the area are counted on their own.
     await submit(714, { joinCode: group!.joinCode, category: 'fraud' });
     expect(emu.sent(SUPERVISOR).filter((m) => text(m).includes('ĐIỂM NÓNG'))).toHaveLength(1);
+    expect(await metric('hotspots')).toBe(1);
   });
 });

@@ -215,6 +215,20 @@ describe.each([TELEGRAM, ZALO])('$name webhook', (p) => {
     }
   });
 
+  it('logs each request by method, route, status and time, never its query string, headers or body', async () => {
+    const n = 60;
+    const refused = await post(p.path, JSON.stringify(p.update(n, 'body-marker-refused')), {}, `?secret_token=${p.secret}&q=query-marker`);
+    expect(refused.status).toBe(401);
+    const taken = await post(p.path, JSON.stringify(p.update(n + 1, 'body-marker-taken')), { [p.header]: p.secret }, '?q=query-marker');
+    expect(taken.status).toBe(200);
+    await p.waitSent(n + 1);
+    const access = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'http.request');
+    for (const status of [401, 200])
+      expect(access).toContainEqual(expect.objectContaining({ method: 'POST', route: p.path, status, ms: expect.any(Number) }));
+    for (const marker of ['query-marker', 'body-marker', p.secret, 'secret_token'])
+      expect(app.logs.filter((l) => l.includes(marker))).toEqual([]);
+  });
+
   it('serves the webhook on POST only', async () => {
     const res = await fetch(`http://127.0.0.1:${app.port}${p.path}`, { headers: { [p.header]: p.secret } });
     expect(res.status).toBe(404);

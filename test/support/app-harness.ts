@@ -8,8 +8,7 @@ import { createSenders } from '../../src/app/senders';
 import { startWorkers, type WorkerHandle } from '../../src/app/worker';
 import { loadConfig } from '../../src/config';
 import { KeyedHash } from '../../src/domain/keyed-hash';
-import { addHealthRoutes } from '../../src/http/health-routes';
-import { readinessChecks, readinessDetails } from '../../src/app/readiness';
+import { addOperationsRoutes } from '../../src/app/operations-routes';
 import { HttpServer } from '../../src/http/http-server';
 import { createLogger } from '../../src/logger';
 import { RedisChatSlots } from '../../src/redis/chat-slots';
@@ -92,18 +91,14 @@ export async function startApp(
     await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
   const http = new HttpServer(config.http, log);
   const roles = opts.roles ?? 'all';
-  // As main.ts wires them, so /readyz here is the one operators get.
+  // As main.ts wires them, so /readyz and /metrics here are the ones operators get.
   const started: { bot?: BotHandle; workers?: WorkerHandle; stopping: boolean } = { stopping: false };
-  addHealthRoutes(
-    http,
-    readinessChecks(rt, {
-      role: roles,
-      stopping: () => started.stopping,
-      channels: () => started.bot?.receivers,
-      workers: () => started.workers?.workers,
-    }),
-    readinessDetails(rt),
-  );
+  const operations = addOperationsRoutes(http, rt, {
+    role: roles,
+    stopping: () => started.stopping,
+    channels: () => started.bot?.receivers,
+    workers: () => started.workers?.workers,
+  });
   const workers = (started.workers = roles === 'worker' || roles === 'all' ? startWorkers(rt, createSenders(rt)) : undefined);
   const bot = (started.bot = roles === 'bot' || roles === 'all' ? await startBot(rt, http) : undefined);
   const port = await http.start();
@@ -119,6 +114,7 @@ export async function startApp(
       await bot?.close();
       await workers?.close();
       await http.stop();
+      await operations.close();
       if (opts.fresh !== false) await rt.db.dropDatabase().catch(() => undefined);
       await rt.close();
     },

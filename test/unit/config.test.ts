@@ -58,3 +58,13 @@ describe('console channel and production', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('METRICS_TOKEN', () => {
+  it('takes a long token, leaves /metrics to loopback without one, and refuses a short one without quoting it', () => {
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'a'.repeat(24) }).metrics.token).toBe('a'.repeat(24));
+    expect(loadConfig(base).metrics.token).toBeUndefined();
+    const message = refusal({ ...base, METRICS_TOKEN: 'short-token-1' });
+    expect(message).toMatch(/METRICS_TOKEN: 24-256 characters/);
+    expect(message).not.toContain('short-token-1');
+  });
+});

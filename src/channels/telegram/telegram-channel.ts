@@ -10,6 +10,9 @@ import { callTelegram, mapTelegramError } from './errors';
 import type { UpdateInbox } from '../inbox/update-inbox';
 import { normaliseTelegramUpdate } from './normalise';
 import { TelegramSender } from './telegram-sender';
+import type { ChannelSender } from '../channel-sender';
+import { meteredSender } from '../../metrics/metered-sender';
+import type { Metrics } from '../../metrics/metrics';
 
 export interface TelegramOptions {
   token: string;
@@ -31,6 +34,7 @@ export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 export class TelegramChannel {
   readonly bot: Telegraf;
   readonly sender: TelegramSender;
+  private readonly replySender: ChannelSender;
   private readonly serial = new ChatSerialiser();
   private username = '';
   private botId?: number;
@@ -43,11 +47,14 @@ export class TelegramChannel {
     private readonly log: Logger,
     /** Where webhook updates go before the 200 (src/channels/inbox); handled from there. */
     private readonly inbox: UpdateInbox,
+    /** Counts the replies' sends (tnd_platform_sends_total, via="reply"); absent, nothing is counted. */
+    metrics?: Pick<Metrics, 'sends'>,
   ) {
     // Polled updates are handled directly: Telegram's getUpdates offset acknowledges them only on
     // the next poll, after the batch was handled, so a crash makes Telegram deliver them again.
     this.bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot }, handlerTimeout: 60_000 });
     this.sender = new TelegramSender(this.bot.telegram);
+    this.replySender = metrics ? meteredSender(this.sender, metrics, 'reply') : this.sender;
     this.bot.use((ctx) => this.handleUpdate(ctx.update));
     this.bot.catch((err) => this.log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'telegram.update_failed'));
   }
@@ -116,7 +123,7 @@ export class TelegramChannel {
         await this.bot.telegram.answerCbQuery(callbackId).catch(() => undefined);
       }
       const replies = await this.service.handle(msg);
-      await deliverReplies(this.sender, msg.chatId, replies, this.log);
+      await deliverReplies(this.replySender, msg.chatId, replies, this.log);
     });
   }
 }

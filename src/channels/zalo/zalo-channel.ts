@@ -12,6 +12,9 @@ import { normaliseZaloUpdate, zaloUpdateKey } from './normalise';
 import { ZaloPoller } from './poller';
 import type { ZaloQuota } from './quota';
 import { ZaloSender } from './zalo-sender';
+import type { ChannelSender } from '../channel-sender';
+import { meteredSender } from '../../metrics/metered-sender';
+import type { Metrics } from '../../metrics/metrics';
 
 export interface ZaloOptions {
   token: string;
@@ -43,6 +46,7 @@ export const ZALO_SECRET_HEADER = 'x-bot-api-secret-token';
 export class ZaloChannel {
   readonly client: ZaloClient;
   readonly sender: ZaloSender;
+  private readonly replySender: ChannelSender;
   private readonly poller: ZaloPoller;
   private readonly serial = new ChatSerialiser();
   /** The bot's own id from getMe, to drop its own messages echoed back; unknown if getMe failed. */
@@ -58,11 +62,14 @@ export class ZaloChannel {
     private readonly inbox: UpdateInbox,
     /** Counts what the bot sends against Zalo's monthly quota and holds replies once it is spent. */
     quota?: ZaloQuota,
+    /** Counts the replies' sends (tnd_platform_sends_total, via="reply"); absent, nothing is counted. */
+    metrics?: Pick<Metrics, 'sends'>,
   ) {
     // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
     // costs the resident one more message, since their draft is already saved.
     this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 15_000 });
     this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs, quota });
+    this.replySender = metrics ? meteredSender(this.sender, metrics, 'reply') : this.sender;
     // getUpdates has no offset or acknowledgement: an update is gone from Zalo once read. So the
     // poller's first act is to put it in the durable inbox; what is lost is only an update read in
     // the instant before a crash (the README says so: production uses the webhook).
@@ -150,7 +157,7 @@ export class ZaloChannel {
       if (!msg) return;
       await this.serial.run(msg.chatId, async () => {
         const replies = await this.service.handle(msg);
-        await deliverReplies(this.sender, msg.chatId, replies, this.log);
+        await deliverReplies(this.replySender, msg.chatId, replies, this.log);
       });
     } catch (err) {
       this.log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'zalo.update_failed');

@@ -47,7 +47,19 @@ export function startBroadcastWorkers(
   );
   const worker = new Worker<BroadcastJob>(
     BROADCASTS_QUEUE,
-    storableFailures(createBroadcastProcessor({ store, fence, tally, outbox, askReport, senders, log, audience })),
+    storableFailures(
+      createBroadcastProcessor({
+        store,
+        fence,
+        tally,
+        outbox,
+        askReport,
+        senders,
+        log,
+        audience,
+        fannedOut: () => rt.metrics.broadcasts.inc(),
+      }),
+    ),
     { connection, concurrency: 2, ...locks },
   );
   worker.on('error', (err) => log.error({ queue: worker.name, error: err.name }, 'worker.error'));

@@ -36,6 +36,8 @@ export interface FaqDeps {
   misses?: FaqMisses;
   contacts?: AreaContacts;
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
+  /** Told of every question the FAQ had no answer for, on any channel (tnd_faq_misses_total). */
+  missed?: () => void;
 }
 
 export const FAQ_COMMANDS = ['hoi', 'faq', 'hoidap'];
@@ -130,6 +132,7 @@ export class FaqFeature implements Feature {
     }
     await this.recordMiss(question);
     this.deps.log('faq.miss', { channel: msg.channel });
+    this.deps.missed?.();
     if (msg.chatType === 'group') return [{ text: t(lang, 'faq.groupNoMatch') }];
     return [{ text: t(lang, 'faq.noMatch'), options: [{ id: LIST, label: t(lang, 'faq.allTopics') }] }, ctx.menu()];
   }

@@ -14,6 +14,7 @@ export function createFaqFeature(rt: Runtime): FaqFeature {
     misses,
     contacts: new StoreAreaContacts(rt.store),
     log,
+    missed: () => rt.metrics.faqMisses.inc(),
   });
   // Counts kept before issue 14 held free text with no expiry: re-counted by the FAQ's words, then gone.
   void misses

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { ChannelSender } from '../../channels/channel-sender';
 import type { ChannelName } from '../../conversations/messages';
 import { OfficerDeskFeature } from './officer-feature';
@@ -34,7 +34,9 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
   const job = { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs };
   const queues = new OutboxProducer(rt.queueRedis, job);
   const scheduler = new EscalationScheduler(rt.queueRedis, job);
-  const desk = new StoreCaseDesk(rt.store, rt.box, rt.config.superadmins, redisCaseLock(rt.redis));
+  const desk = new StoreCaseDesk(rt.store, rt.box, rt.config.superadmins, redisCaseLock(rt.redis), (waitedMs) =>
+    rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
+  );
   const messenger = new StoreDeskMessenger(rt.store, channels, queues);
   return {
     queues,
@@ -66,6 +68,15 @@ export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFea
   return { feature, close: a.close };
 }
 
+/** Escalation timers that found a case still new: escalated, or with nobody above to escalate to. */
+function counted(rt: Runtime, escalate: (job: Job<EscalationJob>) => Promise<string>) {
+  return async (job: Job<EscalationJob>): Promise<string> => {
+    const outcome = await escalate(job);
+    if (outcome === 'escalated' || outcome === 'no_supervisor') rt.metrics.escalations.inc({ level: String(job.data.level), outcome });
+    return outcome;
+  };
+}
+
 export interface OfficerDeskWorkers {
   /** For the intake worker: what follows the storing of every case. */
   afterStored: (c: Case) => Promise<void>;
@@ -85,7 +96,7 @@ export function startOfficerDeskWorkers(
   const escalations = new Worker<EscalationJob>(
     ESCALATIONS_QUEUE,
     storableFailures(
-      createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log }),
+      counted(rt, createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log })),
     ),
     { connection: rt.queueRedis, concurrency: 4, ...locks },
   );
@@ -102,6 +113,7 @@ export function startOfficerDeskWorkers(
       delays,
       hotspot: config.officerDesk.hotspot,
       log,
+      hotspotRaised: () => rt.metrics.hotspots.inc(),
     }),
     workers: [escalations],
     async close() {

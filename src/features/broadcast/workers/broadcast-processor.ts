@@ -23,6 +23,8 @@ export interface BroadcastDeps {
   log: Logger;
   /** Re-asked when a scheduled broadcast fires: who may the sender reach now? */
   audience: Pick<StoreBroadcastAudience, 'stillReaches'>;
+  /** Told once a broadcast's deliveries are queued (tnd_broadcasts_total). */
+  fannedOut?: () => void;
 }
 
 /** Deliveries written per bulk insert during a fan-out. */
@@ -102,5 +104,6 @@ async function fanOut(deps: BroadcastDeps, broadcastId: string): Promise<void> {
     );
   }
   log.info({ broadcastId, groups: b.targets.length, queued: pending.length }, 'broadcast.fanned_out');
+  deps.fannedOut?.();
   if (pending.length === 0) await deps.askReport(broadcastId);
 }

@@ -44,6 +44,8 @@ export class StoreCaseDesk implements CaseDesk {
     private readonly box: SealedBox,
     private readonly superadmins: readonly string[],
     private readonly lock: CaseLock,
+    /** Told how long a case waited for its first acknowledgement (tnd_case_acknowledge_seconds). */
+    private readonly onAcknowledged: (waitedMs: number) => void = () => undefined,
   ) {}
 
   async staff(channel: ChannelName, userId: string): Promise<DeskStaff | null> {
@@ -80,6 +82,7 @@ export class StoreCaseDesk implements CaseDesk {
       const updated = await this.store.cases.applyPlan(caseId, c.status, plan);
       // Only a writer that ignored the lock can get here; report the case as it now is.
       if (!updated) return { outcome: 'unchanged' as const, case: await this.present((await this.store.cases.byCaseId(caseId)) ?? c) };
+      if (plan.acknowledges) this.onAcknowledged((updated.acknowledgedAt ?? new Date()).getTime() - updated.submittedAt.getTime());
       return { outcome: 'done' as const, case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
     });
   }

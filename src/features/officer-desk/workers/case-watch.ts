@@ -20,6 +20,8 @@ export interface CaseWatchDeps {
   delays: EscalationDelays;
   hotspot: { threshold: number; windowMs: number };
   log: Logger;
+  /** Told of each hotspot alert raised (tnd_hotspots_total). */
+  hotspotRaised?: () => void;
 }
 
 /**
@@ -75,6 +77,7 @@ async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
     { areaCode: c.areaCode, kind: c.kind, category: c.category, cases: recent.length, supervisors: supervisors.length },
     'hotspot.alerted',
   );
+  deps.hotspotRaised?.();
 }
 
 /**

@@ -1,0 +1,42 @@
+import type { Config } from '../config';
+import type { ChannelName } from '../conversations/messages';
+import { configuredChannels } from '../features/officer-desk/wiring';
+import { ESCALATIONS_QUEUE } from '../features/officer-desk/adapters/escalations';
+import { BROADCASTS_QUEUE } from '../features/broadcast/adapters/broadcast-queue';
+import { inboxQueueName } from '../channels/inbox/update-inbox';
+import { addHealthRoutes } from '../http/health-routes';
+import type { HttpServer } from '../http/http-server';
+import { addMetricsRoute } from '../metrics/metrics-route';
+import { registerQueueGauges } from '../metrics/queue-gauges';
+import { outboxQueueName } from '../outbox/jobs';
+import { CASES_QUEUE } from '../queues/names';
+import { readinessChecks, readinessDetails, type ReadinessParts } from './readiness';
+import type { Runtime } from './runtime';
+
+/**
+ * What every process serves for the people who run it, whatever its role: /healthz, /readyz and
+ * /metrics (with every queue's depth, since any process can read them from Redis). Returns what
+ * to close at shutdown.
+ */
+export function addOperationsRoutes(http: HttpServer, rt: Runtime, parts: ReadinessParts): { close(): Promise<void> } {
+  addHealthRoutes(http, readinessChecks(rt, parts), readinessDetails(rt));
+  const gauges = registerQueueGauges(rt.metrics, rt.redis, queueNames(rt.config));
+  addMetricsRoute(http, rt.metrics, rt.config.metrics);
+  return gauges;
+}
+
+/** Every BullMQ queue this deployment uses: the fixed ones, and one outbox and one inbox per platform configured. */
+export function queueNames(config: Config): string[] {
+  return queueNamesFor([...configuredChannels(config)]);
+}
+
+/** The queues of a deployment with these platforms (the console has no inbox: it reads a terminal). */
+export function queueNamesFor(channels: readonly ChannelName[]): string[] {
+  return [
+    CASES_QUEUE,
+    ESCALATIONS_QUEUE,
+    BROADCASTS_QUEUE,
+    ...channels.map(outboxQueueName),
+    ...channels.filter((c) => c !== 'console').map(inboxQueueName),
+  ];
+}
