@@ -10,6 +10,8 @@ import type { Metrics, SendOutcome, SendVia } from './metrics';
 export function meteredSender(sender: ChannelSender, metrics: Pick<Metrics, 'sends'>, via: SendVia): ChannelSender {
   return {
     channel: sender.channel,
+    // Kept: without it a Zalo outbox would send residents' notices while the quota holds them.
+    ...(sender.repliesHeldMs ? { repliesHeldMs: () => sender.repliesHeldMs!() } : {}),
     async send(chatId: string, message: OutboundMessage): Promise<void> {
       try {
         await sender.send(chatId, message);
