@@ -208,6 +208,11 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'turned blue',
     'she is blue',
     'not responding',
+    // The Vietnamese of 'collapsed' and 'not responding' above.
+    'nằm gục',
+    'ngã gục',
+    'gục xuống',
+    'không phản ứng',
   ],
   stroke: [
     'líu lưỡi',
