@@ -511,6 +511,9 @@ const NOT_EMERGENCY = [
   'bật lửa',
   // 'xe tải biển số ...' typed without diacritics reads 'tai bien' (a stroke).
   'tải biển',
+  'chém gió',
+  'cháy sân',
+  'phòng đuối nước',
 ];
 
 /** "Clearly over": a report of what happened, not a call for help now (unless something says now). */
@@ -597,6 +600,14 @@ const NOT_NOW = [
   'gọi đâu',
   'tốn tiền',
   'who do i call',
+  // Courses and what to do 'when there is' one.
+  'tập huấn',
+  'kỹ năng',
+  'tập bơi',
+  'tuần sau',
+  'tháng sau',
+  'cách gọi',
+  'khi có cháy',
   'every evening',
   'every morning',
   'every weekend',
