@@ -36,6 +36,8 @@ describe('emergency detection', () => {
     ['chồng tôi ngã gục trong bếp, lay không phản ứng', ['unconscious']],
     ['ông cụ nằm gục ở ghế đá công viên', ['unconscious']],
     ['bố em đang đập phá đồ trong nhà', ['domestic_violence']],
+    // A smell of gas since this morning is a leak now.
+    ['cả tầng nghe mùi gas từ sáng, không ai mở cửa', ['gas']],
   ])('"%s" → %j', (text, kinds) => expect(detectEmergency(text)).toEqual(kinds));
 
   it.each([
@@ -63,6 +65,7 @@ describe('emergency detection', () => {
     'lỡ rò rỉ gas thì gọi đâu',
     'hồi xưa súng nổ suốt đêm',
     'ông ấy chém gió suốt',
+    'tuần trước có mùi gas ở chợ, giờ hết rồi',
     'tập huấn cho dân cách cứu người bị điện giật',
     'tháng sau trường dạy kỹ năng thoát hiểm khi cháy nhà',
   ])('does not alarm on "%s"', (text) => expect(detectEmergency(text)).toEqual([]));

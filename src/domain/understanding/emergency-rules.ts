@@ -518,7 +518,8 @@ const NOT_EMERGENCY = [
 
 /** "Clearly over": a report of what happened, not a call for help now (unless something says now). */
 /** Kinds that last: "since last night she has been drowsy" is an emergency now. */
-const ONGOING: readonly EmergencyKind[] = ['electrocution', 'fall', 'unconscious', 'stroke', 'bleeding'];
+// A smell of gas lasts until someone closes the valve: 'mùi gas từ sáng' is a leak now.
+const ONGOING: readonly EmergencyKind[] = ['electrocution', 'fall', 'unconscious', 'stroke', 'bleeding', 'gas'];
 /** Recent enough that someone hurt still is: only the kinds that last stay. */
 const RECENT = ['đêm qua', 'tối qua', 'từ sáng', 'từ tối', 'sáng nay', 'chiều nay', 'sáng sớm', 'this morning', 'last night'];
 const OVER = [
