@@ -16,12 +16,12 @@ import { Understander, type Reading } from '../src/domain/understanding/understa
 import { readCorpus } from '../src/i18n/understanding';
 
 /**
- * The issue asks for 90 % overall accuracy; this corpus and classifier reach about 82 % on labels
- * (92 % on intents; 79 % on the first round's held-out part alone), so the floor guards what is
+ * The issue asks for 90 % overall accuracy; this corpus and classifier reach about 83 % on labels
+ * (93 % on intents; 80 % on the first round's held-out part alone), so the floor guards what is
  * measured until a better reader lands, and docs/understanding.md says so. Emergency recall has
  * no slack.
  */
-const FLOORS = { emergencyRecall: 1, accuracy: 0.8 };
+const FLOORS = { emergencyRecall: 1, accuracy: 0.82 };
 
 const labelOf = (r: Pick<Reading, 'intent' | 'category' | 'faq'>) =>
   r.category ? `${r.intent}:${r.category}` : r.faq ? `${r.intent}:${r.faq}` : r.intent;
