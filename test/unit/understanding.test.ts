@@ -58,6 +58,12 @@ describe('the classifier', () => {
       new CorpusError('vi.jsonl:1: unknown tip category nope'),
     );
     expect(() => parseCorpus('\n{"text":"x","intent":"faq","faq":"vneid","set":"both"}', 'vi.jsonl', known)).toThrow(/vi.jsonl:2: set/);
+    // The round of writing: the evaluation reports the later rounds' held-out examples apart.
+    expect(parseCorpus('{"text":"x","intent":"faq","faq":"vneid","set":"test","round":2}', 'vi.jsonl', known)[0].round).toBe(2);
+    expect(parseCorpus('{"text":"x","intent":"faq","faq":"vneid","set":"test"}', 'vi.jsonl', known)[0].round).toBeUndefined();
+    expect(() => parseCorpus('{"text":"x","intent":"faq","faq":"vneid","set":"test","round":0}', 'vi.jsonl', known)).toThrow(
+      /vi.jsonl:1: round/,
+    );
   });
 
   it('is built from the train part only, and the same corpus gives the same answers', () => {

@@ -18,6 +18,12 @@ export interface Example {
   set: 'train' | 'test';
   /** Reads like an emergency but is none (fire-safety training, "chạy xe"): the false-alarm measure's set. */
   nearMiss?: boolean;
+  /**
+   * Which round of writing the example came from (absent: the first). Held-out examples of a later
+   * round were written by the same hands as that round's training examples, so the evaluation
+   * reports them apart from the first round's, the untouched estimate.
+   */
+  round?: number;
 }
 
 export class CorpusError extends AppError {}
@@ -41,7 +47,7 @@ export function parseCorpus(
     } catch {
       throw new CorpusError(`${where}: not JSON`);
     }
-    const { text: t, intent, category, faq, emergency = [], set, nearMiss } = raw;
+    const { text: t, intent, category, faq, emergency = [], set, nearMiss, round } = raw;
     if (typeof t !== 'string' || !t.trim()) throw new CorpusError(`${where}: no text`);
     if (!intent || !(INTENTS as readonly string[]).includes(intent)) throw new CorpusError(`${where}: unknown intent ${String(intent)}`);
     if ((intent === 'tip' || intent === 'mediation') && (!category || !known.categories.has(`${intent}:${category}`)))
@@ -50,6 +56,8 @@ export function parseCorpus(
     if (!Array.isArray(emergency) || emergency.some((k) => !(EMERGENCY_KINDS as readonly string[]).includes(k)))
       throw new CorpusError(`${where}: unknown emergency kind in ${JSON.stringify(emergency)}`);
     if (set !== 'train' && set !== 'test') throw new CorpusError(`${where}: set must be train or test`);
+    if (round !== undefined && !(Number.isInteger(round) && round >= 1))
+      throw new CorpusError(`${where}: round must be a whole number from 1`);
     examples.push({
       text: t,
       intent,
@@ -58,6 +66,7 @@ export function parseCorpus(
       emergency,
       set,
       ...(nearMiss ? { nearMiss } : {}),
+      ...(round !== undefined && round > 1 ? { round } : {}),
     });
   });
   return examples;

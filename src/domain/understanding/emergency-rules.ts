@@ -208,6 +208,11 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'turned blue',
     'she is blue',
     'not responding',
+    // The Vietnamese of 'collapsed' and 'not responding' above.
+    'nằm gục',
+    'ngã gục',
+    'gục xuống',
+    'không phản ứng',
   ],
   stroke: [
     'líu lưỡi',
@@ -372,7 +377,8 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'đánh bà',
     'đánh mẹ',
     'đánh gãy',
-    'đập phá',
+    // Smashing things is violence at home only while it goes on; 'hay về nhà đập phá' is a tip.
+    'đang đập phá',
     'hitting me',
     'is hitting',
   ],
@@ -473,11 +479,47 @@ const NOT_EMERGENCY = [
   'game',
   'games',
   'song is fire',
+  // Found by reading the train part's false alarms: idioms, English 'fire' as a noun, a question
+  // about the numbers, a dispute 'fought over', a neighbour's cooking or incense smoke (a nuisance,
+  // mediation), the thanks for 'your help'.
+  'ngon xỉu',
+  'nghe cháy',
+  'cháy phết',
+  'cháy hết tiền',
+  'music is fire',
+  'fire exit',
+  'fire exits',
+  'fire risk',
+  'fire brigade',
+  'fire truck',
+  'fire trucks',
+  'fire station',
+  'số khẩn cấp',
+  'đường dây khẩn cấp',
+  'tổng đài cấp cứu',
+  'fighting over',
+  'for your help',
+  'khói bếp',
+  'khói than',
+  'khói thuốc',
+  'khói nhang',
+  'khói hương',
+  'bình cứu hỏa',
+  'tra cứu',
+  'nghiên cứu',
+  'tài xỉu',
+  'bật lửa',
+  // 'xe tải biển số ...' typed without diacritics reads 'tai bien' (a stroke).
+  'tải biển',
+  'chém gió',
+  'cháy sân',
+  'phòng đuối nước',
 ];
 
 /** "Clearly over": a report of what happened, not a call for help now (unless something says now). */
 /** Kinds that last: "since last night she has been drowsy" is an emergency now. */
-const ONGOING: readonly EmergencyKind[] = ['electrocution', 'fall', 'unconscious', 'stroke', 'bleeding'];
+// A smell of gas lasts until someone closes the valve: 'mùi gas từ sáng' is a leak now.
+const ONGOING: readonly EmergencyKind[] = ['electrocution', 'fall', 'unconscious', 'stroke', 'bleeding', 'gas'];
 /** Recent enough that someone hurt still is: only the kinds that last stay. */
 const RECENT = ['đêm qua', 'tối qua', 'từ sáng', 'từ tối', 'sáng nay', 'chiều nay', 'sáng sớm', 'this morning', 'last night'];
 const OVER = [
@@ -497,6 +539,9 @@ const OVER = [
   'xong rồi',
   'đã xong',
   'dập tắt',
+  'mới phát hiện',
+  'hồi xưa',
+  'ngày xưa',
   'last week',
   'last month',
   'last year',
@@ -542,6 +587,31 @@ const NOT_NOW = [
   'tối nào',
   'sáng nào',
   'thường xuyên',
+  // A nuisance that comes back, like 'ngày nào cũng' above; 'suýt' is what almost happened.
+  'mỗi tối',
+  'mỗi đêm',
+  'mỗi ngày',
+  'mỗi sáng',
+  'mỗi chiều',
+  'suốt ngày',
+  'hằng đêm',
+  'suýt',
+  // Questions about whom to call.
+  'thì gọi',
+  'gọi đâu',
+  'tốn tiền',
+  'who do i call',
+  // Courses and what to do 'when there is' one.
+  'tập huấn',
+  'kỹ năng',
+  'tập bơi',
+  'tuần sau',
+  'tháng sau',
+  'cách gọi',
+  'khi có cháy',
+  'every evening',
+  'every morning',
+  'every weekend',
   'số mấy',
   'số nào',
   'gọi số',

@@ -58,6 +58,18 @@ export interface Words {
   folded: string[];
 }
 
+/** A typed word folded, abbreviations spelled out (cached: see wordFeatures). */
+function foldedWord(w: string): readonly string[] {
+  let f = foldCache.get(w);
+  if (!f) {
+    const folded = fold(w);
+    f = (ABBREVIATIONS[folded] ?? folded).split(' ').filter(Boolean);
+    if (foldCache.size >= WORD_CACHE_MAX) foldCache.clear();
+    foldCache.set(w, f);
+  }
+  return f;
+}
+
 /** A text as words, both as typed and folded. */
 export function wordsOf(text: string): Words {
   const typed = text
@@ -66,10 +78,7 @@ export function wordsOf(text: string): Words {
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
     .map((w) => REGIONAL[w] ?? w);
-  const folded = typed.flatMap((w) => {
-    const f = fold(w);
-    return (ABBREVIATIONS[f] ?? f).split(' ').filter(Boolean);
-  });
+  const folded = typed.flatMap(foldedWord);
   return { typed, folded };
 }
 
@@ -104,12 +113,39 @@ export function hasDiacritics(word: string): boolean {
 export function featuresOf(text: string): string[] {
   const { typed, folded } = wordsOf(text);
   const out: string[] = [];
-  for (const w of folded) {
-    out.push(`w:${w}`);
-    for (const v of telexVariants(w)) out.push(`w:${v}`);
-    if (w.length >= 4) for (let i = 0; i + 3 <= w.length + 2; i++) out.push(`c:${` ${w} `.slice(i, i + 3)}`);
-  }
+  for (const w of folded) out.push(...wordFeatures(w));
   for (let i = 0; i + 1 < folded.length; i++) out.push(`b:${folded[i]}_${folded[i + 1]}`);
-  for (const w of typed) if (hasDiacritics(w)) out.push(`d:${w}`);
+  for (const w of typed) if (marked(w)) out.push(`d:${w}`);
   return out;
+}
+
+/**
+ * A word's own features, kept once worked out: the corpus says the same few thousand words again
+ * and again, and the Telex and letter-triple work is most of the build. Bounded, so what residents
+ * type cannot grow it without end; the features are the same whether cached or not.
+ */
+const WORD_CACHE_MAX = 50_000;
+const wordCache = new Map<string, readonly string[]>();
+const markedCache = new Map<string, boolean>();
+const foldCache = new Map<string, readonly string[]>();
+
+function wordFeatures(w: string): readonly string[] {
+  let f = wordCache.get(w);
+  if (!f) {
+    const list = [`w:${w}`];
+    for (const v of telexVariants(w)) list.push(`w:${v}`);
+    if (w.length >= 4) for (let i = 0; i + 3 <= w.length + 2; i++) list.push(`c:${` ${w} `.slice(i, i + 3)}`);
+    if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+    wordCache.set(w, (f = list));
+  }
+  return f;
+}
+
+function marked(w: string): boolean {
+  let m = markedCache.get(w);
+  if (m === undefined) {
+    if (markedCache.size >= WORD_CACHE_MAX) markedCache.clear();
+    markedCache.set(w, (m = hasDiacritics(w)));
+  }
+  return m;
 }
