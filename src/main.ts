@@ -56,9 +56,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('unhandledRejection', (reason) =>
-    log.error({ error: reason instanceof Error ? reason.name : 'unknown' }, 'unhandled_rejection'),
-  );
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled_rejection'));
 
   if (role !== 'bot') workers = startWorkers(rt, createSenders(rt));
   if (role !== 'worker') bot = await startBot(rt, http, { onConsoleQuit: () => void shutdown('console-quit') });

@@ -61,7 +61,7 @@ export class HttpServer {
       if (body === null) return refuse(res, 413, 'body too large');
       await route.handler(req, body, res);
     } catch (err) {
-      this.log.error({ path, error: err instanceof Error ? err.name : 'unknown' }, 'http.handler_failed');
+      this.log.error({ path, err }, 'http.handler_failed');
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
     }
   }

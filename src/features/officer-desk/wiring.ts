@@ -89,7 +89,7 @@ export function startOfficerDeskWorkers(
     ),
     { connection: rt.queueRedis, concurrency: 4, ...locks },
   );
-  escalations.on('error', (err) => log.error({ queue: escalations.name, error: err.name }, 'worker.error'));
+  escalations.on('error', (err) => log.error({ queue: escalations.name, err }, 'worker.error'));
   escalations.on('failed', (j, err) => log.warn({ queue: escalations.name, jobId: j?.id, error: err.name }, 'job.retrying'));
   return {
     afterStored: createCaseWatch({

@@ -39,8 +39,8 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     let data: unknown;
     try {
       data = unsealCaseJob(job.data, job.id, (sealed, aad) => deps.box.open(sealed, aad));
-    } catch {
-      deps.log.error({ jobId: job.id }, 'case.unreadable_job');
+    } catch (err) {
+      deps.log.error({ jobId: job.id, err }, 'case.unreadable_job');
       throw new UnrecoverableError('Case submission does not open with the loaded keys');
     }
     const parsed = caseSubmissionSchema.safeParse(data);
