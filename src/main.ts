@@ -1,4 +1,5 @@
 import { startBot, type BotHandle } from './app/bot';
+import { startOutageWatch } from './app/operations';
 import { readinessChecks } from './app/readiness';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
@@ -26,8 +27,9 @@ async function main(): Promise<void> {
     throw err;
   }
   // In console mode stdout is the chat: logs go to stderr so they don't interleave with it.
-  const log = createLogger(config.logLevel, config.console ? process.stderr : undefined);
+  const log = createLogger(config.logLevel, config.console ? process.stderr : undefined, { role });
   const rt = await openRuntime(config, log);
+  const outages = startOutageWatch(rt);
   const http = new HttpServer(config.http, log);
   let bot: BotHandle | undefined;
   let workers: WorkerHandle | undefined;
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     await bot?.close().catch(() => undefined);
     await workers?.close().catch(() => undefined);
     await http.stop().catch(() => undefined);
+    outages.stop();
     await rt.close();
     process.exit(0);
   };

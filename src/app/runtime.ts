@@ -11,6 +11,8 @@ import { createRedis, waitReady } from '../redis/connection';
 import { RefCodeIssuer } from '../redis/ref-code-issuer';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
+import { OperatorAlerts } from '../ops/operator-alerts';
+import { OutboxProducer } from '../outbox/producer';
 
 /** What both the bot and the worker need, opened once per process and closed on shutdown. */
 export interface Runtime {
@@ -30,6 +32,8 @@ export interface Runtime {
   reader: Reader;
   /** Reference codes that never repeat (Redis counter, checked against the database). */
   refCodes: RefCodeIssuer;
+  /** Tells the operators' chat what needs a person (src/ops); does nothing without OPERATOR_CHAT. */
+  operators: OperatorAlerts;
   close(): Promise<void>;
 }
 
@@ -39,11 +43,21 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const db = await connectDatabase(config.mongodbUri);
   const store = createStore(db, { lookupCacheMs: config.lookupCacheMs });
+  const t = createTranslator();
+  const box = new SealedBox([config.encryptionKey, ...config.oldEncryptionKeys]);
+  const operators = new OperatorAlerts(
+    queueRedis,
+    new OutboxProducer(queueRedis, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs }),
+    { t, box, log },
+    config.operators,
+  );
+  if (!operators.enabled)
+    log.warn('ops.no_operator_chat: set OPERATOR_CHAT so operators are told when a case reaches nobody or a service is down');
   return {
     config,
     log,
-    t: createTranslator(),
-    box: new SealedBox([config.encryptionKey, ...config.oldEncryptionKeys]),
+    t,
+    box,
     hash: new KeyedHash(config.keyHmacSecret),
     redis,
     queueRedis,
@@ -51,7 +65,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     store,
     reader: loadUnderstander(),
     refCodes: new RefCodeIssuer(redis, store),
+    operators,
     async close() {
+      await operators.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       redis.disconnect();
       queueRedis.disconnect();

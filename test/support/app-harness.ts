@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { KeyedHash } from '../../src/domain/keyed-hash';
 import { addHealthRoutes } from '../../src/http/health-routes';
 import { readinessChecks } from '../../src/app/readiness';
+import { startOutageWatch } from '../../src/app/operations';
 import { HttpServer } from '../../src/http/http-server';
 import { createLogger } from '../../src/logger';
 import { RedisChatSlots } from '../../src/redis/chat-slots';
@@ -85,9 +86,10 @@ export async function startApp(
       done();
     },
   });
-  const log = createLogger(config.logLevel, sink);
+  const log = createLogger(config.logLevel, sink, { role: opts.roles ?? 'all' });
   const rt = await openRuntime(config, log);
   if (opts.fresh !== false) await rt.redis.flushdb();
+  const outages = startOutageWatch(rt);
   if (opts.seed !== false)
     await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
   const http = new HttpServer(config.http, log);
@@ -118,6 +120,7 @@ export async function startApp(
       await bot?.close();
       await workers?.close();
       await http.stop();
+      outages.stop();
       if (opts.fresh !== false) await rt.db.dropDatabase().catch(() => undefined);
       await rt.close();
     },

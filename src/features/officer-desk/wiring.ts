@@ -85,7 +85,16 @@ export function startOfficerDeskWorkers(
   const escalations = new Worker<EscalationJob>(
     ESCALATIONS_QUEUE,
     storableFailures(
-      createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log }),
+      createEscalationProcessor({
+        store,
+        desk: a.desk,
+        messenger: a.messenger,
+        scheduler: a.scheduler,
+        t: rt.t,
+        delays,
+        log,
+        operators: rt.operators,
+      }),
     ),
     { connection: rt.queueRedis, concurrency: 4, ...locks },
   );
