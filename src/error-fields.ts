@@ -13,8 +13,15 @@ export interface ErrorFields {
   code: string;
   /** The class the error was built from (a wrapper such as JobFailedError names the error it wraps). */
   class: string;
-  /** Our safe reason, for our own errors that have one (domain/app-error.ts). */
-  reason?: string;
+  /**
+   * What a platform error of ours records besides its words: the API method, the platform's error
+   * code or HTTP status, Node's network code. Its description and our `reason` (which quotes the
+   * description) stay out: the platform wrote them, and they may quote what was sent.
+   */
+  method?: string;
+  errorCode?: number;
+  httpStatus?: number;
+  networkCode?: string;
   /** Where it happened, our frames only, innermost first: `fn (src/outbox/send-parts.ts:61:13)`. */
   stack: string[];
   /** The error it wraps, described the same way (one level: the frames that matter are there). */
@@ -35,8 +42,18 @@ export function errorFields(err: unknown): ErrorFields | { code: string; class: 
 
 function describe(err: Error): Omit<ErrorFields, 'cause'> {
   const code = storableReason(err).split(':')[0];
-  const reason = err instanceof AppError ? err.reason : undefined;
-  return { code, class: className(err), ...(reason ? { reason } : {}), stack: ownFrames(err.stack) };
+  return { code, class: className(err), ...platformCodes(err), stack: ownFrames(err.stack) };
+}
+
+function platformCodes(err: Error): Pick<ErrorFields, 'method' | 'errorCode' | 'httpStatus' | 'networkCode'> {
+  if (!(err instanceof AppError)) return {};
+  const e = err as AppError & Record<string, unknown>;
+  const out: Pick<ErrorFields, 'method' | 'errorCode' | 'httpStatus' | 'networkCode'> = {};
+  if (typeof e.method === 'string' && /^[A-Za-z]{1,40}$/.test(e.method)) out.method = e.method;
+  if (typeof e.errorCode === 'number' && Number.isInteger(e.errorCode)) out.errorCode = e.errorCode;
+  if (typeof e.httpStatus === 'number' && Number.isInteger(e.httpStatus)) out.httpStatus = e.httpStatus;
+  if (typeof e.networkCode === 'string' && /^[A-Z_]{1,40}$/.test(e.networkCode)) out.networkCode = e.networkCode;
+  return out;
 }
 
 function className(err: Error): string {
