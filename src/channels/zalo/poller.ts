@@ -116,7 +116,7 @@ export class ZaloPoller {
       await this.onUpdate(update);
     } catch (err) {
       // The error's message may quote the resident's text; its name and stack frames are enough.
-      this.logger.error({ messageId: id, err }, 'zalo update handler failed');
+      this.logger.error({ messageId: id, error: err instanceof Error ? err.name : typeof err, err }, 'zalo update handler failed');
     }
   }
 
@@ -141,7 +141,9 @@ export class ZaloPoller {
   }
 
   private logFailure(err: unknown, failures: number, delayMs: number): void {
-    const details = err instanceof ZaloApiError ? { err, errorCode: err.errorCode, networkCode: err.networkCode } : { err };
+    // `error` (the code) as before, for quick reading; `err` for the class and our frames (src/error-fields.ts).
+    const error = err instanceof Error ? err.name : typeof err;
+    const details = err instanceof ZaloApiError ? { error, err, errorCode: err.errorCode, networkCode: err.networkCode } : { error, err };
     const level = err instanceof ZaloApiError && err.retryable ? 'warn' : 'error';
     this.logger[level]({ ...details, failures, delayMs }, 'zalo getUpdates failed; backing off');
   }
