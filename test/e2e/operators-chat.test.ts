@@ -221,3 +221,68 @@ describe('a database outage', () => {
     expect(opsTexts()).toHaveLength(2);
   }, 120_000);
 });
+
+describe('a poller that stops', () => {
+  let emu: TelegramEmulator;
+  let app: AppHarness;
+
+  beforeAll(async () => {
+    emu = new TelegramEmulator();
+    await emu.start();
+    app = await startApp({ TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, OPERATOR_CHAT: `telegram:${OPS_CHAT}` });
+    await emu.waitForCall('getUpdates');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await emu?.stop();
+  });
+
+  it("tells the operators' chat which platform stopped and our error code", async () => {
+    // As Telegram answers a second process polling with the same token: telegraf's poll ends for good.
+    emu.failNext('getUpdates', 1, { status: 409, description: 'Conflict: terminated by other getUpdates request' });
+    await emu.user(4402).sendText(4402, '/start');
+    const told = await emu.waitFor((m) => m.chat_id === OPS_CHAT, 20_000);
+    expect(told.text).toContain(app.rt.t('vi', 'ops.poller_stopped', { channel: 'telegram', code: 'TelegramApiError' }));
+    expect(emu.sent(OPS_CHAT)).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('a Redis outage', () => {
+  let redis: OwnService;
+  let emu: TelegramEmulator;
+  let app: AppHarness;
+
+  beforeAll(async () => {
+    redis = await OwnService.redis();
+    emu = new TelegramEmulator();
+    await emu.start();
+    app = await startApp({
+      REDIS_URL: `${redis.url}/0`,
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+      OPERATOR_CHAT: `telegram:${OPS_CHAT}`,
+      OPERATOR_OUTAGE_SECONDS: '1',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await emu?.stop();
+    await redis?.stop('SIGKILL');
+  });
+
+  it('is told once Redis is back (every message waits in Redis), then its recovery, one message each', async () => {
+    const down = app.rt.t('vi', 'ops.redis_down', { since: '' }).slice(0, 20);
+    const up = app.rt.t('vi', 'ops.redis_up', { minutes: 1 }).slice(0, 20);
+    await redis.stop('SIGTERM');
+    await sleep(3000);
+    expect(emu.sent(OPS_CHAT)).toHaveLength(0);
+    await redis.start();
+    await emu.waitFor((m) => m.chat_id === OPS_CHAT && (m.text ?? '').includes(down), 30_000);
+    await emu.waitFor((m) => m.chat_id === OPS_CHAT && (m.text ?? '').includes(up), 30_000);
+    await sleep(1000);
+    expect(emu.sent(OPS_CHAT)).toHaveLength(2);
+  }, 90_000);
+});
