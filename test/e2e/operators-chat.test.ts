@@ -94,6 +94,70 @@ describe('a tip for an area with no officer', () => {
   }, 40_000);
 });
 
+describe('an escalation with no supervisor to go to', () => {
+  let emu: TelegramEmulator;
+  let app: AppHarness;
+  const RESIDENT = 7_400_202;
+  const OFFICER = 100_000_555;
+
+  beforeAll(async () => {
+    emu = new TelegramEmulator();
+    await emu.start();
+    app = await startApp(
+      {
+        TELEGRAM_BOT_TOKEN: emu.token,
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        TELEGRAM_CHAT_INTERVAL_MS: '0',
+        OPERATOR_CHAT: `telegram:${OPS_CHAT}`,
+        // Theft is urgent: its timer fires after 300 ms.
+        ESCALATE_URGENT_MINUTES: '0.005',
+      },
+      { seed: false },
+    );
+    // An officer for the group's area, and no supervisor anywhere above.
+    await loadSeed(app.rt.store, {
+      areas: [
+        { code: 'phuong-le', name: 'Phường Lẻ', kind: 'ward', parentCode: null },
+        { code: 'kp8-to8', name: 'Khu phố 8 – Tổ 8', kind: 'residential-group', parentCode: 'phuong-le' },
+      ],
+      officers: [
+        {
+          officerId: 'cskv-le-01',
+          name: 'Đỗ Văn Sáu',
+          role: 'officer',
+          areaCodes: ['kp8-to8'],
+          chats: [{ channel: 'telegram', chatId: String(OFFICER) }],
+          lang: 'vi',
+          active: true,
+        },
+      ],
+      groups: [{ channel: 'telegram', chatId: '-1009000000008', title: 'Tổ tự quản Khu phố 8', areaCode: 'kp8-to8', joinCode: 'KP8TO8' }],
+    });
+    await emu.waitForCall('getUpdates');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await emu?.stop();
+  });
+
+  it("tells the operators' chat the case's reference code, area and level, once", async () => {
+    await new TelegramDriver(app.bot!.telegram!, 1).tip(RESIDENT, { joinCode: 'KP8TO8' });
+    const code = refCodeIn(
+      emu
+        .sent(RESIDENT)
+        .map((m) => m.text)
+        .join('\n'),
+    );
+    expect(code).toMatch(/^TB-/);
+    await emu.waitFor((m) => m.chat_id === String(OFFICER) && (m.text ?? '').includes(code!), 20_000);
+    const told = await emu.waitFor((m) => m.chat_id === OPS_CHAT, 20_000);
+    expect(told.text).toContain(app.rt.t('vi', 'ops.escalation_no_supervisor', { refCode: code, area: 'kp8-to8', level: 1 }));
+    await sleep(500);
+    expect(emu.sent(OPS_CHAT)).toHaveLength(1);
+  }, 40_000);
+});
+
 describe('a job that fails for good', () => {
   let tg: TelegramEmulator;
   let zalo: ZaloEmulator;
