@@ -75,7 +75,11 @@ export class OperatorAlerts implements OperatorAlertsPort {
     const { t } = this.deps;
     const lang = this.opts.lang;
     const values: Record<string, unknown> = { ...params };
-    if ('areaCode' in params) values.area = params.areaCode ?? t(lang, 'ops.noArea');
+    // An area is named as the operators know it, with the code scripts/admin takes.
+    if ('areaCode' in params) {
+      const { areaCode, areaName } = params as { areaCode: string | null; areaName?: string };
+      values.area = areaCode ? (areaName ? `${areaName} (${areaCode})` : areaCode) : t(lang, 'ops.noArea');
+    }
     return `${t(lang, 'ops.title')}\n${t(lang, `ops.${kind}`, values)}`;
   }
 

@@ -6,11 +6,11 @@
  */
 export interface OperatorAlertParams {
   /** A stored case whose area has no active officer or supervisor (nor does any area above it). */
-  case_no_recipient: { caseId: string; refCode: string; areaCode: string | null };
+  case_no_recipient: { caseId: string; refCode: string; areaCode: string | null; areaName?: string };
   /** A queue job used its last attempt, or could not be retried; `code` is our error code. */
   job_failed: { queue: string; code: string };
   /** A case waited past its escalation delay and no supervisor stands at the level it was due for. */
-  escalation_no_supervisor: { caseId: string; refCode: string; level: number; areaCode: string | null };
+  escalation_no_supervisor: { caseId: string; refCode: string; level: number; areaCode: string | null; areaName?: string };
   /** A platform's long poll ended by itself: that platform's residents are not heard. */
   poller_stopped: { channel: string; code: string };
   database_down: { since: string };

@@ -76,7 +76,7 @@ describe('a tip for an area with no officer', () => {
     expect(code).toMatch(/^TB-/);
     const told = await emu.waitFor((m) => m.chat_id === OPS_CHAT && (m.text ?? '').includes(code!), 20_000);
     expect(told.text).toContain(app.rt.t('vi', 'ops.title'));
-    expect(told.text).toContain('kp9-to9');
+    expect(told.text).toContain('Khu phố 9 – Tổ 9 (kp9-to9)');
     expect(told.text).not.toContain('cạy khóa');
     // Everything queued has gone out: one message for the one case, nothing else in that chat.
     const outbox = new Queue(outboxQueueName('telegram'), { connection: app.rt.queueRedis });
@@ -152,7 +152,9 @@ describe('an escalation with no supervisor to go to', () => {
     expect(code).toMatch(/^TB-/);
     await emu.waitFor((m) => m.chat_id === String(OFFICER) && (m.text ?? '').includes(code!), 20_000);
     const told = await emu.waitFor((m) => m.chat_id === OPS_CHAT, 20_000);
-    expect(told.text).toContain(app.rt.t('vi', 'ops.escalation_no_supervisor', { refCode: code, area: 'kp8-to8', level: 1 }));
+    expect(told.text).toContain(
+      app.rt.t('vi', 'ops.escalation_no_supervisor', { refCode: code, area: 'Khu phố 8 – Tổ 8 (kp8-to8)', level: 1 }),
+    );
     await sleep(500);
     expect(emu.sent(OPS_CHAT)).toHaveLength(1);
   }, 40_000);

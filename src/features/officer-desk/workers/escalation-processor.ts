@@ -42,7 +42,13 @@ export function createEscalationProcessor(deps: EscalationDeps) {
     const targets = levels[level - 1];
     if (!targets) {
       deps.log.warn({ caseId, refCode: c.refCode, level }, 'escalation.no_supervisor: add a supervisor above this area');
-      await deps.operators?.notify('escalation_no_supervisor', { caseId, refCode: c.refCode, level, areaCode: c.areaPath[0] ?? null });
+      await deps.operators?.notify('escalation_no_supervisor', {
+        caseId,
+        refCode: c.refCode,
+        level,
+        areaCode: c.areaPath[0] ?? null,
+        areaName: c.areaName ?? undefined,
+      });
       return 'no_supervisor';
     }
     const to = targets.map((o) => o.officerId);

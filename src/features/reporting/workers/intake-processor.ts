@@ -94,10 +94,12 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     if (stored.recipients.length === 0) {
       deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
       // Once per case (the window is keyed by the case): a redelivered job tells nobody twice.
+      const areaName = stored.areaCode ? (await store.areas.byCode(stored.areaCode))?.name : undefined;
       await deps.operators?.notify('case_no_recipient', {
         caseId: stored.caseId,
         refCode: stored.refCode,
         areaCode: stored.areaCode ?? null,
+        areaName,
       });
     }
 
