@@ -38,7 +38,19 @@ export interface Rule {
 
 const PLATFORM_PACKAGES = ['pkg:bullmq', 'pkg:ioredis', 'pkg:mongoose', 'pkg:telegraf', 'pkg:axios'];
 /** What a conversation (the core's or a feature's) must not reach: it decides what to say, others store, queue and send. */
-const NO_IO = ['src/store', 'src/redis', 'src/queues', 'src/outbox', 'src/channels', 'src/http', 'src/app', ...PLATFORM_PACKAGES];
+const NO_IO = [
+  'src/store',
+  'src/redis',
+  'src/queues',
+  'src/outbox',
+  'src/ops',
+  'src/channels',
+  'src/http',
+  'src/app',
+  ...PLATFORM_PACKAGES,
+];
+/** How any layer may speak of telling the operators: the port's types, which do no I/O (src/ops sends). */
+const OPS_PORT = 'src/ops/port.ts';
 /** A feature's parts that talk to storage, queues and platforms; the rest of the feature may not. */
 const FEATURE_IO = ['src/features/*/adapters', 'src/features/*/workers', 'src/features/*/wiring.ts'];
 /** The flows and the kinds of case they declare: data every layer may read (docs/design.md). */
@@ -54,13 +66,14 @@ export const RULES: Rule[] = [
     name: 'src/conversations decides what to say, not how it is stored, queued or sent, and knows no feature but the flows',
     files: ['src/conversations'],
     forbid: [...NO_IO, 'src/features'],
-    allow: [FLOWS],
+    allow: [FLOWS, OPS_PORT],
   },
   {
     name: "a feature's conversation, ports and rendering know no storage, queue or platform: those are its adapters', workers' and wiring's",
     files: ['src/features'],
     except: FEATURE_IO,
     forbid: NO_IO,
+    allow: [OPS_PORT],
   },
   {
     name: 'a feature imports no other feature (the flows excepted): what two features share belongs in src/conversations or src/domain',
@@ -71,19 +84,27 @@ export const RULES: Rule[] = [
   {
     name: 'storage and queues (src/store, src/redis, src/queues) know no platform, server, feature or wiring',
     files: ['src/store', 'src/redis', 'src/queues'],
-    forbid: ['src/app', 'src/channels', 'src/http', 'src/features'],
+    forbid: ['src/app', 'src/channels', 'src/http', 'src/features', 'src/ops'],
     allow: [FLOWS],
   },
   {
     name: 'src/channels talks to the platforms, not to the database, the features, the outbox or the wiring',
     files: ['src/channels'],
-    forbid: ['src/store', 'src/features', 'src/outbox', 'src/app'],
+    forbid: ['src/store', 'src/features', 'src/outbox', 'src/ops', 'src/app'],
   },
   {
     name: "the outbox sends what features render; it knows no feature's conversation, adapters or wiring",
     files: ['src/outbox'],
-    forbid: ['src/app', 'src/features'],
+    forbid: ['src/app', 'src/features', 'src/ops'],
     allow: [FLOWS, 'src/features/*/render.ts', 'src/features/*/alerts.ts'],
+  },
+  {
+    // Added with the operators' chat (issue 16): one folder that every layer may tell, through its
+    // port or the wiring's callbacks, and that itself only queues on the outbox. Were it to read the
+    // database or call a platform, an outage of either could not be told.
+    name: 'src/ops tells the operators through the outbox: it knows no feature, platform channel, storage, server or wiring',
+    files: ['src/ops'],
+    forbid: ['src/app', 'src/features', 'src/channels', 'src/http', 'src/store'],
   },
   {
     name: "src/cli holds the operators' commands: only the composition root (src/main.ts) starts them",

@@ -117,6 +117,18 @@ const schema = z
     /** How long a process remembers areas, officers and groups it looked up: an operator's change reaches a running process within this. 0 turns it off. */
     LOOKUP_CACHE_MS: z.coerce.number().int().min(0).default(15_000),
 
+    /** The operators' chat (`telegram:<chatId>` or `zalo:<chatId>`): told when a case reaches nobody, a job fails for good, a poller stops, the database or Redis is away (src/ops). Empty: nobody is told. */
+    OPERATOR_CHAT: z
+      .string()
+      .regex(/^(telegram|zalo):[^\s]{1,64}$/, 'OPERATOR_CHAT has the form telegram:<chatId> or zalo:<chatId>')
+      .optional(),
+    /** The language of the operators' messages. */
+    OPERATOR_LANG: z.enum(['vi', 'en']).default('vi'),
+    /** One message per kind of trouble (and per queue, platform...) within this window: an outage is one message, its recovery another. */
+    OPERATOR_ALERT_WINDOW_MINUTES: z.coerce.number().positive().default(30),
+    /** How long the database or Redis must be unreachable before the operators are told. */
+    OPERATOR_OUTAGE_SECONDS: z.coerce.number().positive().default(60),
+
     /** Officer desk: minutes a new case waits for acknowledgement before it goes to the supervisor, then a level up (fractions allowed). */
     ESCALATE_URGENT_MINUTES: z.coerce.number().positive().default(15),
     ESCALATE_NORMAL_MINUTES: z.coerce.number().positive().default(240),
@@ -144,6 +156,15 @@ const schema = z
         message: c.CONSOLE_CHANNEL
           ? 'must not be set with NODE_ENV=production: the console channel is for development'
           : 'or ZALO_BOT_TOKEN is required with NODE_ENV=production (without one the bot would run the console channel, which is for development)',
+      });
+    }
+    // The operators' messages go out on that platform's outbox: without its token nothing would send them.
+    const opsChannel = c.OPERATOR_CHAT?.split(':')[0];
+    if ((opsChannel === 'telegram' && !c.TELEGRAM_BOT_TOKEN) || (opsChannel === 'zalo' && !c.ZALO_BOT_TOKEN)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPERATOR_CHAT'],
+        message: `names a ${opsChannel} chat, but ${opsChannel === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'ZALO_BOT_TOKEN'} is not set`,
       });
     }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
@@ -210,6 +231,14 @@ function toConfig(e: z.infer<typeof schema>) {
     inboxConcurrency: e.INBOX_CONCURRENCY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     lookupCacheMs: e.LOOKUP_CACHE_MS,
+    operators: {
+      chat: e.OPERATOR_CHAT
+        ? { channel: e.OPERATOR_CHAT.split(':')[0] as 'telegram' | 'zalo', chatId: e.OPERATOR_CHAT.slice(e.OPERATOR_CHAT.indexOf(':') + 1) }
+        : undefined,
+      lang: e.OPERATOR_LANG,
+      windowMs: Math.round(e.OPERATOR_ALERT_WINDOW_MINUTES * 60_000),
+      outageMs: Math.round(e.OPERATOR_OUTAGE_SECONDS * 1000),
+    },
     officerDesk: {
       escalation: { urgentMs: e.ESCALATE_URGENT_MINUTES * 60_000, normalMs: e.ESCALATE_NORMAL_MINUTES * 60_000 },
       hotspot: { threshold: e.HOTSPOT_THRESHOLD, windowMs: e.HOTSPOT_WINDOW_DAYS * 86_400_000 },

@@ -1,5 +1,6 @@
 import { startBot, type BotHandle } from './app/bot';
 import { addOperationsRoutes } from './app/operations-routes';
+import { startOutageWatch } from './app/operations';
 import { openRuntime } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
@@ -27,8 +28,9 @@ async function main(): Promise<void> {
     throw err;
   }
   // In console mode stdout is the chat: logs go to stderr so they don't interleave with it.
-  const log = createLogger(config.logLevel, config.console ? process.stderr : undefined);
+  const log = createLogger(config.logLevel, config.console ? process.stderr : undefined, { role });
   const rt = await openRuntime(config, log);
+  const outages = startOutageWatch(rt);
   const http = new HttpServer(config.http, log);
   let bot: BotHandle | undefined;
   let workers: WorkerHandle | undefined;
@@ -55,14 +57,13 @@ async function main(): Promise<void> {
     await workers?.close().catch(() => undefined);
     await http.stop().catch(() => undefined);
     await operations.close();
+    outages.stop();
     await rt.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('unhandledRejection', (reason) =>
-    log.error({ error: reason instanceof Error ? reason.name : 'unknown' }, 'unhandled_rejection'),
-  );
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled_rejection'));
 
   if (role !== 'bot') workers = startWorkers(rt, createSenders(rt));
   if (role !== 'worker') bot = await startBot(rt, http, { onConsoleQuit: () => void shutdown('console-quit') });

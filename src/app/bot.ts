@@ -110,13 +110,27 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   );
 
   if (config.telegram) {
-    telegram = new TelegramChannel(config.telegram, service, log, newInbox(rt, 'telegram'), rt.metrics);
+    telegram = new TelegramChannel(
+      { ...config.telegram, onPollingStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'telegram', code }) },
+      service,
+      log,
+      newInbox(rt, 'telegram'),
+      rt.metrics,
+    );
     await telegram.start(http);
   }
   // Zalo has no deep links (deepLink answers null for it): residents join with the group's code.
   let zalo: ZaloChannel | undefined;
   if (config.zalo) {
-    zalo = new ZaloChannel(config.zalo, service, log, rt.t, newInbox(rt, 'zalo'), rt.zaloQuota, rt.metrics);
+    zalo = new ZaloChannel(
+      { ...config.zalo, onPollerStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'zalo', code }) },
+      service,
+      log,
+      rt.t,
+      newInbox(rt, 'zalo'),
+      rt.zaloQuota,
+      rt.metrics,
+    );
     try {
       await zalo.start(http);
     } catch (err) {

@@ -13,6 +13,8 @@ import { RefCodeIssuer } from '../redis/ref-code-issuer';
 import { Metrics } from '../metrics/metrics';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
+import { OperatorAlerts } from '../ops/operator-alerts';
+import { OutboxProducer } from '../outbox/producer';
 
 /** What both the bot and the worker need, opened once per process and closed on shutdown. */
 export interface Runtime {
@@ -36,6 +38,8 @@ export interface Runtime {
   zaloQuota?: ZaloQuota;
   /** This process's counters and histograms, served at /metrics (src/metrics). */
   metrics: Metrics;
+  /** Tells the operators' chat what needs a person (src/ops); does nothing without OPERATOR_CHAT. */
+  operators: OperatorAlerts;
   close(): Promise<void>;
 }
 
@@ -45,11 +49,31 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   await Promise.all([waitReady(redis), waitReady(queueRedis)]);
   const db = await connectDatabase(config.mongodbUri);
   const store = createStore(db, { lookupCacheMs: config.lookupCacheMs });
+  const t = createTranslator();
+  const box = new SealedBox([config.encryptionKey, ...config.oldEncryptionKeys]);
+  const operators = new OperatorAlerts(
+    queueRedis,
+    new OutboxProducer(queueRedis, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs }),
+    { t, box, log },
+    config.operators,
+  );
+  if (!operators.enabled)
+    log.warn('ops.no_operator_chat: set OPERATOR_CHAT so operators are told when a case reaches nobody or a service is down');
+  const zaloQuota = config.zalo
+    ? new ZaloQuota(redis, log, {
+        limit: config.zalo.monthlyQuota,
+        warnShare: config.zalo.quotaWarnShare,
+        replyBackoffMs: config.zalo.replyBackoffMs,
+      })
+    : undefined;
+  zaloQuota?.onWarning(async (w) => {
+    await operators.notify('zalo_quota_warning', w);
+  });
   return {
     config,
     log,
-    t: createTranslator(),
-    box: new SealedBox([config.encryptionKey, ...config.oldEncryptionKeys]),
+    t,
+    box,
     hash: new KeyedHash(config.keyHmacSecret),
     redis,
     queueRedis,
@@ -57,15 +81,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     store,
     reader: loadUnderstander(),
     refCodes: new RefCodeIssuer(redis, store),
-    zaloQuota: config.zalo
-      ? new ZaloQuota(redis, log, {
-          limit: config.zalo.monthlyQuota,
-          warnShare: config.zalo.quotaWarnShare,
-          replyBackoffMs: config.zalo.replyBackoffMs,
-        })
-      : undefined,
+    zaloQuota,
     metrics: new Metrics(),
+    operators,
     async close() {
+      await operators.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       redis.disconnect();
       queueRedis.disconnect();

@@ -8,6 +8,7 @@ import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
 import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
+import { tellFinalFailures } from '../ops/final-failures';
 import { createIntakeProcessor, strippedCaseJob } from '../features/reporting/workers/intake-processor';
 import { startBroadcastWorkers } from '../features/broadcast/wiring';
 import { startOfficerDeskWorkers } from '../features/officer-desk/wiring';
@@ -49,6 +50,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
           await desk.afterStored(c);
           rt.metrics.casesStored.inc({ kind: c.kind });
         },
+        operators: rt.operators,
       }),
     ),
     { connection, concurrency: 4, ...locks },
@@ -79,6 +81,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
     ...desk.workers,
     ...broadcasts.workers,
   );
+  tellFinalFailures(workers, rt.operators, config.jobAttempts);
   log.info({ queues: workers.map((w) => w.name) }, 'worker.started');
   return {
     workers,

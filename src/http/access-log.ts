@@ -37,6 +37,6 @@ export class AccessLog extends LogController {
   }
 
   override serializerError(error: Error, request: FastifyRequest): void {
-    request.log.error({ error: error.name }, 'http.serializer_failed');
+    request.log.error({ err: error }, 'http.serializer_failed');
   }
 }

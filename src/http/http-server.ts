@@ -58,7 +58,7 @@ export class HttpServer {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       // A refused body (too large, cut short) leaves bytes on the wire: fastify already asked for
       // the connection to be closed; a handler's failure is ours and is logged by name only.
-      if (status === 500) req.log.error({ route: req.routeOptions.url, error: err.name, code: err.code }, 'http.handler_failed');
+      if (status === 500) req.log.error({ route: req.routeOptions.url, err }, 'http.handler_failed');
       if (reply.sent) return;
       return reply.code(status).send({ error: status === 500 ? 'internal error' : publicReason(err) });
     });

@@ -18,6 +18,7 @@ import { ChatPacer } from './chat-pacer';
 import { createDeliveryProcessor, deliveryGivenUp } from './delivery-processor';
 import { outboxJobKind, outboxQueueName, type OutboxJobName, type OutboxJobs } from './jobs';
 import { createNoticeProcessor } from './notice-processor';
+import { createOperatorProcessor } from './operator-processor';
 import { createReportProcessor } from './report-processor';
 
 export interface OutboxWorkerDeps {
@@ -63,6 +64,8 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
   notice: (deps, data, reason) => deps.store.notices.markFailed(data.noticeId, reason),
   delivery: (deps, data) => deliveryGivenUp(deps, data.broadcastDeliveryId),
   report: async () => undefined,
+  // Kept in the failed set, sealed; not reported to the operators again (it is their own message).
+  operator: async () => undefined,
 };
 
 /**
@@ -109,6 +112,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       notice: createNoticeProcessor(p),
       delivery: createDeliveryProcessor(p),
       report: createReportProcessor(p),
+      operator: createOperatorProcessor(p),
     };
     const w = new Worker(
       outboxQueueName(channel),

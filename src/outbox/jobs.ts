@@ -20,6 +20,12 @@ export interface OutboxJobs {
   delivery: { broadcastDeliveryId: string };
   /** The broadcast sender's report, once every group is done (job id = `${broadcastId}.report`). */
   report: { broadcastId: string };
+  /**
+   * A message to the operators' chat (src/ops). No row: it must go out while the database is away,
+   * so the job carries the chat and the words itself, sealed (domain/sealed-box), because they
+   * name reference codes and an operator's chat, which Redis holds in clear for nobody.
+   */
+  operator: { sealed: string };
 }
 
 export type OutboxJobName = keyof OutboxJobs;
@@ -35,7 +41,7 @@ export type OutboxJobData = OutboxJobs[OutboxJobName];
  * an old replica still running during a rolling deploy, or after a rollback, treats 'alert' and
  * 'delivery' jobs exactly as it treated 'send' and 'broadcast'. Only 'report' is new to it (an old
  * replica would take it for an alert without a row and drop it, leaving that broadcast unreported):
- * stop the old workers before new ones run. Drop an alias once no queue, failed sets included,
+ * stop the old workers before new ones run. The same holds for 'operator'. Drop an alias once no queue, failed sets included,
  * holds a job under it.
  */
 export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send: 'alert', broadcast: 'delivery' };
@@ -43,5 +49,5 @@ export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send:
 /** The kind of an outbox job, by its name (current or legacy); undefined for a name we never wrote. */
 export function outboxJobKind(name: string): OutboxJobName | undefined {
   if (Object.prototype.hasOwnProperty.call(LEGACY_JOB_NAMES, name)) return LEGACY_JOB_NAMES[name];
-  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' ? name : undefined;
+  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' ? name : undefined;
 }

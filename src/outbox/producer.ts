@@ -55,6 +55,11 @@ export class OutboxProducer {
     await this.add(channel, 'report', { broadcastId }, { ...this.durable(`${broadcastId}.report`), removeOnComplete: true });
   }
 
+  /** A message to the operators (src/ops), sealed by the caller; `jobId` makes a repeated call one job. */
+  async enqueueOperatorMessage(channel: ChannelName, jobId: string, sealed: string): Promise<void> {
+    await this.add(channel, 'operator', { sealed }, this.durable(jobId));
+  }
+
   private durable(jobId: string): JobsOptions {
     return durableJob(jobId, this.job.attempts, this.job.backoffMs);
   }

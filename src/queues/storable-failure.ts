@@ -11,9 +11,10 @@ import { AppError, storableReason } from '../domain/app-error';
 export class JobFailedError extends AppError {
   constructor(err: unknown) {
     const stored = storableReason(err);
-    super(stored);
+    // The cause is for the logs (src/error-fields.ts: its class and frames, never its message);
+    // BullMQ stores only this error's message and stack, which quote nothing but the stored reason.
+    super(stored, { cause: err });
     this.name = stored.split(':')[0];
-    // The stack would begin with the new name and message only; the frames are ours, nothing else.
   }
 }
 

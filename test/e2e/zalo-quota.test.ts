@@ -13,6 +13,7 @@ import { ZaloEmulator, type EmulatedUser, type SentRecord } from '../support/zal
  */
 
 const OFFICER_CHAT = 'zl-officer-cskv-1';
+const OPERATORS_CHAT = 'zl-operators';
 const LIMIT = 40;
 const WARN_AT = LIMIT / 2;
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
     // The outbox retries alerts after 300 ms here (15 min in production); replies wait a minute (1 h).
     ZALO_QUOTA_BACKOFF_MS: '300',
     ZALO_REPLY_BACKOFF_MS: '60000',
+    OPERATOR_CHAT: `zalo:${OPERATORS_CHAT}`,
   });
   // The hook the operators' chat will be wired to.
   h.rt.zaloQuota!.onWarning((w) => {
@@ -90,6 +92,9 @@ describe('Zalo monthly quota', () => {
   it('warns the operators once, in the log and through the hook, when the share is passed', async () => {
     const user = emu.user('zl-quota-resident-2');
     for (let i = 0; emu.sent().length < WARN_AT + 5; i++) await text(user, i % 2 ? '/menu' : '/help', t('menu.title'));
+    // The operators' chat is told through the outbox, once (before the counts are compared, so no
+    // message is in flight).
+    const told = await emu.waitFor((r) => r.chatId === OPERATORS_CHAT, 15_000);
     const used = ((await readyz()).body.zaloQuota as { used: number }).used;
     expect(used).toBe(emu.sent().length);
     expect(logged('zalo.quota_warning')).toHaveLength(1);
@@ -97,6 +102,8 @@ describe('Zalo monthly quota', () => {
     expect(warnings[0].limit).toBe(LIMIT);
     expect(warnings[0].used).toBeGreaterThanOrEqual(WARN_AT);
     expect(warnings[0].used).toBeLessThan(used);
+    expect(content(told)).toContain(`${warnings[0].used} trên ${LIMIT} tin nhắn của tháng ${warnings[0].month}`);
+    expect(emu.sent(OPERATORS_CHAT)).toHaveLength(1);
     // Counts only: the warning names no chat.
     expect(logged('zalo.quota_warning')[0]).not.toContain(user.id);
   });

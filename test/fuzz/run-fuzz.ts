@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   const bad = new Map<string, number>();
   const transient = new Map<string, number>();
   for (const line of app.logs) {
-    let entry: { msg?: unknown; error?: unknown } = { msg: 'unparsable' };
+    let entry: { msg?: unknown; error?: unknown; err?: { code?: unknown } } = { msg: 'unparsable' };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
     const msg = String(entry.msg);
     events.set(msg, (events.get(msg) ?? 0) + 1);
     if (!BAD_EVENTS.has(msg)) continue;
-    const key = `${msg} (${String(entry.error ?? '')})`;
+    const key = `${msg} (${String(entry.error ?? entry.err?.code ?? '')})`;
     // A plain Error there is Redis or the queue timing out on a loaded machine (answered "try again"
     // politely); a TypeError, RangeError, a validation error… is a bug the input found.
     if (msg === 'conversation.error' && TRANSIENT.has(String(entry.error))) transient.set(key, (transient.get(key) ?? 0) + 1);

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { ZaloClient } from '../../src/channels/zalo/client';
 import {
   ZaloApiError,
@@ -10,6 +9,7 @@ import {
   ZaloUnauthorizedError,
 } from '../../src/channels/zalo/errors';
 import { ZaloPoller } from '../../src/channels/zalo/poller';
+import { createLogger } from '../../src/logger';
 import { ZaloEmulator } from '../support/zalo-emulator';
 
 const SECRET_PART = 'zalo-test-secret';
@@ -316,15 +316,14 @@ describe('ZaloPoller against the emulator', () => {
   function setup(options: { timeoutSeconds?: number; errorBackoffMs?: number; maxBackoffMs?: number } = {}) {
     const lines: LogLine[] = [];
     const raw: string[] = [];
-    const logger = pino(
-      { level: 'debug' },
-      {
-        write(line: string) {
-          raw.push(line);
-          lines.push(JSON.parse(line) as LogLine);
-        },
+    // The app's logger, as bot.ts hands it to the poller: its `err` serializer is what keeps
+    // an error's message (here, the resident's words) out of the line.
+    const logger = createLogger('debug', {
+      write(line: string) {
+        raw.push(line);
+        lines.push(JSON.parse(line) as LogLine);
       },
-    );
+    });
     const handed: unknown[] = [];
     let handler: (update: unknown) => Promise<void> = async (update) => {
       handed.push(update);

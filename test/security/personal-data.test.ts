@@ -216,6 +216,11 @@ it('the logs hold no personal data, no resident words and no secret', () => {
     expect({ what, hit }).toEqual({ what, hit: undefined });
   }
   expect(all).toContain(codes[0]);
+  // Every line says which process, host, role and release wrote it; an error, only its code, class and our frames.
+  for (const line of app.logs.map((l) => JSON.parse(l) as Record<string, unknown>)) {
+    expect(line).toMatchObject({ pid: expect.any(Number), hostname: expect.any(String), role: 'all', version: expect.any(String) });
+    if (line.err) expect(Object.keys(line.err as object).filter((k) => k === 'message' || k === 'reason')).toEqual([]);
+  }
 });
 
 it('the database holds the contact and the chat ids only encrypted (raw documents, native driver)', async () => {

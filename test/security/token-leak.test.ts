@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { outboxQueueName } from '../../src/outbox/jobs';
 import { startApp, testSettings, type AppHarness } from '../support/app-harness';
 import { dumpRedis } from '../support/redis-dump';
-import { refCodeIn, TelegramDriver } from '../support/telegram-driver';
+import { refCodeIn, TelegramDriver, type TipOptions } from '../support/telegram-driver';
 import { TelegramEmulator } from '../support/telegram-emulator';
+import type { FaultAnswer } from '../support/telegram-emulator/types';
 
 /**
  * The bot token never leaves the process. Telegram (or a proxy in front of it) answers an officer's
@@ -42,9 +45,9 @@ afterAll(async () => {
 });
 
 /** Sends a tip whose alert meets `fault` and waits until every alert of it has failed for good. */
-async function tipMeeting(fault: 'html' | 'cut-off', resident: number, firstUpdate: number): Promise<string> {
+async function tipMeeting(fault: FaultAnswer, resident: number, firstUpdate: number, tip: TipOptions = {}): Promise<string> {
   officers.failNext('sendMessage', 10, fault);
-  await new TelegramDriver(bot.bot!.telegram!, firstUpdate).tip(resident);
+  await new TelegramDriver(bot.bot!.telegram!, firstUpdate).tip(resident, tip);
   const code = refCodeIn(
     residents
       .sent(resident)
@@ -58,7 +61,7 @@ async function tipMeeting(fault: 'html' | 'cut-off', resident: number, firstUpda
     const c = await db.collection('cases').findOne({ refCode: code });
     const rows = c ? await db.collection('notifications').find({ caseId: c.caseId }).toArray() : [];
     if (rows.length > 0 && rows.every((r) => r.status === 'failed')) {
-      for (const r of rows) expect(r.lastError).toMatch(/^TelegramApiError: sendMessage: /);
+      for (const r of rows) expect(r.lastError).toMatch(/^TelegramApiError: sendMessage( \d+)?: /);
       break;
     }
     if (Date.now() > deadline) throw new Error(`alerts of ${code} did not fail: ${JSON.stringify(rows)}`);
@@ -93,6 +96,49 @@ it('an HTML page and a cut-off answer fail the alerts without the token reaching
     expect({ collection: name, token: raw.includes('TEST-TOKEN') }).toEqual({ collection: name, token: false });
   }
   expect([...bot.logs, ...worker.logs].filter((l) => l.includes('TEST-TOKEN'))).toEqual([]);
+}, 60_000);
+
+it('an error log line says what to act on (code, class, our frames, process, role, version) and nothing a person wrote', async () => {
+  // A gateway whose error page quotes the officer's name and chat id, the tipster's phone and the tip.
+  const tip = { firstName: 'Nguyễn Thị Bích Ngọc', phone: '+84 912 345 678', what: 'Ông Hoàng Văn Xuyến bẻ khóa xe ở số 17' };
+  await tipMeeting(
+    { status: 502, description: 'Bad Gateway: chat 100000001 (Trần Minh Khoa) text Ông Hoàng Văn Xuyến +84912345678' },
+    5_550_003,
+    200,
+    tip,
+  );
+  const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const lines = worker.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const errors = lines.filter((l) => Number(l.level) >= 50);
+  const failures = errors.filter((l) => l.msg === 'job.failed_for_good');
+  expect(failures.length).toBeGreaterThanOrEqual(3);
+  for (const line of errors) {
+    expect(line).toMatchObject({ pid: process.pid, hostname: hostname(), role: 'worker', version });
+  }
+  const ours = /^([\w$.<>[\] ]+ \()?(src|dist)\/[\w./-]+\.(ts|js):\d+:\d+\)?$/;
+  for (const line of failures) {
+    const err = line.err as { code: string; class: string; stack: string[]; cause: { code: string; class: string; stack: string[] } };
+    expect(err).toMatchObject({
+      code: 'TelegramApiError',
+      class: 'JobFailedError',
+      cause: { code: 'TelegramApiError', class: 'TelegramApiError' },
+    });
+    expect(err.cause.stack.length).toBeGreaterThan(0);
+    for (const frame of [...err.stack, ...err.cause.stack]) expect(frame).toMatch(ours);
+  }
+  const gateway = failures.find((l) => (l.err as { cause: { errorCode?: number } }).cause.errorCode === 502);
+  expect(gateway).toBeDefined();
+  const all = worker.logs.join('\n');
+  for (const [what, pattern] of [
+    ['officer name', /Trần Minh Khoa/],
+    ['officer chat id', /(?<![0-9])100000001(?![0-9])/],
+    ['tipster phone', /912\D?345\D?678/],
+    ['tipster name', /Bích Ngọc/],
+    ['the tip', /Xuyến|bẻ khóa/],
+    ['a message', /"message"|Bad Gateway/],
+    ['a library frame', /node_modules/],
+  ] as [string, RegExp][])
+    expect({ what, found: pattern.test(all) }).toEqual({ what, found: false });
 }, 60_000);
 
 it('main.ts says why it could not start without printing the token', async () => {

@@ -9,6 +9,7 @@ import { startWorkers, type WorkerHandle } from '../../src/app/worker';
 import { loadConfig } from '../../src/config';
 import { KeyedHash } from '../../src/domain/keyed-hash';
 import { addOperationsRoutes } from '../../src/app/operations-routes';
+import { startOutageWatch } from '../../src/app/operations';
 import { HttpServer } from '../../src/http/http-server';
 import { createLogger } from '../../src/logger';
 import { RedisChatSlots } from '../../src/redis/chat-slots';
@@ -84,9 +85,10 @@ export async function startApp(
       done();
     },
   });
-  const log = createLogger(config.logLevel, sink);
+  const log = createLogger(config.logLevel, sink, { role: opts.roles ?? 'all' });
   const rt = await openRuntime(config, log);
   if (opts.fresh !== false) await rt.redis.flushdb();
+  const outages = startOutageWatch(rt);
   if (opts.seed !== false)
     await loadSeed(rt.store, JSON.parse(readFileSync(join(__dirname, '..', '..', 'scripts', 'seed-data', 'ward.json'), 'utf8')));
   const http = new HttpServer(config.http, log);
@@ -115,6 +117,7 @@ export async function startApp(
       await workers?.close();
       await http.stop();
       await operations.close();
+      outages.stop();
       if (opts.fresh !== false) await rt.db.dropDatabase().catch(() => undefined);
       await rt.close();
     },

@@ -68,3 +68,35 @@ describe('METRICS_TOKEN', () => {
     expect(message).not.toContain('short-token-1');
   });
 });
+
+describe("the operators' chat", () => {
+  it('is off when OPERATOR_CHAT is unset or empty, with Vietnamese, a 30-minute window and a one-minute outage time', () => {
+    for (const env of [base, { ...base, OPERATOR_CHAT: '' }]) {
+      expect(loadConfig(env).operators).toEqual({ chat: undefined, lang: 'vi', windowMs: 30 * 60_000, outageMs: 60_000 });
+    }
+  });
+
+  it('names a platform and a chat, kept whole after the first colon', () => {
+    const { operators } = loadConfig({
+      ...base,
+      TELEGRAM_BOT_TOKEN: '1:abc',
+      OPERATOR_CHAT: 'telegram:-1001234567890',
+      OPERATOR_LANG: 'en',
+    });
+    expect(operators.chat).toEqual({ channel: 'telegram', chatId: '-1001234567890' });
+    expect(operators.lang).toBe('en');
+    expect(loadConfig({ ...base, ZALO_BOT_TOKEN: '1:abc', OPERATOR_CHAT: 'zalo:a:b' }).operators.chat).toEqual({
+      channel: 'zalo',
+      chatId: 'a:b',
+    });
+  });
+
+  it('refuses another form, and a platform whose token is not set', () => {
+    expect(refusal({ ...base, TELEGRAM_BOT_TOKEN: '1:abc', OPERATOR_CHAT: '-1001234567890' })).toMatch(
+      /OPERATOR_CHAT has the form telegram:<chatId>/,
+    );
+    expect(refusal({ ...base, TELEGRAM_BOT_TOKEN: '1:abc', OPERATOR_CHAT: 'zalo:abc' })).toMatch(
+      /OPERATOR_CHAT: names a zalo chat, but ZALO_BOT_TOKEN is not set/,
+    );
+  });
+});

@@ -19,6 +19,8 @@ export interface TelegramOptions {
   apiRoot: string;
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Told (with our error code) when polling ends by itself, not by stop(): the operators are alerted. */
+  onPollingStopped?: (code: string) => void;
 }
 
 /** No `edited_message`: edits (and a live location's moves) are never taken as new messages (see normalise.ts). */
@@ -56,7 +58,7 @@ export class TelegramChannel {
     this.sender = new TelegramSender(this.bot.telegram);
     this.replySender = metrics ? meteredSender(this.sender, metrics, 'reply') : this.sender;
     this.bot.use((ctx) => this.handleUpdate(ctx.update));
-    this.bot.catch((err) => this.log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'telegram.update_failed'));
+    this.bot.catch((err) => this.log.error({ err }, 'telegram.update_failed'));
   }
 
   /** https://t.me/<bot>?start=<payload>: opens a private chat that starts with /start <payload>. */
@@ -87,7 +89,11 @@ export class TelegramChannel {
       // error is telegraf's (its message may quote the token's URL): only our mapped name and reason are logged.
       this.bot
         .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
-        .catch((err) => this.log.error({ error: storableReason(mapTelegramError(err, 'getUpdates')) }, 'telegram.polling_stopped'))
+        .catch((err) => {
+          const mapped = mapTelegramError(err, 'getUpdates');
+          this.log.error({ error: storableReason(mapped), err: mapped }, 'telegram.polling_stopped');
+          this.opts.onPollingStopped?.(mapped.name);
+        })
         // A 401 or 409 (another process polling with this token) ends telegraf's polling for good:
         // /readyz must then say this process hears nobody.
         .finally(() => (this.listening = false));

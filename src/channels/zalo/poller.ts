@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ZaloClient } from './client';
+import { storableReason } from '../../domain/app-error';
 import { ZaloApiError, ZaloRateLimitedError } from './errors';
 
 /**
@@ -19,6 +20,8 @@ export interface ZaloPollerOptions {
   /** Pause after the first failure in a row; doubles with each further one. */
   errorBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Told (with our error code) when the loop dies by itself, not by stop(): nobody is heard until it restarts. */
+  onCrashed?: (code: string) => void;
 }
 
 /** A handful of ids is enough to catch a re-delivery right after a retried poll. */
@@ -30,6 +33,7 @@ export class ZaloPoller {
   private readonly timeoutSeconds: number;
   private readonly errorBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly onCrashed?: (code: string) => void;
   private readonly recent = new Set<string>();
   private running?: Promise<void>;
   private abort?: AbortController;
@@ -44,6 +48,7 @@ export class ZaloPoller {
     this.timeoutSeconds = options.timeoutSeconds ?? 30;
     this.errorBackoffMs = options.errorBackoffMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.onCrashed = options.onCrashed;
   }
 
   get isRunning(): boolean {
@@ -57,7 +62,8 @@ export class ZaloPoller {
     this.abort = abort;
     this.running = this.loop(abort.signal)
       .catch((err: unknown) => {
-        this.logger.fatal({ error: describeWithoutMessage(err) }, 'zalo poller crashed');
+        this.logger.fatal({ err }, 'zalo poller crashed');
+        this.onCrashed?.(storableReason(err).split(':')[0]);
       })
       .finally(() => {
         this.running = undefined;
@@ -110,7 +116,7 @@ export class ZaloPoller {
       await this.onUpdate(update);
     } catch (err) {
       // The error's message may quote the resident's text; its name and stack frames are enough.
-      this.logger.error({ messageId: id, error: describeWithoutMessage(err) }, 'zalo update handler failed');
+      this.logger.error({ messageId: id, error: err instanceof Error ? err.name : typeof err, err }, 'zalo update handler failed');
     }
   }
 
@@ -135,10 +141,9 @@ export class ZaloPoller {
   }
 
   private logFailure(err: unknown, failures: number, delayMs: number): void {
-    const details =
-      err instanceof ZaloApiError
-        ? { error: err.name, errorCode: err.errorCode, networkCode: err.networkCode, reason: err.message }
-        : { error: describeWithoutMessage(err) };
+    // `error` (the code) as before, for quick reading; `err` for the class and our frames (src/error-fields.ts).
+    const error = err instanceof Error ? err.name : typeof err;
+    const details = err instanceof ZaloApiError ? { error, err, errorCode: err.errorCode, networkCode: err.networkCode } : { error, err };
     const level = err instanceof ZaloApiError && err.retryable ? 'warn' : 'error';
     this.logger[level]({ ...details, failures, delayMs }, 'zalo getUpdates failed; backing off');
   }
@@ -163,10 +168,4 @@ function messageIdOf(update: unknown): string | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
   const id = (message as { message_id?: unknown }).message_id;
   return typeof id === 'string' && id.length <= 128 ? id : typeof id === 'number' ? String(id) : undefined;
-}
-
-function describeWithoutMessage(err: unknown): { name: string; stack?: string } {
-  if (!(err instanceof Error)) return { name: typeof err };
-  const frames = err.stack?.split('\n').filter((line) => /^\s+at /.test(line));
-  return { name: err.name, stack: frames?.join('\n') };
 }

@@ -28,6 +28,8 @@ export interface ZaloOptions {
   quotaBackoffMs?: number;
   /** First pause between getMe attempts at start when Zalo answers 403 or 5xx; doubles each time. */
   startRetryMs?: number;
+  /** Told (with our error code) when the poller's loop dies by itself: the operators are alerted. */
+  onPollerStopped?: (code: string) => void;
 }
 
 /** getMe attempts at start before the bot starts without it (see whoAmI). */
@@ -73,7 +75,7 @@ export class ZaloChannel {
     // getUpdates has no offset or acknowledgement: an update is gone from Zalo once read. So the
     // poller's first act is to put it in the durable inbox; what is lost is only an update read in
     // the instant before a crash (the README says so: production uses the webhook).
-    this.poller = new ZaloPoller(this.client, (update) => this.accept(update), { logger: log });
+    this.poller = new ZaloPoller(this.client, (update) => this.accept(update), { logger: log, onCrashed: opts.onPollerStopped });
   }
 
   /**
@@ -160,7 +162,7 @@ export class ZaloChannel {
         await deliverReplies(this.replySender, msg.chatId, replies, this.log);
       });
     } catch (err) {
-      this.log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'zalo.update_failed');
+      this.log.error({ err }, 'zalo.update_failed');
     }
   }
 }

@@ -62,7 +62,7 @@ export function startBroadcastWorkers(
     ),
     { connection, concurrency: 2, ...locks },
   );
-  worker.on('error', (err) => log.error({ queue: worker.name, error: err.name }, 'worker.error'));
+  worker.on('error', (err) => log.error({ queue: worker.name, err }, 'worker.error'));
   worker.on('failed', (j, err) => {
     if (j)
       log[err.name === 'UnrecoverableError' || j.attemptsMade >= (j.opts.attempts ?? config.jobAttempts) ? 'error' : 'warn'](

@@ -96,11 +96,23 @@ export function startOfficerDeskWorkers(
   const escalations = new Worker<EscalationJob>(
     ESCALATIONS_QUEUE,
     storableFailures(
-      counted(rt, createEscalationProcessor({ store, desk: a.desk, messenger: a.messenger, scheduler: a.scheduler, t: rt.t, delays, log })),
+      counted(
+        rt,
+        createEscalationProcessor({
+          store,
+          desk: a.desk,
+          messenger: a.messenger,
+          scheduler: a.scheduler,
+          t: rt.t,
+          delays,
+          log,
+          operators: rt.operators,
+        }),
+      ),
     ),
     { connection: rt.queueRedis, concurrency: 4, ...locks },
   );
-  escalations.on('error', (err) => log.error({ queue: escalations.name, error: err.name }, 'worker.error'));
+  escalations.on('error', (err) => log.error({ queue: escalations.name, err }, 'worker.error'));
   escalations.on('failed', (j, err) => log.warn({ queue: escalations.name, jobId: j?.id, error: err.name }, 'job.retrying'));
   return {
     afterStored: createCaseWatch({

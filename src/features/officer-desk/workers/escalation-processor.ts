@@ -8,6 +8,7 @@ import type { Logger } from '../../../logger';
 import type { EscalationJob, EscalationScheduler } from '../adapters/escalations';
 import type { StoreCaseDesk } from '../adapters/case-desk';
 import type { Store } from '../../../store/models';
+import type { OperatorAlertsPort } from '../../../ops/port';
 
 export interface EscalationDeps {
   store: Store;
@@ -17,6 +18,8 @@ export interface EscalationDeps {
   t: Translate;
   delays: EscalationDelays;
   log: Logger;
+  /** The operators' chat, told when no supervisor stands where the case was due to go (src/ops). */
+  operators?: OperatorAlertsPort;
 }
 
 /**
@@ -39,6 +42,13 @@ export function createEscalationProcessor(deps: EscalationDeps) {
     const targets = levels[level - 1];
     if (!targets) {
       deps.log.warn({ caseId, refCode: c.refCode, level }, 'escalation.no_supervisor: add a supervisor above this area');
+      await deps.operators?.notify('escalation_no_supervisor', {
+        caseId,
+        refCode: c.refCode,
+        level,
+        areaCode: c.areaPath[0] ?? null,
+        areaName: c.areaName ?? undefined,
+      });
       return 'no_supervisor';
     }
     const to = targets.map((o) => o.officerId);

@@ -13,6 +13,7 @@ import type { Store } from '../../../store/models';
 import { RefCodeTakenError } from '../../../store/cases/case.repository';
 import type { RefCodeIssuer } from '../../../redis/ref-code-issuer';
 import type { Translate } from '../../../conversations/ports';
+import type { OperatorAlertsPort } from '../../../ops/port';
 
 export interface IntakeDeps {
   store: Store;
@@ -27,6 +28,8 @@ export interface IntakeDeps {
   box: SealedBox;
   /** What follows every (re)delivery once the case is stored and its alerts queued: escalation timer, hotspot check. */
   afterStored?: (c: Case) => Promise<void>;
+  /** The operators' chat, told of a case that reaches nobody (src/ops). */
+  operators?: OperatorAlertsPort;
 }
 
 /**
@@ -39,8 +42,8 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     let data: unknown;
     try {
       data = unsealCaseJob(job.data, job.id, (sealed, aad) => deps.box.open(sealed, aad));
-    } catch {
-      deps.log.error({ jobId: job.id }, 'case.unreadable_job');
+    } catch (err) {
+      deps.log.error({ jobId: job.id, err }, 'case.unreadable_job');
       throw new UnrecoverableError('Case submission does not open with the loaded keys');
     }
     const parsed = caseSubmissionSchema.safeParse(data);
@@ -88,8 +91,17 @@ export function createIntakeProcessor(deps: IntakeDeps) {
     const { case: stored, created } = inserted;
     // Also on a redelivery after the fresh code was stored: the notice's id makes it one message.
     if (stored.refCode !== sub.refCode) await tellNewCode(deps, stored, sub);
-    if (stored.recipients.length === 0)
+    if (stored.recipients.length === 0) {
       deps.log.warn({ caseId: stored.caseId, refCode: stored.refCode }, 'case.no_recipient: add an officer or supervisor for this area');
+      // Once per case (the window is keyed by the case): a redelivered job tells nobody twice.
+      const areaName = stored.areaCode ? (await store.areas.byCode(stored.areaCode))?.name : undefined;
+      await deps.operators?.notify('case_no_recipient', {
+        caseId: stored.caseId,
+        refCode: stored.refCode,
+        areaCode: stored.areaCode ?? null,
+        areaName,
+      });
+    }
 
     let queued = 0;
     for (const officerId of stored.recipients) {
