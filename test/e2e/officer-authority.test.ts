@@ -81,6 +81,9 @@ async function askedTip(resident: number, question: string) {
   const tipsterChat = chatReader(emu, resident);
   emu.user(OFFICER).sendText(OFFICER, `/hoi ${sub.refCode} ${question}`);
   await tipsterChat.next((m) => text(m).includes(question));
+  // The officer's own confirmation, with the case's buttons, may arrive after the tipster's question:
+  // waited for here, so that what reaches the officer afterwards is only what the tipster sends.
+  await emu.waitFor((m) => m.chat_id === String(OFFICER) && text(m).includes(app.rt.t('vi', 'officer.done.asked', { code: sub.refCode })));
   return { sub, tipster: emu.user(resident), tipsterChat };
 }
 
