@@ -309,6 +309,8 @@ export class OfficerDeskFeature implements Feature {
       }
       case 'note':
       case 'ask': {
+        // The tipster erased their data (or retention purged the case): no chat to ask in any more.
+        if (command === 'ask' && !c.replyTo) return [{ text: this.t(ctx, 'officer.relay.unreachable', { code: c.refCode }) }];
         const text = arg ? truncate(normalise(arg), this.maxText) : '';
         if (!text) {
           ctx.slot.hold<Pending>(DESK, { kind: 'compose', caseId: c.caseId, what: command }, PENDING_TTL_MS);
@@ -383,9 +385,10 @@ export class OfficerDeskFeature implements Feature {
     } else {
       // The relay closes with the case; a question about another case waits on.
       const chat = this.deps.state.reporterChat(c);
-      await ctx.updateChat(chat.channel, chat.chatId, (slot) => {
-        if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
-      });
+      if (chat)
+        await ctx.updateChat(chat.channel, chat.chatId, (slot) => {
+          if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
+        });
       await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.closed`, (lang) => [
         {
           text: this.deps.t(lang, `officer.resident.closed.${c.kind}`, {
@@ -411,6 +414,7 @@ export class OfficerDeskFeature implements Feature {
       lang: ctx.lang,
     };
     const chat = this.deps.state.reporterChat(c);
+    if (!chat) return;
     // The question becomes the tipster's conversation: a draft they are writing waits behind it.
     await ctx.updateChat(chat.channel, chat.chatId, (slot) => slot.hold(RELAY, ticket, this.deps.relayTtlMs));
   }
