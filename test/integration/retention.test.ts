@@ -169,10 +169,7 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
   expect(await app.rt.store.cases.countsSince({ areaCodes: null, since: new Date(0) })).toEqual(stats);
 
   // Nothing of the content anywhere in the database any more, but in the two cases kept as they were.
-  const everything = JSON.stringify([
-    await raw().find({}).toArray(),
-    await app.rt.db.collection('notices').find({}).toArray(),
-  ]);
+  const everything = JSON.stringify([await raw().find({}).toArray(), await app.rt.db.collection('notices').find({}).toArray()]);
   expect(everything.split(WORDS).length - 1).toBe(2);
   // The recent case's answer in its history and its notice, the open case's notice.
   expect(everything.split(ANSWER).length - 1).toBe(3);
