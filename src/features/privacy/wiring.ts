@@ -40,7 +40,7 @@ export function startRetentionWorkers(
   const connection = rt.queueRedis;
   const queue = new Queue(RETENTION_QUEUE, { connection });
   queue.on('error', () => undefined);
-  void queue
+  const scheduled = queue
     .upsertJobScheduler(
       RETENTION_SCHEDULER,
       { pattern: config.retention.cron, tz: config.retention.timeZone },
@@ -66,6 +66,10 @@ export function startRetentionWorkers(
     workers: [worker],
     async close() {
       await worker.close();
+      // An upsert still waiting for Redis is not waited for long: shutdown has its own deadline.
+      await Promise.race([scheduled, new Promise((r) => setTimeout(r, 1000).unref())]);
+      // BullMQ's Queue.close leaves the job scheduler it made open (and its errors then unheard).
+      await (await queue.jobScheduler).close();
       await queue.close();
     },
   };
