@@ -58,6 +58,7 @@ export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFea
     // The tipster's chat, opened from the case's sealed id only to find the chat's slot.
     state: { reporterChat: (c) => (c.replyTo ? { channel: c.replyTo.channel, chatId: rt.box.open(c.replyTo.chatIdSealed) } : null) },
     relayTtlMs: rt.config.officerDesk.relayTtlSeconds * 1000,
+    relayBounds: rt.config.officerDesk.relayBounds,
     escalations: a.scheduler,
     log: (event, fields) => rt.log.info(fields ?? {}, event),
     newId: () => randomBytes(9).toString('base64url'),
