@@ -1,5 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { reporterIndexOf } from '../../src/domain/reporter-index';
+import { StoreResidentErasure } from '../../src/features/privacy/adapters/resident-erasure';
 import { purgeClosedCases } from '../../src/features/privacy/workers/retention-processor';
 import { RETENTION_QUEUE, RETENTION_SCHEDULER } from '../../src/features/privacy/wiring';
 import type { Case } from '../../src/store/cases/case.schema';
@@ -118,7 +119,7 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
   // The run the scheduler starts each day, started now by the same worker.
   const job = await queue.add('purge', {});
   const result = await job.waitUntilFinished(events, 20_000);
-  expect(result).toEqual({ cases: 2, notices: 4 });
+  expect(result).toEqual({ cases: 2, notices: 4, indexed: 0 });
 
   for (const id of [old, older]) {
     const c = await byId(id);
@@ -181,7 +182,11 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
 
   // Running again (tomorrow's run, or a second worker) removes nothing more and changes nothing.
   const purged = { old: await byId(old), older: await byId(older) };
-  expect(await purgeClosedCases({ store: app.rt.store, log: app.rt.log, closedCaseMs: 180 * DAY })).toEqual({ cases: 0, notices: 0 });
+  expect(await purgeClosedCases({ store: app.rt.store, log: app.rt.log, closedCaseMs: 180 * DAY })).toEqual({
+    cases: 0,
+    notices: 0,
+    indexed: 0,
+  });
   expect(await byId(old)).toEqual(purged.old);
   expect(await byId(older)).toEqual(purged.older);
   expect(await byId(recent)).toEqual(untouched.recent);
@@ -194,4 +199,22 @@ it('a case closed 10 days ago goes once the retention period is 7 days', async (
   expect(report.cases).toBe(2);
   const c: Case = await byId(id);
   expect([c.fields, c.replyTo, c.reporterIndex, c.status]).toEqual([{}, undefined, undefined, 'resolved']);
+});
+
+it('gives a case stored before the blind index its index on the daily run, so that erasure finds it', async () => {
+  const legacy = await seedCase(6, { submittedDaysAgo: 5 });
+  await raw().updateOne({ _id: legacy } as Record<string, unknown>, { $unset: { reporterIndex: 1 } });
+  const eraser = new StoreResidentErasure(app.rt.store, app.rt.redis, app.rt.hash);
+  expect((await eraser.erase('telegram', '806')).cases).toBe(0);
+
+  const job = await queue.add('purge', {});
+  expect(await job.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, indexed: 1 });
+  expect((await byId(legacy)).reporterIndex).toBe(reporterIndexOf(app.rt.hash, 'telegram', '806'));
+
+  expect((await eraser.erase('telegram', '806')).cases).toBe(1);
+  const c = await byId(legacy);
+  expect([c.replyTo, c.contactEnc, c.reporterIndex]).toEqual([undefined, undefined, undefined]);
+  // Erased, it is not indexed again: it has no chat to index by.
+  const again = await queue.add('purge', {});
+  expect(await again.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, indexed: 0 });
 });

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Runtime } from '../../app/runtime';
+import { reporterIndexOf } from '../../domain/reporter-index';
 import { storableFailures } from '../../queues/storable-failure';
 import { StoreResidentErasure } from './adapters/resident-erasure';
 import { ErasureFeature } from './erasure-feature';
@@ -57,7 +58,20 @@ export function startRetentionWorkers(
     .catch((err: unknown) => log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'retention.not_scheduled'));
   const worker = new Worker(
     RETENTION_QUEUE,
-    storableFailures(createRetentionProcessor({ store, log, closedCaseMs: config.retention.closedCaseMs })),
+    storableFailures(
+      createRetentionProcessor({
+        store,
+        log,
+        closedCaseMs: config.retention.closedCaseMs,
+        indexOf: (channel, sealed) => {
+          try {
+            return reporterIndexOf(rt.hash, channel, rt.box.open(sealed));
+          } catch {
+            return null;
+          }
+        },
+      }),
+    ),
     { connection, concurrency: 1, ...locks },
   );
   worker.on('error', (err) => log.error({ queue: RETENTION_QUEUE, error: err.name }, 'worker.error'));

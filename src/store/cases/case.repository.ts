@@ -128,6 +128,25 @@ export class CaseRepository {
   }
 
   /**
+   * Up to `limit` cases stored before the blind index existed that still have a reply chat (not
+   * erased, not purged), with their sealed chat: the daily run gives each its index once.
+   */
+  async withoutReporterIndex(limit: number): Promise<{ caseId: string; replyTo: NonNullable<Case['replyTo']> }[]> {
+    const rows = await this.model
+      .find({ reporterIndex: { $exists: false }, replyTo: { $exists: true }, unlinkedAt: { $exists: false } })
+      .limit(limit)
+      .select({ _id: 1, replyTo: 1 })
+      .lean<{ _id: string; replyTo: NonNullable<Case['replyTo']> }[]>()
+      .exec();
+    return rows.map((r) => ({ caseId: String(r._id), replyTo: { channel: r.replyTo.channel, chatIdEnc: r.replyTo.chatIdEnc } }));
+  }
+
+  /** Sets the blind index of a case that has none yet (never replaces one). */
+  async setReporterIndex(caseId: string, reporterIndex: string): Promise<void> {
+    await this.model.updateOne({ _id: caseId, reporterIndex: { $exists: false } }, { $set: { reporterIndex } }).exec();
+  }
+
+  /**
    * Up to `limit` ids of cases closed before `cutoff` whose content retention has not yet removed,
    * oldest first. A scan on FerretDB (no index serves it there), acceptable once a day.
    */
