@@ -81,7 +81,15 @@ it('a tip, an open question and a draft: "ko" keeps everything, "có" erases the
   await driver.text(RESIDENT, '/start tip_KP1TO3');
   await driver.press(RESIDENT, 'category:theft');
   await driver.text(RESIDENT, 'Xe đạp bị lấy trộm ở nhà tôi');
-  expect((await readSlot(app.rt, 'telegram', RESIDENT))?.active?.owner).toBe('flow');
+  const full = await readSlot(app.rt, 'telegram', RESIDENT);
+  expect([full?.active?.owner, full?.waiting?.owner]).toEqual(['flow', 'relay']);
+
+  // The slot is full (a draft, the question behind it): asked and answered "không", both are still there.
+  await driver.text(RESIDENT, '/xoadulieu');
+  await chat.next((m) => text(m) === t('privacy.erase.confirm'));
+  await driver.text(RESIDENT, 'không');
+  expect(text(await chat.next())).toBe(t('privacy.erase.cancelled'));
+  expect(await readSlot(app.rt, 'telegram', RESIDENT)).toEqual(full);
 
   // Erased, with a typed "có".
   await driver.text(RESIDENT, '/xoadulieu');

@@ -1,6 +1,7 @@
 import { fold } from '../../domain/text';
 import { matchOption } from '../../domain/option-match';
 import type { CommandSpec } from '../../conversations/command-table';
+import type { PushedOut } from '../../conversations/chat-slot';
 import type { Feature, FeatureContext, HeldConversationHandler } from '../../conversations/feature';
 import type { Option, OutboundMessage } from '../../conversations/messages';
 import type { Translate } from '../../conversations/ports';
@@ -15,6 +16,11 @@ export interface ErasureFeatureDeps {
 
 /** The slot owner while "erase everything?" waits for its answer. */
 const ERASE = 'erase';
+
+/** What the question holds: the conversation it pushed out of the slot, if any, to put back on "no". */
+interface EraseQuestion {
+  displaced?: PushedOut;
+}
 const YES = 'erase:yes';
 const NO = 'erase:no';
 /** The question waits this long; after it, the next message is an ordinary one. */
@@ -58,7 +64,11 @@ export class ErasureFeature implements Feature {
   };
 
   private ask(ctx: FeatureContext): OutboundMessage[] {
-    ctx.slot.hold(ERASE, { askedAt: Date.now() }, CONFIRM_TTL_MS);
+    // A slot holds two conversations: with a draft open and an officer's question waiting with it,
+    // asking pushes one out. It is kept in the question's state and put back on "no".
+    const before = ctx.slot.get<EraseQuestion>(ERASE)?.displaced;
+    const pushed = ctx.slot.hold<EraseQuestion>(ERASE, { displaced: before }, CONFIRM_TTL_MS);
+    if (pushed) ctx.slot.hold<EraseQuestion>(ERASE, { displaced: pushed }, CONFIRM_TTL_MS);
     return [{ text: this.t(ctx, 'privacy.erase.confirm'), options: this.options(ctx) }];
   }
 
@@ -91,7 +101,9 @@ export class ErasureFeature implements Feature {
   }
 
   private cancelled(ctx: FeatureContext): OutboundMessage[] {
+    const displaced = ctx.slot.get<EraseQuestion>(ERASE)?.displaced;
     ctx.slot.release(ERASE);
+    ctx.slot.putBack(displaced);
     return [{ text: this.t(ctx, 'privacy.erase.cancelled') }, ctx.menu()];
   }
 
