@@ -27,10 +27,11 @@ const NO = 'erase:no';
 const CONFIRM_TTL_MS = 10 * 60_000;
 /**
  * Typed answers, folded (no diacritics, lower case): what people type instead of tapping, on
- * Zalo and the console especially ("có", "co", "ok"; "không", "ko").
+ * Zalo and the console especially ("có", "co", "ok"; "không", "ko"). Not "dừng" (stop): folded it is
+ * "dung", which is also "đúng" (right), a yes.
  */
 const TYPED_YES = new Set(['co', 'ok', 'oke', 'okay', 'yes', 'y', 'dong y', 'xoa', 'co xoa', 'xoa di', 'xac nhan']);
-const TYPED_NO = new Set(['khong', 'ko', 'k', 'kg', 'no', 'n', 'thoi', 'huy', 'khong xoa', 'dung']);
+const TYPED_NO = new Set(['khong', 'ko', 'k', 'kg', 'no', 'n', 'thoi', 'huy', 'khong xoa', 'khong can']);
 
 /**
  * `/xoadulieu` (`/deletemydata`): a resident erases what the bot keeps about them, after saying
