@@ -156,4 +156,13 @@ it('a group is told to use the private chat; a stale button erases nothing', asy
   await driver.press(resident, 'erase:yes');
   await to(resident, t('privacy.erase.stale'));
   expect(await exists(profileKey(TEST_HASH, 'telegram', String(resident)))).toBe(true);
+
+  // In English, by the English command and a typed "yes": told in English what went.
+  await driver.text(resident, '/lang en');
+  await driver.text(resident, '/deletemydata');
+  await to(resident, app.rt.t('en', 'privacy.erase.confirm'));
+  await driver.text(resident, 'yes');
+  const en = (k: string) => app.rt.t('en', k);
+  await to(resident, [en('privacy.erase.done.title'), en('privacy.erase.done.profile'), '', en('privacy.erase.done.after')].join('\n'));
+  expect(await exists(profileKey(TEST_HASH, 'telegram', String(resident)))).toBe(false);
 });

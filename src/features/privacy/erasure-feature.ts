@@ -83,7 +83,9 @@ export class ErasureFeature implements Feature {
     if (said !== YES)
       return [{ text: this.t(ctx, 'privacy.erase.unclear') }, { text: this.t(ctx, 'privacy.erase.confirm'), options: this.options(ctx) }];
     const { msg } = ctx;
-    const report = await this.deps.eraser.erase(msg.channel, msg.userId, msg.chatId);
+    // The slot always holds this question now: a conversation was erased only if another waited with it.
+    const conversation = ctx.slot.waitingOwner !== undefined || ctx.slot.get<EraseQuestion>(ERASE)?.displaced !== undefined;
+    const report = { ...(await this.deps.eraser.erase(msg.channel, msg.userId, msg.chatId)), conversation };
     // Everything the chat's slot held goes with it (the service writes the empty slot back, which deletes it).
     ctx.slot.clear();
     this.deps.log('privacy.erased', { channel: msg.channel, cases: report.cases, notices: report.notices });
