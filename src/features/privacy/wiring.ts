@@ -24,6 +24,44 @@ export function createErasureFeature(rt: Runtime): ErasureFeature {
   });
 }
 
+/**
+ * Upserts the daily job's scheduler (the same one whichever replica does it, so it exists once),
+ * on a queue and connection of its own, closed as soon as it is done: BullMQ's Queue.close leaves
+ * the scheduler it made open, so it is closed here too, and nothing of it outlives start-up.
+ */
+async function schedule(rt: Runtime): Promise<void> {
+  const { config, log } = rt;
+  const redis = rt.queueRedis.duplicate();
+  redis.on('error', () => undefined);
+  const queue = new Queue(RETENTION_QUEUE, { connection: redis });
+  queue.on('error', () => undefined);
+  try {
+    await queue.upsertJobScheduler(
+      RETENTION_SCHEDULER,
+      { pattern: config.retention.cron, tz: config.retention.timeZone },
+      {
+        name: 'purge',
+        opts: {
+          removeOnComplete: { count: 30 },
+          removeOnFail: { count: 30 },
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 60_000 },
+        },
+      },
+    );
+    await (await queue.jobScheduler).close();
+  } catch (err) {
+    log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'retention.not_scheduled');
+  } finally {
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+  }
+}
+
+/** Waits for `p` at most a second, whatever it does. */
+const briefly = (p: Promise<unknown>): Promise<unknown> =>
+  Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+
 export interface RetentionWorkers {
   workers: Worker[];
   close(): Promise<void>;
@@ -39,23 +77,7 @@ export function startRetentionWorkers(
 ): RetentionWorkers {
   const { config, log, store } = rt;
   const connection = rt.queueRedis;
-  const queue = new Queue(RETENTION_QUEUE, { connection });
-  queue.on('error', () => undefined);
-  const scheduled = queue
-    .upsertJobScheduler(
-      RETENTION_SCHEDULER,
-      { pattern: config.retention.cron, tz: config.retention.timeZone },
-      {
-        name: 'purge',
-        opts: {
-          removeOnComplete: { count: 30 },
-          removeOnFail: { count: 30 },
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 60_000 },
-        },
-      },
-    )
-    .catch((err: unknown) => log.error({ error: err instanceof Error ? err.name : 'unknown' }, 'retention.not_scheduled'));
+  const scheduled = schedule(rt);
   const worker = new Worker(
     RETENTION_QUEUE,
     storableFailures(
@@ -81,10 +103,7 @@ export function startRetentionWorkers(
     async close() {
       await worker.close();
       // An upsert still waiting for Redis is not waited for long: shutdown has its own deadline.
-      await Promise.race([scheduled, new Promise((r) => setTimeout(r, 1000).unref())]);
-      // BullMQ's Queue.close leaves the job scheduler it made open (and its errors then unheard).
-      await (await queue.jobScheduler).close();
-      await queue.close();
+      await briefly(scheduled);
     },
   };
 }
