@@ -137,6 +137,19 @@ const schema = z
     HOTSPOT_WINDOW_DAYS: z.coerce.number().positive().default(7),
     /** How long a tipster's next message counts as the answer to an officer's question. */
     RELAY_ANSWER_HOURS: z.coerce.number().positive().default(72),
+    /** Questions officers may ask a tipster about one case, all together. */
+    RELAY_QUESTIONS_PER_CASE: positiveInt.default(5),
+    /** No question to a tipster this many days after their last message about the case (the report or an answer). */
+    RELAY_CLOSE_DAYS: z.coerce.number().positive().default(30),
+
+    /** Retention: a case closed this many days ago loses its words, place, media, contact and chat (statistics stay). */
+    RETENTION_CLOSED_CASE_DAYS: z.coerce.number().positive().default(180),
+    /** When the daily retention run starts: a cron pattern in RETENTION_TIME_ZONE. */
+    RETENTION_CRON: z
+      .string()
+      .regex(/^\S+( \S+){4,5}$/, 'RETENTION_CRON is a cron pattern of 5 or 6 fields, e.g. "30 3 * * *"')
+      .default('30 3 * * *'),
+    RETENTION_TIME_ZONE: z.string().default('Asia/Ho_Chi_Minh'),
   })
   .superRefine((c, ctx) => {
     if (Buffer.from(c.KEY_HMAC_SECRET, 'base64').equals(Buffer.from(c.CONTACT_ENCRYPTION_KEY, 'base64'))) {
@@ -243,6 +256,12 @@ function toConfig(e: z.infer<typeof schema>) {
       escalation: { urgentMs: e.ESCALATE_URGENT_MINUTES * 60_000, normalMs: e.ESCALATE_NORMAL_MINUTES * 60_000 },
       hotspot: { threshold: e.HOTSPOT_THRESHOLD, windowMs: e.HOTSPOT_WINDOW_DAYS * 86_400_000 },
       relayTtlSeconds: Math.ceil(e.RELAY_ANSWER_HOURS * 3600),
+      relayBounds: { questionsPerCase: e.RELAY_QUESTIONS_PER_CASE, idleMs: e.RELAY_CLOSE_DAYS * 86_400_000 },
+    },
+    retention: {
+      closedCaseMs: e.RETENTION_CLOSED_CASE_DAYS * 86_400_000,
+      cron: e.RETENTION_CRON,
+      timeZone: e.RETENTION_TIME_ZONE,
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Feature } from '../conversations/feature';
 import type { ChannelName } from '../conversations/messages';
 import type { HttpServer } from '../http/http-server';
 import { QueueCaseIntake } from '../features/reporting/adapters/case-intake';
+import { reporterIndexOf } from '../domain/reporter-index';
 import { ChatLock } from '../redis/chat-lock';
 import { RedisGuards } from '../redis/guards';
 import { RedisProfiles } from '../redis/profiles';
@@ -18,6 +19,7 @@ import { StoreDirectory } from '../store/directory';
 import { createBroadcastFeature } from '../features/broadcast/wiring';
 import { createFaqFeature } from '../features/faq/wiring';
 import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
+import { createErasureFeature } from '../features/privacy/wiring';
 import type { Runtime } from './runtime';
 
 export interface BotHandle {
@@ -53,6 +55,7 @@ export function createConversationService(
       casesPerHour: config.casesPerHour,
     }),
     sealer: rt.box,
+    reporterIndex: (channel, userId) => reporterIndexOf(rt.hash, channel, userId),
     limits: {
       maxTextLength: config.maxTextLength,
       maxAttachments: config.maxAttachments,
@@ -101,7 +104,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   const officerDesk = createOfficerDeskFeature(rt);
   features.push(officerDesk.feature);
   const broadcast = createBroadcastFeature(rt, () => telegram);
-  features.push(broadcast.feature, createFaqFeature(rt));
+  features.push(broadcast.feature, createFaqFeature(rt), createErasureFeature(rt));
   const service = createConversationService(
     rt,
     (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null),

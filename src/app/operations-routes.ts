@@ -3,6 +3,7 @@ import type { ChannelName } from '../conversations/messages';
 import { configuredChannels } from '../features/officer-desk/wiring';
 import { ESCALATIONS_QUEUE } from '../features/officer-desk/adapters/escalations';
 import { BROADCASTS_QUEUE } from '../features/broadcast/adapters/broadcast-queue';
+import { RETENTION_QUEUE } from '../features/privacy/wiring';
 import { inboxQueueName } from '../channels/inbox/update-inbox';
 import { addHealthRoutes } from '../http/health-routes';
 import type { HttpServer } from '../http/http-server';
@@ -36,6 +37,7 @@ export function queueNamesFor(channels: readonly ChannelName[]): string[] {
     CASES_QUEUE,
     ESCALATIONS_QUEUE,
     BROADCASTS_QUEUE,
+    RETENTION_QUEUE,
     ...channels.map(outboxQueueName),
     ...channels.filter((c) => c !== 'console').map(inboxQueueName),
   ];

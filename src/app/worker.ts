@@ -12,6 +12,7 @@ import { tellFinalFailures } from '../ops/final-failures';
 import { createIntakeProcessor, strippedCaseJob } from '../features/reporting/workers/intake-processor';
 import { startBroadcastWorkers } from '../features/broadcast/wiring';
 import { startOfficerDeskWorkers } from '../features/officer-desk/wiring';
+import { startRetentionWorkers } from '../features/privacy/wiring';
 import type { Runtime } from './runtime';
 
 export interface WorkerHandle {
@@ -20,7 +21,7 @@ export interface WorkerHandle {
 }
 
 /**
- * The worker role: stores cases and sends alerts. Every platform has its own outbox queue and
+ * The worker role: stores cases, sends alerts and purges long-closed cases' personal data. Every platform has its own outbox queue and
  * BullMQ rate limiter (src/outbox), which sends every kind of message the bot sends there.
  */
 export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSender>): WorkerHandle {
@@ -34,6 +35,8 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
   const desk = startOfficerDeskWorkers(rt, senders, locks);
   // Broadcasts: fan-out on their own queue; one delivery per group, and the report, on the outbox.
   const broadcasts = startBroadcastWorkers(rt, senders, outbox, locks);
+  // Retention: the daily purge of long-closed cases' personal data.
+  const retention = startRetentionWorkers(rt, locks);
 
   const intake = new Worker<SealedCaseJob | CaseSubmission>(
     CASES_QUEUE,
@@ -80,6 +83,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
     }),
     ...desk.workers,
     ...broadcasts.workers,
+    ...retention.workers,
   );
   tellFinalFailures(workers, rt.operators, config.jobAttempts);
   log.info({ queues: workers.map((w) => w.name) }, 'worker.started');
@@ -89,6 +93,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
       await Promise.all(workers.map((w) => w.close()));
       await desk.close();
       await broadcasts.close();
+      await retention.close();
       await outbox.close();
     },
   };

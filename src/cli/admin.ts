@@ -1,9 +1,14 @@
 /**
- * Operator commands for the directory: areas, officers and groups.
- * Run through scripts/admin; reads MONGODB_URI. `scripts/admin help` prints the usage.
+ * Operator commands for the directory (areas, officers and groups) and for a resident's erasure
+ * request made at the ward office. Run through scripts/admin; reads MONGODB_URI (erase-user also
+ * REDIS_URL and KEY_HMAC_SECRET). `scripts/admin help` prints the usage.
  */
 import { parseArgs } from 'node:util';
 import type { Connection } from 'mongoose';
+import { CHANNEL_NAMES } from '../domain/chat';
+import { KeyedHash } from '../domain/keyed-hash';
+import { StoreResidentErasure } from '../features/privacy/adapters/resident-erasure';
+import { createRedis, waitReady } from '../redis/connection';
 import type { ChannelName, Lang } from '../conversations/messages';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
@@ -42,6 +47,12 @@ const USAGE = `Usage: scripts/admin <command> [options]
       Put failed jobs back in the queue once the cause is fixed.
 
   list areas|officers|groups
+
+  erase-user <telegram|zalo|console> <USER_ID>
+      A resident's erasure request made at the ward office (what /xoadulieu does in the chat):
+      deletes their profile and conversation (drafts, questions waiting for them) from Redis and
+      unlinks their cases (contact, chat and index removed; the reports stay for the officers).
+      Needs REDIS_URL and KEY_HMAC_SECRET as the bot has them. Safe to run again.
 
 The database is MONGODB_URI; without one running: bash scripts/services -- bash scripts/admin …`;
 
@@ -199,6 +210,36 @@ async function list(store: Store, what: string | undefined): Promise<void> {
   }
 }
 
+/**
+ * The resident's Telegram or Zalo user id (on Telegram: from the chat with the bot, or a bot such
+ * as @userinfobot; their private chat with the bot has the same id). Only the keyed hashes of it
+ * are looked for: the bot never stored the id itself where this could read it.
+ */
+async function eraseUser(store: Store, positionals: string[]): Promise<void> {
+  const [channelArg, userId] = positionals;
+  if (channelArg === undefined || userId === undefined || userId.trim() === '' || positionals.length > 2)
+    throw new UsageError('erase-user needs the channel and the user id: erase-user telegram 123456789');
+  const channel = oneOf<ChannelName>(channelArg, CHANNEL_NAMES, 'channel');
+  const redisUrl = process.env.REDIS_URL;
+  const secret = process.env.KEY_HMAC_SECRET;
+  if (!redisUrl) throw new Error('REDIS_URL is not set: erase-user also deletes what Redis keeps of the resident');
+  if (!secret || Buffer.from(secret, 'base64').length < 32)
+    throw new Error("KEY_HMAC_SECRET is not set (or shorter than 32 bytes): use the bot's, or nothing of the resident is found");
+  const redis = createRedis(redisUrl, 'interactive', 'admin');
+  try {
+    await waitReady(redis);
+    const eraser = new StoreResidentErasure(store, redis, new KeyedHash(Buffer.from(secret, 'base64')));
+    const r = await eraser.erase(channel, userId.trim());
+    console.log(
+      `${channel} user ${userId.trim()} erased: ${r.cases} case(s) unlinked (reports kept for the officers), ` +
+        `${r.notices} notice(s) to them cleared, profile ${r.profile ? 'deleted' : 'none'}, ` +
+        `conversation ${r.conversation ? 'deleted' : 'none'}`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function describeOfficer(o: Officer): string {
   const chats = o.chats.map((c) => `${c.channel}:${c.chatId}`).join(' ') || 'no chats';
   return `${o.name} [${o.role}, ${o.lang}${o.active ? '' : ', inactive'}] areas ${o.areaCodes.join(',')}; ${chats}`;
@@ -262,6 +303,7 @@ async function run(argv: string[]): Promise<void> {
     'deactivate-officer': (store, options) => deactivateOfficer(store, options),
     'unbind-group': (store, options) => unbindGroup(store, options),
     list: (store, _options, positionals) => list(store, positionals[0]),
+    'erase-user': (store, _options, positionals) => eraseUser(store, positionals),
   };
   const handler = commands[command];
   const jobCommand = JOB_COMMANDS[command];

@@ -25,6 +25,12 @@ export interface SlotValue {
   waiting?: HeldConversation;
 }
 
+/** A conversation `hold` pushed out of a full slot, and where it was: `putBack` restores it. */
+export interface PushedOut {
+  held: HeldConversation;
+  was: 'active' | 'waiting';
+}
+
 /** Where slots live (Redis in production, memory in flow tests). */
 export interface ChatSlots {
   load(key: string): Promise<SlotValue | null>;
@@ -85,16 +91,23 @@ export class TurnSlot {
   /**
    * The owner takes the chat (or keeps it, with new state). Whoever held it before waits, unless it
    * gives way (TRANSIENT) or a resident's draft already waits (PRECIOUS ones are kept over others).
+   * Answers the conversation that lost its place in a full slot, if one did.
    */
-  hold<S>(owner: ConversationOwner, state: S, lifetimeMs: number): void {
+  hold<S>(owner: ConversationOwner, state: S, lifetimeMs: number): PushedOut | undefined {
     const held: HeldConversation = { owner, state, expiresAt: this.now + lifetimeMs };
     const current = this.value.active;
+    let pushed: PushedOut | undefined;
     if (this.value.waiting?.owner === owner) this.drop('waiting');
     if (current && current.owner !== owner && !TRANSIENT.has(current.owner)) {
-      if (!this.value.waiting || (PRECIOUS.has(current.owner) && !PRECIOUS.has(this.value.waiting.owner))) this.value.waiting = current;
+      if (!this.value.waiting) this.value.waiting = current;
+      else if (PRECIOUS.has(current.owner) && !PRECIOUS.has(this.value.waiting.owner)) {
+        pushed = { held: this.value.waiting, was: 'waiting' };
+        this.value.waiting = current;
+      } else pushed = { held: current, was: 'active' };
     }
     this.value.active = held;
     this.changed = true;
+    return pushed;
   }
 
   /** The owner is done: its conversation ends (wherever it is) and a waiting one comes back. */
@@ -103,6 +116,22 @@ export class TurnSlot {
     if (this.value.active?.owner !== owner) return;
     this.drop('active');
     this.promote();
+  }
+
+  /**
+   * A conversation a short question pushed out of the slot (`hold`'s answer) comes back where it
+   * was, if it has not expired meanwhile and its place is free: asking "are you sure?" loses nothing.
+   */
+  putBack(pushed: PushedOut | undefined): void {
+    if (!pushed || pushed.held.expiresAt <= this.now || this.value.waiting) return;
+    if (this.value.active?.owner === pushed.held.owner) return;
+    if (pushed.was === 'active' || !this.value.active) {
+      if (this.value.active) this.value.waiting = this.value.active;
+      this.value.active = pushed.held;
+    } else {
+      this.value.waiting = pushed.held;
+    }
+    this.changed = true;
   }
 
   /** Everything in the slot ends. */

@@ -56,6 +56,8 @@ export interface ConversationDeps {
   directory: Directory;
   guards: Guards;
   sealer: Sealer;
+  /** The blind index stored on a case so `/xoadulieu` can find it (domain/reporter-index.ts). */
+  reporterIndex: (channel: ChannelName, userId: string) => string;
   limits: { maxTextLength: number; maxAttachments: number; idleMs: number; storyJoinMs: number };
   defaultLang: Lang;
   /** A link that opens a private chat with the bot carrying `payload` (Telegram); null where the platform has none. */
@@ -704,6 +706,7 @@ export class ConversationService {
       anonymous,
       contactSealed: !anonymous && contact ? this.deps.sealer.seal(contact) : undefined,
       replyTo: { channel: msg.channel, chatIdSealed: this.deps.sealer.seal(msg.chatId) },
+      reporterIndex: this.deps.reporterIndex(msg.channel, msg.userId),
       lang,
       joinCode: joinCode || undefined,
       submittedAt: new Date(this.clock()).toISOString(),

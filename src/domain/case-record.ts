@@ -28,7 +28,14 @@ export interface CaseRecord {
   anonymous: boolean;
   /** The contact the resident chose to give, sealed; read it with `consentedContact`. */
   contactSealed?: string;
-  replyTo: SealedChat;
+  /** The resident's chat; gone once they erased their data (`unlinkedAt`) or retention purged the case. */
+  replyTo?: SealedChat;
+  /** Blind index of the sender (domain/reporter-index.ts): finds their cases for erasure. */
+  reporterIndex?: string;
+  /** When the resident erased their data: the case stays, but nothing links it to them any more. */
+  unlinkedAt?: Date;
+  /** When retention removed the words, place, media and chat of the closed case (statistics stay). */
+  purgedAt?: Date;
   /** The resident's language: what they are written to in. */
   lang: Lang;
   /** The group code the resident gave, which tells the area. */
@@ -70,9 +77,9 @@ type CaseContent = (typeof CASE_CONTENT)[number];
  * data already sealed. A job is JSON, so its time is an ISO string.
  */
 export type CaseSubmission = Omit<
-  Pick<CaseRecord, 'caseId' | CaseContent | 'contactSealed' | 'replyTo' | 'lang' | 'joinCode'>,
+  Pick<CaseRecord, 'caseId' | CaseContent | 'contactSealed' | 'reporterIndex' | 'lang' | 'joinCode'>,
   'submittedAt'
-> & { submittedAt: string };
+> & { submittedAt: string; replyTo: SealedChat };
 
 /** What an alert shows of a case: no chat ids, and the contact only as opened for it (`consentedContact`). */
 export type AlertCase = Pick<CaseRecord, CaseContent>;
@@ -93,6 +100,8 @@ export const DESK_CASE_FIELDS = [
   'history',
   'lang',
   'replyTo',
+  'unlinkedAt',
+  'purgedAt',
 ] as const satisfies readonly (keyof CaseRecord)[];
 
 /**

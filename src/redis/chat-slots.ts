@@ -5,6 +5,9 @@ import { TurnSlot, type ChatSlots, type SlotValue } from '../conversations/chat-
 import type { ChatLock } from './chat-lock';
 import { hashedKey } from './hashed-keys';
 
+/** A chat's slot key, `chat:<keyed hash of the slot key>` (also what erasure deletes). */
+export const chatSlotKey = (hash: KeyedHash, slotKey: string): string => hashedKey(hash, 'chat', slotKey);
+
 /**
  * Every chat's conversation slot (conversations/chat-slot.ts), one key per chat: `chat:<keyed hash
  * of the chat>` (redis/hashed-keys.ts). The value (drafts with residents' words, places and phone
@@ -26,7 +29,7 @@ export class RedisChatSlots implements ChatSlots {
 
   /** The Redis key of a slot key (`channel:chatId`, conversations/chat-slot.ts slotKey). */
   redisKey(key: string): string {
-    return hashedKey(this.hash, 'chat', key);
+    return chatSlotKey(this.hash, key);
   }
 
   async load(key: string): Promise<SlotValue | null> {

@@ -8,6 +8,10 @@ import { hashedKey } from './hashed-keys';
 
 const FIELDS = ['lang', 'joinCode'] as const;
 
+/** A person's profile key, `profile:<keyed hash of channel:userId>` (also what erasure deletes). */
+export const profileKey = (hash: KeyedHash, channel: ChannelName, userId: string): string =>
+  hashedKey(hash, 'profile', chatKey(channel, userId));
+
 /**
  * A resident's language and group code: all the bot remembers about a person between
  * conversations. A hash per user in Redis (persisted by its append-only file), named by a keyed
@@ -24,7 +28,7 @@ export class RedisProfiles implements Profiles {
   ) {}
 
   redisKey(channel: ChannelName, userId: string): string {
-    return hashedKey(this.hash, 'profile', chatKey(channel, userId));
+    return profileKey(this.hash, channel, userId);
   }
 
   async get(channel: ChannelName, userId: string): Promise<UserProfile> {

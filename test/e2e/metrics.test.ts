@@ -105,7 +105,7 @@ it('after a tip, serves the alert latency, sends and 429s by platform, the case,
 
   // Every queue, every state, read from Redis at the scrape: the stored case's escalation timer waits as delayed.
   expect(sample(text, 'tnd_queue_read_ok')).toBe(1);
-  for (const queue of ['cases', 'escalations', 'broadcasts', 'outbox-telegram', 'inbox-telegram'])
+  for (const queue of ['cases', 'escalations', 'broadcasts', 'retention', 'outbox-telegram', 'inbox-telegram'])
     for (const state of ['waiting', 'prioritized', 'active', 'delayed', 'failed'])
       expect(sample(text, `tnd_queue_jobs{queue="${queue}",state="${state}"}`)).toEqual(expect.any(Number));
   expect(sample(text, 'tnd_queue_jobs{queue="escalations",state="delayed"}')).toBe(1);

@@ -155,6 +155,7 @@ export function memoryBot(overrides: Partial<ConversationDeps> = {}) {
     directory,
     guards: new MemoryGuards(),
     sealer: TEST_BOX,
+    reporterIndex: (channel, userId) => `idx-${channel}-${userId}`,
     // Story joining off: this person types faster than anyone (see the story test, which turns it on).
     limits: { maxTextLength: 3000, maxAttachments: 3, idleMs: 30 * 60_000, storyJoinMs: 0 },
     defaultLang: 'vi',

@@ -11,6 +11,7 @@ import {
 import { matchOption } from '../../domain/option-match';
 import { CASE_KINDS } from '../reporting/flows';
 import { isCourtesy } from '../../domain/courtesy';
+import { defang } from '../../domain/defang';
 import { fold, normalise, truncate } from '../../domain/text';
 import type { CommandSpec } from '../../conversations/command-table';
 import type { Feature, FeatureContext, HeldConversationHandler } from '../../conversations/feature';
@@ -60,6 +61,8 @@ export interface OfficerDeskDeps {
   maxTextLength?: number;
   /** How long a tipster's answer to an officer's question is waited for. */
   relayTtlMs: number;
+  /** Questions per case, and how long after the tipster's last message questions may still be asked. */
+  relayBounds?: { questionsPerCase: number; idleMs: number };
 }
 
 type StaffCommand = 'ack' | 'note' | 'ask' | 'resolve' | 'reassign' | 'view' | 'list' | 'stats' | 'help';
@@ -309,6 +312,10 @@ export class OfficerDeskFeature implements Feature {
       }
       case 'note':
       case 'ask': {
+        // The tipster erased their data (or retention purged the case): no chat to ask in any more.
+        if (command === 'ask' && !c.replyTo) return [{ text: this.t(ctx, 'officer.relay.unreachable', { code: c.refCode }) }];
+        const bound = command === 'ask' ? this.relayBound(ctx, c) : null;
+        if (bound) return [bound];
         const text = arg ? truncate(normalise(arg), this.maxText) : '';
         if (!text) {
           ctx.slot.hold<Pending>(DESK, { kind: 'compose', caseId: c.caseId, what: command }, PENDING_TTL_MS);
@@ -383,9 +390,10 @@ export class OfficerDeskFeature implements Feature {
     } else {
       // The relay closes with the case; a question about another case waits on.
       const chat = this.deps.state.reporterChat(c);
-      await ctx.updateChat(chat.channel, chat.chatId, (slot) => {
-        if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
-      });
+      if (chat)
+        await ctx.updateChat(chat.channel, chat.chatId, (slot) => {
+          if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
+        });
       await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.closed`, (lang) => [
         {
           text: this.deps.t(lang, `officer.resident.closed.${c.kind}`, {
@@ -400,7 +408,7 @@ export class OfficerDeskFeature implements Feature {
 
   private async sendQuestion(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, question: string): Promise<void> {
     await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang) => [
-      { text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question }), lang },
+      { text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question: defang(question) }), lang },
     ]);
     const ticket: RelayTicket = {
       caseId: c.caseId,
@@ -411,6 +419,7 @@ export class OfficerDeskFeature implements Feature {
       lang: ctx.lang,
     };
     const chat = this.deps.state.reporterChat(c);
+    if (!chat) return;
     // The question becomes the tipster's conversation: a draft they are writing waits behind it.
     await ctx.updateChat(chat.channel, chat.chatId, (slot) => slot.hold(RELAY, ticket, this.deps.relayTtlMs));
   }
@@ -639,6 +648,22 @@ export class OfficerDeskFeature implements Feature {
       ];
     }
     return this.relayAnswer(ctx, relay, c, msg);
+  }
+
+  /**
+   * The relay's bounds (issue 14, point 10): a tipster is not asked about one case without end, nor
+   * about a case they last wrote about long ago. Null when a question may go.
+   */
+  private relayBound(ctx: FeatureContext, c: DeskCase): OutboundMessage | null {
+    const bounds = this.deps.relayBounds;
+    if (!bounds) return null;
+    const asked = c.history.filter((h) => h.action === 'question').length;
+    if (asked >= bounds.questionsPerCase)
+      return { text: this.t(ctx, 'officer.relay.limitReached', { code: c.refCode, count: bounds.questionsPerCase }) };
+    const last = Math.max(c.submittedAt.getTime(), ...c.history.filter((h) => h.by === 'resident').map((h) => h.at.getTime()));
+    if (this.clock() - last > bounds.idleMs)
+      return { text: this.t(ctx, 'officer.relay.idle', { code: c.refCode, count: Math.round(bounds.idleMs / 86_400_000) }) };
+    return null;
   }
 
   private relayConfirmOptions(ctx: FeatureContext): Option[] {

@@ -106,7 +106,8 @@ export interface RelayTicket {
 
 /** Where a case's tipster is written to: the chat its sealed id opens to (only adapters hold the key). */
 export interface DeskState {
-  reporterChat(c: DeskCase): { channel: ChannelName; chatId: string };
+  /** Null once the resident erased their data: the case is linked to no chat. */
+  reporterChat(c: DeskCase): { channel: ChannelName; chatId: string } | null;
 }
 
 export interface Escalations {

@@ -58,8 +58,9 @@ export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFea
     desk: a.desk,
     messenger: a.messenger,
     // The tipster's chat, opened from the case's sealed id only to find the chat's slot.
-    state: { reporterChat: (c) => ({ channel: c.replyTo.channel, chatId: rt.box.open(c.replyTo.chatIdSealed) }) },
+    state: { reporterChat: (c) => (c.replyTo ? { channel: c.replyTo.channel, chatId: rt.box.open(c.replyTo.chatIdSealed) } : null) },
     relayTtlMs: rt.config.officerDesk.relayTtlSeconds * 1000,
+    relayBounds: rt.config.officerDesk.relayBounds,
     escalations: a.scheduler,
     log: (event, fields) => rt.log.info(fields ?? {}, event),
     newId: () => randomBytes(9).toString('base64url'),

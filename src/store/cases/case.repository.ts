@@ -21,6 +21,12 @@ export class RefCodeTakenError extends AppError {
   }
 }
 
+/**
+ * History lines whose note is someone's words (an officer's note or question, the resident's
+ * answer); the others note an outcome, an officer id or a level, which statistics keep.
+ */
+const WORDS_IN_HISTORY = new Set(['note', 'question', 'answer']);
+
 /** Field names become document keys: a '$' or '.' in one would be read as an operator or a path. */
 export function assertSafeFieldKeys(fields: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(fields)) {
@@ -102,6 +108,81 @@ export class CaseRepository {
       .lean<{ refCode: string }[]>()
       .exec();
     return rows.reduce((max, r) => Math.max(max, Number(r.refCode.slice(prefix.length)) || 0), 0);
+  }
+
+  /** The ids of the cases a resident sent, found by their blind index (domain/reporter-index.ts). */
+  async idsByReporterIndex(reporterIndex: string): Promise<string[]> {
+    const rows = await this.model.find({ reporterIndex }).select({ _id: 1 }).lean<{ _id: string }[]>().exec();
+    return rows.map((r) => String(r._id));
+  }
+
+  /**
+   * The resident erased their data: the case stays for the officers (what happened, where, when),
+   * but the contact they left, their chat and the blind index go, so nothing links it to them and
+   * nobody can write to them about it any more. Safe to repeat.
+   */
+  async unlinkReporter(caseId: string, at: Date): Promise<void> {
+    await this.model
+      .updateOne({ _id: caseId }, { $unset: { contactEnc: 1, replyTo: 1, reporterIndex: 1 }, $set: { unlinkedAt: at } })
+      .exec();
+  }
+
+  /**
+   * Up to `limit` cases stored before the blind index existed that still have a reply chat (not
+   * erased, not purged), with their sealed chat: the daily run gives each its index once.
+   */
+  async withoutReporterIndex(limit: number): Promise<{ caseId: string; replyTo: NonNullable<Case['replyTo']> }[]> {
+    const rows = await this.model
+      .find({ reporterIndex: { $exists: false }, replyTo: { $exists: true }, unlinkedAt: { $exists: false } })
+      .limit(limit)
+      .select({ _id: 1, replyTo: 1 })
+      .lean<{ _id: string; replyTo: NonNullable<Case['replyTo']> }[]>()
+      .exec();
+    return rows.map((r) => ({ caseId: String(r._id), replyTo: { channel: r.replyTo.channel, chatIdEnc: r.replyTo.chatIdEnc } }));
+  }
+
+  /** Sets the blind index of a case that has none yet (never replaces one). */
+  async setReporterIndex(caseId: string, reporterIndex: string): Promise<void> {
+    await this.model.updateOne({ _id: caseId, reporterIndex: { $exists: false } }, { $set: { reporterIndex } }).exec();
+  }
+
+  /**
+   * Up to `limit` ids of cases closed before `cutoff` whose content retention has not yet removed,
+   * oldest first. A scan on FerretDB (no index serves it there), acceptable once a day.
+   */
+  async closedBefore(cutoff: Date, limit: number): Promise<string[]> {
+    const rows = await this.model
+      .find({ status: 'resolved', resolvedAt: { $lt: cutoff }, purgedAt: { $exists: false } })
+      .sort({ resolvedAt: 1, _id: 1 })
+      .limit(limit)
+      .select({ _id: 1 })
+      .lean<{ _id: string }[]>()
+      .exec();
+    return rows.map((r) => String(r._id));
+  }
+
+  /**
+   * Retention: a long-closed case keeps what statistics count (kind, category, area, group, status,
+   * outcome, dates, who handled it) and loses the resident's words, place, media references, the
+   * contact, the chat and the blind index, and the texts of notes, questions and answers in its
+   * history (each line's date, action and author stay). Safe to repeat.
+   */
+  async purgeContent(caseId: string, at: Date): Promise<boolean> {
+    const current = await this.byCaseId(caseId);
+    if (!current) return false;
+    const history = current.history.map(({ at: when, action, by, note }) =>
+      note === undefined || WORDS_IN_HISTORY.has(action) ? { at: when, action, by } : { at: when, action, by, note },
+    );
+    const result = await this.model
+      .updateOne(
+        { _id: caseId },
+        {
+          $set: { fields: {}, attachments: [], history, purgedAt: current.purgedAt ?? at },
+          $unset: { location: 1, contactEnc: 1, replyTo: 1, reporterIndex: 1 },
+        },
+      )
+      .exec();
+    return result.matchedCount > 0;
   }
 
   async count(filter: { kind?: string } = {}): Promise<number> {

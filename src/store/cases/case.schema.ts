@@ -14,7 +14,7 @@ export type CaseHistoryEntry = CaseHistoryLine;
  */
 export type Case = Omit<CaseRecord, 'contactSealed' | 'replyTo'> & {
   contactEnc?: string;
-  replyTo: { channel: ChannelName; chatIdEnc: string };
+  replyTo?: { channel: ChannelName; chatIdEnc: string };
 };
 
 /** A stored case as the record the views pick from (the desk's case, the alert). */
@@ -23,18 +23,23 @@ export function caseRecordOf(c: Case): CaseRecord {
   return {
     ...rest,
     contactSealed: contactEnc,
-    replyTo: { channel: replyTo.channel, chatIdSealed: replyTo.chatIdEnc },
+    replyTo: replyTo && { channel: replyTo.channel, chatIdSealed: replyTo.chatIdEnc },
     // Copies, never the document's own Dates (and a string from a hand-made document reads as one too).
     submittedAt: new Date(c.submittedAt),
     acknowledgedAt: c.acknowledgedAt ? new Date(c.acknowledgedAt) : undefined,
     resolvedAt: c.resolvedAt ? new Date(c.resolvedAt) : undefined,
+    unlinkedAt: c.unlinkedAt ? new Date(c.unlinkedAt) : undefined,
+    purgedAt: c.purgedAt ? new Date(c.purgedAt) : undefined,
     createdAt: new Date(c.createdAt),
     history: c.history.map(({ at, action, by, note }) => ({ at: new Date(at), action, by, ...(note === undefined ? {} : { note }) })),
   };
 }
 
 /** What intake knows when it stores a case; the rest starts the same for every case. */
-export type NewCase = Omit<Case, 'status' | 'recipients' | 'history' | 'createdAt'> & { recipients?: string[] };
+export type NewCase = Omit<Case, 'status' | 'recipients' | 'history' | 'createdAt' | 'replyTo' | 'unlinkedAt' | 'purgedAt'> & {
+  replyTo: NonNullable<Case['replyTo']>;
+  recipients?: string[];
+};
 
 const historySchema = new Schema<CaseHistoryEntry>(
   {
@@ -69,10 +74,15 @@ export const caseSchema = new Schema<Case>(
     },
     anonymous: { type: Boolean, required: true },
     contactEnc: { type: String },
+    // Removed when the resident erases their data, or by retention once the case is long closed.
     replyTo: {
       type: new Schema({ channel: { type: String, required: true }, chatIdEnc: { type: String, required: true } }, { _id: false }),
-      required: true,
+      default: undefined,
     },
+    // Blind index of the sender (domain/reporter-index.ts), for erasure; removed with replyTo.
+    reporterIndex: { type: String, index: true },
+    unlinkedAt: { type: Date },
+    purgedAt: { type: Date },
     lang: { type: String, enum: LANGS, required: true },
     groupChatId: { type: String },
     joinCode: { type: String },

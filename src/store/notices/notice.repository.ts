@@ -3,6 +3,8 @@ import { isDuplicateKeyError, plain, type Stored } from '../mongo-compat';
 import type { Notice } from './notice.schema';
 
 const MAX_ERROR_LENGTH = 500;
+/** `lastError` of a notice to a resident who erased their data before it went out. */
+export const RESIDENT_ERASED = 'ResidentErased';
 
 export type NewNotice = Pick<Notice, 'noticeId' | 'channel' | 'parts'> &
   Partial<Pick<Notice, 'caseId' | 'chatId' | 'chatIdEnc' | 'officerId'>>;
@@ -69,6 +71,41 @@ export class NoticeRepository {
     await this.model
       .updateOne({ _id: noticeId }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } })
       .exec();
+  }
+
+  /**
+   * The resident erased their data: the notices about this case written to them lose their sealed
+   * chat and their text; one still waiting is failed (`ResidentErased`), so the outbox never sends
+   * it. Notices to officers stay. Returns how many were changed; safe to repeat.
+   */
+  async forgetResident(caseId: string): Promise<number> {
+    const rows = await this.model
+      .find({ caseId, chatIdEnc: { $exists: true } })
+      .select({ _id: 1, status: 1 })
+      .lean<{ _id: string; status: string }[]>()
+      .exec();
+    for (const row of rows) {
+      const set: Record<string, unknown> = { parts: [] };
+      if (row.status === 'pending') Object.assign(set, { status: 'failed', lastError: RESIDENT_ERASED });
+      await this.model.updateOne({ _id: row._id }, { $set: set, $unset: { chatIdEnc: 1 } }).exec();
+    }
+    return rows.length;
+  }
+
+  /**
+   * Retention: every notice about a long-closed case loses its text (relayed questions and
+   * answers, updates to the resident) and the resident's sealed chat; its id and status stay, so
+   * asking for the same notice again still finds it sent. Returns how many still had either.
+   */
+  async purgeForCase(caseId: string): Promise<number> {
+    const rows = await this.model.find({ caseId }).select({ _id: 1, parts: 1, chatIdEnc: 1 }).lean<Stored<Notice>[]>().exec();
+    let changed = 0;
+    for (const row of rows) {
+      if ((row.parts ?? []).length === 0 && row.chatIdEnc === undefined) continue;
+      await this.model.updateOne({ _id: row._id }, { $set: { parts: [] }, $unset: { chatIdEnc: 1 } }).exec();
+      changed++;
+    }
+    return changed;
   }
 
   async recordAttempt(noticeId: string): Promise<void> {

@@ -135,7 +135,8 @@ export class StoreCaseDesk implements CaseDesk {
   }
 
   isReporter(c: DeskCase, channel: ChannelName, chatId: string): boolean {
-    if (c.replyTo.channel !== channel) return false;
+    // A case whose sender erased their data belongs to nobody who writes.
+    if (!c.replyTo || c.replyTo.channel !== channel) return false;
     try {
       return this.box.open(c.replyTo.chatIdSealed) === chatId;
     } catch {

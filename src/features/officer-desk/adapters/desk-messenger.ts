@@ -26,8 +26,9 @@ export class StoreDeskMessenger implements DeskMessenger {
 
   async toReporter(caseId: string, noticeId: string, render: Render): Promise<void> {
     const c = await this.store.cases.byCaseId(caseId);
-    const channel = c?.replyTo.channel as ChannelName | undefined;
-    if (!c || !channel || !this.channels.has(channel)) return;
+    // No chat once the resident erased their data (or retention purged the case): nobody to tell.
+    const channel = c?.replyTo?.channel as ChannelName | undefined;
+    if (!c?.replyTo || !channel || !this.channels.has(channel)) return;
     await this.deliver({ noticeId, caseId, channel, chatIdEnc: c.replyTo.chatIdEnc, parts: render(c.lang, channel) });
   }
 

@@ -19,6 +19,11 @@ export const caseSubmissionSchema = z.object({
   anonymous: z.boolean(),
   contactSealed: z.string().max(1000).optional(),
   replyTo: z.object({ channel: z.enum(['telegram', 'zalo', 'console']), chatIdSealed: z.string().max(1000) }),
+  // Optional: jobs queued by a version without the erasure index are still stored.
+  reporterIndex: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/)
+    .optional(),
   lang: z.enum(['vi', 'en']),
   joinCode: z.string().max(16).optional(),
   submittedAt: z.string().datetime(),

@@ -70,6 +70,7 @@ export function createIntakeProcessor(deps: IntakeDeps) {
       anonymous: sub.anonymous,
       contactEnc: sub.contactSealed,
       replyTo: { channel: sub.replyTo.channel, chatIdEnc: sub.replyTo.chatIdSealed },
+      reporterIndex: sub.reporterIndex,
       lang: sub.lang,
       groupChatId: group?.chatId,
       joinCode: sub.joinCode,

@@ -1,0 +1,88 @@
+import type { ChannelName } from '../../../domain/chat';
+import type { Logger } from '../../../logger';
+import type { Store } from '../../../store/models';
+
+export interface RetentionDeps {
+  store: Store;
+  log: Logger;
+  /** A case closed longer ago than this is purged. */
+  closedCaseMs: number;
+  clock?: () => number;
+  /** Cases read per query. */
+  batch?: number;
+  /**
+   * The blind index of a case stored before there was one, from its sealed reply chat (a private
+   * chat's id is the user's on Telegram and Zalo); null when it does not open.
+   */
+  indexOf?: (channel: ChannelName, chatIdSealed: string) => string | null;
+}
+
+/** What one run removed, as counts: logged, never the content. */
+export interface RetentionReport {
+  cases: number;
+  notices: number;
+  /** Older cases given the blind index they lacked, so that erasure finds them too. */
+  indexed: number;
+}
+
+/**
+ * The daily retention run: every case closed more than `closedCaseMs` ago loses the resident's
+ * words, place, media references, contact, chat and blind index, and the texts in its history
+ * (store/cases CaseRepository.purgeContent); its notices lose their texts (relayed questions and
+ * answers, updates to the resident) and the resident's sealed chat. The notices go first and the
+ * case is marked purged last, so a run cut short redoes that case next time; a purged case is
+ * never read again, so running twice, or on two workers at once, removes nothing more. Then cases
+ * stored before the blind index are given theirs (`indexOlderCases`).
+ */
+export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionReport> {
+  const { store } = deps;
+  const now = new Date((deps.clock ?? Date.now)());
+  const cutoff = new Date(now.getTime() - deps.closedCaseMs);
+  const batch = deps.batch ?? 200;
+  const report: RetentionReport = { cases: 0, notices: 0, indexed: 0 };
+  const seen = new Set<string>();
+  for (;;) {
+    const ids = (await store.cases.closedBefore(cutoff, batch)).filter((id) => !seen.has(id));
+    // A case that reads as unpurged after its purge (it was removed meanwhile) is not read forever.
+    if (ids.length === 0) break;
+    for (const caseId of ids) {
+      seen.add(caseId);
+      report.notices += await store.notices.purgeForCase(caseId);
+      if (await store.cases.purgeContent(caseId, now)) report.cases++;
+    }
+  }
+  report.indexed = await indexOlderCases(deps, batch);
+  deps.log.info({ ...report, cutoff: cutoff.toISOString() }, 'retention.purged');
+  return report;
+}
+
+/**
+ * Cases stored before intake set the blind index get it here, each one opened once, so that a
+ * resident's `/xoadulieu` finds every case they sent without anything opening every case then. A
+ * case whose chat does not open is left without (and not read again in this run).
+ */
+async function indexOlderCases(deps: RetentionDeps, batch: number): Promise<number> {
+  if (!deps.indexOf) return 0;
+  const skipped = new Set<string>();
+  let indexed = 0;
+  for (;;) {
+    const rows = (await deps.store.cases.withoutReporterIndex(batch + skipped.size)).filter((r) => !skipped.has(r.caseId));
+    if (rows.length === 0) return indexed;
+    for (const r of rows) {
+      const index = deps.indexOf(r.replyTo.channel, r.replyTo.chatIdEnc);
+      if (index === null) {
+        skipped.add(r.caseId);
+        continue;
+      }
+      await deps.store.cases.setReporterIndex(r.caseId, index);
+      indexed++;
+    }
+  }
+}
+
+/** The BullMQ processor of the `retention` queue's daily job. */
+export function createRetentionProcessor(deps: RetentionDeps) {
+  return async function retention(): Promise<RetentionReport> {
+    return purgeClosedCases(deps);
+  };
+}
