@@ -129,6 +129,8 @@ export class OwnService {
       'listen_addresses=127.0.0.1',
       '-c',
       `unix_socket_directories=${dir.length > 90 ? '' : dir}`,
+      '-c',
+      'autovacuum_naptime=10s',
     ]);
     const service = new OwnService('PostgreSQL', port, dir, command, args);
     await service.start();
