@@ -34,7 +34,9 @@ export async function machine(): Promise<Machine> {
   try {
     const out = execFileSync(join(__dirname, '..', '..', '.local', 'bin', 'ferretdb'), ['--version'], { encoding: 'utf8' });
     const version = /Version:\s*(\S+)/i.exec(out)?.[1];
-    if (version && /127\.0\.0\.1|localhost/.test(process.env.MONGODB_URI ?? '')) database = `FerretDB ${version} (SQLite backend)`;
+    const backend = process.env.LOCAL_DATABASE === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (version && /127\.0\.0\.1|localhost/.test(process.env.MONGODB_URI ?? ''))
+      database = `FerretDB ${version} (${backend} backend, patched)`;
   } catch {
     // No local FerretDB: the URI names some other server.
   }

@@ -3,14 +3,16 @@ import { moveGroupsToChatKeys } from './groups/group-key-migration';
 import { createModels } from './models';
 
 /*
- * One code base, two servers: MongoDB 7/8 in production, FerretDB 1.24 (SQLite backend) in tests.
+ * One code base, two servers: MongoDB 7/8 in production, FerretDB 1.24 in tests (on PostgreSQL,
+ * patched by scripts/install-ferretdb: docs/local-database.md; LOCAL_DATABASE=sqlite for SQLite).
  * What FerretDB 1.24 does differently, found while building this store (keep to the common subset):
  *
- * - Updates are not atomic: the SQLite handler reads the document and writes it back outside one
- *   transaction (FerretDB issue #3040). Concurrent `$inc`, `$max` or filter-guarded `$set` on ONE
- *   document lose writes (20 parallel `$inc` ended at 1-3). Unique indexes ARE enforced under
- *   concurrency (SQLite does that), so correctness that rests on a unique index holds in tests;
- *   never test parallel read-modify-write of one document against FerretDB.
+ * - Upstream, updates are not atomic: the handler reads the document and writes it back outside
+ *   one transaction (FerretDB issue #3040), so concurrent `$inc`, `$max` or filter-guarded `$set`
+ *   on ONE document lose writes (20 parallel `$inc` ended at 1-3). Our build serialises each
+ *   document's read-modify-write (test/integration/store/local-database.test.ts); the code below
+ *   still avoids relying on it until its workarounds are removed on purpose (issue 18). Unique
+ *   indexes are enforced under concurrency on both backends.
  * - `$setOnInsert` silently drops top-level fields whose value is `null` or `[]` from the inserted
  *   document (nested ones, `{}`, `false`, `0` and '' survive; `$set` and inserts keep them all).
  *   Create-if-absent is therefore an insert guarded by a unique index + E11000 → read back.

@@ -15,7 +15,7 @@ export interface TestDatabase {
 let opened = 0;
 
 /**
- * A fresh, empty database on the server `scripts/services` started (FerretDB) or the one
+ * A fresh, empty database on the server `scripts/services` started (FerretDB on PostgreSQL) or the one
  * MONGODB_URI names, with all indexes built. Each call gets its own database, so test files
  * running in parallel never see each other's rows.
  */

@@ -1,16 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 /**
- * A redis-server or FerretDB of a test's own, on its own port and data folder, that the test may
+ * A redis-server or database of a test's own, on its own port and data folder, that the test may
  * stop and start again (same port, same data) to see what the app does while it is away. Started
- * the way scripts/services starts the shared ones: Redis with the append-only file on, FerretDB
- * 1.24 with its SQLite backend from .local/bin.
+ * the way scripts/services starts the shared ones: Redis with the append-only file on; FerretDB
+ * 1.24 from .local/bin on a PostgreSQL of its own (or on SQLite with LOCAL_DATABASE=sqlite).
  */
 
 const ROOT = join(__dirname, '..', '..');
+const isRoot = process.getuid?.() === 0;
+
+/** Debian keeps PostgreSQL's server programs under /usr/lib/postgresql/<major>/bin, off PATH. */
+function postgresBin(): string {
+  const base = '/usr/lib/postgresql';
+  const majors = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const major of majors) if (existsSync(join(base, major, 'bin', 'postgres'))) return join(base, major, 'bin');
+  throw new Error('PostgreSQL server programs not found under /usr/lib/postgresql: run scripts/setup');
+}
+
+/** PostgreSQL refuses to run as root: as root, its programs run as the postgres user. */
+function asPostgres(command: string, args: string[]): [string, string[]] {
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
 
 function dataDir(prefix: string): string {
   mkdirSync(join(ROOT, '.local', 'run'), { recursive: true });
@@ -43,6 +57,8 @@ function portOpen(port: number): Promise<boolean> {
 export class OwnService {
   private child?: ChildProcess;
   private output = '';
+  /** The PostgreSQL a FerretDB keeps its data in, destroyed with it. */
+  backing?: OwnService;
 
   private constructor(
     readonly name: string,
@@ -77,14 +93,61 @@ export class OwnService {
     return service;
   }
 
-  /** FerretDB 1.24 on SQLite, as scripts/services runs it. */
+  /**
+   * PostgreSQL with a data folder of its own (initdb'd here, owned by the postgres user when we are
+   * root), listening on loopback only, as scripts/services runs it.
+   */
+  static async postgresql(): Promise<OwnService> {
+    const bin = postgresBin();
+    const port = await freePort();
+    const dir = dataDir('own-postgresql-');
+    if (isRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+      chownSync(dir, uid, gid);
+    }
+    const data = join(dir, 'data');
+    const [initdb, initArgs] = asPostgres(join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+    ]);
+    execFileSync(initdb, initArgs, { stdio: 'pipe' });
+    const [command, args] = asPostgres(join(bin, 'postgres'), [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dir.length > 90 ? '' : dir}`,
+      '-c',
+      'autovacuum_naptime=10s',
+    ]);
+    const service = new OwnService('PostgreSQL', port, dir, command, args);
+    await service.start();
+    return service;
+  }
+
+  /**
+   * FerretDB 1.24 as scripts/services runs it: on a PostgreSQL of its own (`backing`; stop and
+   * start act on FerretDB alone, destroy on both), or on SQLite with LOCAL_DATABASE=sqlite.
+   */
   static async ferretdb(): Promise<OwnService> {
+    const backing = process.env.LOCAL_DATABASE === 'sqlite' ? undefined : await OwnService.postgresql();
     const port = await freePort();
     const dir = dataDir('own-ferretdb-');
     mkdirSync(join(dir, 'data'));
     const args = [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/data/`,
+      ...(backing ? ['--handler=postgresql', `--postgresql-url=${backing.url}`] : ['--handler=sqlite', `--sqlite-url=file:${dir}/data/`]),
       `--state-dir=${dir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
@@ -92,12 +155,20 @@ export class OwnService {
       '--log-level=warn',
     ];
     const service = new OwnService('FerretDB', port, dir, join(ROOT, '.local', 'bin', 'ferretdb'), args);
-    await service.start();
+    service.backing = backing;
+    try {
+      await service.start();
+    } catch (error) {
+      await backing?.destroy();
+      throw error;
+    }
     return service;
   }
 
   get url(): string {
-    return this.name === 'redis-server' ? `redis://127.0.0.1:${this.port}` : `mongodb://127.0.0.1:${this.port}`;
+    if (this.name === 'redis-server') return `redis://127.0.0.1:${this.port}`;
+    if (this.name === 'PostgreSQL') return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+    return `mongodb://127.0.0.1:${this.port}`;
   }
 
   get running(): boolean {
@@ -122,20 +193,20 @@ export class OwnService {
       if (exited) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    child.kill('SIGKILL');
+    this.signal(child, 'SIGKILL');
     throw new Error(`${this.name} did not open port ${this.port}:\n${this.output}`);
   }
 
   /**
    * Stops the process and waits for it to exit: SIGTERM is a clean shutdown (Redis writes out its
-   * append-only file), SIGKILL a crash.
+   * append-only file, PostgreSQL makes a checkpoint), SIGKILL a crash of all its processes.
    */
   async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    this.signal(child, signal);
+    const timer = setTimeout(() => this.signal(child, 'SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
     this.child = undefined;
@@ -143,9 +214,57 @@ export class OwnService {
     for (let i = 0; i < 50 && (await portOpen(this.port)); i++) await new Promise((r) => setTimeout(r, 100));
   }
 
+  private signal(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): void {
+    const postmaster = this.name === 'PostgreSQL' ? postmasterPid(this.dir) : undefined;
+    // PostgreSQL's processes each lead a process group of their own, so a crash is the postmaster
+    // and each of its children killed by pid (the postmaster first, or it would restart them).
+    // Not runuser, their parent here: it reaps the postmaster and exits; killed first, it would
+    // leave a dead postmaster to an init that may never reap it, and PostgreSQL refuses to start
+    // while that pid exists.
+    const pids = signal === 'SIGKILL' && postmaster ? [postmaster, ...childrenOf(postmaster)] : [child.pid!];
+    for (const pid of pids) {
+      try {
+        if (signal === 'SIGKILL') process.kill(pid, 'SIGKILL');
+        else process.kill(postmaster ?? pid, postmaster ? 'SIGINT' : signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
   /** Stops the process and removes its data folder. */
   async destroy(): Promise<void> {
     await this.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
+    await this.backing?.destroy();
   }
+}
+
+/**
+ * PostgreSQL's own process, the first line of postmaster.pid: as root we start `runuser`, and
+ * PostgreSQL's fast shutdown is SIGINT to the postmaster (SIGTERM would wait for every client).
+ */
+function postmasterPid(dir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes whose parent is pid (from /proc; Linux only, as PostgreSQL here is). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(join('/proc', entry, 'stat'), 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return children;
 }
