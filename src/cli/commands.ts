@@ -12,6 +12,8 @@ const COMMANDS: Record<string, Command> = {
   report: () => import('./report'),
   'faq-misses': () => import('./faq-misses'),
   'zalo-webhook': () => import('./zalo-webhook'),
+  backup: async () => ({ main: (await import('./backup')).mainBackup }),
+  restore: async () => ({ main: (await import('./backup')).mainRestore }),
 };
 
 export function isCommand(name: string | undefined): name is string {
