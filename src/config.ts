@@ -26,7 +26,7 @@ const schema = z
     CONTACT_ENCRYPTION_KEY: z
       .string()
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
-    /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed, until `scripts/admin rotate-key` has re-sealed it. */
+    /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed (nothing re-seals stored values at once yet: keep them loaded). */
     CONTACT_ENCRYPTION_OLD_KEYS: csv
       .default('')
       .refine(

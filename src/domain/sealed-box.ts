@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  *
  * Format `v2.<key id>.<nonce>.<tag>.<data>` (base64url). The key id lets several keys be loaded at
  * once: values open with whichever key sealed them and are always sealed with the newest, so a key
- * is rotated by adding a new one and re-sealing (`scripts/admin rotate-key`). The associated data
+ * is rotated by adding a new one (a command that re-seals stored values at once is not built yet). The associated data
  * (`aad`: the Redis key name, or the record and field) binds a value to where it is stored, so a
  * sealed phone number copied into another case or field does not open there. `v1.<nonce>.<tag>.<data>`
  * values (no key id, no associated data) written before still open, with any loaded key.
