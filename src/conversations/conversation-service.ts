@@ -17,6 +17,7 @@ import {
   type Lang,
   type Option,
   type OutboundMessage,
+  withoutNul,
 } from './messages';
 import type {
   CaseIntake,
@@ -142,7 +143,8 @@ export class ConversationService {
   }
 
   /** Everything the bot answers to this message, in order. Never throws: a failure becomes a polite reply. */
-  async handle(msg: InboundMessage): Promise<OutboundMessage[]> {
+  async handle(received: InboundMessage): Promise<OutboundMessage[]> {
+    const msg = withoutNul(received);
     let lang: Lang = langFromHint(msg.languageHint) ?? this.deps.defaultLang;
     try {
       if (!(await this.deps.guards.firstDelivery(msg.channel, msg.updateId))) return [];

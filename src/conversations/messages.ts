@@ -72,3 +72,19 @@ export interface OutboundMessage {
   /** An emergency's numbers: tried even while a platform holds replies (Zalo's spent quota). */
   urgent?: true;
 }
+
+/**
+ * The message with every U+0000 removed from its strings. A NUL carries nothing a person typed
+ * (only broken clients and fuzzers send one), and a database may refuse it: PostgreSQL's JSON,
+ * under the local database, cannot hold it, so a lookup or a stored tip would fail on it.
+ */
+export function withoutNul(msg: InboundMessage): InboundMessage {
+  return clean(msg) as InboundMessage;
+}
+
+function clean(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(clean);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
+  return value;
+}

@@ -161,6 +161,28 @@ describe('Telegram end to end', () => {
     expect(emu.sent(504).filter((m) => (m.text ?? '').includes('quá nhanh'))).toHaveLength(1);
   });
 
+  it('drops NUL characters a broken client sends, so the database takes the tip (PostgreSQL refuses them)', async () => {
+    const resident = emu.user(506);
+    const chat = chatReader(emu, 506);
+    resident.sendText(506, '/baotin');
+    await chat.question('Bạn ở tổ dân phố nào?');
+    resident.sendText(506, 'KP1\u0000TO3');
+    resident.pressButton(await chat.question('Tin báo về việc gì?'), 'category:theft');
+    await chat.question('Chuyện gì đã xảy ra?');
+    resident.sendText(506, 'Xe đạp\u0000 bị lấy mất ở nhà xe');
+    await chat.next((m) => (m.text ?? '').includes('Ở đâu?'));
+    resident.sendText(506, 'Nhà xe chung cư\u0000 A');
+    resident.pressButton(await chat.question('Khi nào?'), 'when:today');
+    resident.pressButton(await chat.question('Bạn có ảnh'), 'nav:done');
+    resident.pressButton(await chat.question('ẩn danh'), 'identity:anonymous');
+    resident.pressButton(await chat.question('Kiểm tra lại tin báo'), 'nav:confirm');
+    const received = await chat.next((m) => (m.text ?? '').includes('Đã nhận tin báo'));
+    const code = /TB-\d{4}-\d{4}/.exec(received.text!)![0];
+    await emu.waitFor((m) => m.chat_id === OFFICER && (m.text ?? '').includes(code));
+    const stored = await app.rt.store.cases.byRefCode(code);
+    expect(stored?.fields).toMatchObject({ what: 'Xe đạp bị lấy mất ở nhà xe', where: 'Nhà xe chung cư A' });
+  });
+
   it('keeps personal data out of the logs', () => {
     const logs = app.logs.join('\n');
     for (const secret of ['Wave màu đỏ', '912000502', '+84912000502', 'karaoke', '"501"', '"502"', 'Cư dân'])
