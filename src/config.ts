@@ -55,6 +55,16 @@ const schema = z
       .regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, 'METRICS_TOKEN: 24-256 characters of A-Z a-z 0-9 . _ ~ + / = - (openssl rand -hex 24)')
       .optional(),
 
+    /** The queue UI (bull-board, /queues) opens to these credentials (HTTP Basic); unset, it is off. */
+    QUEUE_UI_USER: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'QUEUE_UI_USER: 1-64 characters of A-Z a-z 0-9 . _ -')
+      .optional(),
+    QUEUE_UI_PASSWORD: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'QUEUE_UI_PASSWORD: 16-256 printable characters without spaces (openssl rand -hex 16)')
+      .optional(),
+
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
     /** Set to receive updates by webhook (production); unset, the bot long-polls. */
@@ -171,6 +181,13 @@ const schema = z
           : 'or ZALO_BOT_TOKEN is required with NODE_ENV=production (without one the bot would run the console channel, which is for development)',
       });
     }
+    if (Boolean(c.QUEUE_UI_USER) !== Boolean(c.QUEUE_UI_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.QUEUE_UI_USER ? 'QUEUE_UI_PASSWORD' : 'QUEUE_UI_USER'],
+        message: 'is needed with the other: the queue UI opens to both or is off',
+      });
+    }
     // The operators' messages go out on that platform's outbox: without its token nothing would send them.
     const opsChannel = c.OPERATOR_CHAT?.split(':')[0];
     if ((opsChannel === 'telegram' && !c.TELEGRAM_BOT_TOKEN) || (opsChannel === 'zalo' && !c.ZALO_BOT_TOKEN)) {
@@ -203,6 +220,7 @@ function toConfig(e: z.infer<typeof schema>) {
     defaultLang: e.DEFAULT_LANG,
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxConnections: e.HTTP_MAX_CONNECTIONS },
     metrics: { token: e.METRICS_TOKEN },
+    queueUi: e.QUEUE_UI_USER && e.QUEUE_UI_PASSWORD ? { user: e.QUEUE_UI_USER, password: e.QUEUE_UI_PASSWORD } : undefined,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

@@ -111,6 +111,7 @@ function secretsOf(env: NodeJS.ProcessEnv): string[] {
     'ZALO_WEBHOOK_SECRET',
     'CONTACT_ENCRYPTION_KEY',
     'METRICS_TOKEN',
+    'QUEUE_UI_PASSWORD',
   ]
     .map((k) => env[k])
     .filter((v): v is string => Boolean(v));

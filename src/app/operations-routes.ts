@@ -11,19 +11,28 @@ import { addMetricsRoute } from '../metrics/metrics-route';
 import { registerQueueGauges } from '../metrics/queue-gauges';
 import { outboxQueueName } from '../outbox/jobs';
 import { CASES_QUEUE } from '../queues/names';
+import { addQueueUi } from './queue-ui';
 import { readinessChecks, readinessDetails, type ReadinessParts } from './readiness';
 import type { Runtime } from './runtime';
 
 /**
- * What every process serves for the people who run it, whatever its role: /healthz, /readyz and
- * /metrics (with every queue's depth, since any process can read them from Redis). Returns what
+ * What every process serves for the people who run it, whatever its role: /healthz, /readyz,
+ * /metrics (with every queue's depth, since any process can read them from Redis) and, with its
+ * credentials set, the queue UI at /queues. Returns what
  * to close at shutdown.
  */
 export function addOperationsRoutes(http: HttpServer, rt: Runtime, parts: ReadinessParts): { close(): Promise<void> } {
   addHealthRoutes(http, readinessChecks(rt, parts), readinessDetails(rt));
-  const gauges = registerQueueGauges(rt.metrics, rt.redis, queueNames(rt.config));
+  const names = queueNames(rt.config);
+  const gauges = registerQueueGauges(rt.metrics, rt.redis, names);
   addMetricsRoute(http, rt.metrics, rt.config.metrics);
-  return gauges;
+  const queueUi = addQueueUi(http, rt, names);
+  return {
+    async close() {
+      await gauges.close();
+      await queueUi.close();
+    },
+  };
 }
 
 /** Every BullMQ queue this deployment uses: the fixed ones, and one outbox and one inbox per platform configured. */
