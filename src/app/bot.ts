@@ -19,6 +19,11 @@ import { createBroadcastFeature } from '../features/broadcast/wiring';
 import { createFaqFeature } from '../features/faq/wiring';
 import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
 import type { Runtime } from './runtime';
+import { StoreEvidenceKeeper } from './evidence-keeper';
+import { Telegram } from 'telegraf';
+import type { MediaFetcher } from '../channels/media-fetch';
+import { TelegramMediaFetcher } from '../channels/telegram/telegram-media';
+import { ZaloMediaFetcher } from '../channels/zalo/zalo-media';
 
 export interface BotHandle {
   service: ConversationService;
@@ -66,7 +71,17 @@ export function createConversationService(
     features,
     locks,
     reader: rt.reader,
+    evidence: new StoreEvidenceKeeper(rt.evidence, mediaFetchers(rt), log, config.evidence.maxBytes),
   });
+}
+
+/** How each configured platform gives up a resident's file (the console has none: its "photos" are typed names). */
+function mediaFetchers(rt: Runtime): Partial<Record<ChannelName, MediaFetcher>> {
+  const { telegram, zalo } = rt.config;
+  return {
+    ...(telegram ? { telegram: new TelegramMediaFetcher(new Telegram(telegram.token, { apiRoot: telegram.apiRoot }), telegram) } : {}),
+    ...(zalo ? { zalo: new ZaloMediaFetcher(zalo.timeoutMs) } : {}),
+  };
 }
 
 /** A platform's durable inbox (src/channels/inbox): updates are written there before the 200. */

@@ -4,6 +4,7 @@ import { configuredChannels } from '../features/officer-desk/wiring';
 import { ESCALATIONS_QUEUE } from '../features/officer-desk/adapters/escalations';
 import { BROADCASTS_QUEUE } from '../features/broadcast/adapters/broadcast-queue';
 import { inboxQueueName } from '../channels/inbox/update-inbox';
+import { addEvidenceRoute } from '../http/evidence-route';
 import { addHealthRoutes } from '../http/health-routes';
 import type { HttpServer } from '../http/http-server';
 import { addMetricsRoute } from '../metrics/metrics-route';
@@ -15,13 +16,17 @@ import type { Runtime } from './runtime';
 
 /**
  * What every process serves for the people who run it, whatever its role: /healthz, /readyz and
- * /metrics (with every queue's depth, since any process can read them from Redis). Returns what
- * to close at shutdown.
+ * /metrics (with every queue's depth, since any process can read them from Redis), and with
+ * PUBLIC_BASE_URL the signed evidence links. Returns what to close at shutdown.
  */
 export function addOperationsRoutes(http: HttpServer, rt: Runtime, parts: ReadinessParts): { close(): Promise<void> } {
   addHealthRoutes(http, readinessChecks(rt, parts), readinessDetails(rt));
   const gauges = registerQueueGauges(rt.metrics, rt.redis, queueNames(rt.config));
   addMetricsRoute(http, rt.metrics, rt.config.metrics);
+  // Not for operators: Zalo fetches our copy of a photo here (sendPhoto takes a URL). Every process
+  // serves it, so PUBLIC_BASE_URL may point at whichever the proxy reaches.
+  const links = rt.evidenceLinks;
+  if (links) addEvidenceRoute(http, links, (id) => rt.evidence.read(id));
   return gauges;
 }
 

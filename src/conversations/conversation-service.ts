@@ -24,6 +24,7 @@ import type {
   ChatLocks,
   ConversationState,
   Directory,
+  EvidenceKeeper,
   Guards,
   Profiles,
   Reader,
@@ -70,6 +71,8 @@ export interface ConversationDeps {
   locks?: ChatLocks;
   /** What a resident's words mean (domain/understanding): every free text is read through it. */
   reader: Reader;
+  /** Fetches and keeps media sent into a draft or an answer to an officer at once; without it they stay platform references. */
+  evidence?: EvidenceKeeper;
 }
 
 // The guided flows (flows.ts); each declares its commands, menu entry and deep-link prefix (flow.ts).
@@ -266,6 +269,18 @@ export class ConversationService {
       before.push(emergencyMessage(understood.emergency, t, lang));
       offerTip = !slot.activeOwner;
     }
+    if (msg.attachments?.length && this.keepsEvidence(slot.activeOwner)) {
+      const kept = await this.keepEvidence(msg, lang);
+      msg = kept.msg;
+      before.push(...kept.notes);
+      // Nothing left of the message (every file refused): the notes say why, and the step is asked again.
+      if (!msg.attachments?.length && !msg.text && !msg.location) {
+        const state = slot.get<ConversationState>(FLOW_OWNER);
+        if (state) before.push(prompt(this.flowOf(state), state, this.engineContext(lang)));
+        if (slot.dirty) await this.turnOf(this.featureContext(msg, lang, profile, slot, state))!.persist();
+        return before;
+      }
+    }
     const waited = slot.waitingOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER, true)?.caseId : undefined;
     const turn = this.turnOf(this.featureContext(msg, lang, profile, slot, slot.get<ConversationState>(FLOW_OWNER, true)))!;
     turn.understood = understood;
@@ -276,6 +291,34 @@ export class ConversationService {
       replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
     if (slot.dirty) await turn.persist();
     return [...before, ...replies];
+  }
+
+  /** Media are evidence in a tip or mediation draft and in conversations that say so (an answer to an officer). */
+  private keepsEvidence(owner: string | undefined): boolean {
+    if (!this.deps.evidence || owner === undefined) return false;
+    return owner === FLOW_OWNER || this.handlers.get(owner)?.keepsEvidence === true;
+  }
+
+  /**
+   * Every attachment fetched and kept now, while the platform's link still works (Zalo's expire):
+   * the message goes on with `evidence:<id>` references; a file too large or unobtainable is left
+   * out with a polite note, and the draft goes on.
+   */
+  private async keepEvidence(msg: InboundMessage, lang: Lang): Promise<{ msg: InboundMessage; notes: OutboundMessage[] }> {
+    const evidence = this.deps.evidence!;
+    const kept: NonNullable<InboundMessage['attachments']> = [];
+    const refused = new Set<'too-large' | 'unavailable'>();
+    for (const a of msg.attachments ?? []) {
+      const result = await evidence.keep(msg.channel, a);
+      if ('kept' in result) kept.push(result.kept);
+      else refused.add(result.refused);
+    }
+    const notes: OutboundMessage[] = [];
+    const maxMb = Math.floor(evidence.maxBytes / (1024 * 1024));
+    if (refused.has('too-large')) notes.push({ text: this.deps.t(lang, 'evidence.tooLarge', { max: maxMb }) });
+    if (refused.has('unavailable')) notes.push({ text: this.deps.t(lang, 'evidence.unavailable') });
+    for (const r of refused) this.deps.log('evidence.refused', { channel: msg.channel, reason: r });
+    return { msg: { ...msg, attachments: kept.length > 0 ? kept : undefined }, notes };
   }
 
   private async route(turn: Turn): Promise<OutboundMessage[]> {
