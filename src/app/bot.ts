@@ -126,7 +126,12 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
 
   if (config.telegram) {
     telegram = new TelegramChannel(
-      { ...config.telegram, onPollingStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'telegram', code }) },
+      {
+        ...config.telegram,
+        onPollingStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'telegram', code }),
+        evidence: rt.evidence,
+        evidenceGone: (lang) => rt.t(lang ?? 'vi', 'evidence.gone'),
+      },
       service,
       log,
       newInbox(rt, 'telegram'),
@@ -138,7 +143,11 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   let zalo: ZaloChannel | undefined;
   if (config.zalo) {
     zalo = new ZaloChannel(
-      { ...config.zalo, onPollerStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'zalo', code }) },
+      {
+        ...config.zalo,
+        onPollerStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'zalo', code }),
+        evidenceLinks: rt.evidenceLinks,
+      },
       service,
       log,
       rt.t,

@@ -168,7 +168,10 @@ export class ConversationService {
           return [{ text: this.deps.t(lang, 'guard.groupFlood') }];
         }
       }
-      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(msg, profile, lang));
+      // Files are fetched before the chat's lock is taken: a download may take longer than the lock
+      // lives (ChatLock), and the lock would then let the chat's next message in beside this one.
+      const kept = msg.chatType === 'private' ? await this.keepEvidenceFirst(msg, lang) : undefined;
+      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(kept?.msg ?? msg, profile, lang, kept));
       const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       return replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
@@ -247,7 +250,12 @@ export class ConversationService {
 
   // ───────────── private chats ─────────────
 
-  private async inPrivate(msg: InboundMessage, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
+  private async inPrivate(
+    msg: InboundMessage,
+    profile: UserProfile,
+    lang: Lang,
+    kept?: { notes: OutboundMessage[]; refusedAll: boolean },
+  ): Promise<OutboundMessage[]> {
     const { t } = this.deps;
     const key = slotKey(msg.channel, msg.chatId);
     const slot = new TurnSlot(await this.deps.slots.load(key), this.clock());
@@ -269,12 +277,10 @@ export class ConversationService {
       before.push(emergencyMessage(understood.emergency, t, lang));
       offerTip = !slot.activeOwner;
     }
-    if (msg.attachments?.length && this.keepsEvidence(slot.activeOwner)) {
-      const kept = await this.keepEvidence(msg, lang);
-      msg = kept.msg;
+    if (kept) {
       before.push(...kept.notes);
       // Nothing left of the message (every file refused): the notes say why, and the step is asked again.
-      if (!msg.attachments?.length && !msg.text && !msg.location) {
+      if (kept.refusedAll) {
         const state = slot.get<ConversationState>(FLOW_OWNER);
         if (state) before.push(prompt(this.flowOf(state), state, this.engineContext(lang)));
         if (slot.dirty) await this.turnOf(this.featureContext(msg, lang, profile, slot, state))!.persist();
@@ -297,6 +303,22 @@ export class ConversationService {
   private keepsEvidence(owner: string | undefined): boolean {
     if (!this.deps.evidence || owner === undefined) return false;
     return owner === FLOW_OWNER || this.handlers.get(owner)?.keepsEvidence === true;
+  }
+
+  /**
+   * A private message with files, while the chat is in a draft or a conversation that keeps
+   * evidence (read from its slot without the lock: only to decide whether to fetch): the files
+   * are kept now. Undefined when there is nothing to keep.
+   */
+  private async keepEvidenceFirst(
+    msg: InboundMessage,
+    lang: Lang,
+  ): Promise<{ msg: InboundMessage; notes: OutboundMessage[]; refusedAll: boolean } | undefined> {
+    if (!msg.attachments?.length || !this.deps.evidence || msg.command || msg.choice !== undefined) return undefined;
+    const slot = new TurnSlot(await this.deps.slots.load(slotKey(msg.channel, msg.chatId)), this.clock());
+    if (!this.keepsEvidence(slot.activeOwner)) return undefined;
+    const kept = await this.keepEvidence(msg, lang);
+    return { ...kept, refusedAll: !kept.msg.attachments?.length && !kept.msg.text && !kept.msg.location };
   }
 
   /**

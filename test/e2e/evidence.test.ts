@@ -200,8 +200,14 @@ describe('evidence store', () => {
     expect(zaloPhoto.photo).toMatch(new RegExp(`^${base}/evidence/`));
     expect(zaloPhoto.photoBytes?.equals(strippedJpeg(21))).toBe(true);
     // The Telegram officer gets the same copy uploaded, not the resident's file_id re-sent.
-    const sent = await chatReader(tg, TG_OFFICER).next((m) => m.method === 'sendPhoto' && (m.caption ?? '').includes(code), 30_000);
+    const officer = chatReader(tg, TG_OFFICER);
+    const sent = await officer.next((m) => m.method === 'sendPhoto' && (m.caption ?? '').includes(code), 30_000);
     expect(sent.photo).not.toBe('AgACAgUAAxkBAAIB-evidence-photo');
     expect(uploadOf(sent.photo)?.data.equals(strippedJpeg(21))).toBe(true);
+    // The officer's /xem shows the case again with its media: the bot's own reply uploads our copy too.
+    tg.user(Number(TG_OFFICER)).sendText(Number(TG_OFFICER), `/xem ${code}`);
+    const again = await officer.next((m) => m.method === 'sendPhoto' && (m.caption ?? '').includes(code));
+    expect(again.photo).not.toBe(sent.photo);
+    expect(uploadOf(again.photo)?.data.equals(strippedJpeg(21))).toBe(true);
   });
 });
