@@ -336,8 +336,7 @@ export class ConversationService {
       else refused.add(result.refused);
     }
     const notes: OutboundMessage[] = [];
-    const maxMb = Math.floor(evidence.maxBytes / (1024 * 1024));
-    if (refused.has('too-large')) notes.push({ text: this.deps.t(lang, 'evidence.tooLarge', { max: maxMb }) });
+    if (refused.has('too-large')) notes.push({ text: this.deps.t(lang, 'evidence.tooLarge', { max: sizeLabel(evidence.maxBytes) }) });
     if (refused.has('unavailable')) notes.push({ text: this.deps.t(lang, 'evidence.unavailable') });
     for (const r of refused) this.deps.log('evidence.refused', { channel: msg.channel, reason: r });
     return { msg: { ...msg, attachments: kept.length > 0 ? kept : undefined }, notes };
@@ -884,4 +883,9 @@ function addressesBot(msg: InboundMessage): boolean {
 /** What to say about a message the bot cannot take: a live location gets its own words (send a fixed one). */
 function unsupportedKey(msg: InboundMessage): string {
   return msg.unsupported === LIVE_LOCATION ? 'errors.liveLocation' : 'errors.unsupported';
+}
+
+/** A size as people read it: whole MB from 1 MB, KB below ("10 MB", "64 KB"). */
+function sizeLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`;
 }

@@ -162,7 +162,7 @@ describe('evidence store', () => {
     await zaloTipToMedia(user);
     const big = zalo.hostMedia(sampleJpeg(12, MAX_BYTES + 1), 'jpg');
     const replies = await say(user, () => user.sendImage(big), t('tip.media'));
-    expect(replies.map(content).join('\n')).toContain(t('evidence.tooLarge', { max: Math.floor(MAX_BYTES / 1048576) }));
+    expect(replies.map(content).join('\n')).toContain(t('evidence.tooLarge', { max: '64 KB' }));
     // A link that already expired is not evidence either: the resident is asked to send it again.
     const gone = zalo.hostMedia(sampleJpeg(13), 'jpg');
     zalo.expireMedia(gone);
@@ -188,6 +188,11 @@ describe('evidence store', () => {
     resident.sendText(7701, 'Hẻm 45 Lê Lợi');
     resident.pressButton(await chat.question(t('tip.when').slice(0, 10)), 'when:now');
     await chat.question(t('tip.media').slice(0, 10));
+    // Past the cap on Telegram too: getFile's size says so before any download.
+    tg.hostFile('AgACAgUAAxkBAAIB-too-big', sampleJpeg(22, MAX_BYTES + 10), 'photos/file_98.jpg');
+    resident.sendPhoto(7701, 'AgACAgUAAxkBAAIB-too-big');
+    await chat.next((m) => m.text === t('evidence.tooLarge', { max: '64 KB' }));
+    expect(tg.calls.download ?? 0).toBe(0);
     resident.sendPhoto(7701, 'AgACAgUAAxkBAAIB-evidence-photo');
     resident.pressButton(await chat.question(t('flow.mediaReceived', { count: 1 }).slice(0, 12)), 'nav:done');
     resident.pressButton(await chat.question(t('tip.identity').slice(0, 10)), 'identity:anonymous');
