@@ -17,6 +17,17 @@ const DEFAULT_MIME: Record<Attachment['kind'], string> = {
   document: 'application/octet-stream',
 };
 
+/** The type of a voice note or video by its first bytes, which say more than a file server's header. */
+function sniff(b: Buffer): string | undefined {
+  if (b.subarray(0, 4).toString('latin1') === 'OggS') return 'audio/ogg';
+  if (b.length >= 2 && b[0] === 0xff && (b[1] & 0xf6) === 0xf0) return 'audio/aac';
+  if (b.subarray(4, 8).toString('latin1') === 'ftyp') return 'video/mp4';
+  return undefined;
+}
+
+/** A platform's content type, unless it says nothing (file servers answer application/octet-stream). */
+const specific = (mime: string | undefined) => (mime && mime !== 'application/octet-stream' ? mime : undefined);
+
 /**
  * The evidence store's front (issue 15): fetch from the platform now, strip metadata
  * (domain/media-metadata.ts), seal and store (store/evidence). The file's name is never asked
@@ -39,7 +50,12 @@ export class StoreEvidenceKeeper implements EvidenceKeeper {
       const fetched = await fetcher.fetch(a.ref, this.maxBytes);
       if ('tooLarge' in fetched) return { refused: 'too-large' };
       const { bytes, format, removed } = stripMetadata(fetched.bytes);
-      const mime = format === 'jpeg' ? 'image/jpeg' : format === 'png' ? 'image/png' : (fetched.mime ?? DEFAULT_MIME[a.kind]);
+      const mime =
+        format === 'jpeg'
+          ? 'image/jpeg'
+          : format === 'png'
+            ? 'image/png'
+            : (sniff(bytes) ?? specific(fetched.mime) ?? DEFAULT_MIME[a.kind]);
       const evidenceId = newEvidenceId();
       await this.repo.put(evidenceId, a.kind, mime, bytes);
       this.log.info(

@@ -107,7 +107,7 @@ describe('evidence store', () => {
     for (const word of Object.values(EXIF_WORDS)) expect(photoUpload!.data.includes(word)).toBe(false);
     expect(photoUpload!.filename).toBe('photo.jpg');
     const sentVoice = await officer.next((m) => m.method === 'sendDocument' && (m.caption ?? '').includes(code));
-    expect(uploadOf(sentVoice.document)?.data.equals(voice)).toBe(true);
+    expect(uploadOf(sentVoice.document)).toMatchObject({ filename: 'voice.aac', data: voice });
 
     // The case names our copies only: no Zalo link, no file name.
     // Stored by the intake worker before any alert went out.
@@ -128,6 +128,8 @@ describe('evidence store', () => {
     const voiceLink = /http:\/\/\S+/.exec(content(voiceLine))![0];
     const served = await fetch(voiceLink);
     expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('audio/aac');
+    expect(served.headers.get('cache-control')).toBe('private, no-store');
     expect(Buffer.from(await served.arrayBuffer()).equals(voice)).toBe(true);
     // A link is good for its own file and expiry only.
     expect((await fetch(zaloPhoto.photo!.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAA'))).status).toBe(404);
