@@ -14,15 +14,7 @@ export interface EvidenceMeta {
   storedAt: Date;
 }
 
-/**
- * Photos, videos and voice notes of cases, as our own copy (issue 15): sealed with the contact key
- * (AES-256-GCM, associated data `evidence:<id>`, so a file's chunks copied under another id do not
- * open), split into chunks of 255 KB like GridFS's, in two collections: `evidence` (one document a
- * file) and `evidence_chunks`. GridFSBucket works on FerretDB 1.24 as well (a 600 KB round trip was
- * checked); two collections of our own are used because they need nothing but insertMany, find and
- * deleteMany, which MongoDB and FerretDB treat alike, and because the whole file is sealed before it
- * is cut, so no chunk holds a byte of the picture in clear.
- */
+/** Chunk size, as GridFS's: well under a document's 16 MB limit, few enough documents for a 10 MB file. */
 export const EVIDENCE_CHUNK_BYTES = 255 * 1024;
 
 interface FileDoc {
@@ -41,6 +33,15 @@ interface ChunkDoc {
   data: Buffer | mongo.Binary;
 }
 
+/**
+ * Photos, videos and voice notes of cases, as our own copy (issue 15): sealed with the contact key
+ * (AES-256-GCM, associated data `evidence:<id>`, so a file's chunks copied under another id do not
+ * open), split into chunks of 255 KB like GridFS's, in two collections: `evidence` (one document a
+ * file) and `evidence_chunks`. GridFSBucket works on FerretDB 1.24 as well (a 600 KB round trip was
+ * checked); two collections of our own are used because they need nothing but insertMany, find and
+ * deleteMany, which MongoDB and FerretDB treat alike, and because the whole file is sealed before it
+ * is cut, so no chunk holds a byte of the picture in clear.
+ */
 export class EvidenceRepository {
   constructor(
     private readonly conn: Connection,
