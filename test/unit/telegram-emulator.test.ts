@@ -289,7 +289,9 @@ describe('TelegramEmulator with real telegraf', () => {
     // A voice note sent without set bytes gets a sample, as every file a user sends exists on Telegram.
     emu.user(57).sendVoice(57, 'voice-sample');
     expect((await bot.telegram.getFile('voice-sample')).file_path).toMatch(/^voice\//);
-    await expect(bot.telegram.getFile('never-sent')).rejects.toMatchObject({ response: { error_code: 400, description: 'Bad Request: invalid file_id' } });
+    await expect(bot.telegram.getFile('never-sent')).rejects.toMatchObject({
+      response: { error_code: 400, description: 'Bad Request: invalid file_id' },
+    });
   });
 
   it('reads multipart uploads, urlencoded bodies and media groups', async () => {
