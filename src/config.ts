@@ -115,6 +115,12 @@ const schema = z
     /** A text this soon after a piece of the story adds to it (a story told in several messages); 0 = off. */
     STORY_JOIN_MS: z.coerce.number().int().min(0).default(8_000),
     MAX_ATTACHMENTS: positiveInt.default(10),
+    /** The largest photo, video or voice note the evidence store keeps, in bytes (Telegram's getFile serves at most 20 MB). */
+    EVIDENCE_MAX_BYTES: positiveInt.max(20 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Where this server is reached from outside (https://bot.example.vn): Zalo fetches our copy of a photo from `<it>/evidence/<id>?exp=&sig=`. Unset: Zalo officers get a line instead of the photo. */
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    /** How long a signed evidence link works, in minutes (Zalo fetches a photo at once; a voice note's link is tapped later). */
+    EVIDENCE_LINK_MINUTES: positiveInt.default(24 * 60),
     /** Attempts for queue jobs before they are kept as failed for the operator. */
     JOB_ATTEMPTS: positiveInt.default(12),
     JOB_BACKOFF_MS: positiveInt.default(2000),
@@ -256,6 +262,11 @@ function toConfig(e: z.infer<typeof schema>) {
     maxTextLength: e.MAX_TEXT_LENGTH,
     storyJoinMs: e.STORY_JOIN_MS,
     maxAttachments: e.MAX_ATTACHMENTS,
+    evidence: {
+      maxBytes: e.EVIDENCE_MAX_BYTES,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      linkTtlMs: e.EVIDENCE_LINK_MINUTES * 60_000,
+    },
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,
     workerLockMs: e.WORKER_LOCK_MS,

@@ -21,6 +21,11 @@ import { createFaqFeature } from '../features/faq/wiring';
 import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
 import { createErasureFeature } from '../features/privacy/wiring';
 import type { Runtime } from './runtime';
+import { StoreEvidenceKeeper } from './evidence-keeper';
+import { Telegram } from 'telegraf';
+import type { MediaFetcher } from '../channels/media-fetch';
+import { TelegramMediaFetcher } from '../channels/telegram/telegram-media';
+import { ZaloMediaFetcher } from '../channels/zalo/zalo-media';
 
 export interface BotHandle {
   service: ConversationService;
@@ -69,7 +74,17 @@ export function createConversationService(
     features,
     locks,
     reader: rt.reader,
+    evidence: new StoreEvidenceKeeper(rt.evidence, mediaFetchers(rt), log, config.evidence.maxBytes),
   });
+}
+
+/** How each configured platform gives up a resident's file (the console has none: its "photos" are typed names). */
+function mediaFetchers(rt: Runtime): Partial<Record<ChannelName, MediaFetcher>> {
+  const { telegram, zalo } = rt.config;
+  return {
+    ...(telegram ? { telegram: new TelegramMediaFetcher(new Telegram(telegram.token, { apiRoot: telegram.apiRoot }), telegram) } : {}),
+    ...(zalo ? { zalo: new ZaloMediaFetcher(zalo.timeoutMs) } : {}),
+  };
 }
 
 /** A platform's durable inbox (src/channels/inbox): updates are written there before the 200. */
@@ -114,7 +129,12 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
 
   if (config.telegram) {
     telegram = new TelegramChannel(
-      { ...config.telegram, onPollingStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'telegram', code }) },
+      {
+        ...config.telegram,
+        onPollingStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'telegram', code }),
+        evidence: rt.evidence,
+        evidenceGone: (lang) => rt.t(lang ?? 'vi', 'evidence.gone'),
+      },
       service,
       log,
       newInbox(rt, 'telegram'),
@@ -126,7 +146,11 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   let zalo: ZaloChannel | undefined;
   if (config.zalo) {
     zalo = new ZaloChannel(
-      { ...config.zalo, onPollerStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'zalo', code }) },
+      {
+        ...config.zalo,
+        onPollerStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'zalo', code }),
+        evidenceLinks: rt.evidenceLinks,
+      },
       service,
       log,
       rt.t,

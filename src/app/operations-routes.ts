@@ -5,6 +5,7 @@ import { ESCALATIONS_QUEUE } from '../features/officer-desk/adapters/escalations
 import { BROADCASTS_QUEUE } from '../features/broadcast/adapters/broadcast-queue';
 import { RETENTION_QUEUE } from '../features/privacy/wiring';
 import { inboxQueueName } from '../channels/inbox/update-inbox';
+import { addEvidenceRoute } from '../http/evidence-route';
 import { addHealthRoutes } from '../http/health-routes';
 import type { HttpServer } from '../http/http-server';
 import { addMetricsRoute } from '../metrics/metrics-route';
@@ -17,9 +18,9 @@ import type { Runtime } from './runtime';
 
 /**
  * What every process serves for the people who run it, whatever its role: /healthz, /readyz,
- * /metrics (with every queue's depth, since any process can read them from Redis) and, with its
- * credentials set, the queue UI at /queues. Returns what
- * to close at shutdown.
+ * /metrics (with every queue's depth, since any process can read them from Redis), with its
+ * credentials set the queue UI at /queues, and with PUBLIC_BASE_URL the signed evidence links.
+ * Returns what to close at shutdown.
  */
 export function addOperationsRoutes(http: HttpServer, rt: Runtime, parts: ReadinessParts): { close(): Promise<void> } {
   addHealthRoutes(http, readinessChecks(rt, parts), readinessDetails(rt));
@@ -27,6 +28,10 @@ export function addOperationsRoutes(http: HttpServer, rt: Runtime, parts: Readin
   const gauges = registerQueueGauges(rt.metrics, rt.redis, names);
   addMetricsRoute(http, rt.metrics, rt.config.metrics);
   const queueUi = addQueueUi(http, rt, names);
+  // Not for operators: Zalo fetches our copy of a photo here (sendPhoto takes a URL). Every process
+  // serves it, so PUBLIC_BASE_URL may point at whichever the proxy reaches.
+  const links = rt.evidenceLinks;
+  if (links) addEvidenceRoute(http, links, (id) => rt.evidence.read(id));
   return {
     async close() {
       await gauges.close();

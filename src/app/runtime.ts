@@ -6,6 +6,8 @@ import type { Reader, Translate } from '../conversations/ports';
 import { KeyedHash } from '../domain/keyed-hash';
 import { loadUnderstander } from '../i18n/understanding';
 import { SealedBox } from '../domain/sealed-box';
+import { EvidenceLinks } from '../domain/evidence-link';
+import { EvidenceRepository } from '../store/evidence/evidence.repository';
 import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createRedis, waitReady } from '../redis/connection';
@@ -32,6 +34,10 @@ export interface Runtime {
   store: Store;
   /** What residents' words mean, learned from the corpus once per process. */
   reader: Reader;
+  /** Our sealed copies of residents' photos, videos and voice notes (issue 15). */
+  evidence: EvidenceRepository;
+  /** Signed links to them, for Zalo's sendPhoto; undefined without PUBLIC_BASE_URL. */
+  evidenceLinks?: EvidenceLinks;
   /** Reference codes that never repeat (Redis counter, checked against the database). */
   refCodes: RefCodeIssuer;
   /** Zalo's monthly message count, shared by the bot's replies and the worker's outbox; with Zalo only. */
@@ -69,12 +75,17 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   zaloQuota?.onWarning(async (w) => {
     await operators.notify('zalo_quota_warning', w);
   });
+  const hash = new KeyedHash(config.keyHmacSecret);
   return {
     config,
     log,
     t,
     box,
-    hash: new KeyedHash(config.keyHmacSecret),
+    hash,
+    evidence: new EvidenceRepository(db, box),
+    evidenceLinks: config.evidence.publicBaseUrl
+      ? new EvidenceLinks(hash, config.evidence.publicBaseUrl, config.evidence.linkTtlMs)
+      : undefined,
     redis,
     queueRedis,
     db,

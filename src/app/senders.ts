@@ -11,7 +11,14 @@ import type { Runtime } from './runtime';
 export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
   const senders = new Map<ChannelName, ChannelSender>();
   const { telegram, zalo, console: consoleOn } = rt.config;
-  if (telegram) senders.set('telegram', new TelegramSender(new Telegram(telegram.token, { apiRoot: telegram.apiRoot })));
+  // Residents' files go out from our sealed copy (store/evidence), not from a platform's link.
+  if (telegram)
+    senders.set(
+      'telegram',
+      new TelegramSender(new Telegram(telegram.token, { apiRoot: telegram.apiRoot }), undefined, rt.evidence, (lang) =>
+        rt.t(lang ?? 'vi', 'evidence.gone'),
+      ),
+    );
   // The client never repeats a send; the outbox does, resuming after the last part that went out.
   if (zalo)
     senders.set(
@@ -19,6 +26,7 @@ export function createSenders(rt: Runtime): Map<ChannelName, ChannelSender> {
       new ZaloSender(new ZaloClient({ token: zalo.token, apiBase: zalo.apiBase, timeoutMs: zalo.timeoutMs }), rt.t, {
         quotaBackoffMs: zalo.quotaBackoffMs,
         quota: rt.zaloQuota,
+        links: rt.evidenceLinks,
       }),
     );
   if (consoleOn) senders.set('console', new ConsoleSender(process.stdout, rt.t));

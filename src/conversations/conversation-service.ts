@@ -25,6 +25,7 @@ import type {
   ChatLocks,
   ConversationState,
   Directory,
+  EvidenceKeeper,
   Guards,
   Profiles,
   Reader,
@@ -73,6 +74,8 @@ export interface ConversationDeps {
   locks?: ChatLocks;
   /** What a resident's words mean (domain/understanding): every free text is read through it. */
   reader: Reader;
+  /** Fetches and keeps media sent into a draft or an answer to an officer at once; without it they stay platform references. */
+  evidence?: EvidenceKeeper;
 }
 
 // The guided flows (flows.ts); each declares its commands, menu entry and deep-link prefix (flow.ts).
@@ -169,7 +172,10 @@ export class ConversationService {
           return [{ text: this.deps.t(lang, 'guard.groupFlood') }];
         }
       }
-      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(msg, profile, lang));
+      // Files are fetched before the chat's lock is taken: a download may take longer than the lock
+      // lives (ChatLock), and the lock would then let the chat's next message in beside this one.
+      const kept = msg.chatType === 'private' ? await this.keepEvidenceFirst(msg, lang) : undefined;
+      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(kept?.msg ?? msg, profile, lang, kept));
       const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       return replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
@@ -248,7 +254,12 @@ export class ConversationService {
 
   // ───────────── private chats ─────────────
 
-  private async inPrivate(msg: InboundMessage, profile: UserProfile, lang: Lang): Promise<OutboundMessage[]> {
+  private async inPrivate(
+    msg: InboundMessage,
+    profile: UserProfile,
+    lang: Lang,
+    kept?: { notes: OutboundMessage[]; refusedAll: boolean },
+  ): Promise<OutboundMessage[]> {
     const { t } = this.deps;
     const key = slotKey(msg.channel, msg.chatId);
     const slot = new TurnSlot(await this.deps.slots.load(key), this.clock());
@@ -270,6 +281,16 @@ export class ConversationService {
       before.push(emergencyMessage(understood.emergency, t, lang));
       offerTip = !slot.activeOwner;
     }
+    if (kept) {
+      before.push(...kept.notes);
+      // Nothing left of the message (every file refused): the notes say why, and the step is asked again.
+      if (kept.refusedAll) {
+        const state = slot.get<ConversationState>(FLOW_OWNER);
+        if (state) before.push(prompt(this.flowOf(state), state, this.engineContext(lang)));
+        if (slot.dirty) await this.turnOf(this.featureContext(msg, lang, profile, slot, state))!.persist();
+        return before;
+      }
+    }
     const waited = slot.waitingOwner === FLOW_OWNER ? slot.get<ConversationState>(FLOW_OWNER, true)?.caseId : undefined;
     const turn = this.turnOf(this.featureContext(msg, lang, profile, slot, slot.get<ConversationState>(FLOW_OWNER, true)))!;
     turn.understood = understood;
@@ -280,6 +301,49 @@ export class ConversationService {
       replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
     if (slot.dirty) await turn.persist();
     return [...before, ...replies];
+  }
+
+  /** Media are evidence in a tip or mediation draft and in conversations that say so (an answer to an officer). */
+  private keepsEvidence(owner: string | undefined): boolean {
+    if (!this.deps.evidence || owner === undefined) return false;
+    return owner === FLOW_OWNER || this.handlers.get(owner)?.keepsEvidence === true;
+  }
+
+  /**
+   * A private message with files, while the chat is in a draft or a conversation that keeps
+   * evidence (read from its slot without the lock: only to decide whether to fetch): the files
+   * are kept now. Undefined when there is nothing to keep.
+   */
+  private async keepEvidenceFirst(
+    msg: InboundMessage,
+    lang: Lang,
+  ): Promise<{ msg: InboundMessage; notes: OutboundMessage[]; refusedAll: boolean } | undefined> {
+    if (!msg.attachments?.length || !this.deps.evidence || msg.command || msg.choice !== undefined) return undefined;
+    const slot = new TurnSlot(await this.deps.slots.load(slotKey(msg.channel, msg.chatId)), this.clock());
+    if (!this.keepsEvidence(slot.activeOwner)) return undefined;
+    const kept = await this.keepEvidence(msg, lang);
+    return { ...kept, refusedAll: !kept.msg.attachments?.length && !kept.msg.text && !kept.msg.location };
+  }
+
+  /**
+   * Every attachment fetched and kept now, while the platform's link still works (Zalo's expire):
+   * the message goes on with `evidence:<id>` references; a file too large or unobtainable is left
+   * out with a polite note, and the draft goes on.
+   */
+  private async keepEvidence(msg: InboundMessage, lang: Lang): Promise<{ msg: InboundMessage; notes: OutboundMessage[] }> {
+    const evidence = this.deps.evidence!;
+    const kept: NonNullable<InboundMessage['attachments']> = [];
+    const refused = new Set<'too-large' | 'unavailable'>();
+    for (const a of msg.attachments ?? []) {
+      const result = await evidence.keep(msg.channel, a);
+      if ('kept' in result) kept.push(result.kept);
+      else refused.add(result.refused);
+    }
+    const notes: OutboundMessage[] = [];
+    if (refused.has('too-large')) notes.push({ text: this.deps.t(lang, 'evidence.tooLarge', { max: sizeLabel(evidence.maxBytes) }) });
+    if (refused.has('unavailable')) notes.push({ text: this.deps.t(lang, 'evidence.unavailable') });
+    for (const r of refused) this.deps.log('evidence.refused', { channel: msg.channel, reason: r });
+    return { msg: { ...msg, attachments: kept.length > 0 ? kept : undefined }, notes };
   }
 
   private async route(turn: Turn): Promise<OutboundMessage[]> {
@@ -824,4 +888,9 @@ function addressesBot(msg: InboundMessage): boolean {
 /** What to say about a message the bot cannot take: a live location gets its own words (send a fixed one). */
 function unsupportedKey(msg: InboundMessage): string {
   return msg.unsupported === LIVE_LOCATION ? 'errors.liveLocation' : 'errors.unsupported';
+}
+
+/** A size as people read it: whole MB from 1 MB, KB below ("10 MB", "64 KB"). */
+function sizeLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`;
 }

@@ -40,6 +40,11 @@ export interface HeldConversationHandler {
   cancel(ctx: FeatureContext): Promise<OutboundMessage[]>;
   /** Kept when another command comes (a relayed question waits for its answer); otherwise it ends. */
   keepOnCommand?: boolean;
+  /**
+   * Media sent while this conversation holds the chat are evidence of a case (an answer to an
+   * officer's question): kept in the evidence store before `continue` sees them (ports.ts).
+   */
+  keepsEvidence?: boolean;
 }
 
 export interface Feature {

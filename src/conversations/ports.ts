@@ -53,6 +53,18 @@ export interface ConversationState {
   updatedAt: number;
 }
 
+/**
+ * The evidence store (issue 15): a resident's photo, video or voice note is fetched from the
+ * platform once, when it arrives, stripped of metadata, sealed and kept under an evidence id; the
+ * draft and the case then hold `evidence:<id>` (domain/chat.ts), never the platform's link.
+ */
+export interface EvidenceKeeper {
+  /** Our copy of the attachment, or why there is none: too large for the cap, or the platform would not give it. */
+  keep(channel: ChannelName, attachment: Attachment): Promise<{ kept: Attachment } | { refused: 'too-large' | 'unavailable' }>;
+  /** The cap, in bytes, for the message that says a file was too large. */
+  readonly maxBytes: number;
+}
+
 export interface UserProfile {
   lang?: Lang;
   /** The join code of the resident's group: where their tips are routed. */

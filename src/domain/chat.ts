@@ -17,11 +17,24 @@ export interface SharedLocation {
 
 export const ATTACHMENT_KINDS = ['photo', 'video', 'voice', 'document'] as const;
 
-/** A photo, video, voice note or document, by the platform's own reference (file id or URL). */
+/** A photo, video, voice note or document: by the platform's reference as it arrives, by our copy once kept. */
 export interface Attachment {
   kind: (typeof ATTACHMENT_KINDS)[number];
-  /** Telegram file_id, or the URL Zalo gives; re-sent as it is, never downloaded. */
+  /**
+   * As it arrives: the Telegram file_id or the URL Zalo gives (which expires). Once the evidence
+   * store has kept the file: `evidence:<id>` (evidenceRef), and nothing of the platform's link.
+   */
   ref: string;
+}
+
+const EVIDENCE_PREFIX = 'evidence:';
+
+/** An attachment's reference to our own encrypted copy of the file (the evidence store). */
+export const evidenceRef = (evidenceId: string): string => `${EVIDENCE_PREFIX}${evidenceId}`;
+
+/** The evidence id of an attachment kept in the evidence store; undefined for a platform's reference. */
+export function evidenceIdOf(a: Pick<Attachment, 'ref'>): string | undefined {
+  return a.ref.startsWith(EVIDENCE_PREFIX) ? a.ref.slice(EVIDENCE_PREFIX.length) : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CaseSubmission } from '../../src/conversations/ports';
 import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { buttons, chatReader } from '../support/telegram-chat';
+import { strippedJpeg } from '../support/sample-media';
 import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
 
 /**
@@ -186,14 +187,15 @@ describe('officer desk on Telegram', () => {
     tipster.sendText(602, 'Không có ảnh');
     await tipsterChat.next();
     expect(emu.sent(OFFICER).filter((m) => text(m).includes('Không có ảnh'))).toEqual([]);
-    // A photo as the answer is passed on by its file id, under the same anonymous header.
+    // A photo as the answer is kept in the evidence store and uploaded from there, under the same anonymous header.
     me.sendText(OFFICER, `/hoi ${c.refCode} Gửi giúp ảnh biển số nhé`);
     await tipsterChat.next((m) => text(m).includes('Gửi giúp ảnh biển số nhé'));
     tipster.sendPhoto(602, 'AgACAgUAAxkBAAIB-answer-photo');
     await tipsterChat.next((m) => text(m).includes('Đã chuyển câu trả lời'));
     await reader.next((m) => text(m).includes(`Người báo trả lời (${c.refCode}):\n(ảnh/tệp/vị trí gửi kèm bên dưới)`));
     const photo = await reader.next((m) => m.method === 'sendPhoto');
-    expect(photo).toMatchObject({ photo: 'AgACAgUAAxkBAAIB-answer-photo', caption: `📎 Đính kèm · ${c.refCode}` });
+    expect(photo).toMatchObject({ caption: `📎 Đính kèm · ${c.refCode}` });
+    expect(emu.uploads.find((u) => u.file_id === photo.photo)?.data.equals(strippedJpeg())).toBe(true);
     me.pressButton(noted, `case:note:${c.caseId}`);
     await reader.next((m) => text(m).includes(`Gõ nội dung ghi chú cho ${c.refCode}`));
     me.sendText(OFFICER, '/huy');

@@ -1,5 +1,6 @@
 import { readSlot, startApp, type AppHarness } from '../support/app-harness';
 import { buttons, chatReader } from '../support/telegram-chat';
+import { strippedJpeg } from '../support/sample-media';
 import { TelegramEmulator } from '../support/telegram-emulator';
 
 /**
@@ -78,8 +79,10 @@ describe('Telegram end to end', () => {
     expect(alert.parse_mode).toBeUndefined();
     const pin = await officer.next((m) => m.method === 'sendLocation');
     expect([pin.latitude, pin.longitude]).toEqual([10.7769, 106.7009]);
+    // Uploaded from the evidence store's copy (stripped of EXIF), not the resident's file_id re-sent.
     const photo = await officer.next((m) => m.method === 'sendPhoto');
-    expect(photo.photo).toBe('AgACAgUAAxkBAAIB-photo-file-id');
+    expect(photo.photo).not.toBe('AgACAgUAAxkBAAIB-photo-file-id');
+    expect(emu.uploads.find((u) => u.file_id === photo.photo)?.data.equals(strippedJpeg())).toBe(true);
 
     const stored = await app.rt.store.cases.byRefCode(code);
     expect(stored).toMatchObject({ kind: 'tip', category: 'theft', anonymous: true, areaCode: 'kp1-to3', recipients: ['cskv-sg-01'] });
@@ -153,8 +156,9 @@ describe('Telegram end to end', () => {
     for (let i = 0; i < 30; i++) resident.sendText(504, `Tin nhắn thứ ${i}`);
     await chat.next((m) => (m.text ?? '').includes('gửi tin nhắn quá nhanh'));
     const session = await readSlot(app.rt, 'telegram', 504);
+    // Kept in the evidence store when it came: the draft holds our copy's id, not the file_id.
     expect((session!.active!.state as { draft: { attachments: unknown } }).draft.attachments).toEqual([
-      { kind: 'voice', ref: 'AwACAgUAAxkBAAI-voice' },
+      { kind: 'voice', ref: expect.stringMatching(/^evidence:/) },
     ]);
     // Only one throttle notice, however many messages came.
     await new Promise((r) => setTimeout(r, 300));

@@ -1,6 +1,8 @@
 import { ZaloClient } from '../../src/channels/zalo/client';
 import type { Lang } from '../../src/conversations/messages';
 import { startApp, type AppHarness } from '../support/app-harness';
+import { freePort } from '../support/own-services';
+import { sampleAac, sampleJpeg, strippedJpeg } from '../support/sample-media';
 import { ZaloEmulator, type EmulatedUser, type SentRecord } from '../support/zalo-emulator';
 
 /**
@@ -20,11 +22,15 @@ beforeAll(async () => {
   await emu.start();
   // A webhook left set would stop getUpdates; the channel must clear it before polling.
   await new ZaloClient({ token: emu.token, apiBase: emu.apiBase }).setWebhook('https://old.example.com/hook', 'old-secret-123');
+  // Zalo fetches our copy of a photo from a public URL: here, the port the app will listen on.
+  const port = await freePort();
   h = await startApp({
     ZALO_BOT_TOKEN: emu.token,
     ZALO_API_BASE: emu.apiBase,
     ZALO_RATE_PER_SECOND: '20',
     FLOOD_MESSAGES_PER_10S: '200',
+    HTTP_PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
   });
 });
 
@@ -74,8 +80,9 @@ describe('Zalo channel, polling', () => {
 
   it('takes a full tip typed as numbers, option texts and texts without diacritics, with a photo, and alerts the officer on Zalo', async () => {
     const user = emu.user('zl-resident-tip');
-    const photo = 'https://photos.example.com/zalo/hien-truong-1.jpg';
-    const voice = 'https://f2-voice-aac-dl.example.com/zalo/ghi-am-1.aac';
+    // Hosted as Zalo's CDN hosts them; the bot keeps its own copies when they arrive (test/e2e/evidence.test.ts).
+    const photo = emu.hostMedia(sampleJpeg(), 'jpg');
+    const voice = emu.hostMedia(sampleAac(), 'aac');
     // Long enough that the alert and the summary do not fit one Zalo message.
     const what =
       `Hai thanh niên đi xe máy Wave màu đỏ, không đội mũ bảo hiểm, giật túi xách của một phụ nữ rồi chạy về hướng chợ. ${'Người ngồi sau mặc áo khoác đen, đội mũ lưỡi trai trắng, có hình xăm ở cánh tay trái. '.repeat(20)}`.trim();
@@ -107,11 +114,13 @@ describe('Zalo channel, polling', () => {
     const stored = await h.rt.store.cases.byRefCode(code);
     expect(stored).toMatchObject({ kind: 'tip', category: 'theft', anonymous: true, areaCode: 'kp1-to3', fields: { what, when: 'now' } });
     expect(stored!.attachments).toEqual([
-      { kind: 'photo', ref: photo },
-      { kind: 'voice', ref: voice },
+      { kind: 'photo', ref: expect.stringMatching(/^evidence:/) },
+      { kind: 'voice', ref: expect.stringMatching(/^evidence:/) },
     ]);
 
-    expect(pictured.photo).toBe(photo);
+    // Our stripped copy, by a signed link to this app, which Zalo fetched.
+    expect(pictured.photo).toMatch(/\/evidence\/[A-Za-z0-9_-]+\?exp=\d+&sig=/);
+    expect(pictured.photoBytes?.equals(strippedJpeg())).toBe(true);
     // The alert's text comes before its photo, cut into pieces of at most 2000 characters.
     const officerChat = emu.sent(OFFICER_CHAT);
     const alert = officerChat.slice(

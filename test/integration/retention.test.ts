@@ -1,4 +1,5 @@
 import { Queue, QueueEvents } from 'bullmq';
+import { evidenceRef } from '../../src/domain/chat';
 import { reporterIndexOf } from '../../src/domain/reporter-index';
 import { StoreResidentErasure } from '../../src/features/privacy/adapters/resident-erasure';
 import { purgeClosedCases } from '../../src/features/privacy/workers/retention-processor';
@@ -42,6 +43,8 @@ async function seedCase(n: number, opts: { closedDaysAgo?: number; submittedDays
   const { box, hash, store } = app.rt;
   const caseId = `retention${String(n).padStart(4, '0')}`;
   const submittedAt = new Date(Date.now() - opts.submittedDaysAgo * DAY);
+  // Our copy of the resident's photo in the evidence store, which the case names.
+  await app.rt.evidence.put(`ev-${caseId}`, 'photo', 'image/jpeg', Buffer.from(`photo of ${caseId}`));
   await store.cases.insertIfAbsent({
     caseId,
     refCode: `TB-2601-${String(9000 + n)}`,
@@ -49,7 +52,7 @@ async function seedCase(n: number, opts: { closedDaysAgo?: number; submittedDays
     category: 'theft',
     fields: { what: WORDS, where: 'Hẻm 45 Lê Lợi', when: 'now' },
     location: { latitude: 10.7769, longitude: 106.7009 },
-    attachments: [{ kind: 'photo', ref: `AgACAgIAAxkBAAI-photo-${n}` }],
+    attachments: [{ kind: 'photo', ref: evidenceRef(`ev-${caseId}`) }],
     anonymous: false,
     contactEnc: box.seal('0903123456'),
     replyTo: { channel: 'telegram', chatIdEnc: box.seal(String(800 + n)) },
@@ -119,7 +122,10 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
   // The run the scheduler starts each day, started now by the same worker.
   const job = await queue.add('purge', {});
   const result = await job.waitUntilFinished(events, 20_000);
-  expect(result).toEqual({ cases: 2, notices: 4, indexed: 0 });
+  expect(result).toEqual({ cases: 2, notices: 4, files: 2, indexed: 0 });
+  // The photos of the purged cases are gone from the evidence store; the others' are kept.
+  for (const id of [old, older]) expect(await app.rt.evidence.read(`ev-${id}`)).toBeNull();
+  for (const id of [recent, open]) expect(await app.rt.evidence.read(`ev-${id}`)).not.toBeNull();
 
   for (const id of [old, older]) {
     const c = await byId(id);
@@ -182,9 +188,10 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
 
   // Running again (tomorrow's run, or a second worker) removes nothing more and changes nothing.
   const purged = { old: await byId(old), older: await byId(older) };
-  expect(await purgeClosedCases({ store: app.rt.store, log: app.rt.log, closedCaseMs: 180 * DAY })).toEqual({
+  expect(await purgeClosedCases({ store: app.rt.store, log: app.rt.log, closedCaseMs: 180 * DAY, evidence: app.rt.evidence })).toEqual({
     cases: 0,
     notices: 0,
+    files: 0,
     indexed: 0,
   });
   expect(await byId(old)).toEqual(purged.old);
@@ -208,7 +215,7 @@ it('gives a case stored before the blind index its index on the daily run, so th
   expect((await eraser.erase('telegram', '806')).cases).toBe(0);
 
   const job = await queue.add('purge', {});
-  expect(await job.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, indexed: 1 });
+  expect(await job.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, indexed: 1 });
   expect((await byId(legacy)).reporterIndex).toBe(reporterIndexOf(app.rt.hash, 'telegram', '806'));
 
   expect((await eraser.erase('telegram', '806')).cases).toBe(1);
@@ -216,5 +223,5 @@ it('gives a case stored before the blind index its index on the daily run, so th
   expect([c.replyTo, c.contactEnc, c.reporterIndex]).toEqual([undefined, undefined, undefined]);
   // Erased, it is not indexed again: it has no chat to index by.
   const again = await queue.add('purge', {});
-  expect(await again.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, indexed: 0 });
+  expect(await again.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, indexed: 0 });
 });

@@ -233,6 +233,29 @@ describe('ZaloSender', () => {
     ]);
   });
 
+  it('sends our copies of files by signed link, or says where they are when there is no public URL', async () => {
+    const attachments = [
+      { kind: 'photo' as const, ref: 'evidence:ev-photo-123456' },
+      { kind: 'voice' as const, ref: 'evidence:ev-voice-123456' },
+    ];
+    const links = { url: (id: string) => `https://bot.example.vn/evidence/${id}?exp=1&sig=s` };
+    const linked = new ZaloSender(new ZaloClient({ token: emu.token, apiBase: emu.apiBase, timeoutMs: 3000 }), h.rt.t, { links });
+    await linked.send('zl-sender-evidence', { text: 'Đính kèm', attachments });
+    expect(emu.sent('zl-sender-evidence')).toEqual([
+      expect.objectContaining({
+        method: 'sendPhoto',
+        photo: 'https://bot.example.vn/evidence/ev-photo-123456?exp=1&sig=s',
+        caption: 'Đính kèm\n\n📎 voice: https://bot.example.vn/evidence/ev-voice-123456?exp=1&sig=s',
+      }),
+    ]);
+    // Without PUBLIC_BASE_URL Zalo could fetch nothing of ours: a line says where the file is, no id or ref.
+    await sender().send('zl-sender-nolink', { text: 'Đính kèm', attachments, lang: 'vi' });
+    const [line] = emu.sent('zl-sender-nolink');
+    expect(line).toMatchObject({ method: 'sendMessage' });
+    expect(line.text).toContain(`📎 photo: ${h.rt.t('vi', 'evidence.noLink')}`);
+    expect(line.text).not.toContain('evidence:');
+  });
+
   it('maps the platform’s errors onto what the outbox should do', async () => {
     emu.failNext('sendMessage', 1, {
       status: 429,

@@ -49,6 +49,11 @@ export interface SentRecord {
   photo?: string;
   caption?: string;
   sticker?: string;
+  /**
+   * sendPhoto of a URL on this machine (ours, the emulator's own media): the bytes the emulator
+   * fetched from it when the call came, as Zalo fetches a photo it is given. Other URLs are not fetched.
+   */
+  photoBytes?: Buffer;
   messageId: string;
   date: number;
 }
@@ -102,6 +107,8 @@ export class ZaloEmulator {
   private readonly sentLog: SentRecord[] = [];
   private readonly sentWaiters = new Set<SentWaiter>();
   private webhook?: { url: string; secretToken: string; updatedAt: number };
+  /** Residents' photos and voice notes as Zalo hosts them, by path; an expired one answers 404. */
+  private readonly media = new Map<string, { bytes: Buffer; type: string; expired: boolean }>();
 
   constructor(options: ZaloEmulatorOptions = {}) {
     this.token = options.token ?? '1234567890:zalo-test-secret';
@@ -158,6 +165,29 @@ export class ZaloEmulator {
     const chat = { id: chatId, chat_type: 'PRIVATE' as const };
     return this.pushRaw(buildUpdate('message.text.received', chat, { id: this.botId, display_name: this.botName, is_bot: true }, { text }));
   }
+
+  /**
+   * Hosts a resident's file as Zalo's CDN does and returns its URL, for `sendImage`/`sendVoice`:
+   * the URL the update carries, which works until `expireMedia`.
+   */
+  hostMedia(bytes: Buffer, ext: 'jpg' | 'png' | 'aac' | 'mp4' = 'jpg'): string {
+    const type = { jpg: 'image/jpeg', png: 'image/png', aac: 'audio/aac', mp4: 'video/mp4' }[ext];
+    const path = `/media/${randomHex()}.${ext}`;
+    this.media.set(path, { bytes, type, expired: false });
+    return `${this.apiBase}${path}`;
+  }
+
+  /** Zalo's media links expire: from now on these URLs (all hosted ones when none is given) answer 404. */
+  expireMedia(...urls: string[]): void {
+    const paths = urls.length > 0 ? urls.map((u) => new URL(u).pathname) : [...this.media.keys()];
+    for (const path of paths) {
+      const file = this.media.get(path);
+      if (file) file.expired = true;
+    }
+  }
+
+  /** Requests for hosted media, expired ones included (the bot fetches a file once: tests count). */
+  mediaFetches = 0;
 
   /** From now on every send answers 429 "Quota exceeded" without retry_after, until refillQuota(). */
   exhaustQuota(): void {
@@ -243,7 +273,9 @@ export class ZaloEmulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const route = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'GET' && pathname.startsWith('/media/')) return this.serveMedia(pathname, res);
+    const route = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/.exec(pathname);
     if (!route) return reply(res, error(404, 'Not Found'));
     const [, token, method] = route;
     this.calls[method] = (this.calls[method] ?? 0) + 1;
@@ -277,10 +309,28 @@ export class ZaloEmulator {
       return reply(res, error(400, 'Bad Request: body must be a JSON object'));
     }
     if (method === 'getUpdates') return this.getUpdates(body, res);
+    if (method === 'sendPhoto') {
+      // Zalo takes the photo by URL and fetches it: a link that does not serve a picture fails the send.
+      const fetched = await fetchLocal(body.photo);
+      if (fetched === 'failed') return reply(res, error(400, 'Bad Request: photo url could not be fetched'));
+      if (fetched) return reply(res, this.answer(method, body, fetched));
+    }
     reply(res, this.answer(method, body));
   }
 
-  private answer(method: string, body: Body): Answer {
+  private serveMedia(path: string, res: http.ServerResponse): void {
+    this.mediaFetches++;
+    const file = this.media.get(path);
+    if (!file || file.expired) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('Not Found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.type, 'content-length': file.bytes.length });
+    res.end(file.bytes);
+  }
+
+  private answer(method: string, body: Body, photoBytes?: Buffer): Answer {
     switch (method) {
       case 'getMe':
         return ok({
@@ -321,7 +371,7 @@ export class ZaloEmulator {
         if (caption !== undefined && (typeof caption !== 'string' || caption.length > MAX_TEXT)) {
           return error(400, `Bad Request: caption must be 1-${MAX_TEXT} characters`);
         }
-        return ok(this.record({ method, chatId, photo, caption }));
+        return ok(this.record({ method, chatId, photo, caption, ...(photoBytes ? { photoBytes } : {}) }));
       }
       case 'sendSticker': {
         const chatId = nonEmptyString(body.chat_id);
@@ -449,6 +499,18 @@ function faultAnswer(fault: Exclude<ZaloEmulatorFault, 'timeout' | 'reset'>): An
   if (fault.body !== undefined) return { status: fault.status, body: fault.body };
   const code = fault.errorCode ?? fault.status;
   return error(code, ZALO_DESCRIPTIONS[code] ?? http.STATUS_CODES[fault.status] ?? 'Error', fault.status);
+}
+
+/** A photo URL on this machine, fetched as Zalo would; undefined for any other URL (tests run offline). */
+async function fetchLocal(url: unknown): Promise<Buffer | 'failed' | undefined> {
+  if (typeof url !== 'string' || !/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url)) return undefined;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('image/')) return 'failed';
+    return Buffer.from(await res.arrayBuffer());
+  } catch {
+    return 'failed';
+  }
 }
 
 function reply(res: http.ServerResponse, answer: Answer): void {

@@ -278,6 +278,22 @@ describe('TelegramEmulator with real telegraf', () => {
     expect(emu.calls.getMe).toBe(2);
   });
 
+  it('serves the files users sent through getFile and the file URL, and refuses unknown ids', async () => {
+    emu.hostFile('photo-with-bytes', Buffer.from('jpeg-bytes'), 'photos/file_7.jpg');
+    emu.user(57).sendPhoto(57, 'photo-with-bytes');
+    const file = await bot.telegram.getFile('photo-with-bytes');
+    expect(file).toMatchObject({ file_id: 'photo-with-bytes', file_size: 10, file_path: 'photos/file_7.jpg' });
+    const res = await fetch(`${emu.apiRoot}/file/bot${TOKEN}/${file.file_path}`);
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe('jpeg-bytes');
+    expect((await fetch(`${emu.apiRoot}/file/botWRONG/${file.file_path}`)).status).toBe(404);
+    // A voice note sent without set bytes gets a sample, as every file a user sends exists on Telegram.
+    emu.user(57).sendVoice(57, 'voice-sample');
+    expect((await bot.telegram.getFile('voice-sample')).file_path).toMatch(/^voice\//);
+    await expect(bot.telegram.getFile('never-sent')).rejects.toMatchObject({
+      response: { error_code: 400, description: 'Bad Request: invalid file_id' },
+    });
+  });
+
   it('reads multipart uploads, urlencoded bodies and media groups', async () => {
     const photo = await bot.telegram.sendPhoto(55, Input.fromBuffer(Buffer.from('fake-jpeg'), 'hien-truong.jpg'), {
       caption: 'Ảnh <b>hiện trường</b>',
@@ -285,7 +301,9 @@ describe('TelegramEmulator with real telegraf', () => {
       reply_markup: Markup.inlineKeyboard([Markup.button.callback('Xem', 'view:1')]).reply_markup,
     });
     expect(photo).toMatchObject({ caption: 'Ảnh hiện trường', reply_markup: { inline_keyboard: [[{ callback_data: 'view:1' }]] } });
-    expect(emu.uploads).toEqual([{ field: 'photo', filename: 'hien-truong.jpg', size: 9, file_id: 'emu-upload-1' }]);
+    expect(emu.uploads).toEqual([
+      { field: 'photo', filename: 'hien-truong.jpg', size: 9, file_id: 'emu-upload-1', data: Buffer.from('fake-jpeg') },
+    ]);
     expect(emu.sent(55)[0]).toMatchObject({
       method: 'sendPhoto',
       photo: 'emu-upload-1',

@@ -11,12 +11,17 @@ import type { UpdateInbox } from '../inbox/update-inbox';
 import { normaliseTelegramUpdate } from './normalise';
 import { TelegramSender } from './telegram-sender';
 import type { ChannelSender } from '../channel-sender';
+import type { EvidenceFiles } from '../evidence-files';
 import { meteredSender } from '../../metrics/metered-sender';
 import type { Metrics } from '../../metrics/metrics';
 
 export interface TelegramOptions {
   token: string;
   apiRoot: string;
+  /** Our copies of residents' files, for replies that show a case's media (an officer's /xem). */
+  evidence?: EvidenceFiles;
+  /** What stands for a file no longer kept, in the reply's language. */
+  evidenceGone?: (lang: 'vi' | 'en' | undefined) => string;
   webhookUrl?: string;
   webhookSecret?: string;
   /** Told (with our error code) when polling ends by itself, not by stop(): the operators are alerted. */
@@ -55,7 +60,7 @@ export class TelegramChannel {
     // Polled updates are handled directly: Telegram's getUpdates offset acknowledges them only on
     // the next poll, after the batch was handled, so a crash makes Telegram deliver them again.
     this.bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot }, handlerTimeout: 60_000 });
-    this.sender = new TelegramSender(this.bot.telegram);
+    this.sender = new TelegramSender(this.bot.telegram, undefined, opts.evidence, opts.evidenceGone);
     this.replySender = metrics ? meteredSender(this.sender, metrics, 'reply') : this.sender;
     this.bot.use((ctx) => this.handleUpdate(ctx.update));
     this.bot.catch((err) => this.log.error({ err }, 'telegram.update_failed'));

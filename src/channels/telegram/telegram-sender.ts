@@ -1,7 +1,9 @@
-import type { Telegram } from 'telegraf';
+import { Input, type Telegram } from 'telegraf';
 import type { InlineKeyboardButton, KeyboardButton } from 'telegraf/types';
-import type { OutboundMessage } from '../../conversations/messages';
+import type { Attachment, OutboundMessage } from '../../conversations/messages';
+import { evidenceIdOf } from '../../domain/chat';
 import type { ChannelSender } from '../channel-sender';
+import { uploadName, type EvidenceFiles } from '../evidence-files';
 import { splitLines } from '../numbered-render';
 import { callTelegram } from './errors';
 
@@ -21,6 +23,10 @@ export class TelegramSender implements ChannelSender {
   constructor(
     private readonly telegram: Telegram,
     private readonly timeoutMs = 30_000,
+    /** Our copies of residents' files: an `evidence:<id>` attachment is uploaded from there (multipart). */
+    private readonly evidence?: EvidenceFiles,
+    /** What stands for a file no longer kept (retention deleted it), in the message's language. */
+    private readonly goneText: (lang: OutboundMessage['lang']) => string = () => '(file no longer kept)',
   ) {}
 
   /** Throws only our errors (./errors.ts): never telegraf's, whose messages can quote the token's URL. */
@@ -32,10 +38,17 @@ export class TelegramSender implements ChannelSender {
     const media = m.attachments?.[0];
     if (media) {
       const caption = m.text.slice(0, 1024);
-      if (media.kind === 'photo') await this.call('sendPhoto', { chat_id: chatId, photo: media.ref, caption });
-      else if (media.kind === 'video') await this.call('sendVideo', { chat_id: chatId, video: media.ref, caption });
-      else if (media.kind === 'voice') await this.call('sendVoice', { chat_id: chatId, voice: media.ref, caption });
-      else await this.call('sendDocument', { chat_id: chatId, document: media.ref, caption });
+      const file = await this.fileOf(media);
+      if (file === null) {
+        await this.call('sendMessage', { chat_id: chatId, text: [m.text, this.goneText(m.lang)].filter(Boolean).join('\n') });
+        return;
+      }
+      if (media.kind === 'photo') await this.call('sendPhoto', { chat_id: chatId, photo: file.input, caption });
+      else if (media.kind === 'video') await this.call('sendVideo', { chat_id: chatId, video: file.input, caption });
+      // sendVoice plays OGG/Opus only; a Zalo voice note (AAC) goes as a file the officer can play.
+      else if (media.kind === 'voice' && file.mime !== 'audio/aac')
+        await this.call('sendVoice', { chat_id: chatId, voice: file.input, caption });
+      else await this.call('sendDocument', { chat_id: chatId, document: file.input, caption });
       return;
     }
     const chunks = splitLines(m.text, 4096);
@@ -48,6 +61,19 @@ export class TelegramSender implements ChannelSender {
         ...(last ? { reply_markup: keyboard(m) } : {}),
       });
     }
+  }
+
+  /**
+   * What to send for an attachment: our copy's bytes as an upload (whichever platform it came
+   * from, and whatever became of the platform's link), a Telegram file_id as it is (media kept
+   * before the evidence store), null when our copy is gone.
+   */
+  private async fileOf(a: Attachment): Promise<{ input: string | ReturnType<typeof Input.fromBuffer>; mime?: string } | null> {
+    const id = evidenceIdOf(a);
+    if (id === undefined) return { input: a.ref };
+    const file = await this.evidence?.read(id);
+    if (!file) return null;
+    return { input: Input.fromBuffer(file.bytes, uploadName(a.kind, file.mime)), mime: file.mime };
   }
 
   /** A Bot API call through telegraf's client with our time limit (its signal type is a polyfill's, hence the cast). */

@@ -13,12 +13,15 @@ import { ZaloPoller } from './poller';
 import type { ZaloQuota } from './quota';
 import { ZaloSender } from './zalo-sender';
 import type { ChannelSender } from '../channel-sender';
+import type { EvidenceLinks } from '../../domain/evidence-link';
 import { meteredSender } from '../../metrics/metered-sender';
 import type { Metrics } from '../../metrics/metrics';
 
 export interface ZaloOptions {
   token: string;
   apiBase: string;
+  /** Signed links to our copies of residents' files, for replies that show a case's media (an officer's /xem). */
+  evidenceLinks?: Pick<EvidenceLinks, 'url'>;
   /** Set to receive updates by webhook (production, several bot replicas); unset, the bot long-polls. */
   webhookUrl?: string;
   webhookSecret?: string;
@@ -70,7 +73,7 @@ export class ZaloChannel {
     // Replies are not retried by the client (an ambiguous timeout would say it twice); a lost reply
     // costs the resident one more message, since their draft is already saved.
     this.client = new ZaloClient({ token: opts.token, apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 15_000 });
-    this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs, quota });
+    this.sender = new ZaloSender(this.client, t, { quotaBackoffMs: opts.quotaBackoffMs, quota, links: opts.evidenceLinks });
     this.replySender = metrics ? meteredSender(this.sender, metrics, 'reply') : this.sender;
     // getUpdates has no offset or acknowledgement: an update is gone from Zalo once read. So the
     // poller's first act is to put it in the durable inbox; what is lost is only an update read in

@@ -1,5 +1,7 @@
 import type { Attachment, OutboundMessage } from '../../conversations/messages';
 import type { Translate } from '../../conversations/ports';
+import { evidenceIdOf } from '../../domain/chat';
+import type { EvidenceLinks } from '../../domain/evidence-link';
 import type { ChannelSender } from '../channel-sender';
 import { renderNumbered } from '../numbered-render';
 import { MessageRejectedError, RecipientUnavailableError, SendRateLimitedError } from '../send-errors';
@@ -32,7 +34,12 @@ export class ZaloSender implements ChannelSender {
   constructor(
     private readonly client: Pick<ZaloClient, 'sendMessage' | 'sendPhoto'>,
     private readonly t: Translate,
-    private readonly opts: { quotaBackoffMs?: number; quota?: Pick<ZaloQuota, 'count' | 'spent' | 'repliesHeldMs'> } = {},
+    private readonly opts: {
+      quotaBackoffMs?: number;
+      quota?: Pick<ZaloQuota, 'count' | 'spent' | 'repliesHeldMs'>;
+      /** Signed links to our copies of files (PUBLIC_BASE_URL): Zalo's sendPhoto fetches the photo there. */
+      links?: Pick<EvidenceLinks, 'url'>;
+    } = {},
   ) {}
 
   async send(chatId: string, message: OutboundMessage): Promise<void> {
@@ -51,8 +58,9 @@ export class ZaloSender implements ChannelSender {
   }
 
   private async sendUnmapped(chatId: string, message: OutboundMessage): Promise<void> {
-    const photos = (message.attachments ?? []).filter(isPhotoUrl);
-    const rest = (message.attachments ?? []).filter((a) => !isPhotoUrl(a));
+    const attachments = (message.attachments ?? []).map((a) => this.reachable(a, message.lang ?? 'vi'));
+    const photos = attachments.filter(isPhotoUrl);
+    const rest = attachments.filter((a) => !isPhotoUrl(a));
     const chunks = renderNumbered(
       { ...message, attachments: rest.length > 0 ? rest : undefined },
       { reply: this.t(message.lang ?? 'vi', 'numbered.reply') },
@@ -69,6 +77,18 @@ export class ZaloSender implements ChannelSender {
       await this.client.sendPhoto(chatId, photo.ref, i === 0 ? caption : undefined);
       await this.opts.quota?.count();
     }
+  }
+
+  /**
+   * Our copy of a file as Zalo can take it: a signed, short-lived link to it (a photo is then sent
+   * as a photo; a voice note or video as a line with its link). Without PUBLIC_BASE_URL there is
+   * no link Zalo could fetch, and the officer is told where the file is instead.
+   */
+  private reachable(a: Attachment, lang: 'vi' | 'en'): Attachment {
+    const id = evidenceIdOf(a);
+    if (id === undefined) return a;
+    if (this.opts.links) return { kind: a.kind, ref: this.opts.links.url(id) };
+    return { kind: a.kind, ref: this.t(lang, 'evidence.noLink') };
   }
 }
 

@@ -194,6 +194,8 @@ export class OfficerDeskFeature implements Feature {
     // A question from an officer waits for its answer whatever else the tipster does meanwhile.
     [RELAY]: {
       keepOnCommand: true,
+      // A photo answering an officer's question is evidence of the case like the tip's own.
+      keepsEvidence: true,
       continue: (ctx) => this.relayContinue(ctx),
       cancel: async (ctx) => {
         const relay = ctx.slot.get<RelayTicket>(RELAY);

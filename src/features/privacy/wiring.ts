@@ -85,6 +85,7 @@ export function startRetentionWorkers(
         store,
         log,
         closedCaseMs: config.retention.closedCaseMs,
+        evidence: rt.evidence,
         indexOf: (channel, sealed) => {
           try {
             return reporterIndexOf(rt.hash, channel, rt.box.open(sealed));

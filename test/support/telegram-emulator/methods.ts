@@ -36,6 +36,7 @@ const METHODS = [
   'deleteMyCommands',
   'getMyCommands',
   'leaveChat',
+  'getFile',
 ] as const;
 export type Method = (typeof METHODS)[number];
 const METHOD_BY_LOWER = new Map<string, Method>(METHODS.map((m) => [m.toLowerCase(), m]));
@@ -137,6 +138,8 @@ export function dispatch(emu: EmulatorState, method: Exclude<Method, 'getUpdates
       return true;
     case 'getMyCommands':
       return emu.commands.get(commandsKey(p)) ?? [];
+    case 'getFile':
+      return getFile(emu, p);
     case 'leaveChat':
       return leaveChat(emu, p);
   }
@@ -206,4 +209,13 @@ function leaveChat(emu: EmulatorState, p: Params): true {
 function commandsKey(p: Params): string {
   const scope = (json(p, 'scope') ?? { type: 'default' }) as { type?: string; chat_id?: unknown; user_id?: unknown };
   return [scope.type ?? 'default', scope.chat_id ?? '', scope.user_id ?? '', str(p, 'language_code') ?? ''].join('|');
+}
+
+/** Telegram's getFile: the file's path for the download URL, refused past 20 MB as the Bot API does. */
+function getFile(emu: EmulatorState, p: Params) {
+  const fileId = str(p, 'file_id');
+  const file = fileId ? emu.files.get(fileId) : undefined;
+  if (!fileId || !file) throw badRequest('invalid file_id');
+  if (file.bytes.length > 20 * 1024 * 1024) throw badRequest('file is too big');
+  return { file_id: fileId, file_unique_id: `u_${fileId}`, file_size: file.bytes.length, file_path: file.file_path };
 }

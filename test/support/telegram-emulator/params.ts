@@ -30,7 +30,7 @@ export function parseBody(contentType: string | undefined, body: Buffer, uploads
         params[part.name] = part.data.toString('utf8');
       } else {
         const file_id = `emu-upload-${uploads.length + 1}`;
-        uploads.push({ field: part.name, filename: part.filename, size: part.data.length, file_id });
+        uploads.push({ field: part.name, filename: part.filename, size: part.data.length, file_id, data: part.data });
         params[part.name] = file_id;
       }
     }

@@ -188,6 +188,14 @@ export class TelegramEmulator {
     await this.state.delivery.idle();
   }
 
+  /**
+   * Sets the bytes behind a file_id before a user sends it (sendPhoto/sendVoice/sendVideo), as a
+   * phone would upload them; otherwise users' files are samples (test/support/sample-media.ts).
+   */
+  hostFile(fileId: string, bytes: Buffer, filePath = `documents/${fileId}.bin`): void {
+    this.state.files.set(fileId, { bytes, file_path: filePath });
+  }
+
   // ── building updates ──
 
   /** Pushes any update (for fuzzing); an `update_id` is assigned when missing. */
@@ -206,6 +214,16 @@ export class TelegramEmulator {
     try {
       const body = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://emulator');
+      // Downloads: `<apiRoot>/file/bot<token>/<file_path>`, as getFile's answer tells a bot to build it.
+      const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+      if (download) {
+        this.calls.download = (this.calls.download ?? 0) + 1;
+        const file = download[1] === this.token ? [...state.files.values()].find((f) => f.file_path === download[2]) : undefined;
+        if (!file) return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
+        res.end(file.bytes);
+        return;
+      }
       const match = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
       if (!match) return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       const [, token, rawMethod] = match;

@@ -13,6 +13,7 @@ import type {
   EmulatorStats,
   SentMessage,
   TelegramEmulatorOptions,
+  HostedFile,
   UploadedFile,
   WebhookDelivery,
 } from './types';
@@ -37,6 +38,8 @@ export class EmulatorState {
   readonly callbackAnswers: CallbackAnswer[] = [];
   readonly webhookResponses: WebhookDelivery[] = [];
   readonly uploads: UploadedFile[] = [];
+  /** Files by file_id: those users sent (updates.ts gives each a sample unless the test set its bytes) and those the bot uploaded. */
+  readonly files = new Map<string, HostedFile>();
   readonly stats: EmulatorStats = { tooManyRequests: 0, hiddenByPrivacy: 0 };
 
   // What Telegram would know.

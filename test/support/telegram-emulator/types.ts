@@ -99,6 +99,14 @@ export interface UploadedFile {
   filename: string;
   size: number;
   file_id: string;
+  /** The uploaded bytes, so a test can compare them with what the bot should have sent. */
+  data: Buffer;
+}
+
+/** A file Telegram holds: what getFile describes and `/file/bot<token>/<file_path>` serves. */
+export interface HostedFile {
+  bytes: Buffer;
+  file_path: string;
 }
 
 export interface CallbackAnswer {

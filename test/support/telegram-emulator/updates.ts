@@ -5,6 +5,7 @@
  */
 import type { Message, MessageEntity, PhotoSize, Update, User } from 'telegraf/types';
 import { nowSeconds, type ChatState, type ReplyMessage, type TgChat } from './chats';
+import { sampleAac, sampleJpeg } from '../sample-media';
 import type { EmulatorState } from './state';
 import type { CallbackQueryWithData, EmulatedUser, SentMessage } from './types';
 
@@ -16,6 +17,17 @@ export interface UserOptions {
   lastName?: string;
   username?: string;
   languageCode?: string;
+}
+
+/**
+ * A file a user sends exists on Telegram's servers: getFile finds it and the file URL serves it.
+ * Bytes the test set beforehand (TelegramEmulator.hostFile) are kept; otherwise a sample.
+ */
+function host(emu: EmulatorState, fileId: string, folder: string, ext: string, sample: Buffer): Buffer {
+  const known = emu.files.get(fileId);
+  if (known) return known.bytes;
+  emu.files.set(fileId, { bytes: sample, file_path: `${folder}/file_${emu.files.size + 1}.${ext}` });
+  return sample;
 }
 
 /** Pushes any update (for fuzzing); an `update_id` is assigned when missing. */
@@ -139,24 +151,34 @@ export function emulatedUser(emu: EmulatorState, id: number, opts: UserOptions =
     sendContact: (chatId, phone) =>
       post<Message.ContactMessage>(chatId, () => ({ contact: { phone_number: phone, first_name: from.first_name, user_id: id } })),
     sendPhoto: (chatId, fileId, caption) => {
+      const bytes = host(emu, fileId, 'photos', 'jpg', sampleJpeg());
       const size = (suffix: string, width: number, height: number): PhotoSize => ({
         file_id: `${fileId}${suffix}`,
         file_unique_id: `u_${fileId}${suffix}`,
         width,
         height,
-        file_size: width * height,
+        file_size: suffix === '' ? bytes.length : width * height,
       });
       return post<Message.PhotoMessage>(chatId, () => ({
         photo: [size('_s', 90, 68), size('_m', 320, 240), size('', 1280, 960)],
         ...(caption !== undefined ? { caption } : {}),
       }));
     },
-    sendVoice: (chatId, fileId) =>
-      post<Message.VoiceMessage>(chatId, () => ({
-        voice: { file_id: fileId, file_unique_id: `u_${fileId}`, duration: 3, mime_type: 'audio/ogg', file_size: 12_000 },
-      })),
-    sendVideo: (chatId, fileId) =>
-      post<Message.VideoMessage>(chatId, () => ({
+    sendVoice: (chatId, fileId) => {
+      const bytes = host(emu, fileId, 'voice', 'oga', Buffer.concat([Buffer.from('OggS'), sampleAac()]));
+      return post<Message.VoiceMessage>(chatId, () => ({
+        voice: { file_id: fileId, file_unique_id: `u_${fileId}`, duration: 3, mime_type: 'audio/ogg', file_size: bytes.length },
+      }));
+    },
+    sendVideo: (chatId, fileId) => {
+      host(
+        emu,
+        fileId,
+        'videos',
+        'mp4',
+        Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(900_000 - 12, 1)]),
+      );
+      return post<Message.VideoMessage>(chatId, () => ({
         video: {
           file_id: fileId,
           file_unique_id: `u_${fileId}`,
@@ -166,7 +188,8 @@ export function emulatedUser(emu: EmulatorState, id: number, opts: UserOptions =
           mime_type: 'video/mp4',
           file_size: 900_000,
         },
-      })),
+      }));
+    },
     sendSticker: (chatId, fileId) =>
       post<Message.StickerMessage>(chatId, () => ({
         sticker: {

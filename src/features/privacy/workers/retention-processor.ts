@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../../domain/chat';
+import { evidenceIdOf, type ChannelName } from '../../../domain/chat';
 import type { Logger } from '../../../logger';
 import type { Store } from '../../../store/models';
 
@@ -15,12 +15,16 @@ export interface RetentionDeps {
    * chat's id is the user's on Telegram and Zalo); null when it does not open.
    */
   indexOf?: (channel: ChannelName, chatIdSealed: string) => string | null;
+  /** Our copies of residents' photos, videos and voice notes (the evidence store), deleted with the words. */
+  evidence?: { delete(evidenceIds: string[]): Promise<number> };
 }
 
 /** What one run removed, as counts: logged, never the content. */
 export interface RetentionReport {
   cases: number;
   notices: number;
+  /** Files of the evidence store deleted with their case. */
+  files: number;
   /** Older cases given the blind index they lacked, so that erasure finds them too. */
   indexed: number;
 }
@@ -39,7 +43,7 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
   const now = new Date((deps.clock ?? Date.now)());
   const cutoff = new Date(now.getTime() - deps.closedCaseMs);
   const batch = deps.batch ?? 200;
-  const report: RetentionReport = { cases: 0, notices: 0, indexed: 0 };
+  const report: RetentionReport = { cases: 0, notices: 0, files: 0, indexed: 0 };
   const seen = new Set<string>();
   for (;;) {
     const ids = (await store.cases.closedBefore(cutoff, batch)).filter((id) => !seen.has(id));
@@ -47,6 +51,8 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
     if (ids.length === 0) break;
     for (const caseId of ids) {
       seen.add(caseId);
+      // The files first: once the case forgets its references nothing would find them again.
+      if (deps.evidence) report.files += await deps.evidence.delete(await evidenceOf(store, caseId));
       report.notices += await store.notices.purgeForCase(caseId);
       if (await store.cases.purgeContent(caseId, now)) report.cases++;
     }
@@ -54,6 +60,16 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
   report.indexed = await indexOlderCases(deps, batch);
   deps.log.info({ ...report, cutoff: cutoff.toISOString() }, 'retention.purged');
   return report;
+}
+
+/** The evidence ids a case names: its own attachments and those of the answers relayed on it. */
+async function evidenceOf(store: Store, caseId: string): Promise<string[]> {
+  const stored = await store.cases.byCaseId(caseId);
+  const refs = [
+    ...(stored?.attachments ?? []),
+    ...(await store.notices.forCase(caseId)).flatMap((n) => n.parts.flatMap((p) => p.attachments ?? [])),
+  ];
+  return [...new Set(refs.map(evidenceIdOf).filter((id): id is string => id !== undefined))];
 }
 
 /**
