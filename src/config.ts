@@ -54,6 +54,16 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, 'METRICS_TOKEN: 24-256 characters of A-Z a-z 0-9 . _ ~ + / = - (openssl rand -hex 24)')
       .optional(),
+    /** The dashboard's public base URL, used in the login links the bot sends; unset: http://127.0.0.1:<port>. */
+    DASHBOARD_URL: z
+      .string()
+      .url()
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /** A dashboard session not used for this long ends. */
+    DASHBOARD_SESSION_IDLE_MINUTES: positiveInt.default(30),
+    /** And every session ends this long after its login, used or not. */
+    DASHBOARD_SESSION_MAX_HOURS: positiveInt.default(12),
 
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
@@ -190,6 +200,11 @@ function toConfig(e: z.infer<typeof schema>) {
     defaultLang: e.DEFAULT_LANG,
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxConnections: e.HTTP_MAX_CONNECTIONS },
     metrics: { token: e.METRICS_TOKEN },
+    dashboard: {
+      url: e.DASHBOARD_URL,
+      idleMs: e.DASHBOARD_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.DASHBOARD_SESSION_MAX_HOURS * 3_600_000,
+    },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

@@ -18,6 +18,8 @@ import { StoreDirectory } from '../store/directory';
 import { createBroadcastFeature } from '../features/broadcast/wiring';
 import { createFaqFeature } from '../features/faq/wiring';
 import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
+import { createDashboard } from '../features/dashboard/wiring';
+import { dashboardDesk } from './dashboard';
 import type { Runtime } from './runtime';
 
 export interface BotHandle {
@@ -102,6 +104,13 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   features.push(officerDesk.feature);
   const broadcast = createBroadcastFeature(rt, () => telegram);
   features.push(broadcast.feature, createFaqFeature(rt));
+  // The web dashboard (issue 17): `/dangnhap` here, its pages on this process's HTTP server.
+  const dashboard = createDashboard(
+    rt,
+    http,
+    dashboardDesk(officerDesk, () => service),
+  );
+  features.push(dashboard.feature);
   const service = createConversationService(
     rt,
     (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null),
