@@ -234,6 +234,20 @@ describe('dashboard routes', () => {
     expect((await w.get('/dashboard/cases')).status).toBe(401);
   });
 
+  it('pages the list 20 at a time, the filters kept in the page links', async () => {
+    for (let i = 0; i < 21; i++) await addCase(`TB-0212-${String(1000 + i)}`, { areaCode: 'kp2-to1', category: 'gambling' });
+    const v = await logIn(app, OFFICER_KP2);
+    const first = await v.get('/dashboard/cases?category=gambling');
+    expect(first.body).toContain('21 vụ việc · trang 1/2');
+    expect(first.body.match(/class="ref"/g)).toHaveLength(20);
+    const next = /<a rel="next" href="([^"]+)"/.exec(first.body)![1].replace(/&amp;/g, '&');
+    expect(next).toBe('/dashboard/cases?category=gambling&page=2');
+    const second = await v.get(next);
+    expect(second.body).toContain('21 vụ việc · trang 2/2');
+    expect(second.body.match(/class="ref"[^>]*>([^<]+)</g)).toHaveLength(1);
+    expect(second.body).toContain('<a rel="prev"');
+  });
+
   it('logging out ends the session', async () => {
     const v = await logIn(app, SUPERVISOR);
     const cookie = v.cookie;
