@@ -60,6 +60,11 @@ const schema = z
       .url()
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    /**
+     * Also offer Telegram's login button (login_url) with /dangnhap: only once the dashboard's
+     * domain is linked to the bot with BotFather's /setdomain, or Telegram refuses the message.
+     */
+    DASHBOARD_TELEGRAM_LOGIN: bool.default('false'),
     /** A dashboard session not used for this long ends. */
     DASHBOARD_SESSION_IDLE_MINUTES: positiveInt.default(30),
     /** And every session ends this long after its login, used or not. */
@@ -177,6 +182,13 @@ const schema = z
         message: `names a ${opsChannel} chat, but ${opsChannel === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'ZALO_BOT_TOKEN'} is not set`,
       });
     }
+    if (c.DASHBOARD_TELEGRAM_LOGIN && !c.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DASHBOARD_TELEGRAM_LOGIN'],
+        message: 'needs TELEGRAM_BOT_TOKEN (the login is signed with it)',
+      });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }
@@ -202,6 +214,7 @@ function toConfig(e: z.infer<typeof schema>) {
     metrics: { token: e.METRICS_TOKEN },
     dashboard: {
       url: e.DASHBOARD_URL,
+      telegramLogin: e.DASHBOARD_TELEGRAM_LOGIN,
       idleMs: e.DASHBOARD_SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.DASHBOARD_SESSION_MAX_HOURS * 3_600_000,
     },

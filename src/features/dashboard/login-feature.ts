@@ -12,6 +12,8 @@ export interface LoginFeatureDeps {
   sessions: Pick<Sessions, 'endAll'>;
   /** The link's address for a token: the dashboard's public base URL + the login page. */
   loginUrl: (token: string) => string;
+  /** With DASHBOARD_TELEGRAM_LOGIN: where Telegram's login button (login_url) points. */
+  telegramLoginUrl?: () => string;
   /** How long a link stays valid, for the message. */
   ttlMinutes: number;
   /** Privacy-safe events only. */
@@ -43,7 +45,10 @@ export class DashboardLoginFeature implements Feature {
     }
     const token = await this.deps.tokens.issue(staff.officerId);
     this.deps.log('dashboard.link_sent', { channel: ctx.msg.channel, officerId: staff.officerId });
-    return [{ text: t(ctx.lang, 'dashboard.chat.link', { url: this.deps.loginUrl(token), minutes: this.deps.ttlMinutes }) }];
+    const text = t(ctx.lang, 'dashboard.chat.link', { url: this.deps.loginUrl(token), minutes: this.deps.ttlMinutes });
+    // On Telegram, its own login button too (signed by Telegram; the link stays for other devices).
+    const telegram = ctx.msg.channel === 'telegram' ? this.deps.telegramLoginUrl?.() : undefined;
+    return [telegram ? { text, links: [{ label: t(ctx.lang, 'dashboard.chat.loginButton'), url: telegram, login: true }] } : { text }];
   }
 
   private async logout(ctx: FeatureContext): Promise<OutboundMessage[]> {

@@ -56,6 +56,8 @@ export interface LoginTokens {
   peek(token: string): Promise<string | null>;
   /** Whom the token logs in, spending it: a second call answers null. */
   spend(token: string): Promise<string | null>;
+  /** True the first time a signed Telegram login (by its hash) is used, false ever after within `ttlMs`. */
+  claimOnce(signature: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface Session {

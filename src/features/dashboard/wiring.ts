@@ -31,6 +31,7 @@ export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDe
     tokens,
     sessions,
     loginUrl: (token) => `${baseUrl()}/dashboard/login/${token}`,
+    telegramLoginUrl: config.dashboard.telegramLogin ? () => `${baseUrl()}/dashboard/telegram-login` : undefined,
     ttlMinutes: LINK_TTL_MINUTES,
     log,
   });
@@ -43,6 +44,8 @@ export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDe
     pageSize: PAGE_SIZE,
     newId: () => randomBytes(9).toString('base64url'),
     log,
+    telegramBotToken: config.dashboard.telegramLogin ? config.telegram?.token : undefined,
+    loginMaxAgeMs: LINK_TTL_MINUTES * 60_000,
   });
   return { feature };
 }

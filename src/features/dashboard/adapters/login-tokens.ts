@@ -32,6 +32,11 @@ export class RedisLoginTokens implements LoginTokens {
     return TOKEN.test(token) ? this.redis.getdel(this.key(token)) : null;
   }
 
+  async claimOnce(signature: string, ttlMs: number): Promise<boolean> {
+    const set = await this.redis.set(`dash:tg-login:${this.hash.of('dashboard-telegram-login', signature)}`, '1', 'PX', ttlMs, 'NX');
+    return set === 'OK';
+  }
+
   private key(token: string): string {
     return `dash:login:${this.hash.of('dashboard-login', token)}`;
   }

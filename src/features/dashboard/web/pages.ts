@@ -90,6 +90,20 @@ export function loginPage(p: PageContext, token: string): Html {
   );
 }
 
+/** After Telegram's login button: the signed fields go back by POST, which alone logs in (once). */
+export function telegramLoginPage(p: PageContext, fields: Record<string, string>): Html {
+  return layout(
+    p,
+    tr(p, 'login.title'),
+    html`<h1>${tr(p, 'login.title')}</h1>
+      <p>${tr(p, 'login.intro')}</p>
+      <form method="post" action="/dashboard/telegram-login">
+        ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
+        <button type="submit" class="primary">${tr(p, 'login.button')}</button>
+      </form>`,
+  );
+}
+
 function statusLabel(p: PageContext, status: string): string {
   return p.t(p.lang, `officer.statusLabel.${status}`);
 }

@@ -9,7 +9,8 @@ import { CASE_KINDS } from '../../reporting/flows';
 import type { DashboardDesk, DashboardStaff, LoginTokens, Session, Sessions } from '../ports';
 import { parseListQuery, toCaseFilter } from './filters';
 import type { Html } from './html';
-import { casePage, listPage, loginPage, messagePage, type PageContext } from './pages';
+import { casePage, listPage, loginPage, messagePage, telegramLoginPage, type PageContext } from './pages';
+import { verifyTelegramLogin } from './telegram-login';
 import { DASHBOARD_CSS } from './styles';
 
 export interface DashboardRoutesDeps {
@@ -24,6 +25,10 @@ export interface DashboardRoutesDeps {
   newId: () => string;
   /** Privacy-safe events only. */
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
+  /** With Telegram's login button on (DASHBOARD_TELEGRAM_LOGIN): the bot token its fields are signed with. */
+  telegramBotToken?: string;
+  /** How old a login may be: a link's lifetime, and a Telegram login's `auth_date`. */
+  loginMaxAgeMs: number;
 }
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain, so no subdomain can set or read it. */
@@ -165,15 +170,48 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
       deps.log('dashboard.login_refused', { reason: officerId ? 'inactive' : 'link_expired' });
       return send(reply, officerId ? 403 : 410, messagePage(page(lang), officerId ? 'noAccess' : 'linkExpired'));
     }
+    return startSession(reply, officerId, 'link');
+  });
+
+  /** A new session for a checked officer: the cookie, the chat notice, the list. */
+  async function startSession(reply: FastifyReply, officerId: string, by: 'link' | 'telegram'): Promise<FastifyReply> {
     const { id } = await deps.sessions.create(officerId);
-    deps.log('dashboard.login', { officerId });
+    deps.log('dashboard.login', { officerId, by });
     // The officer hears of every new login in chat, and how to end them all if it was not them.
     await deps.desk.tellOfficer(officerId, `dash.login.${deps.newId()}`, (lang) => [
       { text: t(lang, 'dashboard.chat.newLogin', { time: formatTime(new Date(), lang, deps.timeZone) }), lang },
     ]);
     reply.header('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${deps.sessionMaxSeconds}`);
     return reply.redirect('/dashboard/cases', 303);
-  });
+  }
+
+  const botToken = deps.telegramBotToken;
+  if (botToken) {
+    // Telegram's login button opens this with the signed fields in the query. Looking changes
+    // nothing: the page's button POSTs them back, and only that, once, starts a session.
+    app.get('/dashboard/telegram-login', async (req, reply) => {
+      const fields = req.query as Record<string, unknown>;
+      if (!verifyTelegramLogin(fields, botToken, Date.now(), deps.loginMaxAgeMs)) {
+        deps.log('dashboard.login_refused', { reason: 'telegram_signature' });
+        return send(reply, 403, messagePage(page('vi'), 'telegramInvalid'));
+      }
+      return send(reply, 200, telegramLoginPage(page('vi'), fields as Record<string, string>));
+    });
+    app.post('/dashboard/telegram-login', async (req, reply) => {
+      const fields = (req.body ?? {}) as Record<string, unknown>;
+      const signed = verifyTelegramLogin(fields, botToken, Date.now(), deps.loginMaxAgeMs);
+      if (!signed || !(await deps.tokens.claimOnce(signed.hash, deps.loginMaxAgeMs + 60_000))) {
+        deps.log('dashboard.login_refused', { reason: signed ? 'telegram_reused' : 'telegram_signature' });
+        return send(reply, 403, messagePage(page('vi'), 'telegramInvalid'));
+      }
+      const staff = await deps.desk.staffByChat('telegram', signed.userId);
+      if (!isStaff(staff) || !staff.officerId) {
+        deps.log('dashboard.login_refused', { reason: 'not_staff' });
+        return send(reply, 403, messagePage(page('vi'), 'noAccess'));
+      }
+      return startSession(reply, staff.officerId, 'telegram');
+    });
+  }
 
   app.post('/dashboard/logout', async (req, reply) => {
     const s = await signedIn(req, reply);
