@@ -41,10 +41,15 @@ export function visitor(app: AppHarness): DashboardVisitor {
   return v;
 }
 
-/** `/dangnhap` from a staff member's private Telegram chat, answered by the real conversation service. */
-export async function askLoginLink(app: AppHarness, chatId: string, command = 'dangnhap'): Promise<string> {
+/** `/dangnhap` from a staff member's private chat (Telegram unless told), answered by the real conversation service. */
+export async function askLoginLink(
+  app: AppHarness,
+  chatId: string,
+  command = 'dangnhap',
+  channel: 'telegram' | 'zalo' | 'console' = 'telegram',
+): Promise<string> {
   const replies = await app.bot!.service.handle({
-    channel: 'telegram',
+    channel,
     updateId: `u${Math.random()}`,
     chatId,
     chatType: 'private',
