@@ -40,7 +40,11 @@ describe('dashboard routes', () => {
 
   beforeAll(async () => {
     app = await startApp({}, { roles: 'bot' });
-    await addCase(codes.tipKp1, { areaCode: 'kp1-to3' });
+    await addCase(codes.tipKp1, {
+      areaCode: 'kp1-to3',
+      location: { latitude: 10.77691, longitude: 106.70092 },
+      attachments: [{ kind: 'photo', ref: 'AgAD-photo-1' }],
+    });
     await addCase(codes.tipKp2, { areaCode: 'kp2-to1', category: 'drugs' });
     await addCase(codes.mediationKp1, { areaCode: 'kp1-to3' });
     await addCase(codes.tipKp1Old, { areaCode: 'kp1-to4', submittedAt: new Date('2026-01-15T03:00:00Z') });
@@ -166,6 +170,10 @@ describe('dashboard routes', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('Trộm xe &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(page.body).not.toContain(RESIDENT);
+    // The pin as numbers, the media as a placeholder (never the platform's file reference).
+    expect(page.body).toContain('10.77691, 106.70092');
+    expect(page.body).toContain('Ảnh, video kèm theo: 1 tệp');
+    expect(page.body).not.toContain('AgAD-photo-1');
     const stored = await app.rt.store.cases.byRefCode(codes.tipKp1);
     expect(page.body).not.toContain(stored!.replyTo.chatIdEnc);
     expect(page.body).not.toContain(stored!.caseId);

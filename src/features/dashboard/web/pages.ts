@@ -225,6 +225,8 @@ export function casePage(p: PageContext, d: CasePageData, signed: Signed): Html 
       <ul class="facts">
         ${facts.map((line) => html`<li>${line}</li>`)}
       </ul>
+      ${c.location ? html`<p class="pin">${tr(p, 'case.pin', { lat: c.location.latitude.toFixed(5), lon: c.location.longitude.toFixed(5) })}</p>` : ''}
+      ${c.attachments.length > 0 ? html`<p class="media">${tr(p, 'case.media', { count: c.attachments.length })}</p>` : ''}
     </section>
     <section aria-labelledby="state">
       <h2 id="state">${tr(p, 'case.state')}</h2>
