@@ -54,6 +54,21 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, 'METRICS_TOKEN: 24-256 characters of A-Z a-z 0-9 . _ ~ + / = - (openssl rand -hex 24)')
       .optional(),
+    /** The dashboard's public base URL, used in the login links the bot sends; unset: http://127.0.0.1:<port>. */
+    DASHBOARD_URL: z
+      .string()
+      .url()
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /**
+     * Also offer Telegram's login button (login_url) with /dangnhap: only once the dashboard's
+     * domain is linked to the bot with BotFather's /setdomain, or Telegram refuses the message.
+     */
+    DASHBOARD_TELEGRAM_LOGIN: bool.default('false'),
+    /** A dashboard session not used for this long ends. */
+    DASHBOARD_SESSION_IDLE_MINUTES: positiveInt.default(30),
+    /** And every session ends this long after its login, used or not. */
+    DASHBOARD_SESSION_MAX_HOURS: positiveInt.default(12),
 
     /** The queue UI (bull-board, /queues) opens to these credentials (HTTP Basic); unset, it is off. */
     QUEUE_UI_USER: z
@@ -203,6 +218,13 @@ const schema = z
         message: `names a ${opsChannel} chat, but ${opsChannel === 'telegram' ? 'TELEGRAM_BOT_TOKEN' : 'ZALO_BOT_TOKEN'} is not set`,
       });
     }
+    if (c.DASHBOARD_TELEGRAM_LOGIN && !c.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DASHBOARD_TELEGRAM_LOGIN'],
+        message: 'needs TELEGRAM_BOT_TOKEN (the login is signed with it)',
+      });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }
@@ -227,6 +249,12 @@ function toConfig(e: z.infer<typeof schema>) {
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxConnections: e.HTTP_MAX_CONNECTIONS },
     metrics: { token: e.METRICS_TOKEN },
     queueUi: e.QUEUE_UI_USER && e.QUEUE_UI_PASSWORD ? { user: e.QUEUE_UI_USER, password: e.QUEUE_UI_PASSWORD } : undefined,
+    dashboard: {
+      url: e.DASHBOARD_URL,
+      telegramLogin: e.DASHBOARD_TELEGRAM_LOGIN,
+      idleMs: e.DASHBOARD_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.DASHBOARD_SESSION_MAX_HOURS * 3_600_000,
+    },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,

@@ -20,6 +20,8 @@ import { createBroadcastFeature } from '../features/broadcast/wiring';
 import { createFaqFeature } from '../features/faq/wiring';
 import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
 import { createErasureFeature } from '../features/privacy/wiring';
+import { createDashboard } from '../features/dashboard/wiring';
+import { dashboardDesk } from './dashboard';
 import type { Runtime } from './runtime';
 import { StoreEvidenceKeeper } from './evidence-keeper';
 import { Telegram } from 'telegraf';
@@ -120,6 +122,13 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   features.push(officerDesk.feature);
   const broadcast = createBroadcastFeature(rt, () => telegram);
   features.push(broadcast.feature, createFaqFeature(rt), createErasureFeature(rt));
+  // The web dashboard (issue 17): `/dangnhap` here, its pages on this process's HTTP server.
+  const dashboard = createDashboard(
+    rt,
+    http,
+    dashboardDesk(officerDesk, () => service),
+  );
+  features.push(dashboard.feature);
   const service = createConversationService(
     rt,
     (channel, payload) => (channel === 'telegram' && telegram ? telegram.deepLink(payload) : null),

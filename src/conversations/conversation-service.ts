@@ -187,6 +187,14 @@ export class ConversationService {
 
   // ───────────── groups ─────────────
 
+  /**
+   * Changes a chat's slot from outside any message (the web dashboard's actions), under that
+   * chat's lock, as a feature's `updateChat` does for another chat.
+   */
+  updateChat(channel: ChannelName, chatId: string, change: (slot: TurnSlot) => void): Promise<void> {
+    return this.deps.slots.update(slotKey(channel, chatId), change);
+  }
+
   private async inGroup(msg: InboundMessage, lang: Lang): Promise<OutboundMessage[]> {
     const { t, directory } = this.deps;
     if (msg.botAddedToGroup) {

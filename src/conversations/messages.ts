@@ -63,8 +63,11 @@ export interface OutboundMessage {
   options?: Option[];
   /** Ask for a place or a phone number with the platform's own button where it has one (label: the button's words). */
   request?: { kind: 'location' | 'contact'; label: string };
-  /** Links to open (the deep link from a group into private chat). */
-  links?: { label: string; url: string }[];
+  /**
+   * Links to open (the deep link from a group into private chat). `login`: Telegram opens it as a
+   * login_url button, adding the person's signed Telegram fields (the dashboard's login).
+   */
+  links?: { label: string; url: string; login?: true }[];
   /** A map pin to show (officer alerts). */
   location?: SharedLocation;
   /** Media to re-send (officer alerts). */

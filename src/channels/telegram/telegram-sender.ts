@@ -98,7 +98,7 @@ function keyboard(m: OutboundMessage) {
     };
   }
   const rows: InlineKeyboardButton[][] = [];
-  for (const l of m.links ?? []) rows.push([{ text: l.label, url: l.url }]);
+  for (const l of m.links ?? []) rows.push([l.login ? { text: l.label, login_url: { url: l.url } } : { text: l.label, url: l.url }]);
   for (const o of m.options ?? []) rows.push([{ text: o.label, callback_data: o.id.slice(0, 64) }]);
   return rows.length ? { inline_keyboard: rows } : { remove_keyboard: true as const };
 }

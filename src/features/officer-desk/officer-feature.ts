@@ -369,11 +369,57 @@ export class OfficerDeskFeature implements Feature {
     }
   }
 
+  /**
+   * An action taken on the web dashboard (src/features/dashboard): the same rules, history entries
+   * and follow-up as the chat's, and the officer's chats get the confirmation and case card the
+   * chat would have answered with, so what they read in chat stays the whole story. `updateChat`
+   * is the conversation service's, for the tipster's slot when a case closes.
+   */
+  async actFromWeb(
+    staff: DeskStaff,
+    c: DeskCase,
+    action: 'ack' | 'note',
+    note: string,
+    updateChat: FeatureContext['updateChat'],
+  ): Promise<'done' | 'unchanged' | Refusal | 'missing' | 'empty'> {
+    const refusal = refusalFor(staff, action, { ...c, handledByMediators: CASE_KINDS.get(c.kind).handledByMediators });
+    if (refusal) {
+      this.deps.log('desk.refused', { reason: refusal, action, channel: 'web', caseId: c.caseId });
+      return refusal;
+    }
+    const text = truncate(normalise(note), this.maxText);
+    if (action === 'note' && !text) return 'empty';
+    const change: CaseChange =
+      action === 'ack' ? { action: 'ack', by: staff.actingAs } : { action: 'note', by: staff.actingAs, note: text };
+    const result = await this.deps.desk.change(c.caseId, change);
+    if (result.outcome === 'missing') return 'missing';
+    await this.followUp(updateChat, result.case);
+    this.deps.log('desk.action', { caseId: c.caseId, refCode: c.refCode, action, outcome: result.outcome, channel: 'web' });
+    if (result.outcome === 'closed') return 'closed';
+    const key =
+      result.outcome === 'unchanged'
+        ? 'officer.done.alreadyAcknowledged'
+        : action === 'ack'
+          ? 'officer.done.acknowledged'
+          : 'officer.done.noted';
+    if (staff.officerId) {
+      const assigneeName = await this.assigneeName(result.case);
+      await this.deps.messenger.toOfficer(staff.officerId, `n.${c.caseId}.web.${this.deps.newId()}`, (lang, channel) => {
+        const rc = { t: this.deps.t, lang, timeZone: this.deps.timeZone };
+        return [
+          { text: this.deps.t(lang, key, { code: c.refCode }), lang },
+          withCaseActions({ text: caseCard(result.case, { ...rc, assigneeName }), lang }, channel, result.case, rc),
+        ];
+      });
+    }
+    return result.outcome;
+  }
+
   /** Applies a change and makes sure what follows from the case's state happened (idempotent, so a retry repairs a half-done action). */
   private async change(ctx: FeatureContext, c: DeskCase, change: CaseChange): Promise<ChangeResult> {
     const result = await this.deps.desk.change(c.caseId, change);
     if (result.outcome === 'missing') return result;
-    await this.followUp(ctx, result.case);
+    await this.followUp(ctx.updateChat, result.case);
     this.deps.log('desk.action', { caseId: c.caseId, refCode: c.refCode, action: change.action, outcome: result.outcome });
     return result;
   }
@@ -382,7 +428,7 @@ export class OfficerDeskFeature implements Feature {
    * The resident hears when their case is taken and when it is closed; escalation stops once it is
    * taken; the relay closes with the case. Every step is keyed by the case, so repeating it is harmless.
    */
-  private async followUp(ctx: FeatureContext, c: DeskCase): Promise<void> {
+  private async followUp(updateChat: FeatureContext['updateChat'], c: DeskCase): Promise<void> {
     if (c.status === 'new') return;
     await this.deps.escalations.cancel(c.caseId);
     if (c.status === 'acknowledged') {
@@ -393,7 +439,7 @@ export class OfficerDeskFeature implements Feature {
       // The relay closes with the case; a question about another case waits on.
       const chat = this.deps.state.reporterChat(c);
       if (chat)
-        await ctx.updateChat(chat.channel, chat.chatId, (slot) => {
+        await updateChat(chat.channel, chat.chatId, (slot) => {
           if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
         });
       await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.closed`, (lang) => [

@@ -37,6 +37,18 @@ export interface CaseListQuery {
   limit: number;
 }
 
+/** The dashboard's filters (src/features/dashboard): all optional but the statuses and the page. */
+export interface CaseSearch {
+  statuses: CaseStatus[];
+  category?: string;
+  areaCode?: string;
+  from?: Date;
+  to?: Date;
+  refText?: string;
+  offset: number;
+  limit: number;
+}
+
 export interface CaseStats {
   total: number;
   byCategory: { kind: CaseKind; category: string; count: number }[];

@@ -51,7 +51,13 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
 }
 
 /** The bot role's side: the feature to put in the conversation service's `features`. */
-export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFeature; close(): Promise<void> } {
+export function createOfficerDeskFeature(rt: Runtime): {
+  feature: OfficerDeskFeature;
+  /** For the web dashboard (src/app/dashboard.ts): the same cases, rules and messages as the chat's. */
+  desk: StoreCaseDesk;
+  messenger: StoreDeskMessenger;
+  close(): Promise<void>;
+} {
   const a = adapters(rt, configuredChannels(rt.config));
   const feature = new OfficerDeskFeature({
     t: rt.t,
@@ -66,7 +72,7 @@ export function createOfficerDeskFeature(rt: Runtime): { feature: OfficerDeskFea
     newId: () => randomBytes(9).toString('base64url'),
     maxTextLength: rt.config.maxTextLength,
   });
-  return { feature, close: a.close };
+  return { feature, desk: a.desk, messenger: a.messenger, close: a.close };
 }
 
 /** Escalation timers that found a case still new: escalated, or with nobody above to escalate to. */

@@ -225,6 +225,13 @@ export class CaseRepository {
     kinds?: readonly string[];
     category?: string;
     mineOrFree?: string;
+    /** Submitted at or after `from` and before `to`. */
+    from?: Date;
+    to?: Date;
+    /** Part of the reference code, any case (the dashboard's search box). */
+    refText?: string;
+    /** The dashboard reads the newest first; the chat's list works from the oldest. */
+    newestFirst?: boolean;
     offset: number;
     limit: number;
   }): Promise<{ items: Case[]; total: number }> {
@@ -233,8 +240,12 @@ export class CaseRepository {
     if (q.kinds !== undefined) filter.kind = { $in: [...q.kinds] };
     if (q.category !== undefined) filter.category = q.category;
     if (q.mineOrFree !== undefined) filter.assignedTo = { $in: [null, q.mineOrFree] };
+    if (q.from || q.to) filter.submittedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    // Escaped: what an officer types is matched as text, never as a pattern.
+    if (q.refText) filter.refCode = { $regex: q.refText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+    const order = q.newestFirst ? -1 : 1;
     const [rows, total] = await Promise.all([
-      this.model.find(filter).sort({ submittedAt: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<Stored<Case>[]>().exec(),
+      this.model.find(filter).sort({ submittedAt: order, _id: order }).skip(q.offset).limit(q.limit).lean<Stored<Case>[]>().exec(),
       this.model.countDocuments(filter).exec(),
     ]);
     return { items: rows.map((row) => plain(row)), total };

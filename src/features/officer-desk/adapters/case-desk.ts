@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../../conversations/messages';
-import type { CaseDesk, CaseListQuery, CaseStats, ChangeResult, DeskCase, DeskStaff, OfficerRef } from '../ports';
+import type { CaseDesk, CaseListQuery, CaseSearch, CaseStats, ChangeResult, DeskCase, DeskStaff, OfficerRef } from '../ports';
 import type { CaseKind } from '../../../domain/case-kinds';
 import { CASE_KINDS } from '../../reporting/flows';
 import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../../../domain/case-record';
@@ -61,6 +61,58 @@ export class StoreCaseDesk implements CaseDesk {
       actingAs: officer?.officerId ?? 'superadmin',
       lang: officer?.lang,
     };
+  }
+
+  /**
+   * The staff member of an officer record, read from the database now (not the lookup cache): the
+   * dashboard asks on every request, so a deactivated or moved officer loses access at once.
+   */
+  async staffOf(officerId: string): Promise<DeskStaff | null> {
+    const officer = await this.store.officers.fresh(officerId);
+    if (!officer) return null;
+    return {
+      officerId: officer.officerId,
+      role: officer.role,
+      superadmin: false,
+      areaCodes: officer.areaCodes,
+      active: officer.active,
+      actingAs: officer.officerId,
+      lang: officer.lang,
+    };
+  }
+
+  /**
+   * Every case the staff member may see, newest first, by the dashboard's filters: the same scope
+   * as the chat's list (their areas and below; mediators only mediation requests), without the
+   * chat's leaving out what a colleague has taken, since the web is where the whole area is seen.
+   * `areaCode` narrows to one area and below, never beyond the staff member's own.
+   */
+  async search(staff: DeskStaff, q: CaseSearch): Promise<{ items: DeskCase[]; total: number }> {
+    const scope = await this.scope(staff);
+    let areaCodes = scope;
+    if (q.areaCode) {
+      const narrow = await this.store.areas.coveredBy([q.areaCode]);
+      areaCodes = scope === null ? narrow : narrow.filter((code) => scope.includes(code));
+    }
+    const { items, total } = await this.store.cases.page({
+      areaCodes,
+      statuses: q.statuses,
+      category: q.category,
+      kinds: kindScope(staff),
+      from: q.from,
+      to: q.to,
+      refText: q.refText,
+      newestFirst: true,
+      offset: q.offset,
+      limit: q.limit,
+    });
+    return { items: await Promise.all(items.map((c) => this.present(c))), total };
+  }
+
+  /** The areas the staff member covers and every one below them, with their names, for the dashboard's area filter. */
+  async areasOf(staff: DeskStaff): Promise<{ code: string; name: string }[]> {
+    const codes = (await this.scope(staff)) ?? (await this.store.areas.all()).map((a) => a.code);
+    return Promise.all(codes.map(async (code) => ({ code, name: (await this.area(code)).name ?? code })));
   }
 
   async byRef(refCode: string): Promise<DeskCase | null> {

@@ -1,0 +1,76 @@
+import type { DeskCase } from '../../domain/case-record';
+import type { CaseStatus, Staff } from '../../domain/case-workflow';
+import type { ChannelName, Lang, OutboundMessage } from '../../conversations/messages';
+
+/**
+ * What the web dashboard needs from the rest of the bot, as interfaces. The officer desk's cases,
+ * rules and actions come through `DashboardDesk` (wired in src/app/dashboard.ts), so the web reads
+ * and acts exactly as the chat does; the login links and sessions are this feature's own (Redis).
+ */
+
+/** An officer record's holder as the access rules know them, read fresh on every request. */
+export interface DashboardStaff extends Staff {
+  /** What the case history records as the actor. */
+  actingAs: string;
+  lang?: Lang;
+}
+
+/** The list's filters, as the URL carries them (web/filters.ts). */
+export interface CaseFilter {
+  statuses: CaseStatus[];
+  category?: string;
+  areaCode?: string;
+  from?: Date;
+  to?: Date;
+  refText?: string;
+  offset: number;
+  limit: number;
+}
+
+export type WebActionResult =
+  'done' | 'unchanged' | 'closed' | 'missing' | 'empty' | 'not_staff' | 'inactive' | 'out_of_area' | 'wrong_kind' | 'not_allowed';
+
+export interface DashboardDesk {
+  /** The staff member of an officer record (never cached), or null when the record is gone. */
+  staffOf(officerId: string): Promise<DashboardStaff | null>;
+  /** The staff member writing from this chat account, for `/dangnhap`. */
+  staffByChat(channel: ChannelName, userId: string): Promise<DashboardStaff | null>;
+  /** Every case the staff member may see by the filter, newest first. */
+  search(staff: DashboardStaff, q: CaseFilter): Promise<{ items: DeskCase[]; total: number }>;
+  /** The areas the staff member covers (and those below), for the area filter. */
+  areasOf(staff: DashboardStaff): Promise<{ code: string; name: string }[]>;
+  byRef(refCode: string): Promise<DeskCase | null>;
+  officerName(officerId: string): Promise<string | undefined>;
+  /** The tipster's contact, only when they gave it and are not anonymous. */
+  contact(c: DeskCase): string | undefined;
+  /** Acknowledge or note as the chat does: same rules, history, notices and officer's chat. */
+  act(staff: DashboardStaff, c: DeskCase, action: 'ack' | 'note', note: string): Promise<WebActionResult>;
+  /** A durable message to every chat of the officer (the outbox), sent once per `noticeId`. */
+  tellOfficer(officerId: string, noticeId: string, render: (lang: Lang, channel: ChannelName) => OutboundMessage[]): Promise<void>;
+}
+
+/** One-time login links: a random token, kept only hashed, for a few minutes, spent once. */
+export interface LoginTokens {
+  issue(officerId: string): Promise<string>;
+  /** Whom the token logs in, without spending it (the page behind the link). */
+  peek(token: string): Promise<string | null>;
+  /** Whom the token logs in, spending it: a second call answers null. */
+  spend(token: string): Promise<string | null>;
+  /** True the first time a signed Telegram login (by its hash) is used, false ever after within `ttlMs`. */
+  claimOnce(signature: string, ttlMs: number): Promise<boolean>;
+}
+
+export interface Session {
+  officerId: string;
+  csrf: string;
+  createdAt: number;
+}
+
+export interface Sessions {
+  create(officerId: string): Promise<{ id: string; session: Session }>;
+  /** The live session, its idle time renewed; null when unknown, idle too long or past its maximum age. */
+  load(id: string): Promise<Session | null>;
+  end(id: string): Promise<void>;
+  /** Logs the officer out everywhere: how many sessions ended. */
+  endAll(officerId: string): Promise<number>;
+}

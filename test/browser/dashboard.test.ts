@@ -1,0 +1,179 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { newCaseId } from '../../src/app/bot';
+import type { CaseSubmission } from '../../src/conversations/ports';
+import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
+import { startApp, type AppHarness } from '../support/app-harness';
+import { LOGIN_LINK } from '../support/dashboard-client';
+import { buttons, chatReader } from '../support/telegram-chat';
+import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
+
+/** Debian's chromium (scripts/setup installs it); playwright-core is pinned to its major and downloads nothing. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Kept by CI with the rest of .local/ (ignored by git); the README's pictures come from here. */
+const SHOTS = resolve(process.env.DASHBOARD_SCREENSHOTS ?? join(__dirname, '..', '..', '.local', 'screenshots'));
+
+/**
+ * The dashboard in a real browser: an officer asks the Telegram bot (the emulator) for a login
+ * link, opens it in Chromium, presses the button, filters the list, opens a case and acknowledges
+ * it, and their Telegram chat gets what acknowledging in chat sends; deactivated, they are thrown
+ * out. Every page passes axe (WCAG 2 A and AA); nothing but the app is ever fetched.
+ */
+describe('dashboard in a browser', () => {
+  let emu: TelegramEmulator;
+  let app: AppHarness;
+  let intake: QueueCaseIntake;
+  let browser: Browser;
+  let context: BrowserContext;
+  const blocked: string[] = [];
+  const OFFICER = 100000001;
+  const RESIDENT = 701;
+  const text = (m: SentMessage) => m.text ?? m.caption ?? '';
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    emu = new TelegramEmulator();
+    await emu.start();
+    app = await startApp({
+      TELEGRAM_BOT_TOKEN: emu.token,
+      TELEGRAM_API_ROOT: emu.apiRoot,
+      TELEGRAM_CHAT_INTERVAL_MS: '0',
+      HOTSPOT_THRESHOLD: '1000',
+    });
+    await emu.waitForCall('getUpdates');
+    intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    // Only the app itself: no font, script or tracker from anywhere else, ever.
+    const origin = `http://127.0.0.1:${app.port}`;
+    await context.route('**/*', (route) => {
+      if (route.request().url().startsWith(`${origin}/`)) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await intake?.close();
+    await app?.close();
+    await emu?.stop();
+  });
+
+  async function submit(over: Partial<CaseSubmission> = {}): Promise<string> {
+    const refCode = await intake.nextReferenceCode('tip', new Date());
+    await intake.submit({
+      caseId: newCaseId(),
+      refCode,
+      kind: 'tip',
+      category: 'theft',
+      fields: { what: 'Hai thanh niên bẻ khóa xe máy', where: 'Hẻm 45 Lê Lợi', when: 'now' },
+      attachments: [],
+      anonymous: true,
+      replyTo: { channel: 'telegram', chatIdSealed: app.rt.box.seal(String(RESIDENT)) },
+      lang: 'vi',
+      joinCode: 'KP1TO3',
+      submittedAt: new Date().toISOString(),
+      ...over,
+    });
+    await emu.waitFor((m) => m.chat_id === String(OFFICER) && text(m).includes(refCode));
+    return refCode;
+  }
+
+  /** axe on the page as shown: no WCAG 2 A/AA violation. Run over the debugger protocol, which the page's CSP does not govern. */
+  async function accessible(page: Page): Promise<void> {
+    await page.evaluate(axe.source);
+    // A string, run in the page: this project's TypeScript knows no DOM.
+    const violations = (await page.evaluate(`axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
+      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
+    expect(violations).toEqual([]);
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
+  }
+
+  it('logs in by the bot link, filters, opens a case and acknowledges it as chat does; deactivated, is thrown out', async () => {
+    const older = await submit({ category: 'drugs', fields: { what: 'Tụ tập hút chích', where: 'Công viên', when: 'now' } });
+    const code = await submit();
+    const officerChat = chatReader(emu, OFFICER);
+    const residentChat = chatReader(emu, RESIDENT);
+
+    emu.user(OFFICER, { firstName: 'Khoa' }).sendText(OFFICER, '/dangnhap');
+    const linkMessage = await officerChat.next((m) => LOGIN_LINK.test(text(m)));
+    const link = LOGIN_LINK.exec(text(linkMessage))![0];
+
+    const page = await context.newPage();
+    const csp: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) csp.push(m.text());
+    });
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Đăng nhập trang quản lý' }).isVisible()).resolves.toBe(true);
+    await accessible(page);
+    await shot(page, '1-login');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/dashboard\/cases$/);
+    const cookies = await context.cookies();
+    expect(cookies.map((c) => [c.name, c.secure, c.httpOnly, c.sameSite])).toEqual([['__Host-tnd_session', true, true, 'Lax']]);
+    await officerChat.next((m) => text(m).includes('Có một lần đăng nhập mới vào trang quản lý'));
+
+    // The list: both cases, newest first.
+    const refs = page.locator('ol.cases a.ref');
+    await expect(refs.allTextContents()).resolves.toEqual([code, older]);
+    await accessible(page);
+    await shot(page, '2-list');
+
+    // Filtering puts the filter in the URL (a view can be bookmarked or sent).
+    await page.getByLabel('Loại').selectOption('theft');
+    await page.getByLabel('Trạng thái').selectOption('all');
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    await page.waitForURL(/status=all/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('category')).toBe('theft');
+    await expect(refs.allTextContents()).resolves.toEqual([code]);
+    await shot(page, '3-list-filtered');
+
+    // The case, and acknowledging it.
+    await page.getByRole('link', { name: code }).click();
+    await page.waitForURL(new RegExp(`/dashboard/cases/${code}$`));
+    await expect(page.locator('ul.facts').textContent()).resolves.toContain('Hai thanh niên bẻ khóa xe máy');
+    await accessible(page);
+    await shot(page, '4-case');
+    await page.getByRole('button', { name: 'Tiếp nhận' }).click();
+    await page.waitForURL(/done=acknowledged/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain(`Đã tiếp nhận ${code}`);
+    await expect(page.locator('ol.timeline').textContent()).resolves.toContain('Thiếu úy Trần Minh Khoa (cskv-sg-01)');
+    await accessible(page);
+    await shot(page, '5-case-acknowledged');
+
+    // What the chat's acknowledge sends: the confirmation and the case card (buttons without "acknowledge") to the officer, the resident told once.
+    await officerChat.next((m) => text(m).includes(`Đã tiếp nhận ${code}`));
+    const card = await officerChat.next((m) => text(m).startsWith(`📋 ${code}`));
+    expect(text(card)).toContain('Phụ trách: Thiếu úy Trần Minh Khoa (cskv-sg-01)');
+    expect(buttons(card).some((b) => b.startsWith('case:ack:'))).toBe(false);
+    expect(buttons(card).some((b) => b.startsWith('case:note:'))).toBe(true);
+    await residentChat.next((m) => text(m).includes(`Tin báo ${code} của bạn đã được cán bộ công an khu vực tiếp nhận`));
+    expect((await app.rt.store.cases.byRefCode(code))!).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'cskv-sg-01' });
+
+    // Deactivated by the operator: the next page is refused and the cookie is gone.
+    const record = (await app.rt.store.officers.byId('cskv-sg-01'))!;
+    await app.rt.store.officers.upsert({ ...record, active: false });
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Tài khoản không còn quyền truy cập' }).isVisible()).resolves.toBe(true);
+    await accessible(page);
+    await shot(page, '6-no-access');
+    expect(await context.cookies()).toEqual([]);
+    await page.goto(`http://127.0.0.1:${app.port}/dashboard/cases`);
+    await expect(page.getByRole('heading', { name: 'Anh/chị chưa đăng nhập' }).isVisible()).resolves.toBe(true);
+
+    // Nothing outside the app was asked for, and the CSP never had to block anything of ours.
+    expect(blocked).toEqual([]);
+    expect(csp).toEqual([]);
+    await page.close();
+  });
+});
