@@ -212,3 +212,18 @@ export function median(values: readonly number[]): number | null {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/**
+ * A search among the cases someone may see, as the dashboard's list asks it (its filters in the
+ * URL) and the officer desk answers it: all optional but the statuses and the page.
+ */
+export interface CaseSearch {
+  statuses: CaseStatus[];
+  category?: string;
+  areaCode?: string;
+  from?: Date;
+  to?: Date;
+  refText?: string;
+  offset: number;
+  limit: number;
+}

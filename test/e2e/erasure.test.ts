@@ -2,10 +2,11 @@ import { chatKey } from '../../src/domain/chat';
 import { reporterIndexOf } from '../../src/domain/reporter-index';
 import { chatSlotKey } from '../../src/redis/chat-slots';
 import { profileKey } from '../../src/redis/profiles';
-import { readSlot, startApp, TEST_HASH, type AppHarness } from '../support/app-harness';
+import { readSlot, TEST_HASH, type AppHarness } from '../support/app-harness';
 import { buttons, chatReader } from '../support/telegram-chat';
 import { TelegramDriver, refCodeIn } from '../support/telegram-driver';
-import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
+import { startTelegramApp } from '../support/telegram-app';
+import type { SentMessage, TelegramEmulator } from '../support/telegram-emulator';
 
 /**
  * A resident's `/xoadulieu` against the real telegraf bot and worker, the Telegram emulator, real
@@ -21,25 +22,16 @@ const WORDS = 'Hai thanh niên bẻ khóa xe máy trước nhà số 12';
 const text = (m: SentMessage) => m.text ?? m.caption ?? '';
 let emu: TelegramEmulator;
 let app: AppHarness;
+let stop: () => Promise<void>;
 let driver: TelegramDriver;
 
 beforeAll(async () => {
-  emu = new TelegramEmulator();
-  await emu.start();
-  app = await startApp({
-    TELEGRAM_BOT_TOKEN: emu.token,
-    TELEGRAM_API_ROOT: emu.apiRoot,
-    TELEGRAM_CHAT_INTERVAL_MS: '0',
-    HOTSPOT_THRESHOLD: '1000',
-    FLOOD_MESSAGES_PER_10S: '200',
-  });
-  await emu.waitForCall('getUpdates');
+  ({ emu, app, stop } = await startTelegramApp());
   driver = new TelegramDriver(app.bot!.telegram!, 5_000_000);
 }, 30_000);
 
 afterAll(async () => {
-  await app?.close();
-  await emu?.stop();
+  await stop?.();
 });
 
 const t = (key: string, params?: Record<string, unknown>) => app.rt.t('vi', key, params);

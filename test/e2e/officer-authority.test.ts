@@ -4,9 +4,10 @@ import type { CaseSubmission } from '../../src/conversations/ports';
 import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { outboxQueueName } from '../../src/outbox/jobs';
 import type { Officer } from '../../src/store/officers/officer.schema';
-import { startApp, type AppHarness } from '../support/app-harness';
+import type { AppHarness } from '../support/app-harness';
 import { chatReader } from '../support/telegram-chat';
-import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
+import { startTelegramApp } from '../support/telegram-app';
+import type { SentMessage, TelegramEmulator } from '../support/telegram-emulator';
 
 /**
  * What reaches an officer is decided again when it goes out, and a tipster's position never
@@ -23,21 +24,13 @@ const OFFICER = 100000001;
 const text = (m: SentMessage) => m.text ?? m.caption ?? '';
 let emu: TelegramEmulator;
 let app: AppHarness;
+let stop: () => Promise<void>;
 let intake: QueueCaseIntake;
 let outbox: Queue;
 let khoa: Officer;
 
 beforeAll(async () => {
-  emu = new TelegramEmulator();
-  await emu.start();
-  app = await startApp({
-    TELEGRAM_BOT_TOKEN: emu.token,
-    TELEGRAM_API_ROOT: emu.apiRoot,
-    TELEGRAM_CHAT_INTERVAL_MS: '0',
-    HOTSPOT_THRESHOLD: '1000',
-    FLOOD_MESSAGES_PER_10S: '200',
-  });
-  await emu.waitForCall('getUpdates');
+  ({ emu, app, stop } = await startTelegramApp());
   intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
   outbox = new Queue(outboxQueueName('telegram'), { connection: app.rt.queueRedis });
   khoa = (await app.rt.store.officers.byId('cskv-sg-01'))!;
@@ -51,8 +44,7 @@ afterEach(async () => {
 afterAll(async () => {
   await outbox?.close();
   await intake?.close();
-  await app?.close();
-  await emu?.stop();
+  await stop?.();
 });
 
 /** A tip from `resident` in KP1 Tổ 3 (officer Khoa's area), queued as the bot queues it. */

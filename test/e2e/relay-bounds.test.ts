@@ -1,7 +1,8 @@
-import { startApp, type AppHarness } from '../support/app-harness';
+import type { AppHarness } from '../support/app-harness';
 import { chatReader } from '../support/telegram-chat';
 import { TelegramDriver, refCodeIn } from '../support/telegram-driver';
-import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
+import { startTelegramApp } from '../support/telegram-app';
+import type { SentMessage, TelegramEmulator } from '../support/telegram-emulator';
 
 /**
  * The relay's bounds (issue 14, point 10), against the real bot and worker, the Telegram emulator,
@@ -13,27 +14,19 @@ const OFFICER = 100000001;
 const text = (m: SentMessage) => m.text ?? m.caption ?? '';
 let emu: TelegramEmulator;
 let app: AppHarness;
+let stop: () => Promise<void>;
 let driver: TelegramDriver;
 
 beforeAll(async () => {
-  emu = new TelegramEmulator();
-  await emu.start();
-  app = await startApp({
-    TELEGRAM_BOT_TOKEN: emu.token,
-    TELEGRAM_API_ROOT: emu.apiRoot,
-    TELEGRAM_CHAT_INTERVAL_MS: '0',
-    HOTSPOT_THRESHOLD: '1000',
-    FLOOD_MESSAGES_PER_10S: '200',
+  ({ emu, app, stop } = await startTelegramApp({
     RELAY_QUESTIONS_PER_CASE: '2',
     RELAY_CLOSE_DAYS: '30',
-  });
-  await emu.waitForCall('getUpdates');
+  }));
   driver = new TelegramDriver(app.bot!.telegram!, 6_000_000);
 }, 30_000);
 
 afterAll(async () => {
-  await app?.close();
-  await emu?.stop();
+  await stop?.();
 });
 
 const t = (key: string, params?: Record<string, unknown>) => app.rt.t('vi', key, params);

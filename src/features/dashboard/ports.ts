@@ -1,5 +1,5 @@
 import type { DeskCase } from '../../domain/case-record';
-import type { CaseStatus, Staff } from '../../domain/case-workflow';
+import type { CaseSearch, Staff } from '../../domain/case-workflow';
 import type { ChannelName, Lang, OutboundMessage } from '../../conversations/messages';
 
 /**
@@ -16,16 +16,7 @@ export interface DashboardStaff extends Staff {
 }
 
 /** The list's filters, as the URL carries them (web/filters.ts). */
-export interface CaseFilter {
-  statuses: CaseStatus[];
-  category?: string;
-  areaCode?: string;
-  from?: Date;
-  to?: Date;
-  refText?: string;
-  offset: number;
-  limit: number;
-}
+export type CaseFilter = CaseSearch;
 
 export type WebActionResult =
   'done' | 'unchanged' | 'closed' | 'missing' | 'empty' | 'not_staff' | 'inactive' | 'out_of_area' | 'wrong_kind' | 'not_allowed';

@@ -1,6 +1,8 @@
 import type { CaseKind } from '../../domain/case-kinds';
 import type { DeskCase } from '../../domain/case-record';
-import type { CaseChange, CaseStatus, Staff, StaffRole } from '../../domain/case-workflow';
+import type { CaseChange, CaseSearch, CaseStatus, Staff, StaffRole } from '../../domain/case-workflow';
+
+export type { CaseSearch };
 import type { ChannelName, Lang, Option, OutboundMessage } from '../../conversations/messages';
 
 /**
@@ -33,18 +35,6 @@ export type ChangeResult =
 export interface CaseListQuery {
   statuses: CaseStatus[];
   category?: string;
-  offset: number;
-  limit: number;
-}
-
-/** The dashboard's filters (src/features/dashboard): all optional but the statuses and the page. */
-export interface CaseSearch {
-  statuses: CaseStatus[];
-  category?: string;
-  areaCode?: string;
-  from?: Date;
-  to?: Date;
-  refText?: string;
   offset: number;
   limit: number;
 }
