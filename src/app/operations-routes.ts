@@ -10,6 +10,7 @@ import { addHealthRoutes } from '../http/health-routes';
 import type { HttpServer } from '../http/http-server';
 import { addMetricsRoute } from '../metrics/metrics-route';
 import { registerQueueGauges } from '../metrics/queue-gauges';
+import { registerZaloQuotaGauge } from '../metrics/zalo-quota-gauge';
 import { outboxQueueName } from '../outbox/jobs';
 import { CASES_QUEUE } from '../queues/names';
 import { addQueueUi } from './queue-ui';
@@ -26,6 +27,8 @@ export function addOperationsRoutes(http: HttpServer, rt: Runtime, parts: Readin
   addHealthRoutes(http, readinessChecks(rt, parts), readinessDetails(rt));
   const names = queueNames(rt.config);
   const gauges = registerQueueGauges(rt.metrics, rt.redis, names);
+  const quota = rt.zaloQuota;
+  if (quota) registerZaloQuotaGauge(rt.metrics, () => quota.usage());
   addMetricsRoute(http, rt.metrics, rt.config.metrics);
   const queueUi = addQueueUi(http, rt, names);
   // Not for operators: Zalo fetches our copy of a photo here (sendPhoto takes a URL). Every process

@@ -87,6 +87,10 @@ describe('Zalo monthly quota', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ ready: true, zaloQuota: { used: sent, limit: LIMIT, repliesHeldMs: 0 } });
     expect((body.zaloQuota as { month: string }).month).toMatch(/^\d{4}-\d{2}$/);
+    // And in the metrics (no METRICS_TOKEN here: a loopback scrape is allowed).
+    const metrics = await (await fetch(`http://127.0.0.1:${h.port}/metrics`)).text();
+    expect(metrics).toContain(`tnd_zalo_quota_messages{what="used"} ${sent}`);
+    expect(metrics).toContain(`tnd_zalo_quota_messages{what="limit"} ${LIMIT}`);
   });
 
   it('warns the operators once, in the log and through the hook, when the share is passed', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Metrics } from '../../src/metrics/metrics';
 import { registerQueueGauges } from '../../src/metrics/queue-gauges';
+import { registerZaloQuotaGauge } from '../../src/metrics/zalo-quota-gauge';
 import { createRedis, waitReady } from '../../src/redis/connection';
 import { testSettings } from '../support/app-harness';
 
@@ -24,6 +25,8 @@ describe('docs/ops against the served metrics', () => {
     await waitReady(redis);
     const metrics = new Metrics();
     gauges = registerQueueGauges(metrics, redis, ['cases']);
+    // Served where Zalo is configured.
+    registerZaloQuotaGauge(metrics, () => Promise.resolve({ used: 1, limit: 3000 }));
     const text = await metrics.scrape();
     // Every declared metric has its TYPE line, samples or not (a labelled counter has none before its first count).
     served = new Set();
