@@ -178,7 +178,8 @@ export class ConversationService {
       const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(kept?.msg ?? msg, profile, lang, kept));
       const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
       // Written in the language of the last word on it (a /lang switch answers in the new one).
-      return replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
+      const said = replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
+      return msg.chatType === 'private' ? await this.introduced(msg, profile, lang, said) : said;
     } catch (err) {
       this.deps.log('conversation.error', { channel: msg.channel, error: err instanceof Error ? err.name : 'unknown' });
       return [{ text: this.deps.t(lang, 'errors.temporary') }];
@@ -309,6 +310,24 @@ export class ConversationService {
       replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
     if (slot.dirty) await turn.persist();
     return [...before, ...replies];
+  }
+
+  /**
+   * Zalo requires a bot to tell people they are talking to an automated system. The welcome and
+   * the greeting say so; whatever else a person's first private message gets (a story offered as a
+   * report, an emergency's numbers, an answer) is preceded, once, by a line that says it, after
+   * any emergency numbers.
+   */
+  private async introduced(msg: InboundMessage, profile: UserProfile, lang: Lang, said: OutboundMessage[]): Promise<OutboundMessage[]> {
+    if (msg.channel !== 'zalo' || profile.introduced) return said;
+    const { t } = this.deps;
+    await this.deps.profiles.update(msg.channel, msg.userId, { introduced: true });
+    // In the language the answer is in (a first message may be /lang en).
+    const inLang = said[0]?.lang ?? lang;
+    if (said.some((m) => m.text.includes(t(inLang, 'menu.welcome')) || m.text.includes(t(inLang, 'understood.greeting')))) return said;
+    const urgent = said.findIndex((m) => !m.urgent);
+    const at = urgent < 0 ? said.length : urgent;
+    return [...said.slice(0, at), { text: t(inLang, 'intro.automated'), lang: inLang }, ...said.slice(at)];
   }
 
   /** Media are evidence in a tip or mediation draft and in conversations that say so (an answer to an officer). */
@@ -884,7 +903,7 @@ function isMessage(m: OutboundMessage | null): m is OutboundMessage {
 
 /** Content the platform withheld: the emergency numbers and why asking again cannot help. */
 const withheld = (t: Translate, lang: Lang): OutboundMessage[] => [
-  { text: t(lang, 'emergency.numbers') },
+  { text: t(lang, 'emergency.numbers'), urgent: true },
   { text: t(lang, 'errors.contentWithheld') },
 ];
 

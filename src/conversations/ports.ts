@@ -69,6 +69,8 @@ export interface UserProfile {
   lang?: Lang;
   /** The join code of the resident's group: where their tips are routed. */
   joinCode?: string;
+  /** Told once that the bot is an automated system (Zalo's rule for bots), in whatever came first. */
+  introduced?: boolean;
 }
 
 export interface Profiles {

@@ -6,14 +6,14 @@ import type { ChannelName } from '../conversations/messages';
 import type { Profiles, UserProfile } from '../conversations/ports';
 import { hashedKey } from './hashed-keys';
 
-const FIELDS = ['lang', 'joinCode'] as const;
+const FIELDS = ['lang', 'joinCode', 'introduced'] as const;
 
 /** A person's profile key, `profile:<keyed hash of channel:userId>` (also what erasure deletes). */
 export const profileKey = (hash: KeyedHash, channel: ChannelName, userId: string): string =>
   hashedKey(hash, 'profile', chatKey(channel, userId));
 
 /**
- * A resident's language and group code: all the bot remembers about a person between
+ * A resident's language and group code (and whether the bot has said it is automated): all it remembers about a person between
  * conversations. A hash per user in Redis (persisted by its append-only file), named by a keyed
  * hash of the user (`profile:<hash>`) and with each value sealed, bound to its key and field, so
  * Redis links no user id to a group. It expires after a year without use, so nothing about
@@ -39,6 +39,7 @@ export class RedisProfiles implements Profiles {
     if (lang === 'vi' || lang === 'en') profile.lang = lang;
     const joinCode = this.open(h.joinCode, name, 'joinCode');
     if (joinCode) profile.joinCode = joinCode;
+    if (this.open(h.introduced, name, 'introduced') === 'true') profile.introduced = true;
     return profile;
   }
 

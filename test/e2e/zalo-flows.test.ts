@@ -169,6 +169,19 @@ describe('Zalo channel, polling', () => {
     expect(stored!.recipients).toEqual(expect.arrayContaining(['cskv-sg-01', 'hgv-kp1-to3']));
   });
 
+  it('says it is an automated system once when a first message is a story, after any emergency numbers', async () => {
+    const user = emu.user('zl-resident-story-first');
+    const first = await text(user, 'đêm nào cũng có mấy đứa tụ tập hút cỏ ở công viên đầu hẻm', /đúng không/);
+    expect(first[0].text).toBe(t('intro.automated'));
+    const again = await text(user, 'hủy', t('menu.title'));
+    expect(joined(again)).not.toContain(t('intro.automated'));
+
+    const hurt = emu.user('zl-resident-emergency-first');
+    const replies = await text(hurt, 'cháy nhà rồi cứu với', t('menu.tip'));
+    expect(replies[0].text).toContain(t('emergency.numbers'));
+    expect(replies[1].text).toBe(t('intro.automated'));
+  });
+
   it('answers an emergency with 113/114/115 first, with and without diacritics', async () => {
     for (const [id, words] of [
       ['zl-resident-fire-1', 'cháy nhà'],
@@ -215,7 +228,7 @@ describe('Zalo channel, polling', () => {
   it('answers a protected account’s content-less message with the emergency numbers and why, not the question again', async () => {
     const user = emu.user('zl-resident-protected');
     const outside = await say(user, () => user.sendUnsupported(), t('errors.contentWithheld'));
-    expect(outside.map(content)).toEqual([t('emergency.numbers'), t('errors.contentWithheld')]);
+    expect(outside.map(content)).toEqual([t('emergency.numbers'), t('intro.automated'), t('errors.contentWithheld')]);
 
     await text(user, 'KP1TO3', t('menu.title'));
     await text(user, '1', t('tip.category'));
@@ -237,13 +250,17 @@ describe('Zalo channel, polling', () => {
   it('answers a sticker politely', async () => {
     const user = emu.user('zl-resident-sticker');
     const replies = await say(user, () => user.sendSticker(), t('menu.title'));
-    expect(replies[0].text).toBe(t('errors.unsupported'));
+    // A first message: the bot says it is automated, then answers.
+    expect(replies[0].text).toBe(t('intro.automated'));
+    expect(replies[1].text).toBe(t('errors.unsupported'));
   });
 
   it('switches to English with /lang en, numbered hint included', async () => {
     const user = emu.user('zl-resident-english');
     const replies = await text(user, '/lang en', t('menu.title', undefined, 'en'));
-    expect(replies[0].text).toBe(t('lang.changed', undefined, 'en'));
+    // A first message: the bot says it is automated (in the new language), then answers.
+    expect(replies[0].text).toBe(t('intro.automated', undefined, 'en'));
+    expect(replies[1].text).toBe(t('lang.changed', undefined, 'en'));
     const menu = replies[replies.length - 1].text!;
     expect(menu).toContain(`1. ${t('menu.tip', undefined, 'en')}`);
     expect(menu).toContain(t('numbered.reply', undefined, 'en'));
