@@ -20,6 +20,7 @@ import { createBroadcastFeature } from '../features/broadcast/wiring';
 import { createFaqFeature } from '../features/faq/wiring';
 import { createOfficerDeskFeature } from '../features/officer-desk/wiring';
 import { createErasureFeature } from '../features/privacy/wiring';
+import { createEnrolmentFeature } from '../features/enrolment/wiring';
 import { createDashboard } from '../features/dashboard/wiring';
 import { dashboardDesk } from './dashboard';
 import type { Runtime } from './runtime';
@@ -121,7 +122,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   const officerDesk = createOfficerDeskFeature(rt);
   features.push(officerDesk.feature);
   const broadcast = createBroadcastFeature(rt, () => telegram);
-  features.push(broadcast.feature, createFaqFeature(rt), createErasureFeature(rt));
+  features.push(broadcast.feature, createFaqFeature(rt), createErasureFeature(rt), createEnrolmentFeature(rt));
   // The web dashboard (issue 17): `/dangnhap` here, its pages on this process's HTTP server.
   const dashboard = createDashboard(
     rt,

@@ -13,6 +13,7 @@ import type { ChannelName, Lang } from '../conversations/messages';
 import { connectDatabase } from '../store/connection';
 import { createStore, type Store } from '../store/models';
 import { OFFICER_ROLES, type Officer, type OfficerChat, type OfficerRole } from '../store/officers/officer.schema';
+import { inviteCodeHash, newInviteCode } from '../domain/invite-code';
 import { listFailed, retryFailed } from './failed-jobs';
 
 const USAGE = `Usage: scripts/admin <command> [options]
@@ -32,6 +33,12 @@ const USAGE = `Usage: scripts/admin <command> [options]
       Record a group's admin (tổ trưởng) who may send it announcements (/thongbao). Needed where
       the platform cannot say who administers a group (Zalo); on Telegram the bot asks Telegram.
   remove-group-admin --channel … --chat CHAT_ID --user USER_ID
+
+  invite-officer --id ID --name NAME --role officer|supervisor|mediator --areas CODE[,CODE…]
+                 [--lang vi|en] [--days N]
+      Create or update an officer and print a one-time code (valid N days, default 7) that they
+      send to the bot in a private chat, /dangky CODE, on Telegram or Zalo: their chat is then
+      recorded and alerts reach it. A new invite replaces the last one.
 
   deactivate-officer --id ID
       Stop sending an officer alerts, answers and notices at once (the record stays; add-officer
@@ -152,6 +159,34 @@ async function groupAdmin(store: Store, options: Options, add: boolean): Promise
   console.log(`${channel} user ${userId} ${add ? 'may now send announcements to' : 'no longer administers'} group "${group.title}"`);
 }
 
+async function inviteOfficer(store: Store, options: Options): Promise<void> {
+  const officerId = required(options, 'id');
+  const areaCodes = required(options, 'areas')
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => code !== '');
+  if (areaCodes.length === 0) throw new UsageError('--areas needs at least one area code');
+  for (const code of areaCodes) await requireArea(store, code);
+  const days = Number(optional(options, 'days') ?? '7');
+  if (!Number.isInteger(days) || days < 1 || days > 30) throw new UsageError('--days must be a whole number from 1 to 30');
+  const existing = await store.officers.byId(officerId);
+  const saved = await store.officers.upsert({
+    officerId,
+    name: required(options, 'name'),
+    role: oneOf<OfficerRole>(required(options, 'role'), OFFICER_ROLES, 'role'),
+    areaCodes,
+    chats: existing?.chats ?? [],
+    lang: oneOf<Lang>(optional(options, 'lang') ?? existing?.lang ?? 'vi', ['vi', 'en'], 'lang'),
+    active: true,
+  });
+  const code = newInviteCode();
+  const expiresAt = new Date(Date.now() + days * 86_400_000);
+  await store.officerInvites.replace(saved.officerId, inviteCodeHash(code), expiresAt);
+  console.log(`officer ${saved.officerId} ${existing ? 'updated' : 'added'}: ${describeOfficer(saved)}`);
+  console.log(`invite code: ${code}  (valid until ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, once)`);
+  console.log(`Give it to ${saved.name} in person; in a private chat with the bot they send:  /dangky ${code}`);
+}
+
 async function deactivateOfficer(store: Store, options: Options): Promise<void> {
   const officerId = required(options, 'id');
   const officer = await store.officers.byId(officerId);
@@ -262,6 +297,7 @@ const STRING_OPTIONS = [
   'area',
   'user',
   'queue',
+  'days',
 ] as const;
 const OPTIONS = {
   ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
@@ -300,6 +336,7 @@ async function run(argv: string[]): Promise<void> {
     'bind-group': (store, options) => bindGroup(store, options),
     'add-group-admin': (store, options) => groupAdmin(store, options, true),
     'remove-group-admin': (store, options) => groupAdmin(store, options, false),
+    'invite-officer': (store, options) => inviteOfficer(store, options),
     'deactivate-officer': (store, options) => deactivateOfficer(store, options),
     'unbind-group': (store, options) => unbindGroup(store, options),
     list: (store, _options, positionals) => list(store, positionals[0]),

@@ -17,6 +17,8 @@ import { NoticeRepository } from './notices/notice.repository';
 import { noticeSchema, type Notice } from './notices/notice.schema';
 import { officerSchema, type OfficerRecord } from './officers/officer.schema';
 import { OfficerRepository } from './officers/officer.repository';
+import { OfficerInviteRepository } from './officer-invites/officer-invite.repository';
+import { officerInviteSchema, type OfficerInvite } from './officer-invites/officer-invite.schema';
 import { RefCodeRepository } from './ref-codes/ref-code.repository';
 import { refCodeSchema, type RefCodeRecord } from './ref-codes/ref-code.schema';
 
@@ -31,6 +33,7 @@ export interface Models {
   groupAdmin: Model<GroupAdmin>;
   notice: Model<Notice>;
   refCode: Model<RefCodeRecord>;
+  officerInvite: Model<OfficerInvite>;
 }
 
 /** Everything the rest of the program may do with the database. */
@@ -45,6 +48,7 @@ export interface Store {
   groupAdmins: GroupAdminRepository;
   notices: NoticeRepository;
   refCodes: RefCodeRepository;
+  officerInvites: OfficerInviteRepository;
 }
 
 export interface StoreOptions {
@@ -73,6 +77,7 @@ export function createModels(conn: Connection): Models {
     groupAdmin: modelOn<GroupAdmin>(conn, 'GroupAdmin', groupAdminSchema),
     notice: modelOn<Notice>(conn, 'Notice', noticeSchema),
     refCode: modelOn<RefCodeRecord>(conn, 'RefCode', refCodeSchema),
+    officerInvite: modelOn<OfficerInvite>(conn, 'OfficerInvite', officerInviteSchema),
   };
 }
 
@@ -89,6 +94,7 @@ export function createStore(conn: Connection, options: StoreOptions = {}): Store
     groupAdmins: new GroupAdminRepository(models.groupAdmin),
     notices: new NoticeRepository(models.notice),
     refCodes: new RefCodeRepository(models.refCode),
+    officerInvites: new OfficerInviteRepository(models.officerInvite),
   };
 }
 
