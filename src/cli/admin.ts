@@ -101,14 +101,20 @@ async function addArea(store: Store, options: Options): Promise<void> {
   console.log(`area ${area.code} saved: ${area.name} (${area.kind}${area.parentCode ? `, in ${area.parentCode}` : ''})`);
 }
 
-async function addOfficer(store: Store, options: Options): Promise<void> {
-  const officerId = required(options, 'id');
+/** `--areas a,b`: at least one code, each an area that exists. */
+async function areasOption(store: Store, options: Options): Promise<string[]> {
   const areaCodes = required(options, 'areas')
     .split(',')
     .map((code) => code.trim())
     .filter((code) => code !== '');
   if (areaCodes.length === 0) throw new UsageError('--areas needs at least one area code');
   for (const code of areaCodes) await requireArea(store, code);
+  return areaCodes;
+}
+
+async function addOfficer(store: Store, options: Options): Promise<void> {
+  const officerId = required(options, 'id');
+  const areaCodes = await areasOption(store, options);
 
   const existing = await store.officers.byId(officerId);
   const given: OfficerChat[] = [];
@@ -161,12 +167,7 @@ async function groupAdmin(store: Store, options: Options, add: boolean): Promise
 
 async function inviteOfficer(store: Store, options: Options): Promise<void> {
   const officerId = required(options, 'id');
-  const areaCodes = required(options, 'areas')
-    .split(',')
-    .map((code) => code.trim())
-    .filter((code) => code !== '');
-  if (areaCodes.length === 0) throw new UsageError('--areas needs at least one area code');
-  for (const code of areaCodes) await requireArea(store, code);
+  const areaCodes = await areasOption(store, options);
   const days = Number(optional(options, 'days') ?? '7');
   if (!Number.isInteger(days) || days < 1 || days > 30) throw new UsageError('--days must be a whole number from 1 to 30');
   const existing = await store.officers.byId(officerId);
