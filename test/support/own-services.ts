@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -100,11 +101,18 @@ export class OwnService {
   static async postgresql(): Promise<OwnService> {
     const bin = postgresBin();
     const port = await freePort();
-    const dir = dataDir('own-postgresql-');
+    let dir = dataDir('own-postgresql-');
     if (isRoot) {
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
       const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
       chownSync(dir, uid, gid);
+      // A checkout in a folder closed to other users (as `mktemp -d` makes them) is out of the
+      // postgres user's reach: its data then goes in a folder of its own under the system's tmp.
+      if (spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir]).status !== 0) {
+        rmSync(dir, { recursive: true, force: true });
+        dir = mkdtempSync(join(tmpdir(), 'totuquan-own-postgresql-'));
+        chownSync(dir, uid, gid);
+      }
     }
     const data = join(dir, 'data');
     const [initdb, initArgs] = asPostgres(join(bin, 'initdb'), [
