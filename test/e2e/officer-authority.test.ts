@@ -73,9 +73,10 @@ async function askedTip(resident: number, question: string) {
   const tipsterChat = chatReader(emu, resident);
   emu.user(OFFICER).sendText(OFFICER, `/hoi ${sub.refCode} ${question}`);
   await tipsterChat.next((m) => text(m).includes(question));
-  // The officer's own confirmation, with the case's buttons, may arrive after the tipster's question:
-  // waited for here, so that what reaches the officer afterwards is only what the tipster sends.
-  await emu.waitFor((m) => m.chat_id === String(OFFICER) && text(m).includes(app.rt.t('vi', 'officer.done.asked', { code: sub.refCode })));
+  // The officer's own answer (the confirmation, then the case card, whose history ends with the
+  // question) may arrive after the tipster's question: waited for here, to its last message, so
+  // that what reaches the officer afterwards is only what the tipster sends.
+  await emu.waitFor((m) => m.chat_id === String(OFFICER) && Boolean(m.reply_markup) && text(m).includes(`: ${question}`));
   return { sub, tipster: emu.user(resident), tipsterChat };
 }
 
