@@ -10,13 +10,29 @@ export { LANGS };
 /** The repository's locales folder, found from this file whether run from src/ (tsx, jest) or dist/. */
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
 
-/** Every JSON file of one language, merged (one file a topic keeps the locales readable). */
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `from` merged into `into`, subtree by subtree; a key both define as text is an error, not a silent overwrite. */
+function mergeInto(into: Tree, from: Tree, file: string, path: string[] = []): void {
+  for (const [key, value] of Object.entries(from)) {
+    const here = into[key];
+    if (isTree(here) && isTree(value)) mergeInto(here, value, file, [...path, key]);
+    else if (here !== undefined) throw new Error(`${file}: ${[...path, key].join('.')} is defined twice`);
+    else into[key] = value;
+  }
+}
+
+/**
+ * Every JSON file of one language, merged deeply (one file a topic keeps the locales readable,
+ * and a topic may add a subtree to another's, as dashboard-map.json adds `dashboard.map`).
+ */
 export function readLocale(lang: Lang, dir = LOCALES_DIR): Record<string, unknown> {
-  const merged: Record<string, unknown> = {};
+  const merged: Tree = {};
   for (const file of readdirSync(join(dir, lang))
     .filter((f) => f.endsWith('.json'))
     .sort()) {
-    Object.assign(merged, JSON.parse(readFileSync(join(dir, lang, file), 'utf8')));
+    mergeInto(merged, JSON.parse(readFileSync(join(dir, lang, file), 'utf8')) as Tree, `locales/${lang}/${file}`);
   }
   return merged;
 }

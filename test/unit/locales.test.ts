@@ -42,3 +42,26 @@ describe('locales', () => {
     expect(t('en', 'flow.attachmentCount', { count: 1 })).toBe('1 attachment');
   });
 });
+
+describe('reading a locale', () => {
+  const { mkdtempSync, mkdirSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const { join } = jest.requireActual<typeof import('node:path')>('node:path');
+  const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
+
+  function dirWith(files: Record<string, unknown>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+    mkdirSync(join(dir, 'vi'));
+    for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, 'vi', name), JSON.stringify(body));
+    return dir;
+  }
+
+  it("merges one topic's subtree into another's instead of replacing it", () => {
+    const dir = dirWith({ 'a.json': { dashboard: { web: { title: 'A' } } }, 'b.json': { dashboard: { map: { title: 'B' } } } });
+    expect(readLocale('vi', dir)).toEqual({ dashboard: { web: { title: 'A' }, map: { title: 'B' } } });
+  });
+
+  it('refuses a key two files both define', () => {
+    const dir = dirWith({ 'a.json': { menu: { hi: 'A' } }, 'b.json': { menu: { hi: 'B' } } });
+    expect(() => readLocale('vi', dir)).toThrow('locales/vi/b.json: menu.hi is defined twice');
+  });
+});

@@ -21,10 +21,19 @@ export interface PageContext {
   timeZone?: string;
 }
 
-interface Signed {
+export interface Signed {
   name: string;
   csrf: string;
+  role?: 'officer' | 'supervisor' | 'mediator' | 'superadmin';
 }
+
+/** The dashboard's parts, in the order the navigation lists them; `audit` only for supervisors and superadmins. */
+const NAV = [
+  { key: 'cases', href: '/dashboard/cases' },
+  { key: 'map', href: '/dashboard/map' },
+  { key: 'stats', href: '/dashboard/stats' },
+  { key: 'audit', href: '/dashboard/audit', only: ['supervisor', 'superadmin'] },
+] as const;
 
 const tr = (p: PageContext, key: string, params?: Record<string, unknown>) => p.t(p.lang, `dashboard.web.${key}`, params);
 
@@ -50,7 +59,9 @@ export function layout(p: PageContext, title: string, body: Html, signed?: Signe
           ${
             signed
               ? html`<nav aria-label="${tr(p, 'nav.label')}">
-                  <a href="${withLang('/dashboard/cases', langParam)}">${tr(p, 'nav.cases')}</a>
+                  ${NAV.filter((n) => !('only' in n) || (signed.role && (n.only as readonly string[]).includes(signed.role))).map(
+                    (n) => html`<a href="${withLang(n.href, langParam)}">${tr(p, `nav.${n.key}`)}</a>`,
+                  )}
                   <span class="who">${signed.name}</span>
                   <form method="post" action="/dashboard/logout" class="inline">
                     <input type="hidden" name="_csrf" value="${signed.csrf}" /><button type="submit" class="link">
