@@ -219,30 +219,15 @@ export class CaseRepository {
    * One page of the cases in the areas (null: everywhere), oldest first, and how many there are.
    * `mineOrFree`: only cases nobody has taken or this officer has.
    */
-  async page(q: {
-    areaCodes: string[] | null;
-    statuses: readonly CaseStatus[];
-    kinds?: readonly string[];
-    category?: string;
-    mineOrFree?: string;
-    /** Submitted at or after `from` and before `to`. */
-    from?: Date;
-    to?: Date;
-    /** Part of the reference code, any case (the dashboard's search box). */
-    refText?: string;
-    /** The dashboard reads the newest first; the chat's list works from the oldest. */
-    newestFirst?: boolean;
-    offset: number;
-    limit: number;
-  }): Promise<{ items: Case[]; total: number }> {
-    const filter: Record<string, unknown> = { status: { $in: [...q.statuses] } };
-    if (q.areaCodes !== null) filter.areaCode = { $in: q.areaCodes };
-    if (q.kinds !== undefined) filter.kind = { $in: [...q.kinds] };
-    if (q.category !== undefined) filter.category = q.category;
-    if (q.mineOrFree !== undefined) filter.assignedTo = { $in: [null, q.mineOrFree] };
-    if (q.from || q.to) filter.submittedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
-    // Escaped: what an officer types is matched as text, never as a pattern.
-    if (q.refText) filter.refCode = { $regex: q.refText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+  async page(
+    q: CaseQuery & {
+      /** The dashboard reads the newest first; the chat's list works from the oldest. */
+      newestFirst?: boolean;
+      offset: number;
+      limit: number;
+    },
+  ): Promise<{ items: Case[]; total: number }> {
+    const filter = caseFilter(q);
     const order = q.newestFirst ? -1 : 1;
     const [rows, total] = await Promise.all([
       this.model.find(filter).sort({ submittedAt: order, _id: order }).skip(q.offset).limit(q.limit).lean<Stored<Case>[]>().exec(),
@@ -303,4 +288,36 @@ export class CaseRepository {
       ),
     };
   }
+}
+
+/**
+ * Which cases a list, map, statistic or export is about: the staff member's scope (areas, kinds)
+ * and the reader's filters. One shape and one translation to a filter (`caseFilter`), so every
+ * view of the cases applies the same rules.
+ */
+export interface CaseQuery {
+  /** null: every area (a superadmin). */
+  areaCodes: string[] | null;
+  statuses: readonly CaseStatus[];
+  kinds?: readonly string[];
+  category?: string;
+  mineOrFree?: string;
+  /** Submitted at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
+  /** Part of the reference code, any case (the dashboard's search box). */
+  refText?: string;
+}
+
+/** The database filter of a `CaseQuery`. */
+export function caseFilter(q: CaseQuery): Record<string, unknown> {
+  const filter: Record<string, unknown> = { status: { $in: [...q.statuses] } };
+  if (q.areaCodes !== null) filter.areaCode = { $in: q.areaCodes };
+  if (q.kinds !== undefined) filter.kind = { $in: [...q.kinds] };
+  if (q.category !== undefined) filter.category = q.category;
+  if (q.mineOrFree !== undefined) filter.assignedTo = { $in: [null, q.mineOrFree] };
+  if (q.from || q.to) filter.submittedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+  // Escaped: what an officer types is matched as text, never as a pattern.
+  if (q.refText) filter.refCode = { $regex: q.refText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
+  return filter;
 }

@@ -5,6 +5,7 @@ import { CASE_KINDS } from '../../reporting/flows';
 import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../../../domain/case-record';
 import { planChange, type CaseChange, type CaseStatus } from '../../../domain/case-workflow';
 import type { SealedBox } from '../../../domain/sealed-box';
+import type { CaseQuery } from '../../../store/cases/case.repository';
 import { caseRecordOf, type Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
 import { stillResponsible } from '../../../store/recipient-authority';
@@ -88,25 +89,28 @@ export class StoreCaseDesk implements CaseDesk {
    * `areaCode` narrows to one area and below, never beyond the staff member's own.
    */
   async search(staff: DeskStaff, q: CaseSearch): Promise<{ items: DeskCase[]; total: number }> {
+    const { items, total } = await this.store.cases.page({
+      ...(await this.scoped(staff, q)),
+      newestFirst: true,
+      offset: q.offset,
+      limit: q.limit,
+    });
+    return { items: await Promise.all(items.map((c) => this.present(c))), total };
+  }
+
+  /**
+   * The dashboard's filters within what the staff member may see: their areas and below (an
+   * `areaCode` narrows, never widens), mediators only mediation requests. The list, map,
+   * statistics and exports all ask through this, so they show the same cases.
+   */
+  private async scoped(staff: DeskStaff, q: Omit<CaseSearch, 'offset' | 'limit'>): Promise<CaseQuery> {
     const scope = await this.scope(staff);
     let areaCodes = scope;
     if (q.areaCode) {
       const narrow = await this.store.areas.coveredBy([q.areaCode]);
       areaCodes = scope === null ? narrow : narrow.filter((code) => scope.includes(code));
     }
-    const { items, total } = await this.store.cases.page({
-      areaCodes,
-      statuses: q.statuses,
-      category: q.category,
-      kinds: kindScope(staff),
-      from: q.from,
-      to: q.to,
-      refText: q.refText,
-      newestFirst: true,
-      offset: q.offset,
-      limit: q.limit,
-    });
-    return { items: await Promise.all(items.map((c) => this.present(c))), total };
+    return { areaCodes, statuses: q.statuses, category: q.category, kinds: kindScope(staff), from: q.from, to: q.to, refText: q.refText };
   }
 
   /** The areas the staff member covers and every one below them, with their names, for the dashboard's area filter. */
