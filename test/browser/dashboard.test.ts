@@ -176,4 +176,79 @@ describe('dashboard in a browser', () => {
     expect(csp).toEqual([]);
     await page.close();
   });
+  it('asks the tipster through the relay, hands the case to a colleague and closes it from the web, as chat does', async () => {
+    // The first test deactivated the officer: the operator restores them, and a colleague joins kp1-to3.
+    const record = (await app.rt.store.officers.byId('cskv-sg-01'))!;
+    await app.rt.store.officers.upsert({ ...record, active: true });
+    const COLLEAGUE = 100000009;
+    await app.rt.store.officers.upsert({
+      officerId: 'cskv-sg-09',
+      name: 'Trung úy Lê Văn Hải',
+      role: 'officer',
+      areaCodes: ['kp1-to3'],
+      chats: [{ channel: 'telegram', chatId: String(COLLEAGUE) }],
+      lang: 'vi',
+      active: true,
+    });
+    const officerChat = chatReader(emu, OFFICER, 'now');
+    const residentChat = chatReader(emu, RESIDENT, 'now');
+    const colleagueChat = chatReader(emu, COLLEAGUE, 'now');
+    const code = await submit();
+
+    emu.user(OFFICER, { firstName: 'Khoa' }).sendText(OFFICER, '/dangnhap');
+    const link = LOGIN_LINK.exec(text(await officerChat.next((m) => LOGIN_LINK.test(text(m)))))![0];
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/dashboard\/cases$/);
+    await page.getByRole('link', { name: code }).click();
+    await page.waitForURL(new RegExp(`/dashboard/cases/${code}$`));
+
+    // A question through the anonymous relay: the tipster reads it in their chat, their answer reaches the officer's chat and the timeline.
+    await page.getByLabel('Hỏi người báo tin (qua kênh ẩn danh)').fill('Hai người đó mặc áo màu gì?');
+    await page.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+    await page.waitForURL(/done=asked/);
+    await residentChat.next((m) => text(m).includes(`hỏi về vụ việc ${code}`) && text(m).includes('Hai người đó mặc áo màu gì?'));
+    await officerChat.next((m) => text(m).includes(`Đã gửi câu hỏi tới người báo (${code})`));
+    emu.user(RESIDENT).sendText(RESIDENT, 'Một người áo đen, một người áo xanh');
+    await residentChat.next((m) => text(m).includes(code) && !text(m).includes('mặc áo màu gì'));
+    await officerChat.next(
+      (m) => text(m).includes(`Người báo trả lời (${code})`) && text(m).includes('Một người áo đen, một người áo xanh'),
+    );
+    await page.reload();
+    const timeline = page.locator('ol.timeline');
+    await expect(timeline.textContent()).resolves.toContain('Hai người đó mặc áo màu gì?');
+    await expect(timeline.textContent()).resolves.toContain('Một người áo đen, một người áo xanh');
+    await accessible(page);
+    await shot(page, '7-case-asked');
+
+    // Handed to the colleague, who gets the full alert and who gave it.
+    await page.getByLabel('Giao cho cán bộ').selectOption('cskv-sg-09');
+    await page.getByRole('button', { name: 'Giao lại' }).click();
+    await page.waitForURL(/done=reassigned/);
+    await colleagueChat.next((m) => text(m).includes(code) && text(m).includes('Hai thanh niên bẻ khóa xe máy'));
+    await colleagueChat.next((m) => text(m).includes(`Đồng chí được giao xử lý ${code} (do cskv-sg-01 chuyển)`));
+    await officerChat.next((m) => text(m).includes(`Đã chuyển ${code} cho Trung úy Lê Văn Hải`));
+
+    // Closed with an outcome: the tipster is told, and nothing more can be done on the page.
+    await page.getByLabel('Kết quả xử lý').selectOption('verified_handled');
+    await page.getByRole('button', { name: 'Kết thúc vụ việc' }).click();
+    await page.waitForURL(/done=resolved/);
+    await residentChat.next((m) => text(m).includes(`Tin báo ${code} đã được xử lý xong. Kết quả: Đã xác minh, xử lý`));
+    await officerChat.next((m) => text(m).includes(`Đã kết thúc ${code}: Đã xác minh, xử lý`));
+    await expect(page.getByRole('button', { name: 'Kết thúc vụ việc' }).count()).resolves.toBe(0);
+    expect((await app.rt.store.cases.byRefCode(code))!.history.map((h) => [h.action, h.by])).toEqual([
+      ['submitted', 'resident'],
+      // Asking takes the case, as in chat.
+      ['acknowledged', 'cskv-sg-01'],
+      ['question', 'cskv-sg-01'],
+      ['answer', 'resident'],
+      ['reassigned', 'cskv-sg-01'],
+      ['resolved', 'cskv-sg-01'],
+    ]);
+    await accessible(page);
+    await shot(page, '8-case-closed');
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
 });

@@ -218,6 +218,50 @@ describe('dashboard routes', () => {
     expect((await app.rt.store.cases.byRefCode(codes.tipKp1Old))!.status).toBe('new');
   });
 
+  it('asking, closing and reassigning from the web refuse what the chat refuses, and change nothing then', async () => {
+    const erased = 'TB-0112-0905';
+    // A tipster who erased their data: no chat to ask in any more.
+    await addCase(erased, { areaCode: 'kp1-to3', replyTo: undefined });
+    const kp1 = await logIn(app, OFFICER_KP1);
+    const page = (await kp1.get(`/dashboard/cases/${erased}`)).body;
+    expect(page).not.toContain('name="question"');
+    const csrf = csrfOf(page);
+    const done = async (path: string, form: Record<string, string>) =>
+      (await kp1.post(`/dashboard/cases/${erased}/${path}`, { _csrf: csrf, ...form })).headers.location;
+    expect(await done('ask', { question: 'Anh thấy mấy người?' })).toBe(`/dashboard/cases/${erased}?done=unreachable`);
+    expect(await done('ask', { question: '   ' })).toBe(`/dashboard/cases/${erased}?done=empty`);
+    // An outcome of the other kind, an officer who is not a colleague, a made-up value: a stale form, not a guess.
+    expect(await done('resolve', { outcome: 'mediated_success' })).toBe(`/dashboard/cases/${erased}?done=bad_choice`);
+    expect(await done('resolve', { outcome: 'whatever' })).toBe(`/dashboard/cases/${erased}?done=bad_choice`);
+    expect(await done('reassign', { to: 'cskv-sg-02' })).toBe(`/dashboard/cases/${erased}?done=bad_choice`);
+    expect((await app.rt.store.cases.byRefCode(erased))!.history.map((h) => h.action)).toEqual(['submitted']);
+    // A mediator never reassigns, even a mediation request of their own area.
+    const med = await logIn(app, MEDIATOR);
+    const medCsrf = csrfOf((await med.get(`/dashboard/cases/${codes.mediationKp1}`)).body);
+    expect((await med.get(`/dashboard/cases/${codes.mediationKp1}`)).body).not.toContain('name="to"');
+    const refused = await med.post(`/dashboard/cases/${codes.mediationKp1}/reassign`, { _csrf: medCsrf, to: 'cskv-sg-01' });
+    expect(refused.headers.location).toBe(`/dashboard/cases/${codes.mediationKp1}?done=refused`);
+    // Out of the area: the same 404 as an unknown code, for every action.
+    const kp2 = await logIn(app, OFFICER_KP2);
+    const kp2Csrf = csrfOf((await kp2.get('/dashboard/cases')).body);
+    for (const [path, form] of [
+      ['ask', { question: 'x' }],
+      ['resolve', { outcome: 'verified_handled' }],
+      ['reassign', { to: 'cskv-sg-02' }],
+    ] as const)
+      expect((await kp2.post(`/dashboard/cases/${erased}/${path}`, { _csrf: kp2Csrf, ...form })).status).toBe(404);
+    // Closed from the web with the right outcome, then nothing more changes it.
+    expect(await done('resolve', { outcome: 'not_confirmed' })).toBe(`/dashboard/cases/${erased}?done=resolved`);
+    expect(await done('note', { note: 'sau khi đóng' })).toBe(`/dashboard/cases/${erased}?done=closed`);
+    const closed = (await app.rt.store.cases.byRefCode(erased))!;
+    expect([closed.status, closed.outcome, closed.history.map((h) => h.action)]).toEqual([
+      'resolved',
+      'not_confirmed',
+      // Closing a case nobody took takes it first, as in chat.
+      ['submitted', 'acknowledged', 'resolved'],
+    ]);
+  });
+
   it('a forged or missing CSRF token changes nothing', async () => {
     const sup = await logIn(app, SUPERVISOR);
     const before = (await app.rt.store.cases.byRefCode(codes.tipKp2))!;

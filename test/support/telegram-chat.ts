@@ -4,8 +4,9 @@ import type { SentMessage, TelegramEmulator } from './telegram-emulator';
  * Reads one chat the way a person scrolls it: `next` waits for the first message after the ones
  * already read that matches, so a test can follow a conversation step by step.
  */
-export function chatReader(emu: TelegramEmulator, chatId: number | string) {
-  let read = 0;
+export function chatReader(emu: TelegramEmulator, chatId: number | string, from: 'start' | 'now' = 'start') {
+  // 'now': what the chat was sent before (another test's) is not read.
+  let read = from === 'now' ? emu.sent(chatId).length : 0;
   return {
     async next(predicate: (m: SentMessage) => boolean = () => true, timeoutMs = 10_000): Promise<SentMessage> {
       const from = read;

@@ -18,8 +18,29 @@ export interface DashboardStaff extends Staff {
 /** The list's filters, as the URL carries them (web/filters.ts). */
 export type CaseFilter = CaseSearch;
 
+/** What a form on a case's page asks (the chat's actions: web/case-routes.ts). */
+export type WebAction =
+  | { kind: 'ack' }
+  | { kind: 'note'; note: string }
+  | { kind: 'ask'; question: string }
+  | { kind: 'resolve'; outcome: string }
+  | { kind: 'reassign'; to: string };
+
 export type WebActionResult =
-  'done' | 'unchanged' | 'closed' | 'missing' | 'empty' | 'not_staff' | 'inactive' | 'out_of_area' | 'wrong_kind' | 'not_allowed';
+  | 'done'
+  | 'unchanged'
+  | 'closed'
+  | 'missing'
+  | 'empty'
+  | 'bad_choice'
+  | 'unreachable'
+  | 'question_limit'
+  | 'question_idle'
+  | 'not_staff'
+  | 'inactive'
+  | 'out_of_area'
+  | 'wrong_kind'
+  | 'not_allowed';
 
 export interface DashboardDesk {
   /** The staff member of an officer record (never cached), or null when the record is gone. */
@@ -34,8 +55,10 @@ export interface DashboardDesk {
   officerName(officerId: string): Promise<string | undefined>;
   /** The tipster's contact, only when they gave it and are not anonymous. */
   contact(c: DeskCase): string | undefined;
-  /** Acknowledge or note as the chat does: same rules, history, notices and officer's chat. */
-  act(staff: DashboardStaff, c: DeskCase, action: 'ack' | 'note', note: string): Promise<WebActionResult>;
+  /** An action as the chat takes it: same rules, history, notices to the resident and the officer's chat. */
+  act(staff: DashboardStaff, c: DeskCase, action: WebAction): Promise<WebActionResult>;
+  /** Whom the case can be handed to (active officers of its area and above), as the chat offers them. */
+  colleagues(c: DeskCase): Promise<{ officerId: string; name: string }[]>;
   /** A durable message to every chat of the officer (the outbox), sent once per `noticeId`. */
   tellOfficer(officerId: string, noticeId: string, render: (lang: Lang, channel: ChannelName) => OutboundMessage[]): Promise<void>;
 }

@@ -3,7 +3,6 @@ import {
   isCaseOutcome,
   isStaff,
   refusalFor,
-  type CaseChange,
   type CaseStatus,
   type DeskAction,
   type Refusal,
@@ -11,13 +10,14 @@ import {
 import { matchOption } from '../../domain/option-match';
 import { CASE_KINDS } from '../reporting/flows';
 import { isCourtesy } from '../../domain/courtesy';
-import { defang } from '../../domain/defang';
 import { fold, normalise, truncate } from '../../domain/text';
 import type { CommandSpec } from '../../conversations/command-table';
 import type { Feature, FeatureContext, HeldConversationHandler } from '../../conversations/feature';
-import type { Lang, Option, OutboundMessage } from '../../conversations/messages';
+import type { ChannelName, Lang, Option, OutboundMessage } from '../../conversations/messages';
 import type { Translate } from '../../conversations/ports';
 import type { CaseDesk, ChangeResult, DeskCase, DeskMessenger, DeskStaff, DeskState, Escalations, Pending, RelayTicket } from './ports';
+import { CaseActions, RELAY } from './case-actions';
+import { actFromWeb, type WebAction, type WebActionOutcome } from './web-actions';
 import {
   actionOptions,
   BUTTON_CHANNELS,
@@ -103,7 +103,6 @@ const SPLIT_ON_CODE: Record<string, (args: string) => boolean> = {
 
 /** The desk's slot owners: an officer's half-done action, and a tipster's pending answer. */
 const DESK = 'desk';
-const RELAY = 'relay';
 /** `askedBy` of a superadmin without an officer record (see DeskStaff.actingAs): no area to re-check. */
 const SUPERADMIN = 'superadmin';
 const PENDING_TTL_MS = 15 * 60_000;
@@ -147,11 +146,13 @@ export class OfficerDeskFeature implements Feature {
   private readonly clock: () => number;
   private readonly pageSize: number;
   private readonly maxText: number;
+  private readonly actions: CaseActions;
 
   constructor(private readonly deps: OfficerDeskDeps) {
     this.clock = deps.clock ?? Date.now;
     this.pageSize = deps.pageSize ?? 8;
     this.maxText = deps.maxTextLength ?? 2000;
+    this.actions = new CaseActions(deps, this.clock);
   }
 
   menuItems(lang: Lang): Option[] {
@@ -307,24 +308,26 @@ export class OfficerDeskFeature implements Feature {
       case 'view':
         return this.view(ctx, c);
       case 'ack': {
-        const result = await this.change(ctx, c, { action: 'ack', by: staff.actingAs });
+        const result = await this.actions.change(ctx.updateChat, c, { action: 'ack', by: staff.actingAs });
         if (result.outcome === 'unchanged')
           return [{ text: this.t(ctx, 'officer.done.alreadyAcknowledged', { code: c.refCode }) }, await this.card(ctx, result.case)];
         return this.confirm(ctx, result, 'officer.done.acknowledged');
       }
       case 'note':
       case 'ask': {
-        // The tipster erased their data (or retention purged the case): no chat to ask in any more.
-        if (command === 'ask' && !c.replyTo) return [{ text: this.t(ctx, 'officer.relay.unreachable', { code: c.refCode }) }];
-        const bound = command === 'ask' ? this.relayBound(ctx, c) : null;
-        if (bound) return [bound];
+        const bound = command === 'ask' ? this.actions.relayRefusal(c) : null;
+        if (bound) return [{ text: this.t(ctx, bound.key, bound.params) }];
         const text = arg ? truncate(normalise(arg), this.maxText) : '';
         if (!text) {
           ctx.slot.hold<Pending>(DESK, { kind: 'compose', caseId: c.caseId, what: command }, PENDING_TTL_MS);
           return [{ text: this.t(ctx, `officer.compose.${command}`, { code: c.refCode }) }];
         }
-        const result = await this.change(ctx, c, { action: command, by: staff.actingAs, note: text });
-        if (result.outcome === 'done' && command === 'ask') await this.sendQuestion(ctx, staff, result.case, text);
+        const result = await this.actions.change(ctx.updateChat, c, { action: command, by: staff.actingAs, note: text });
+        if (result.outcome === 'done' && command === 'ask')
+          await this.actions.sendQuestion(ctx.updateChat, staff, result.case, text, ctx.lang, {
+            channel: ctx.msg.channel,
+            chatId: ctx.msg.chatId,
+          });
         return this.confirm(ctx, result, command === 'ask' ? 'officer.done.asked' : 'officer.done.noted');
       }
       case 'resolve': {
@@ -334,7 +337,7 @@ export class OfficerDeskFeature implements Feature {
             options: outcomeOptions(c, this.rc(ctx)),
           });
         if (!isCaseOutcome(arg) || !CASE_KINDS.get(c.kind).outcomes.includes(arg)) return [{ text: this.t(ctx, 'officer.staleButton') }];
-        const result = await this.change(ctx, c, { action: 'resolve', by: staff.actingAs, outcome: arg });
+        const result = await this.actions.change(ctx.updateChat, c, { action: 'resolve', by: staff.actingAs, outcome: arg });
         return this.confirm(ctx, result, 'officer.done.resolved', { outcome: outcomeLabel(this.deps.t, ctx.lang, arg) });
       }
       case 'reassign': {
@@ -349,19 +352,8 @@ export class OfficerDeskFeature implements Feature {
         }
         const target = colleagues[Number(arg)];
         if (!/^\d{1,3}$/.test(arg) || !target) return [{ text: this.t(ctx, 'officer.staleButton') }];
-        const result = await this.change(ctx, c, { action: 'reassign', by: staff.actingAs, to: target.officerId });
-        if (result.outcome === 'done') {
-          // The full alert (pin, media, contact if consented) through the outbox, then who gave it and why.
-          await this.deps.messenger.alertOfficer(c.caseId, target.officerId);
-          await this.deps.messenger.toOfficer(target.officerId, `n.${c.caseId}.assigned.${result.case.history.length}`, (lang, channel) => [
-            withCaseActions(
-              { text: this.deps.t(lang, 'officer.assigned', { code: c.refCode, by: staff.actingAs }), lang },
-              channel,
-              result.case,
-              { t: this.deps.t, lang },
-            ),
-          ]);
-        }
+        const result = await this.actions.change(ctx.updateChat, c, { action: 'reassign', by: staff.actingAs, to: target.officerId });
+        if (result.outcome === 'done') await this.actions.handOver(staff, result, target.officerId);
         if (result.outcome === 'unchanged')
           return [{ text: this.t(ctx, 'officer.done.alreadyAssigned', { code: c.refCode, name: target.name }) }];
         return this.confirm(ctx, result, 'officer.done.reassigned', { name: target.name });
@@ -371,105 +363,10 @@ export class OfficerDeskFeature implements Feature {
 
   /**
    * An action taken on the web dashboard (src/features/dashboard): the same rules, history entries
-   * and follow-up as the chat's, and the officer's chats get the confirmation and case card the
-   * chat would have answered with, so what they read in chat stays the whole story. `updateChat`
-   * is the conversation service's, for the tipster's slot when a case closes.
+   * and follow-up as the chat's (web-actions.ts).
    */
-  async actFromWeb(
-    staff: DeskStaff,
-    c: DeskCase,
-    action: 'ack' | 'note',
-    note: string,
-    updateChat: FeatureContext['updateChat'],
-  ): Promise<'done' | 'unchanged' | Refusal | 'missing' | 'empty'> {
-    const refusal = refusalFor(staff, action, { ...c, handledByMediators: CASE_KINDS.get(c.kind).handledByMediators });
-    if (refusal) {
-      this.deps.log('desk.refused', { reason: refusal, action, channel: 'web', caseId: c.caseId });
-      return refusal;
-    }
-    const text = truncate(normalise(note), this.maxText);
-    if (action === 'note' && !text) return 'empty';
-    const change: CaseChange =
-      action === 'ack' ? { action: 'ack', by: staff.actingAs } : { action: 'note', by: staff.actingAs, note: text };
-    const result = await this.deps.desk.change(c.caseId, change);
-    if (result.outcome === 'missing') return 'missing';
-    await this.followUp(updateChat, result.case);
-    this.deps.log('desk.action', { caseId: c.caseId, refCode: c.refCode, action, outcome: result.outcome, channel: 'web' });
-    if (result.outcome === 'closed') return 'closed';
-    const key =
-      result.outcome === 'unchanged'
-        ? 'officer.done.alreadyAcknowledged'
-        : action === 'ack'
-          ? 'officer.done.acknowledged'
-          : 'officer.done.noted';
-    if (staff.officerId) {
-      const assigneeName = await this.assigneeName(result.case);
-      await this.deps.messenger.toOfficer(staff.officerId, `n.${c.caseId}.web.${this.deps.newId()}`, (lang, channel) => {
-        const rc = { t: this.deps.t, lang, timeZone: this.deps.timeZone };
-        return [
-          { text: this.deps.t(lang, key, { code: c.refCode }), lang },
-          withCaseActions({ text: caseCard(result.case, { ...rc, assigneeName }), lang }, channel, result.case, rc),
-        ];
-      });
-    }
-    return result.outcome;
-  }
-
-  /** Applies a change and makes sure what follows from the case's state happened (idempotent, so a retry repairs a half-done action). */
-  private async change(ctx: FeatureContext, c: DeskCase, change: CaseChange): Promise<ChangeResult> {
-    const result = await this.deps.desk.change(c.caseId, change);
-    if (result.outcome === 'missing') return result;
-    await this.followUp(ctx.updateChat, result.case);
-    this.deps.log('desk.action', { caseId: c.caseId, refCode: c.refCode, action: change.action, outcome: result.outcome });
-    return result;
-  }
-
-  /**
-   * The resident hears when their case is taken and when it is closed; escalation stops once it is
-   * taken; the relay closes with the case. Every step is keyed by the case, so repeating it is harmless.
-   */
-  private async followUp(updateChat: FeatureContext['updateChat'], c: DeskCase): Promise<void> {
-    if (c.status === 'new') return;
-    await this.deps.escalations.cancel(c.caseId);
-    if (c.status === 'acknowledged') {
-      await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.ack`, (lang) => [
-        { text: this.deps.t(lang, `officer.resident.acknowledged.${c.kind}`, { code: c.refCode }), lang },
-      ]);
-    } else {
-      // The relay closes with the case; a question about another case waits on.
-      const chat = this.deps.state.reporterChat(c);
-      if (chat)
-        await updateChat(chat.channel, chat.chatId, (slot) => {
-          if (slot.get<RelayTicket>(RELAY, true)?.caseId === c.caseId) slot.release(RELAY);
-        });
-      await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.closed`, (lang) => [
-        {
-          text: this.deps.t(lang, `officer.resident.closed.${c.kind}`, {
-            code: c.refCode,
-            outcome: c.outcome ? outcomeLabel(this.deps.t, lang, c.outcome) : '',
-          }),
-          lang,
-        },
-      ]);
-    }
-  }
-
-  private async sendQuestion(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, question: string): Promise<void> {
-    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang) => [
-      { text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question: defang(question) }), lang },
-    ]);
-    const ticket: RelayTicket = {
-      caseId: c.caseId,
-      refCode: c.refCode,
-      askedBy: staff.actingAs,
-      channel: ctx.msg.channel,
-      chatId: ctx.msg.chatId,
-      lang: ctx.lang,
-    };
-    const chat = this.deps.state.reporterChat(c);
-    if (!chat) return;
-    // The question becomes the tipster's conversation: a draft they are writing waits behind it.
-    await ctx.updateChat(chat.channel, chat.chatId, (slot) => slot.hold(RELAY, ticket, this.deps.relayTtlMs));
+  actFromWeb(staff: DeskStaff, c: DeskCase, action: WebAction, updateChat: FeatureContext['updateChat']): Promise<WebActionOutcome> {
+    return actFromWeb({ deps: this.deps, actions: this.actions, maxText: this.maxText }, staff, c, action, updateChat);
   }
 
   private async confirm(
@@ -698,22 +595,6 @@ export class OfficerDeskFeature implements Feature {
     return this.relayAnswer(ctx, relay, c, msg);
   }
 
-  /**
-   * The relay's bounds (issue 14, point 10): a tipster is not asked about one case without end, nor
-   * about a case they last wrote about long ago. Null when a question may go.
-   */
-  private relayBound(ctx: FeatureContext, c: DeskCase): OutboundMessage | null {
-    const bounds = this.deps.relayBounds;
-    if (!bounds) return null;
-    const asked = c.history.filter((h) => h.action === 'question').length;
-    if (asked >= bounds.questionsPerCase)
-      return { text: this.t(ctx, 'officer.relay.limitReached', { code: c.refCode, count: bounds.questionsPerCase }) };
-    const last = Math.max(c.submittedAt.getTime(), ...c.history.filter((h) => h.by === 'resident').map((h) => h.at.getTime()));
-    if (this.clock() - last > bounds.idleMs)
-      return { text: this.t(ctx, 'officer.relay.idle', { code: c.refCode, count: Math.round(bounds.idleMs / 86_400_000) }) };
-    return null;
-  }
-
   private relayConfirmOptions(ctx: FeatureContext): Option[] {
     return [
       { id: RELAY_YES, label: this.t(ctx, 'officer.relay.yesSendIt') },
@@ -734,35 +615,40 @@ export class OfficerDeskFeature implements Feature {
     const recorded = text || this.deps.t('vi', 'officer.relay.mediaOnly', { count: attachments.length + (msg.location ? 1 : 0) });
     const result = await this.deps.desk.change(c.caseId, { action: 'answer', by: 'resident', note: recorded });
     const current = result.outcome === 'missing' ? c : result.case;
-    await this.deps.messenger.toChat(
-      relay.channel,
-      relay.chatId,
-      relay.lang,
-      `n.${c.caseId}.a.${this.deps.newId()}`,
-      (lang, channel) => {
-        const rc = { t: this.deps.t, lang };
-        const head = withCaseActions(
-          {
-            text: this.deps.t(lang, 'officer.relay.answer', {
-              code: c.refCode,
-              answer: text || this.deps.t(lang, 'officer.relay.mediaBelow'),
-            }),
-            lang,
-          },
-          channel,
-          current,
-          rc,
-        );
-        const media: OutboundMessage[] = attachments.map((a) => ({
-          text: this.deps.t(lang, 'alert.attachmentCaption', { code: c.refCode }),
-          attachments: [a],
+    const render = (lang: Lang, channel: ChannelName) => {
+      const rc = { t: this.deps.t, lang };
+      const head = withCaseActions(
+        {
+          text: this.deps.t(lang, 'officer.relay.answer', {
+            code: c.refCode,
+            answer: text || this.deps.t(lang, 'officer.relay.mediaBelow'),
+          }),
           lang,
-        }));
-        if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
-        return [head, ...media];
-      },
-      relay.askedBy === SUPERADMIN ? undefined : relay.askedBy,
-    );
+        },
+        channel,
+        current,
+        rc,
+      );
+      const media: OutboundMessage[] = attachments.map((a) => ({
+        text: this.deps.t(lang, 'alert.attachmentCaption', { code: c.refCode }),
+        attachments: [a],
+        lang,
+      }));
+      if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
+      return [head, ...media];
+    };
+    const noticeId = `n.${c.caseId}.a.${this.deps.newId()}`;
+    // Back to the chat the question was asked from; a question asked on the web, to the officer's chats.
+    if (relay.channel && relay.chatId)
+      await this.deps.messenger.toChat(
+        relay.channel,
+        relay.chatId,
+        relay.lang,
+        noticeId,
+        render,
+        relay.askedBy === SUPERADMIN ? undefined : relay.askedBy,
+      );
+    else await this.deps.messenger.toOfficer(relay.askedBy, noticeId, render);
     ctx.slot.release(RELAY);
     this.deps.log('relay.answered', { caseId: c.caseId, attachments: attachments.length });
     return [{ text: this.t(ctx, 'officer.relay.forwarded', { code: c.refCode }) }];

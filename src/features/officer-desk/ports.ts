@@ -97,10 +97,11 @@ export type Pending = { kind: 'compose'; caseId: string; what: 'note' | 'ask' } 
 export interface RelayTicket {
   caseId: string;
   refCode: string;
-  /** Who asked: recorded in the history, and the chat the answer goes back to. */
+  /** Who asked: recorded in the history, and whose chats the answer goes back to when asked on the web. */
   askedBy: string;
-  channel: ChannelName;
-  chatId: string;
+  /** The chat the question was asked from, where the answer goes back; absent when asked on the web dashboard. */
+  channel?: ChannelName;
+  chatId?: string;
   lang: Lang;
   /** A short courtesy reply ("cảm ơn anh") held while the tipster is asked whether it is the answer. */
   held?: string;

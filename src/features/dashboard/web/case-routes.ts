@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { WebAction } from '../ports';
 import type { DashboardRoutesDeps, WebGuard } from './guard';
 import { parseListQuery, toCaseFilter } from './filters';
 import { casePage, listPage, messagePage } from './pages';
@@ -31,6 +32,7 @@ export function caseRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: W
       if (name) names.set(id, name);
     }
     const done = req.query.done && DONE.has(req.query.done) ? req.query.done : undefined;
+    const colleagues = c.status === 'resolved' || s.staff.role === 'mediator' ? [] : await deps.desk.colleagues(c);
     return send(
       reply,
       200,
@@ -42,6 +44,7 @@ export function caseRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: W
           assigneeName: c.assignedTo ? names.get(c.assignedTo) : undefined,
           names,
           done,
+          colleagues,
           langParam: s.langParam,
         },
         await signedPage(s),
@@ -49,20 +52,55 @@ export function caseRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: W
     );
   });
 
-  for (const action of ['ack', 'note'] as const) {
-    app.post<{ Params: { ref: string } }>(`/dashboard/cases/:ref/${action}`, async (req, reply) => {
+  for (const kind of ['ack', 'note', 'ask', 'resolve', 'reassign'] as const) {
+    app.post<{ Params: { ref: string } }>(`/dashboard/cases/:ref/${kind}`, async (req, reply) => {
       const s = await signedIn(req, reply);
       if (!s || !checked(req, reply, s)) return reply;
       const c = await visibleCase(req.params.ref, s.staff);
       if (!c) return send(reply, 404, messagePage(page(s.lang), 'notFound', await signedPage(s)));
-      const note = action === 'note' ? String((req.body as Record<string, unknown>).note ?? '') : '';
-      const result = await deps.desk.act(s.staff, c, action, note);
-      const done = result === 'done' ? (action === 'ack' ? 'acknowledged' : 'noted') : DONE.has(result) ? result : 'refused';
+      const result = await deps.desk.act(s.staff, c, webAction(kind, (req.body ?? {}) as Record<string, unknown>));
+      const done = result === 'done' ? DONE_AFTER[kind] : DONE.has(result) ? result : 'refused';
       const lang = s.langParam ? `&lang=${s.langParam}` : '';
       return reply.redirect(`/dashboard/cases/${c.refCode}?done=${done}${lang}`, 303);
     });
   }
 }
 
+/** The form's fields as the desk's action: text fields as typed, choices as sent (the desk checks them). */
+function webAction(kind: WebAction['kind'], body: Record<string, unknown>): WebAction {
+  const field = (name: string) => (typeof body[name] === 'string' ? body[name] : '');
+  switch (kind) {
+    case 'ack':
+      return { kind };
+    case 'note':
+      return { kind, note: field('note') };
+    case 'ask':
+      return { kind, question: field('question') };
+    case 'resolve':
+      return { kind, outcome: field('outcome') };
+    case 'reassign':
+      return { kind, to: field('to') };
+  }
+}
+
+const DONE_AFTER: Record<WebAction['kind'], string> = {
+  ack: 'acknowledged',
+  note: 'noted',
+  ask: 'asked',
+  resolve: 'resolved',
+  reassign: 'reassigned',
+};
+
 /** What `?done=` may say after an action (a locale key each, dashboard.web.case.done.*). */
-const DONE = new Set(['acknowledged', 'noted', 'unchanged', 'closed', 'empty', 'refused', 'missing']);
+const DONE = new Set([
+  ...Object.values(DONE_AFTER),
+  'unchanged',
+  'closed',
+  'empty',
+  'refused',
+  'missing',
+  'bad_choice',
+  'unreachable',
+  'question_limit',
+  'question_idle',
+]);

@@ -206,6 +206,8 @@ export interface CasePageData {
   names: Map<string, string>;
   /** What the last action did, shown once after it (from the redirect's `?done=`). */
   done?: string;
+  /** Whom the case can be handed to; empty when the reader may not reassign. */
+  colleagues: { officerId: string; name: string }[];
   langParam?: Lang;
 }
 
@@ -277,6 +279,42 @@ export function casePage(p: PageContext, d: CasePageData, signed: Signed): Html 
               <textarea id="note-text" name="note" rows="3" maxlength="2000" required></textarea>
               <button type="submit">${tr(p, 'case.addNote')}</button>
             </form>
+            ${
+              c.replyTo
+                ? html`<form method="post" action="${action('ask')}" class="note">
+                    <input type="hidden" name="_csrf" value="${signed.csrf}" />
+                    <label for="ask-text">${tr(p, 'case.askLabel')}</label>
+                    <p class="hint" id="ask-hint">${tr(p, 'case.askHint')}</p>
+                    <textarea id="ask-text" name="question" rows="3" maxlength="2000" required aria-describedby="ask-hint"></textarea>
+                    <button type="submit">${tr(p, 'case.ask')}</button>
+                  </form>`
+                : html`<p class="hint">${tr(p, 'case.unreachable')}</p>`
+            }
+            <form method="post" action="${action('resolve')}" class="choice">
+              <input type="hidden" name="_csrf" value="${signed.csrf}" />
+              <label for="outcome">${tr(p, 'case.outcomeLabel')}</label>
+              <select id="outcome" name="outcome" required>
+                ${CASE_KINDS.get(c.kind).outcomes.map((o) => html`<option value="${o}">${p.t(p.lang, `officer.outcome.${o}`)}</option>`)}
+              </select>
+              <button type="submit">${tr(p, 'case.resolve')}</button>
+            </form>
+            ${
+              d.colleagues.length > 0
+                ? html`<form method="post" action="${action('reassign')}" class="choice">
+                    <input type="hidden" name="_csrf" value="${signed.csrf}" />
+                    <label for="reassign-to">${tr(p, 'case.reassignLabel')}</label>
+                    <select id="reassign-to" name="to" required>
+                      ${d.colleagues.map(
+                        (o) =>
+                          html`<option value="${o.officerId}" ${o.officerId === c.assignedTo ? html` selected` : ''}>
+                            ${o.name} (${o.officerId})
+                          </option>`,
+                      )}
+                    </select>
+                    <button type="submit">${tr(p, 'case.reassign')}</button>
+                  </form>`
+                : ''
+            }
           </section>`
         : ''
     }
