@@ -69,6 +69,8 @@ const schema = z
     DASHBOARD_SESSION_IDLE_MINUTES: positiveInt.default(30),
     /** And every session ends this long after its login, used or not. */
     DASHBOARD_SESSION_MAX_HOURS: positiveInt.default(12),
+    /** How often an open live-updates stream is re-checked (session, officer still active) and kept open through proxies. */
+    DASHBOARD_LIVE_HEARTBEAT_SECONDS: positiveInt.default(25),
 
     /** The queue UI (bull-board, /queues) opens to these credentials (HTTP Basic); unset, it is off. */
     QUEUE_UI_USER: z
@@ -254,6 +256,7 @@ function toConfig(e: z.infer<typeof schema>) {
       telegramLogin: e.DASHBOARD_TELEGRAM_LOGIN,
       idleMs: e.DASHBOARD_SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.DASHBOARD_SESSION_MAX_HOURS * 3_600_000,
+      liveHeartbeatMs: e.DASHBOARD_LIVE_HEARTBEAT_SECONDS * 1000,
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

@@ -18,7 +18,8 @@ export function dashboardDesk(officerDesk: ReturnType<typeof createOfficerDeskFe
     byRef: (refCode) => desk.byRef(refCode),
     officerName: async (officerId) => (await desk.officer(officerId))?.name,
     contact: (c) => desk.contact(c),
-    act: (staff, c, action) => feature.actFromWeb(staff, c, action, (channel, chatId, change) => service().updateChat(channel, chatId, change)),
+    act: (staff, c, action) =>
+      feature.actFromWeb(staff, c, action, (channel, chatId, change) => service().updateChat(channel, chatId, change)),
     colleagues: (c) => desk.colleagues(c),
     tellOfficer: (officerId, noticeId, render) => messenger.toOfficer(officerId, noticeId, render),
   };

@@ -11,6 +11,7 @@ import { EvidenceRepository } from '../store/evidence/evidence.repository';
 import { createTranslator } from '../i18n/translator';
 import type { Logger } from '../logger';
 import { createRedis, waitReady } from '../redis/connection';
+import { CaseEvents } from '../redis/case-events';
 import { RefCodeIssuer } from '../redis/ref-code-issuer';
 import { Metrics } from '../metrics/metrics';
 import { connectDatabase } from '../store/connection';
@@ -46,6 +47,8 @@ export interface Runtime {
   metrics: Metrics;
   /** Tells the operators' chat what needs a person (src/ops); does nothing without OPERATOR_CHAT. */
   operators: OperatorAlerts;
+  /** Cases stored and changed, heard by every dashboard process (Redis pub/sub). */
+  caseEvents: CaseEvents;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await operators.notify('zalo_quota_warning', w);
   });
   const hash = new KeyedHash(config.keyHmacSecret);
+  const caseEvents = new CaseEvents(redis, config.redisUrl);
   return {
     config,
     log,
@@ -95,7 +99,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     zaloQuota,
     metrics: new Metrics(),
     operators,
+    caseEvents,
     async close() {
+      caseEvents.close();
       await operators.close().catch(() => undefined);
       await db.close().catch(() => undefined);
       redis.disconnect();

@@ -52,6 +52,7 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
         afterStored: async (c) => {
           await desk.afterStored(c);
           rt.metrics.casesStored.inc({ kind: c.kind });
+          await rt.caseEvents.publish({ type: 'new', refCode: c.refCode });
         },
         operators: rt.operators,
       }),

@@ -146,7 +146,7 @@ describe('dashboard in a browser', () => {
     await shot(page, '4-case');
     await page.getByRole('button', { name: 'Tiếp nhận' }).click();
     await page.waitForURL(/done=acknowledged/);
-    await expect(page.getByRole('status').textContent()).resolves.toContain(`Đã tiếp nhận ${code}`);
+    await expect(page.locator('p.notice').textContent()).resolves.toContain(`Đã tiếp nhận ${code}`);
     await expect(page.locator('ol.timeline').textContent()).resolves.toContain('Thiếu úy Trần Minh Khoa (cskv-sg-01)');
     await accessible(page);
     await shot(page, '5-case-acknowledged');
@@ -248,6 +248,40 @@ describe('dashboard in a browser', () => {
     ]);
     await accessible(page);
     await shot(page, '8-case-closed');
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+  it('shows a new case live, marked urgent, and a change made in chat without reloading', async () => {
+    const officerChat = chatReader(emu, OFFICER, 'now');
+    emu.user(OFFICER, { firstName: 'Khoa' }).sendText(OFFICER, '/dangnhap');
+    const link = LOGIN_LINK.exec(text(await officerChat.next((m) => LOGIN_LINK.test(text(m)))))![0];
+    const page = await context.newPage();
+    await page.goto(link);
+    // The page's script opens the stream on load; the case comes after it is open.
+    const streamOpen = page.waitForResponse((r) => r.url().endsWith('/dashboard/events') && r.status() === 200);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/dashboard\/cases$/);
+    await streamOpen;
+    const title = await page.title();
+
+    // A theft is an urgent category: stored by the worker, heard through Redis, shown at the top.
+    const code = await submit();
+    const live = page.locator('#live li', { hasText: code });
+    await live.waitFor();
+    await expect(live.textContent()).resolves.toContain('🚨 Vụ việc khẩn mới:');
+    await expect(live.getAttribute('class')).resolves.toBe('urgent');
+    await expect(page.title()).resolves.toBe(`(1) ${title}`);
+    await accessible(page);
+    await shot(page, '9-live-new-case');
+
+    // Taken in chat: the list's row changes its status where it stands.
+    const reopened = page.waitForResponse((r) => r.url().endsWith('/dashboard/events') && r.status() === 200);
+    await page.reload();
+    await reopened;
+    const badge = page.locator(`li.case[data-ref="${code}"] .badge`);
+    await expect(badge.textContent()).resolves.toContain('Mới');
+    emu.user(OFFICER, { firstName: 'Khoa' }).sendText(OFFICER, `/nhan ${code}`);
+    await page.locator(`li.case[data-ref="${code}"] .badge`, { hasText: 'Đã tiếp nhận' }).waitFor();
     expect(blocked).toEqual([]);
     await page.close();
   });

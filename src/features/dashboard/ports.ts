@@ -63,6 +63,11 @@ export interface DashboardDesk {
   tellOfficer(officerId: string, noticeId: string, render: (lang: Lang, channel: ChannelName) => OutboundMessage[]): Promise<void>;
 }
 
+/** Cases stored and changed anywhere (src/redis/case-events.ts): only their codes. */
+export interface LiveCases {
+  listen(listener: (e: { type: 'new' | 'changed'; refCode: string }) => void): Promise<() => void>;
+}
+
 /** One-time login links: a random token, kept only hashed, for a few minutes, spent once. */
 export interface LoginTokens {
   issue(officerId: string): Promise<string>;
@@ -82,8 +87,11 @@ export interface Session {
 
 export interface Sessions {
   create(officerId: string): Promise<{ id: string; session: Session }>;
-  /** The live session, its idle time renewed; null when unknown, idle too long or past its maximum age. */
-  load(id: string): Promise<Session | null>;
+  /**
+   * The live session, its idle time renewed unless `renew` is false (a live stream's heartbeat is
+   * not the officer using the page); null when unknown, idle too long or past its maximum age.
+   */
+  load(id: string, renew?: boolean): Promise<Session | null>;
   end(id: string): Promise<void>;
   /** Logs the officer out everywhere: how many sessions ended. */
   endAll(officerId: string): Promise<number>;

@@ -46,6 +46,8 @@ export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDe
     log,
     telegramBotToken: config.dashboard.telegramLogin ? config.telegram?.token : undefined,
     loginMaxAgeMs: LINK_TTL_MINUTES * 60_000,
+    live: rt.caseEvents,
+    liveHeartbeatMs: config.dashboard.liveHeartbeatMs,
   });
   return { feature };
 }

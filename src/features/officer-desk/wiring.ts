@@ -34,8 +34,13 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
   const job = { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs };
   const queues = new OutboxProducer(rt.queueRedis, job);
   const scheduler = new EscalationScheduler(rt.queueRedis, job);
-  const desk = new StoreCaseDesk(rt.store, rt.box, rt.config.superadmins, redisCaseLock(rt.redis), (waitedMs) =>
-    rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
+  const desk = new StoreCaseDesk(
+    rt.store,
+    rt.box,
+    rt.config.superadmins,
+    redisCaseLock(rt.redis),
+    (waitedMs) => rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
+    (refCode) => rt.caseEvents.publish({ type: 'changed', refCode }),
   );
   const messenger = new StoreDeskMessenger(rt.store, channels, queues);
   return {

@@ -31,7 +31,7 @@ export class RedisSessions implements Sessions {
     return { id, session };
   }
 
-  async load(id: string): Promise<Session | null> {
+  async load(id: string, renew = true): Promise<Session | null> {
     if (!ID.test(id)) return null;
     const key = this.key(id);
     const raw = await this.redis.get(key);
@@ -42,7 +42,7 @@ export class RedisSessions implements Sessions {
       await this.redis.del(key);
       return null;
     }
-    await this.redis.pexpire(key, Math.min(this.opts.idleMs, left));
+    if (renew) await this.redis.pexpire(key, Math.min(this.opts.idleMs, left));
     return session;
   }
 

@@ -5,7 +5,7 @@ import type { DeskCase } from '../../../domain/case-record';
 import type { Lang } from '../../../conversations/messages';
 import type { Translate } from '../../../conversations/ports';
 import { CASE_KINDS } from '../../reporting/flows';
-import type { DashboardDesk, DashboardStaff, LoginTokens, Session, Sessions } from '../ports';
+import type { DashboardDesk, DashboardStaff, LiveCases, LoginTokens, Session, Sessions } from '../ports';
 import type { Html } from './html';
 import { messagePage, type PageContext } from './pages';
 
@@ -25,6 +25,10 @@ export interface DashboardRoutesDeps {
   telegramBotToken?: string;
   /** How old a login may be: a link's lifetime, and a Telegram login's `auth_date`. */
   loginMaxAgeMs: number;
+  /** Cases stored and changed anywhere, for the live view. */
+  live: LiveCases;
+  /** How often a live stream is re-checked and kept open (default 25 s, under proxies' idle timeouts). */
+  liveHeartbeatMs?: number;
 }
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain, so no subdomain can set or read it. */

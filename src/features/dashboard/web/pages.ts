@@ -72,7 +72,26 @@ export function layout(p: PageContext, title: string, body: Html, signed?: Signe
               : ''
           }
         </header>
-        <main id="main">${body}</main>
+        <main id="main">
+          ${
+            signed
+              ? html`<section
+                  id="live"
+                  class="live"
+                  role="status"
+                  aria-live="polite"
+                  aria-label="${tr(p, 'live.label')}"
+                  data-fresh="${tr(p, 'live.fresh')}"
+                  data-urgent="${tr(p, 'live.urgent')}"
+                  data-changed="${tr(p, 'live.changed')}"
+                >
+                  <ul></ul>
+                </section>`
+              : ''
+          }
+          ${body}
+        </main>
+        ${signed ? html`<script src="/dashboard/assets/live.js" defer></script>` : ''}
       </body>
     </html>`;
 }
@@ -149,7 +168,7 @@ export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html 
   );
   const rows = d.items.map(
     (c) =>
-      html`<li class="case">
+      html`<li class="case" data-ref="${c.refCode}">
         <a class="ref" href="${withLang(`/dashboard/cases/${c.refCode}`, q.lang)}">${c.refCode}</a>
         <span class="badge status-${c.status}">${statusLabel(p, c.status)}</span>
         <span class="cat">${categoryName(p, c)}</span>
@@ -231,7 +250,7 @@ export function casePage(p: PageContext, d: CasePageData, signed: Signed): Html 
   const action = (path: string) => withLang(`/dashboard/cases/${c.refCode}/${path}`, d.langParam);
   const open = c.status !== 'resolved';
   const body = html`<p><a href="${withLang('/dashboard/cases', d.langParam)}">← ${tr(p, 'case.back')}</a></p>
-    <h1>${c.refCode} · ${p.t(p.lang, `officer.kind.${c.kind}`)}</h1>
+    <h1 data-case-ref="${c.refCode}">${c.refCode} · ${p.t(p.lang, `officer.kind.${c.kind}`)}</h1>
     ${d.done ? html`<p class="notice" role="status">${tr(p, `case.done.${d.done}`, { code: c.refCode })}</p>` : ''}
     <section aria-labelledby="facts">
       <h2 id="facts">${tr(p, 'case.facts')}</h2>

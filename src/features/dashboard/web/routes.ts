@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { caseRoutes } from './case-routes';
 import { langOf, webGuard, type DashboardRoutesDeps } from './guard';
+import { LiveHub } from './live-hub';
+import { liveRoutes } from './live-routes';
 import { loginRoutes } from './login-routes';
 import { securityHeaders } from './security';
 import { DASHBOARD_CSS } from './styles';
@@ -35,4 +37,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   const guard = webGuard(deps);
   loginRoutes(app, deps, guard);
   caseRoutes(app, deps, guard);
+  const hub = new LiveHub(deps, { heartbeatMs: deps.liveHeartbeatMs ?? 25_000, maxStreams: 500, maxPerOfficer: 8 });
+  app.addHook('onClose', async () => hub.close());
+  liveRoutes(app, deps, guard, hub);
 }

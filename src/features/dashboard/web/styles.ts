@@ -17,6 +17,11 @@ button{font:inherit;padding:8px 14px;border-radius:6px;border:1px solid #0b3d6e;
 button.primary{background:#0b3d6e;color:#fff}
 button.link{border:0;background:none;text-decoration:underline;padding:0;min-height:0}
 main{max-width:960px;margin:0 auto;padding:16px}
+.live ul{list-style:none;margin:0 0 12px;padding:0}
+.live li{border-left:4px solid #0b4f9c;background:#fff;padding:6px 10px;margin-bottom:4px}
+.live li.urgent{border-left-color:#8a1c1c}
+.live li.urgent{color:#8a1c1c;font-weight:700}
+.live li.urgent a{color:#8a1c1c}
 h1{font-size:1.4rem;margin:.5rem 0 1rem}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .filters{display:grid;grid-template-columns:1fr;gap:8px;background:#fff;padding:12px;border-radius:8px}

@@ -47,6 +47,8 @@ export class StoreCaseDesk implements CaseDesk {
     private readonly lock: CaseLock,
     /** Told how long a case waited for its first acknowledgement (tnd_case_acknowledge_seconds). */
     private readonly onAcknowledged: (waitedMs: number) => void = () => undefined,
+    /** Told of every change that was written (chat, web or escalation): the dashboard's live view hears of it. */
+    private readonly onChanged: (refCode: string) => Promise<void> = async () => undefined,
   ) {}
 
   async staff(channel: ChannelName, userId: string): Promise<DeskStaff | null> {
@@ -139,6 +141,7 @@ export class StoreCaseDesk implements CaseDesk {
       // Only a writer that ignored the lock can get here; report the case as it now is.
       if (!updated) return { outcome: 'unchanged' as const, case: await this.present((await this.store.cases.byCaseId(caseId)) ?? c) };
       if (plan.acknowledges) this.onAcknowledged((updated.acknowledgedAt ?? new Date()).getTime() - updated.submittedAt.getTime());
+      await this.onChanged(updated.refCode);
       return { outcome: 'done' as const, case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
     });
   }
