@@ -106,6 +106,26 @@ describe('dashboard routes', () => {
     expect(await askLoginLink(app, 'zl-officer-cskv-1', 'login', 'zalo')).toMatch(LOGIN_LINK);
   });
 
+  it('a login form posted from another site is refused and spends nothing (login CSRF)', async () => {
+    const token = LOGIN_LINK.exec(await askLoginLink(app, OFFICER_KP1))![2];
+    const post = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${app.port}/dashboard/login/${token}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: '',
+      });
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }]) {
+      const res = await post(headers);
+      expect(res.status).toBe(403);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+    // Still unspent: the officer's own press, from the page itself, logs in.
+    expect((await visitor(app).get(`/dashboard/login/${token}`)).status).toBe(200);
+    const own = await post({ origin: `http://127.0.0.1:${app.port}`, 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(303);
+  });
+
   it('an expired link logs nobody in', async () => {
     const m = LOGIN_LINK.exec(await askLoginLink(app, OFFICER_KP1))!;
     const keys = await app.rt.redis.keys('dash:login:*');

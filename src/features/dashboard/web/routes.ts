@@ -25,6 +25,14 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   app.addHook('onSend', async (_req, reply) => {
     reply.headers(headers);
   });
+  // A form posted from another site is refused before anything reads it: besides the CSRF token of
+  // every signed-in form, this stops "login CSRF" (a page elsewhere posting its own login link, so the
+  // officer works in someone else's session) where no token can exist yet.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST' || sameOrigin(req.headers)) return;
+    deps.log('dashboard.cross_site_refused', { path: req.routeOptions.url ?? '' });
+    await reply.code(403).type('text/plain; charset=utf-8').send('Forbidden: cross-site form');
+  });
 
   app.get('/dashboard/assets/dashboard.css', async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DASHBOARD_CSS),
@@ -40,4 +48,24 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   const hub = new LiveHub(deps, { heartbeatMs: deps.liveHeartbeatMs ?? 25_000, maxStreams: 500, maxPerOfficer: 8 });
   app.addHook('onClose', async () => hub.close());
   liveRoutes(app, deps, guard, hub);
+}
+
+/**
+ * Whether a POST comes from a page of this site. Every current browser sends `Sec-Fetch-Site` on
+ * a form POST, and it is decisive; `Origin` only when it is absent (older browsers), since under
+ * this site's `Referrer-Policy: no-referrer` a browser's own form sends `Origin: null`. A request
+ * with neither is not a browser's (a script, a test) and cannot carry the officer's cookie
+ * against their will.
+ */
+export function sameOrigin(h: Record<string, string | string[] | undefined>): boolean {
+  const site = h['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
+  const origin = h.origin;
+  if (origin === undefined) return true;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  try {
+    return new URL(origin).host === h.host;
+  } catch {
+    return false;
+  }
 }
