@@ -127,7 +127,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   const dashboard = createDashboard(
     rt,
     http,
-    dashboardDesk(officerDesk, () => service),
+    dashboardDesk(officerDesk, () => service, rt.evidence),
   );
   features.push(dashboard.feature);
   const service = createConversationService(

@@ -1,5 +1,6 @@
 import type { ConversationService } from '../conversations/conversation-service';
 import type { DashboardDesk } from '../features/dashboard/ports';
+import type { EvidenceRepository } from '../store/evidence/evidence.repository';
 import type { createOfficerDeskFeature } from '../features/officer-desk/wiring';
 
 /**
@@ -8,7 +9,11 @@ import type { createOfficerDeskFeature } from '../features/officer-desk/wiring';
  * are the officer desk's own code, so the web writes the same history, sends the same notices and
  * refuses what the chat refuses. `service` is asked late: it is made after its features.
  */
-export function dashboardDesk(officerDesk: ReturnType<typeof createOfficerDeskFeature>, service: () => ConversationService): DashboardDesk {
+export function dashboardDesk(
+  officerDesk: ReturnType<typeof createOfficerDeskFeature>,
+  service: () => ConversationService,
+  evidence: EvidenceRepository,
+): DashboardDesk {
   const { desk, messenger, feature } = officerDesk;
   return {
     staffOf: (officerId) => desk.staffOf(officerId),
@@ -21,6 +26,7 @@ export function dashboardDesk(officerDesk: ReturnType<typeof createOfficerDeskFe
     act: (staff, c, action) =>
       feature.actFromWeb(staff, c, action, (channel, chatId, change) => service().updateChat(channel, chatId, change)),
     colleagues: (c) => desk.colleagues(c),
+    evidence: (evidenceId) => evidence.read(evidenceId),
     tellOfficer: (officerId, noticeId, render) => messenger.toOfficer(officerId, noticeId, render),
   };
 }

@@ -193,7 +193,13 @@ describe('dashboard in a browser', () => {
     const officerChat = chatReader(emu, OFFICER, 'now');
     const residentChat = chatReader(emu, RESIDENT, 'now');
     const colleagueChat = chatReader(emu, COLLEAGUE, 'now');
-    const code = await submit();
+    // A photo the evidence store kept: the page shows it from our sealed copy.
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a5230000000049454e44ae426082',
+      'hex',
+    );
+    await app.rt.evidence.put('evBrowser01', 'photo', 'image/png', png);
+    const code = await submit({ attachments: [{ kind: 'photo', ref: 'evidence:evBrowser01' }] });
 
     emu.user(OFFICER, { firstName: 'Khoa' }).sendText(OFFICER, '/dangnhap');
     const link = LOGIN_LINK.exec(text(await officerChat.next((m) => LOGIN_LINK.test(text(m)))))![0];
@@ -203,6 +209,12 @@ describe('dashboard in a browser', () => {
     await page.waitForURL(/\/dashboard\/cases$/);
     await page.getByRole('link', { name: code }).click();
     await page.waitForURL(new RegExp(`/dashboard/cases/${code}$`));
+    const photo = page.getByRole('img', { name: `Ảnh 1 của ${code}` });
+    await photo.scrollIntoViewIfNeeded();
+    // Loaded and decoded: the 1×1 picture came back whole through the dashboard.
+    await page.waitForFunction(
+      "(() => { const i = document.querySelector('ul.media img'); return i && i.complete && i.naturalWidth === 1; })()",
+    );
 
     // A question through the anonymous relay: the tipster reads it in their chat, their answer reaches the officer's chat and the timeline.
     await page.getByLabel('Hỏi người báo tin (qua kênh ẩn danh)').fill('Hai người đó mặc áo màu gì?');

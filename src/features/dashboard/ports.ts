@@ -57,6 +57,8 @@ export interface DashboardDesk {
   contact(c: DeskCase): string | undefined;
   /** An action as the chat takes it: same rules, history, notices to the resident and the officer's chat. */
   act(staff: DashboardStaff, c: DeskCase, action: WebAction): Promise<WebActionResult>;
+  /** A case's file from the evidence store (our sealed copy), opened; null when it is not (or no longer) there. */
+  evidence(evidenceId: string): Promise<{ bytes: Buffer; mime: string } | null>;
   /** Whom the case can be handed to (active officers of its area and above), as the chat offers them. */
   colleagues(c: DeskCase): Promise<{ officerId: string; name: string }[]>;
   /** A durable message to every chat of the officer (the outbox), sent once per `noticeId`. */

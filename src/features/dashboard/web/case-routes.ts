@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { evidenceIdOf } from '../../../domain/chat';
 import type { WebAction } from '../ports';
 import type { DashboardRoutesDeps, WebGuard } from './guard';
 import { parseListQuery, toCaseFilter } from './filters';
@@ -52,6 +53,25 @@ export function caseRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: W
     );
   });
 
+  // A case's photo, video or voice note from our sealed copy, for those who may see the case; never cached (no-store, as every answer here).
+  app.get<{ Params: { ref: string; n: string } }>('/dashboard/cases/:ref/media/:n', async (req, reply) => {
+    const s = await signedIn(req, reply);
+    if (!s) return reply;
+    const c = await visibleCase(req.params.ref, s.staff);
+    const a = c && /^\d{1,2}$/.test(req.params.n) ? c.attachments[Number(req.params.n)] : undefined;
+    const evidenceId = a ? evidenceIdOf(a) : undefined;
+    const file = evidenceId ? await deps.desk.evidence(evidenceId) : null;
+    if (!c || !file) return send(reply, 404, messagePage(page(s.lang), 'notFound', await signedPage(s)));
+    deps.log('dashboard.media_viewed', { officerId: s.staff.officerId ?? '', refCode: c.refCode, n: Number(req.params.n) });
+    // Only the types the evidence store keeps are shown in the page; anything else is a download, never rendered.
+    const shown = SHOWN_TYPES.has(file.mime);
+    return reply
+      .code(200)
+      .type(shown ? file.mime : 'application/octet-stream')
+      .header('content-disposition', shown ? 'inline' : `attachment; filename="${c.refCode}-${req.params.n}"`)
+      .send(file.bytes);
+  });
+
   for (const kind of ['ack', 'note', 'ask', 'resolve', 'reassign'] as const) {
     app.post<{ Params: { ref: string } }>(`/dashboard/cases/:ref/${kind}`, async (req, reply) => {
       const s = await signedIn(req, reply);
@@ -103,4 +123,17 @@ const DONE = new Set([
   'unreachable',
   'question_limit',
   'question_idle',
+]);
+
+/** What the case page embeds as a picture, video or sound; the evidence store recognises these by their bytes. */
+const SHOWN_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'video/mp4',
+  'video/quicktime',
+  'audio/aac',
+  'audio/mp4',
+  'audio/mpeg',
+  'audio/ogg',
 ]);

@@ -1,5 +1,6 @@
 import type { DeskCase } from '../../../domain/case-record';
 import { CASE_STATUSES } from '../../../domain/case-workflow';
+import { evidenceIdOf } from '../../../domain/chat';
 import { formatTime } from '../../../domain/time';
 import { areaLabel, caseFacts } from '../../../conversations/case-view';
 import type { Lang } from '../../../conversations/messages';
@@ -258,7 +259,7 @@ export function casePage(p: PageContext, d: CasePageData, signed: Signed): Html 
         ${facts.map((line) => html`<li>${line}</li>`)}
       </ul>
       ${c.location ? html`<p class="pin">${tr(p, 'case.pin', { lat: c.location.latitude.toFixed(5), lon: c.location.longitude.toFixed(5) })}</p>` : ''}
-      ${c.attachments.length > 0 ? html`<p class="media">${tr(p, 'case.media', { count: c.attachments.length })}</p>` : ''}
+      ${c.attachments.length > 0 ? mediaList(p, c, d.langParam) : ''}
     </section>
     <section aria-labelledby="state">
       <h2 id="state">${tr(p, 'case.state')}</h2>
@@ -351,4 +352,25 @@ export function casePage(p: PageContext, d: CasePageData, signed: Signed): Html 
       </ol>
     </section>`;
   return layout(p, c.refCode, body, signed, d.langParam);
+}
+
+/**
+ * The case's photos, videos and voice notes, from the evidence store through the dashboard (no
+ * platform link is ever put in a page). A file the store has not kept yet (still being fetched, or
+ * a case from before the store) is a placeholder saying where to see it.
+ */
+function mediaList(p: PageContext, c: DeskCase, langParam: Lang | undefined): Html {
+  const items = c.attachments.map((a, i) => {
+    const label = tr(p, `case.mediaItem.${a.kind}`, { n: i + 1, code: c.refCode });
+    if (!evidenceIdOf(a)) return html`<li class="placeholder">${label}: ${tr(p, 'case.mediaPending')}</li>`;
+    const src = withLang(`/dashboard/cases/${c.refCode}/media/${i}`, langParam);
+    if (a.kind === 'photo') return html`<li><img src="${src}" alt="${label}" loading="lazy" /></li>`;
+    if (a.kind === 'video') return html`<li><video src="${src}" controls preload="none" aria-label="${label}"></video></li>`;
+    if (a.kind === 'voice') return html`<li><audio src="${src}" controls preload="none" aria-label="${label}"></audio></li>`;
+    return html`<li><a href="${src}">${label}</a></li>`;
+  });
+  return html`<h3>${tr(p, 'case.mediaTitle', { count: c.attachments.length })}</h3>
+    <ul class="media">
+      ${items}
+    </ul>`;
 }

@@ -12,6 +12,7 @@ export function securityHeaders(opts: { tileOrigin?: string } = {}): Record<stri
       "script-src 'self'",
       "style-src 'self'",
       `img-src ${img}`,
+      "media-src 'self'",
       "connect-src 'self'",
       "form-action 'self'",
       "frame-ancestors 'none'",

@@ -17,6 +17,10 @@ button{font:inherit;padding:8px 14px;border-radius:6px;border:1px solid #0b3d6e;
 button.primary{background:#0b3d6e;color:#fff}
 button.link{border:0;background:none;text-decoration:underline;padding:0;min-height:0}
 main{max-width:960px;margin:0 auto;padding:16px}
+ul.media{list-style:none;padding:0;display:grid;gap:8px;grid-template-columns:repeat(auto-fill,minmax(220px,1fr))}
+ul.media img,ul.media video{max-width:100%;height:auto;border-radius:4px;background:#ddd}
+ul.media audio{width:100%}
+ul.media .placeholder{background:#fff;border:1px dashed #666;padding:8px}
 .live ul{list-style:none;margin:0 0 12px;padding:0}
 .live li{border-left:4px solid #0b4f9c;background:#fff;padding:6px 10px;margin-bottom:4px}
 .live li.urgent{border-left-color:#8a1c1c}
