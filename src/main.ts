@@ -1,7 +1,7 @@
 import { startBot, type BotHandle } from './app/bot';
 import { addOperationsRoutes } from './app/operations-routes';
 import { startOutageWatch } from './app/operations';
-import { openRuntime } from './app/runtime';
+import { openRuntime, ROLES, type Role } from './app/runtime';
 import { createSenders } from './app/senders';
 import { startWorkers, type WorkerHandle } from './app/worker';
 import { isCommand, runCommand } from './cli/commands';
@@ -11,7 +11,7 @@ import { HttpServer } from './http/http-server';
 import { createLogger } from './logger';
 
 /**
- * Entry point: `node dist/main.js --role bot|worker|all` (default all, for a small deployment).
+ * Entry point: `node dist/main.js --role bot|worker|dashboard|all` (default all, for a small deployment).
  * Several bot and worker processes may run side by side against one Redis and one database.
  * `node dist/main.js admin|seed|report|faq-misses|zalo-webhook …` runs an operators' command instead.
  */
@@ -65,17 +65,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled_rejection'));
 
-  if (role !== 'bot') workers = startWorkers(rt, createSenders(rt));
-  if (role !== 'worker') bot = await startBot(rt, http, { onConsoleQuit: () => void shutdown('console-quit') });
+  if (role === 'worker' || role === 'all') workers = startWorkers(rt, createSenders(rt));
+  if (role !== 'worker')
+    bot = await startBot(rt, http, { onConsoleQuit: () => void shutdown('console-quit'), receive: role !== 'dashboard' });
   const port = await http.start();
   log.info({ role, port }, 'started');
 }
 
-function parseRole(args: string[]): 'bot' | 'worker' | 'all' {
+function parseRole(args: string[]): Role {
   const i = args.indexOf('--role');
   const role = i >= 0 ? args[i + 1] : 'all';
-  if (role === 'bot' || role === 'worker' || role === 'all') return role;
-  process.stderr.write(`Unknown role "${role}": use --role bot, worker or all\n`);
+  if ((ROLES as readonly string[]).includes(role)) return role as Role;
+  process.stderr.write(`Unknown role "${role}": use --role ${ROLES.join(', ')}\n`);
   process.exit(2);
 }
 

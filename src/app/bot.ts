@@ -105,7 +105,19 @@ export function newInbox(rt: Runtime, channel: ChannelName): UpdateInbox {
  * The bot role: takes messages from every configured platform, runs the conversations and puts
  * confirmed cases on the queue. Stateless: conversation state, limits and dedup live in Redis.
  */
-export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQuit?: () => void } = {}): Promise<BotHandle> {
+export async function startBot(
+  rt: Runtime,
+  http: HttpServer,
+  opts: {
+    onConsoleQuit?: () => void;
+    /**
+     * False for the dashboard role: the web dashboard and the actions it takes, without receiving
+     * from any platform (no polling, no webhook, no console), so it can run and scale on its own.
+     */
+    receive?: boolean;
+  } = {},
+): Promise<BotHandle> {
+  const receive = opts.receive !== false;
   const { config, log } = rt;
   // Keys written before Redis named chats by a keyed hash: moved, sealed, before any message is read.
   const legacy = await migrateLegacyKeys(rt.redis, rt.box, rt.hash);
@@ -137,7 +149,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
     features,
   );
 
-  if (config.telegram) {
+  if (config.telegram && receive) {
     telegram = new TelegramChannel(
       {
         ...config.telegram,
@@ -154,7 +166,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
   }
   // Zalo has no deep links (deepLink answers null for it): residents join with the group's code.
   let zalo: ZaloChannel | undefined;
-  if (config.zalo) {
+  if (config.zalo && receive) {
     zalo = new ZaloChannel(
       {
         ...config.zalo,
@@ -178,7 +190,7 @@ export async function startBot(rt: Runtime, http: HttpServer, opts: { onConsoleQ
     }
   }
   let consoleChannel: ConsoleChannel | undefined;
-  if (config.console) {
+  if (config.console && receive) {
     consoleChannel = new ConsoleChannel(
       service,
       new ConsoleSender(process.stdout, rt.t),

@@ -1,12 +1,12 @@
 import type { Worker } from 'bullmq';
-import type { Runtime } from './runtime';
+import type { Role, Runtime } from './runtime';
 import { pingRedis } from '../redis/connection';
 import { pingDatabase } from '../store/connection';
 
 /** What /readyz asks of a process, by role; parts not yet started count as not ready. */
 export interface ReadinessParts {
-  /** 'none': a process of only Redis and the database (admin tools, some tests). */
-  role: 'bot' | 'worker' | 'all' | 'none';
+  /** 'none': a process of only Redis and the database (admin tools, some tests); 'dashboard': the web dashboard alone. */
+  role: Role | 'none';
   /** Set first thing at shutdown, so the load balancer stops sending before anything closes. */
   stopping: () => boolean;
   /** The bot's channels that receive updates (absent before the bot has started). */

@@ -52,6 +52,14 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * What a process does (`--role`): `bot` receives from the platforms and serves the dashboard,
+ * `worker` runs the queues, `dashboard` serves only the web dashboard (scaled apart from the bot),
+ * `all` is bot and worker in one process for a small deployment.
+ */
+export const ROLES = ['bot', 'worker', 'dashboard', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const redis = createRedis(config.redisUrl, 'interactive', 'app');
   const queueRedis = createRedis(config.redisUrl, 'blocking', 'queues');

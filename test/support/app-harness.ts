@@ -75,7 +75,7 @@ export function testSettings(): Record<string, string> {
  */
 export async function startApp(
   env: Record<string, string | undefined> = {},
-  opts: { roles?: 'bot' | 'worker' | 'all' | 'none'; seed?: boolean; fresh?: boolean } = {},
+  opts: { roles?: 'bot' | 'worker' | 'dashboard' | 'all' | 'none'; seed?: boolean; fresh?: boolean } = {},
 ): Promise<AppHarness> {
   const config = loadConfig({ ...testSettings(), ...env });
   const logs: string[] = [];
@@ -102,7 +102,8 @@ export async function startApp(
     workers: () => started.workers?.workers,
   });
   const workers = (started.workers = roles === 'worker' || roles === 'all' ? startWorkers(rt, createSenders(rt)) : undefined);
-  const bot = (started.bot = roles === 'bot' || roles === 'all' ? await startBot(rt, http) : undefined);
+  const bot = (started.bot =
+    roles === 'bot' || roles === 'all' || roles === 'dashboard' ? await startBot(rt, http, { receive: roles !== 'dashboard' }) : undefined);
   const port = await http.start();
   return {
     rt,
