@@ -150,7 +150,10 @@ export class ConversationService {
     const msg = withoutNul(received);
     let lang: Lang = langFromHint(msg.languageHint) ?? this.deps.defaultLang;
     try {
-      if (!(await this.deps.guards.firstDelivery(msg.channel, msg.updateId))) return [];
+      // Handled already (a redelivery, a second replica's copy): nothing more to do. Only an update
+      // handled to the end counts: one whose process died midway comes back from the inbox and
+      // is handled now (what it had done by then is idempotent: see markHandled below).
+      if (await this.deps.guards.handled(msg.channel, msg.updateId)) return [];
       // Residents chatting among themselves in a group are none of the bot's business: it reads
       // nothing of it, and a lively chat must not count towards the flood limit (which would
       // have the bot tell the group to slow down).
@@ -175,8 +178,19 @@ export class ConversationService {
       // Files are fetched before the chat's lock is taken: a download may take longer than the lock
       // lives (ChatLock), and the lock would then let the chat's next message in beside this one.
       const kept = msg.chatType === 'private' ? await this.keepEvidenceFirst(msg, lang) : undefined;
-      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(kept?.msg ?? msg, profile, lang, kept));
+      const work = async (): Promise<OutboundMessage[] | null> => {
+        // Asked again under the chat's lock: a copy of this update that waited for the lock while
+        // another process handled it must not be applied to the chat a second time.
+        if (await this.deps.guards.handled(msg.channel, msg.updateId)) return null;
+        const said = msg.chatType === 'group' ? await this.inGroup(msg, lang) : await this.inPrivate(kept?.msg ?? msg, profile, lang, kept);
+        // Marked once its effects are written (the slot saved, a case queued) and before any reply
+        // goes out: a crash from here on loses the replies (the draft is saved, the resident's
+        // next message goes on from it) but never applies the message to the chat twice.
+        await this.deps.guards.markHandled(msg.channel, msg.updateId);
+        return said;
+      };
       const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
+      if (replies === null) return [];
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       const said = replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
       return msg.chatType === 'private' ? await this.introduced(msg, profile, lang, said) : said;
