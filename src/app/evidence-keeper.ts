@@ -47,6 +47,10 @@ export class StoreEvidenceKeeper implements EvidenceKeeper {
     readonly maxBytes: number,
   ) {}
 
+  async discard(attachments: readonly Attachment[]): Promise<number> {
+    return this.repo.delete(attachments.map(evidenceIdOf).filter((id): id is string => id !== undefined));
+  }
+
   async keep(channel: ChannelName, a: Attachment): Promise<{ kept: Attachment } | { refused: 'too-large' | 'unavailable' }> {
     if (evidenceIdOf(a)) return { kept: a };
     const fetcher = this.fetchers[channel];

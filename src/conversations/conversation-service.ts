@@ -2,6 +2,8 @@ import { isQuestion } from '../domain/understanding/answers';
 import { wordsOf } from '../domain/understanding/tokens';
 import type { Understanding } from '../domain/understanding/understand';
 import { matchOption } from '../domain/option-match';
+import { evidenceIdOf, type Attachment } from '../domain/chat';
+import { draftLifetimeMs } from './draft-lifetime';
 import { slotKey, TurnSlot, type ChatSlots } from './chat-slot';
 import { answerOf, emergencyMessage, OFFER_OWNER, OFFER_PREFIX, offerFor, offerMessage, type Offer } from './understood';
 import { CommandTable, type CommandSpec } from './command-table';
@@ -113,6 +115,8 @@ export class ConversationService {
   private readonly features: Feature[];
   private readonly commands: CommandTable;
   private readonly handlers = new Map<string, HeldConversationHandler>();
+  /** Files of drafts given up during a message, by its slot, deleted once the slot is written. */
+  private readonly dropped = new WeakMap<TurnSlot, Attachment[]>();
   private readonly choiceOwners: { prefix: string; feature: Feature }[] = [];
   private readonly fallbackFeature?: Feature;
   private readonly mentionFeature?: Feature;
@@ -293,7 +297,7 @@ export class ConversationService {
       held &&
       (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? DEFAULT_FLOW, held))
     ) {
-      slot.release(FLOW_OWNER);
+      this.dropDraft(slot, held);
       before.push({ text: t(lang, 'flow.expired') });
     }
     // The numbers come first, before any question: the bot is not an emergency service.
@@ -311,6 +315,7 @@ export class ConversationService {
         const state = slot.get<ConversationState>(FLOW_OWNER);
         if (state) before.push(prompt(this.flowOf(state), state, this.engineContext(lang)));
         if (slot.dirty) await this.turnOf(this.featureContext(msg, lang, profile, slot, state))!.persist();
+        await this.discardDropped(slot);
         return before;
       }
     }
@@ -323,6 +328,7 @@ export class ConversationService {
     if (waited && back?.caseId === waited)
       replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
     if (slot.dirty) await turn.persist();
+    await this.discardDropped(slot);
     return [...before, ...replies];
   }
 
@@ -342,6 +348,31 @@ export class ConversationService {
     const urgent = said.findIndex((m) => !m.urgent);
     const at = urgent < 0 ? said.length : urgent;
     return [...said.slice(0, at), { text: t(inLang, 'intro.automated'), lang: inLang }, ...said.slice(at)];
+  }
+
+  /**
+   * A draft given up (cancelled, started over, expired): released, and the files kept for it are
+   * noted to be deleted once the slot without it is written (discardDropped). They were never sent
+   * to anyone, and nothing else refers to them; what a crash leaves behind, the retention run
+   * deletes after the draft's lifetime.
+   */
+  private dropDraft(slot: TurnSlot, draft: ConversationState | null | undefined): void {
+    slot.release(FLOW_OWNER);
+    const files = (draft?.draft.attachments ?? []).filter((a) => evidenceIdOf(a) !== undefined);
+    if (files.length > 0) this.dropped.set(slot, [...(this.dropped.get(slot) ?? []), ...files]);
+  }
+
+  /** Deletes the files of drafts given up in this message; a failure is left to the retention run. */
+  private async discardDropped(slot: TurnSlot): Promise<void> {
+    const files = this.dropped.get(slot);
+    if (!files || !this.deps.evidence) return;
+    this.dropped.delete(slot);
+    try {
+      const deleted = await this.deps.evidence.discard(files);
+      this.deps.log('evidence.discarded', { files: deleted });
+    } catch (err) {
+      this.deps.log('evidence.discard_failed', { error: err instanceof Error ? err.name : 'unknown' });
+    }
   }
 
   /** Media are evidence in a tip or mediation draft and in conversations that say so (an answer to an officer). */
@@ -603,7 +634,8 @@ export class ConversationService {
       const handler = this.handlers.get(active);
       if (handler) return handler.cancel({ ...turn.ctx, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
     }
-    slot.release(active);
+    if (active === FLOW_OWNER) this.dropDraft(slot, slot.get<ConversationState>(FLOW_OWNER, true));
+    else slot.release(active);
     return [{ text: t(lang, 'flow.cancelled') }, this.menu(lang)];
   }
 
@@ -635,7 +667,7 @@ export class ConversationService {
     if (choice === RESTART || choice.startsWith(`${RESTART}:`)) {
       const then = FLOW_BY_ID.get(choice.slice(RESTART.length + 1));
       if (draft) {
-        slot.release(FLOW_OWNER);
+        this.dropDraft(slot, draft);
         this.deps.log('flow.cancelled', { flow: draft.flow, channel: turn.ctx.msg.channel });
       }
       const discarded = draft ? [{ text: t(lang, 'draft.discarded') }] : [];
@@ -669,9 +701,8 @@ export class ConversationService {
     return FLOW_BY_ID.get(state.flow) ?? DEFAULT_FLOW;
   }
 
-  /** A draft is kept a day past the idle limit, so its author can be told it expired. */
   private flowLifetime(): number {
-    return this.deps.limits.idleMs + 86_400_000;
+    return draftLifetimeMs(this.deps.limits.idleMs);
   }
 
   /** "You want to report *theft*, right?": the offer holds the chat until it is answered. */
@@ -753,7 +784,7 @@ export class ConversationService {
     const result = await advance(flow, state, msg, this.engineContext(lang));
     if (result.joinCode) await this.deps.profiles.update(msg.channel, msg.userId, { joinCode: result.joinCode });
     if (result.ended) {
-      slot.release(FLOW_OWNER);
+      this.dropDraft(slot, state);
       this.deps.log('flow.cancelled', { flow: flow.id, channel: msg.channel });
       return [...result.replies, this.menu(lang)];
     }

@@ -63,6 +63,8 @@ export interface EvidenceKeeper {
   keep(channel: ChannelName, attachment: Attachment): Promise<{ kept: Attachment } | { refused: 'too-large' | 'unavailable' }>;
   /** The cap, in bytes, for the message that says a file was too large. */
   readonly maxBytes: number;
+  /** Deletes our copies of these files (a draft given up); other references are ignored. Resolves the number deleted. */
+  discard(attachments: readonly Attachment[]): Promise<number>;
 }
 
 export interface UserProfile {
