@@ -71,8 +71,14 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
   operator: async () => undefined,
   // The chat's held replies go with it (counted), so the next reply held there starts a new sender.
   replies: async (deps, data) => {
-    const dropped = await deps.held.clear(deps.sender.channel, deps.box.open(data.sealedChat));
-    deps.metrics.heldReplies.inc({ channel: deps.sender.channel, outcome: 'gave_up' }, dropped);
+    let chatId: string;
+    try {
+      chatId = deps.box.open(data.sealedChat);
+    } catch {
+      return; // Its list expires by itself.
+    }
+    const dropped = await deps.held.clear(deps.sender.channel, chatId);
+    if (dropped > 0) deps.metrics.heldReplies.inc({ channel: deps.sender.channel, outcome: 'gave_up' }, dropped);
   },
 };
 
