@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { outboxQueueName } from '../../src/outbox/jobs';
+import { HELD_REPLIES_PRIORITY } from '../../src/outbox/producer';
 import { startApp, type AppHarness } from '../support/app-harness';
 import { ZaloEmulator, type EmulatedUser, type SentRecord } from '../support/zalo-emulator';
 
@@ -92,6 +93,10 @@ describe('replies held back by Zalo’s quota', () => {
     await heldAnswer(user, 'trom cap');
     await heldAnswer(user, 'Hai người lạ cạy khóa xe máy trước nhà số 7');
     emu.refillQuota();
+    // One sender job for the chat, behind officers' alerts (which carry no priority, so go first).
+    const senders = (await outbox.getJobs(['prioritized', 'waiting', 'delayed', 'paused'])).filter((j) => j.name === 'replies');
+    expect(senders.map((j) => j.opts.priority)).toEqual([HELD_REPLIES_PRIORITY]);
+    expect(JSON.stringify(senders[0].data)).not.toContain(user.id);
     await sleep(REPLY_BACKOFF_MS + 200);
     expect(
       ((await (await fetch(`http://127.0.0.1:${h.port}/readyz`)).json()) as { zaloQuota: { repliesHeldMs: number } }).zaloQuota
