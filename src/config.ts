@@ -117,6 +117,8 @@ const schema = z
     ZALO_QUOTA_WARN_SHARE: z.coerce.number().gt(0).max(1).default(0.8),
     /** How long replies in chat are held after Zalo's quota 429, so officers' alerts get what is left. */
     ZALO_REPLY_BACKOFF_MS: positiveInt.default(60 * 60_000),
+    /** Replies held back by the quota are sent once it is back, unless older than this (then dropped and counted). */
+    ZALO_HELD_REPLY_MAX_AGE_MS: positiveInt.default(24 * 60 * 60_000),
 
     /** Force the terminal channel even when tokens are set (development). */
     CONSOLE_CHANNEL: bool.optional(),
@@ -282,6 +284,7 @@ function toConfig(e: z.infer<typeof schema>) {
           monthlyQuota: e.ZALO_MONTHLY_QUOTA,
           quotaWarnShare: e.ZALO_QUOTA_WARN_SHARE,
           replyBackoffMs: e.ZALO_REPLY_BACKOFF_MS,
+          heldReplyMaxAgeMs: e.ZALO_HELD_REPLY_MAX_AGE_MS,
         }
       : undefined,
     /** With no platform token the terminal channel is the way in (development, demos). */

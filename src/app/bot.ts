@@ -25,6 +25,7 @@ import { createDashboard } from '../features/dashboard/wiring';
 import { dashboardDesk } from './dashboard';
 import type { Runtime } from './runtime';
 import { StoreEvidenceKeeper } from './evidence-keeper';
+import { HeldReplyQueue } from './held-reply-queue';
 import { Telegram } from 'telegraf';
 import type { MediaFetcher } from '../channels/media-fetch';
 import { TelegramMediaFetcher } from '../channels/telegram/telegram-media';
@@ -166,12 +167,14 @@ export async function startBot(
   }
   // Zalo has no deep links (deepLink answers null for it): residents join with the group's code.
   let zalo: ZaloChannel | undefined;
+  const heldReplies = new HeldReplyQueue(rt);
   if (config.zalo && receive) {
     zalo = new ZaloChannel(
       {
         ...config.zalo,
         onPollerStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'zalo', code }),
         evidenceLinks: rt.evidenceLinks,
+        replyHold: heldReplies.hold('zalo'),
       },
       service,
       log,
@@ -186,6 +189,7 @@ export async function startBot(
       // Don't leave Telegram polling in a process that is about to exit on this error.
       await telegram?.stop();
       await intake.close();
+      await heldReplies.close();
       throw err;
     }
   }
@@ -215,6 +219,7 @@ export async function startBot(
       await broadcast.close();
       await officerDesk.close();
       await intake.close();
+      await heldReplies.close();
     },
   };
 }

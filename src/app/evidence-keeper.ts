@@ -21,7 +21,13 @@ const DEFAULT_MIME: Record<Attachment['kind'], string> = {
 function sniff(b: Buffer): string | undefined {
   if (b.subarray(0, 4).toString('latin1') === 'OggS') return 'audio/ogg';
   if (b.length >= 2 && b[0] === 0xff && (b[1] & 0xf6) === 0xf0) return 'audio/aac';
-  if (b.subarray(4, 8).toString('latin1') === 'ftyp') return 'video/mp4';
+  if (b.subarray(4, 8).toString('latin1') === 'ftyp') {
+    // The major brand says which kind of ISO base media file: a phone's 3GP or MOV plays as what it is.
+    const brand = b.subarray(8, 12).toString('latin1');
+    if (brand.startsWith('3g')) return 'video/3gpp';
+    if (brand === 'qt  ') return 'video/quicktime';
+    return 'video/mp4';
+  }
   return undefined;
 }
 
@@ -40,6 +46,10 @@ export class StoreEvidenceKeeper implements EvidenceKeeper {
     private readonly log: Logger,
     readonly maxBytes: number,
   ) {}
+
+  async discard(attachments: readonly Attachment[]): Promise<number> {
+    return this.repo.delete(attachments.map(evidenceIdOf).filter((id): id is string => id !== undefined));
+  }
 
   async keep(channel: ChannelName, a: Attachment): Promise<{ kept: Attachment } | { refused: 'too-large' | 'unavailable' }> {
     if (evidenceIdOf(a)) return { kept: a };

@@ -2,6 +2,8 @@ import { isQuestion } from '../domain/understanding/answers';
 import { wordsOf } from '../domain/understanding/tokens';
 import type { Understanding } from '../domain/understanding/understand';
 import { matchOption } from '../domain/option-match';
+import { evidenceIdOf, type Attachment } from '../domain/chat';
+import { draftLifetimeMs } from './draft-lifetime';
 import { slotKey, TurnSlot, type ChatSlots } from './chat-slot';
 import { answerOf, emergencyMessage, OFFER_OWNER, OFFER_PREFIX, offerFor, offerMessage, type Offer } from './understood';
 import { CommandTable, type CommandSpec } from './command-table';
@@ -113,6 +115,8 @@ export class ConversationService {
   private readonly features: Feature[];
   private readonly commands: CommandTable;
   private readonly handlers = new Map<string, HeldConversationHandler>();
+  /** Files of drafts given up during a message, by its slot, deleted once the slot is written. */
+  private readonly dropped = new WeakMap<TurnSlot, Attachment[]>();
   private readonly choiceOwners: { prefix: string; feature: Feature }[] = [];
   private readonly fallbackFeature?: Feature;
   private readonly mentionFeature?: Feature;
@@ -150,7 +154,10 @@ export class ConversationService {
     const msg = withoutNul(received);
     let lang: Lang = langFromHint(msg.languageHint) ?? this.deps.defaultLang;
     try {
-      if (!(await this.deps.guards.firstDelivery(msg.channel, msg.updateId))) return [];
+      // Handled already (a redelivery, a second replica's copy): nothing more to do. Only an update
+      // handled to the end counts: one whose process died midway comes back from the inbox and
+      // is handled now (what it had done by then is idempotent: see markHandled below).
+      if (await this.deps.guards.handled(msg.channel, msg.updateId)) return [];
       // Residents chatting among themselves in a group are none of the bot's business: it reads
       // nothing of it, and a lively chat must not count towards the flood limit (which would
       // have the bot tell the group to slow down).
@@ -175,8 +182,19 @@ export class ConversationService {
       // Files are fetched before the chat's lock is taken: a download may take longer than the lock
       // lives (ChatLock), and the lock would then let the chat's next message in beside this one.
       const kept = msg.chatType === 'private' ? await this.keepEvidenceFirst(msg, lang) : undefined;
-      const work = () => (msg.chatType === 'group' ? this.inGroup(msg, lang) : this.inPrivate(kept?.msg ?? msg, profile, lang, kept));
+      const work = async (): Promise<OutboundMessage[] | null> => {
+        // Asked again under the chat's lock: a copy of this update that waited for the lock while
+        // another process handled it must not be applied to the chat a second time.
+        if (await this.deps.guards.handled(msg.channel, msg.updateId)) return null;
+        const said = msg.chatType === 'group' ? await this.inGroup(msg, lang) : await this.inPrivate(kept?.msg ?? msg, profile, lang, kept);
+        // Marked once its effects are written (the slot saved, a case queued) and before any reply
+        // goes out: a crash from here on loses the replies (the draft is saved, the resident's
+        // next message goes on from it) but never applies the message to the chat twice.
+        await this.deps.guards.markHandled(msg.channel, msg.updateId);
+        return said;
+      };
       const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
+      if (replies === null) return [];
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       const said = replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
       return msg.chatType === 'private' ? await this.introduced(msg, profile, lang, said) : said;
@@ -279,7 +297,7 @@ export class ConversationService {
       held &&
       (this.clock() - held.updatedAt > this.deps.limits.idleMs || !isFlowState(FLOW_BY_ID.get(held.flow) ?? DEFAULT_FLOW, held))
     ) {
-      slot.release(FLOW_OWNER);
+      this.dropDraft(slot, held);
       before.push({ text: t(lang, 'flow.expired') });
     }
     // The numbers come first, before any question: the bot is not an emergency service.
@@ -297,6 +315,7 @@ export class ConversationService {
         const state = slot.get<ConversationState>(FLOW_OWNER);
         if (state) before.push(prompt(this.flowOf(state), state, this.engineContext(lang)));
         if (slot.dirty) await this.turnOf(this.featureContext(msg, lang, profile, slot, state))!.persist();
+        await this.discardDropped(slot);
         return before;
       }
     }
@@ -309,6 +328,7 @@ export class ConversationService {
     if (waited && back?.caseId === waited)
       replies.push({ text: t(lang, 'flow.resumed') }, prompt(this.flowOf(back), back, this.engineContext(lang)));
     if (slot.dirty) await turn.persist();
+    await this.discardDropped(slot);
     return [...before, ...replies];
   }
 
@@ -328,6 +348,31 @@ export class ConversationService {
     const urgent = said.findIndex((m) => !m.urgent);
     const at = urgent < 0 ? said.length : urgent;
     return [...said.slice(0, at), { text: t(inLang, 'intro.automated'), lang: inLang }, ...said.slice(at)];
+  }
+
+  /**
+   * A draft given up (cancelled, started over, expired): released, and the files kept for it are
+   * noted to be deleted once the slot without it is written (discardDropped). They were never sent
+   * to anyone, and nothing else refers to them; what a crash leaves behind, the retention run
+   * deletes after the draft's lifetime.
+   */
+  private dropDraft(slot: TurnSlot, draft: ConversationState | null | undefined): void {
+    slot.release(FLOW_OWNER);
+    const files = (draft?.draft.attachments ?? []).filter((a) => evidenceIdOf(a) !== undefined);
+    if (files.length > 0) this.dropped.set(slot, [...(this.dropped.get(slot) ?? []), ...files]);
+  }
+
+  /** Deletes the files of drafts given up in this message; a failure is left to the retention run. */
+  private async discardDropped(slot: TurnSlot): Promise<void> {
+    const files = this.dropped.get(slot);
+    if (!files || !this.deps.evidence) return;
+    this.dropped.delete(slot);
+    try {
+      const deleted = await this.deps.evidence.discard(files);
+      this.deps.log('evidence.discarded', { files: deleted });
+    } catch (err) {
+      this.deps.log('evidence.discard_failed', { error: err instanceof Error ? err.name : 'unknown' });
+    }
   }
 
   /** Media are evidence in a tip or mediation draft and in conversations that say so (an answer to an officer). */
@@ -589,7 +634,8 @@ export class ConversationService {
       const handler = this.handlers.get(active);
       if (handler) return handler.cancel({ ...turn.ctx, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
     }
-    slot.release(active);
+    if (active === FLOW_OWNER) this.dropDraft(slot, slot.get<ConversationState>(FLOW_OWNER, true));
+    else slot.release(active);
     return [{ text: t(lang, 'flow.cancelled') }, this.menu(lang)];
   }
 
@@ -621,7 +667,7 @@ export class ConversationService {
     if (choice === RESTART || choice.startsWith(`${RESTART}:`)) {
       const then = FLOW_BY_ID.get(choice.slice(RESTART.length + 1));
       if (draft) {
-        slot.release(FLOW_OWNER);
+        this.dropDraft(slot, draft);
         this.deps.log('flow.cancelled', { flow: draft.flow, channel: turn.ctx.msg.channel });
       }
       const discarded = draft ? [{ text: t(lang, 'draft.discarded') }] : [];
@@ -655,9 +701,8 @@ export class ConversationService {
     return FLOW_BY_ID.get(state.flow) ?? DEFAULT_FLOW;
   }
 
-  /** A draft is kept a day past the idle limit, so its author can be told it expired. */
   private flowLifetime(): number {
-    return this.deps.limits.idleMs + 86_400_000;
+    return draftLifetimeMs(this.deps.limits.idleMs);
   }
 
   /** "You want to report *theft*, right?": the offer holds the chat until it is answered. */
@@ -739,7 +784,7 @@ export class ConversationService {
     const result = await advance(flow, state, msg, this.engineContext(lang));
     if (result.joinCode) await this.deps.profiles.update(msg.channel, msg.userId, { joinCode: result.joinCode });
     if (result.ended) {
-      slot.release(FLOW_OWNER);
+      this.dropDraft(slot, state);
       this.deps.log('flow.cancelled', { flow: flow.id, channel: msg.channel });
       return [...result.replies, this.menu(lang)];
     }

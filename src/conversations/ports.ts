@@ -63,6 +63,8 @@ export interface EvidenceKeeper {
   keep(channel: ChannelName, attachment: Attachment): Promise<{ kept: Attachment } | { refused: 'too-large' | 'unavailable' }>;
   /** The cap, in bytes, for the message that says a file was too large. */
   readonly maxBytes: number;
+  /** Deletes our copies of these files (a draft given up); other references are ignored. Resolves the number deleted. */
+  discard(attachments: readonly Attachment[]): Promise<number>;
 }
 
 export interface UserProfile {
@@ -115,8 +117,15 @@ export interface Directory {
 }
 
 export interface Guards {
-  /** False when this platform update was already handled (webhook retry, poller restart). */
-  firstDelivery(channel: ChannelName, updateId: string): Promise<boolean>;
+  /**
+   * True once this platform update was handled to the end (markHandled), by this process or any
+   * other: a webhook redelivery, a poller's re-read or a second replica's copy is then dropped. An
+   * update whose handling was cut short (the process killed midway) is not handled yet, so the
+   * inbox's retry handles it again.
+   */
+  handled(channel: ChannelName, updateId: string): Promise<boolean>;
+  /** Records that the update was handled: its effects (the chat's slot, queued cases) are written. */
+  markHandled(channel: ChannelName, updateId: string): Promise<void>;
   /** 'ok', or 'warn' once when a user floods, then 'drop' until the window passes. */
   flood(channel: ChannelName, userId: string): Promise<'ok' | 'warn' | 'drop'>;
   /** The same for everything a group sends the bot together, whoever sends it. */

@@ -72,6 +72,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly heldReplies = new Counter({
+    name: 'tnd_held_replies_total',
+    help: 'Replies in chat held back while the platform refused to send (Zalo quota), by what became of them (held, sent, expired, gave_up)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly faqMisses = new Counter({
     name: 'tnd_faq_misses_total',
     help: 'Questions the FAQ had no answer for (scripts/faq-misses lists the most asked of them)',

@@ -20,6 +20,8 @@ import { outboxJobKind, outboxQueueName, type OutboxJobName, type OutboxJobs } f
 import { createNoticeProcessor } from './notice-processor';
 import { createOperatorProcessor } from './operator-processor';
 import { createReportProcessor } from './report-processor';
+import { createHeldRepliesProcessor } from './held-replies-processor';
+import { RedisHeldReplies } from '../redis/held-replies';
 
 export interface OutboxWorkerDeps {
   /** BullMQ's connection (retries until Redis is back). */
@@ -40,13 +42,14 @@ export interface OutboxWorkerDeps {
   locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number };
   attempts: number;
   /** Sends by outcome, alert latency, broadcast deliveries (src/metrics). */
-  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries'>;
+  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries' | 'heldReplies'>;
 }
 
 /** What every processor of one platform's outbox may use; `worker` is set once the worker exists. */
 type ProcessorDeps = Omit<OutboxWorkerDeps, 'connection' | 'redis' | 'hash' | 'config' | 'senders' | 'locks' | 'attempts'> & {
   sender: ChannelSender;
   pacer: ChatPacer;
+  held: RedisHeldReplies;
   worker?: Worker;
 };
 
@@ -66,6 +69,17 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
   report: async () => undefined,
   // Kept in the failed set, sealed; not reported to the operators again (it is their own message).
   operator: async () => undefined,
+  // The chat's held replies go with it (counted), so the next reply held there starts a new sender.
+  replies: async (deps, data) => {
+    let chatId: string;
+    try {
+      chatId = deps.box.open(data.sealedChat);
+    } catch {
+      return; // Its list expires by itself.
+    }
+    const dropped = await deps.held.clear(deps.sender.channel, chatId);
+    if (dropped > 0) deps.metrics.heldReplies.inc({ channel: deps.sender.channel, outcome: 'gave_up' }, dropped);
+  },
 };
 
 /**
@@ -92,6 +106,8 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
     (channel) => 1000 / (rateOf(channel) ?? Infinity),
   );
 
+  // Replies held back by Zalo's quota; the bound only matters where a sender holds replies (Zalo).
+  const held = new RedisHeldReplies(deps.redis, deps.box, deps.hash, config.zalo?.heldReplyMaxAgeMs ?? 86_400_000);
   const workers: Worker[] = [];
   for (const [channel, sender] of senders) {
     const rate = rateOf(channel);
@@ -106,6 +122,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       // Every send of this outbox counted by how it ended, whoever made the sender.
       sender: meteredSender(sender, deps.metrics, 'outbox'),
       pacer,
+      held,
     };
     const processors: Processors = {
       alert: createAlertProcessor(p),
@@ -113,6 +130,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       delivery: createDeliveryProcessor(p),
       report: createReportProcessor(p),
       operator: createOperatorProcessor(p),
+      replies: createHeldRepliesProcessor(p),
     };
     const w = new Worker(
       outboxQueueName(channel),

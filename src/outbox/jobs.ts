@@ -26,6 +26,11 @@ export interface OutboxJobs {
    * name reference codes and an operator's chat, which Redis holds in clear for nobody.
    */
   operator: { sealed: string };
+  /**
+   * The replies held back for one resident's chat while the platform refused to send (Zalo's
+   * quota; redis/held-replies.ts), sent in order: the job carries only that chat's id, sealed.
+   */
+  replies: { sealedChat: string };
 }
 
 export type OutboxJobName = keyof OutboxJobs;
@@ -49,5 +54,7 @@ export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send:
 /** The kind of an outbox job, by its name (current or legacy); undefined for a name we never wrote. */
 export function outboxJobKind(name: string): OutboxJobName | undefined {
   if (Object.prototype.hasOwnProperty.call(LEGACY_JOB_NAMES, name)) return LEGACY_JOB_NAMES[name];
-  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' ? name : undefined;
+  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' || name === 'replies'
+    ? name
+    : undefined;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { ChannelName } from '../conversations/messages';
@@ -9,6 +10,12 @@ import { outboxQueueName, type OutboxJobData, type OutboxJobName, type OutboxJob
  * prioritised ones, so a thousand-group advisory never delays a tip's alert.
  */
 export const BROADCAST_DELIVERY_PRIORITY = 10;
+
+/**
+ * Replies held back by Zalo's quota wait behind officers' alerts and residents' notices (no
+ * priority) but go before broadcasts: a resident is waiting for them.
+ */
+export const HELD_REPLIES_PRIORITY = 5;
 
 /** Deliveries queued per Redis round trip (a broadcast may reach thousands of groups). */
 const ENQUEUE_CHUNK = 500;
@@ -58,6 +65,20 @@ export class OutboxProducer {
   /** A message to the operators (src/ops), sealed by the caller; `jobId` makes a repeated call one job. */
   async enqueueOperatorMessage(channel: ChannelName, jobId: string, sealed: string): Promise<void> {
     await this.add(channel, 'operator', { sealed }, this.durable(jobId));
+  }
+
+  /**
+   * The sender of one chat's held replies (redis/held-replies.ts says when one is needed). A new
+   * id each time: the Redis flag beside the replies, not the job id, keeps it one job per chat, and
+   * a finished job's id must not stop the next one. Removed once done (it carries a sealed chat).
+   */
+  async enqueueHeldReplies(channel: ChannelName, sealedChat: string): Promise<void> {
+    await this.add(
+      channel,
+      'replies',
+      { sealedChat },
+      { ...this.durable(`held.${randomBytes(12).toString('base64url')}`), priority: HELD_REPLIES_PRIORITY, removeOnComplete: true },
+    );
   }
 
   private durable(jobId: string): JobsOptions {

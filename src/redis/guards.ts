@@ -7,7 +7,8 @@ import { hashedKey } from './hashed-keys';
 
 /**
  * Shared limits, kept in Redis so they hold across every bot replica:
- * - each platform update is handled once (Telegram retries webhooks; pollers may re-read);
+ * - each platform update is handled once (Telegram retries webhooks; pollers may re-read): marked
+ *   when its handling has finished, not when it arrives, so one cut short is handled again;
  * - a person sending more than `floodPer10s` messages in 10 s is told once to slow down, then
  *   ignored until the window passes;
  * - a group sending the bot more than `groupPerMinute` commands a minute (many members at once,
@@ -27,9 +28,18 @@ export class RedisGuards implements Guards {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async firstDelivery(channel: ChannelName, updateId: string): Promise<boolean> {
-    // Zalo's update ids may hold the chat id (zalo/normalise.ts), so this key is hashed too.
-    return (await this.redis.set(hashedKey(this.hash, 'seen', chatKey(channel, updateId)), '1', 'EX', 86_400, 'NX')) === 'OK';
+  async handled(channel: ChannelName, updateId: string): Promise<boolean> {
+    return (await this.redis.exists(this.seenKey(channel, updateId))) === 1;
+  }
+
+  async markHandled(channel: ChannelName, updateId: string): Promise<void> {
+    // A day: longer than any platform redelivers, or the inbox retries, an update.
+    await this.redis.set(this.seenKey(channel, updateId), '1', 'EX', 86_400);
+  }
+
+  /** Zalo's update ids may hold the chat id (zalo/normalise.ts), so this key is hashed too. */
+  private seenKey(channel: ChannelName, updateId: string): string {
+    return hashedKey(this.hash, 'seen', chatKey(channel, updateId));
   }
 
   async flood(channel: ChannelName, userId: string): Promise<'ok' | 'warn' | 'drop'> {

@@ -159,6 +159,31 @@ describe('evidence store', () => {
     ]);
   });
 
+  it('deletes the files kept for a draft when the resident cancels it (/huy) or starts over', async () => {
+    const files = h.rt.db.collection('evidence');
+    const chunks = h.rt.db.collection('evidence_chunks');
+    const user = zalo.user('zl-evidence-cancel');
+    await zaloTipToMedia(user);
+    const before = await files.countDocuments({});
+    await say(user, () => user.sendImage(zalo.hostMedia(sampleJpeg(21), 'jpg')), t('flow.mediaReceived', { count: 1 }));
+    await say(user, () => user.sendVoice(zalo.hostMedia(sampleAac(), 'aac')), t('flow.mediaReceived', { count: 2 }));
+    const kept = (await files.find({}).toArray()).map((f) => String(f._id)).slice(before);
+    expect(kept).toHaveLength(2);
+    await text(user, '/huy', t('flow.cancelled'));
+    expect(await files.countDocuments({ _id: { $in: kept } as never })).toBe(0);
+    expect(await chunks.countDocuments({ evidenceId: { $in: kept } })).toBe(0);
+    expect(h.logs.some((l) => l.includes('"msg":"evidence.discarded"') && l.includes('"files":2'))).toBe(true);
+
+    // Starting over from "continue or start over?" drops the draft's file as well.
+    await zaloTipToMedia(user);
+    await say(user, () => user.sendImage(zalo.hostMedia(sampleJpeg(22), 'jpg')), t('flow.mediaReceived', { count: 1 }));
+    const second = (await files.find({}).toArray()).map((f) => String(f._id)).slice(before);
+    expect(second).toHaveLength(1);
+    await text(user, '/menu', t('draft.unfinished.tip'));
+    await text(user, '2', t('draft.discarded'));
+    expect(await files.countDocuments({ _id: { $in: second } as never })).toBe(0);
+  });
+
   it('answers a file past the cap with a polite message, and the draft goes on', async () => {
     const user = zalo.user('zl-evidence-2');
     await zaloTipToMedia(user);

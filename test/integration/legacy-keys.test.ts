@@ -50,7 +50,7 @@ describe('moving clear Redis keys to keyed hashes (real Redis)', () => {
     expect(await redis.ttl(profiles.redisKey('zalo', 'zl-abc'))).toBeGreaterThan(80_000);
     // The update was handled before the upgrade: it is not handled again after it.
     const guards = new RedisGuards(redis, TEST_HASH, { floodPer10s: 5, groupPerMinute: 20, casesPerHour: 3 });
-    expect(await guards.firstDelivery('telegram', '4242')).toBe(false);
+    expect(await guards.handled('telegram', '4242')).toBe(true);
 
     expect(await migrateLegacyKeys(redis, box, TEST_HASH)).toBe(0);
     expect(await slots.load('telegram:7301957')).toEqual(draft);

@@ -122,7 +122,7 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
   // The run the scheduler starts each day, started now by the same worker.
   const job = await queue.add('purge', {});
   const result = await job.waitUntilFinished(events, 20_000);
-  expect(result).toEqual({ cases: 2, notices: 4, files: 2, indexed: 0 });
+  expect(result).toEqual({ cases: 2, notices: 4, files: 2, draftFiles: 0, indexed: 0 });
   // The photos of the purged cases are gone from the evidence store; the others' are kept.
   for (const id of [old, older]) expect(await app.rt.evidence.read(`ev-${id}`)).toBeNull();
   for (const id of [recent, open]) expect(await app.rt.evidence.read(`ev-${id}`)).not.toBeNull();
@@ -192,6 +192,7 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
     cases: 0,
     notices: 0,
     files: 0,
+    draftFiles: 0,
     indexed: 0,
   });
   expect(await byId(old)).toEqual(purged.old);
@@ -215,7 +216,7 @@ it('gives a case stored before the blind index its index on the daily run, so th
   expect((await eraser.erase('telegram', '806')).cases).toBe(0);
 
   const job = await queue.add('purge', {});
-  expect(await job.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, indexed: 1 });
+  expect(await job.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 1 });
   expect((await byId(legacy)).reporterIndex).toBe(reporterIndexOf(app.rt.hash, 'telegram', '806'));
 
   expect((await eraser.erase('telegram', '806')).cases).toBe(1);
@@ -223,5 +224,50 @@ it('gives a case stored before the blind index its index on the daily run, so th
   expect([c.replyTo, c.contactEnc, c.reporterIndex]).toEqual([undefined, undefined, undefined]);
   // Erased, it is not indexed again: it has no chat to index by.
   const again = await queue.add('purge', {});
-  expect(await again.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, indexed: 0 });
+  expect(await again.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 0 });
+});
+
+it('deletes, on the daily run, files kept for drafts never sent once the draft has lived its time, and no other file', async () => {
+  const { evidence, store } = app.rt;
+  const files = app.rt.db.collection<{ _id: string; storedAt: Date }>('evidence');
+  const put = async (id: string, daysAgo: number) => {
+    await evidence.put(id, 'photo', 'image/jpeg', Buffer.from(`photo ${id}`));
+    await files.updateOne({ _id: id }, { $set: { storedAt: new Date(Date.now() - daysAgo * DAY) } });
+  };
+  // A draft given up three days ago (expired, erased), and one given up just now (its draft may still be open).
+  await put('ev-draft-abandoned', 3);
+  await put('ev-draft-fresh', 0);
+  // An open case stored long ago names its photo; a relayed answer to an officer names another.
+  const kept = await seedCase(7, { submittedDaysAgo: 30 });
+  await files.updateOne({ _id: `ev-${kept}` }, { $set: { storedAt: new Date(Date.now() - 30 * DAY) } });
+  await put('ev-answer', 3);
+  await store.notices.ensure({
+    noticeId: `n.${kept}.a.2`,
+    caseId: kept,
+    channel: 'telegram',
+    chatId: '100000001',
+    officerId: 'cskv-sg-01',
+    parts: [{ text: 'Người báo gửi ảnh' }, { text: 'Ảnh', attachments: [{ kind: 'photo', ref: evidenceRef('ev-answer') }] }],
+  });
+
+  // The worker role's daily run, with the draft lifetime of its settings (30 min idle + a day).
+  const job = await queue.add('purge', {});
+  expect(await job.waitUntilFinished(events, 20_000)).toMatchObject({ draftFiles: 1 });
+  expect(await evidence.read('ev-draft-abandoned')).toBeNull();
+  expect(await app.rt.db.collection('evidence_chunks').countDocuments({ evidenceId: 'ev-draft-abandoned' })).toBe(0);
+  for (const id of ['ev-draft-fresh', `ev-${kept}`, 'ev-answer']) expect(await evidence.read(id)).not.toBeNull();
+
+  // Read a batch at a time, in id order: the same with a batch of one.
+  await put('ev-draft-a', 2);
+  await put('ev-draft-b', 2);
+  const report = await purgeClosedCases({
+    store,
+    log: app.rt.log,
+    closedCaseMs: 180 * DAY,
+    evidence,
+    draftLifetimeMs: DAY + 30 * 60_000,
+    batch: 1,
+  });
+  expect(report.draftFiles).toBe(2);
+  for (const id of ['ev-draft-fresh', `ev-${kept}`, 'ev-answer']) expect(await evidence.read(id)).not.toBeNull();
 });

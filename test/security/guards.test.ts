@@ -85,9 +85,12 @@ describe('RedisGuards on real Redis, as two replicas', () => {
     expect(await one.takeCaseAllowance('telegram', 'another-reporter')).toBe(true);
   });
 
-  it('handles an update once even when two replicas receive it at the same moment', async () => {
-    const firsts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? one : two).firstDelivery('telegram', '424242')));
-    expect(firsts.filter(Boolean)).toHaveLength(1);
+  it('counts an update as handled, for every replica, only once its handling was marked finished', async () => {
+    // Arrived but not finished (the process may die midway): every replica would still handle it.
+    expect(await Promise.all([one.handled('telegram', '424242'), two.handled('telegram', '424242')])).toEqual([false, false]);
+    await one.markHandled('telegram', '424242');
+    expect(await Promise.all([one.handled('telegram', '424242'), two.handled('telegram', '424242')])).toEqual([true, true]);
+    expect(await two.handled('zalo', '424242')).toBe(false);
   });
 });
 
@@ -114,6 +117,23 @@ describe('limits through the bot', () => {
   afterAll(async () => {
     await app?.close();
     await emu?.stop();
+  });
+
+  it('handles one update once when two copies of it arrive at the same moment (two replicas)', async () => {
+    const msg = {
+      channel: 'telegram' as const,
+      updateId: '8100099',
+      chatId: '810099',
+      chatType: 'private' as const,
+      userId: '810099',
+      text: '/start',
+      command: { name: 'start', args: '' },
+    };
+    const service = app.bot!.service;
+    const answers = await Promise.all([service.handle(msg), service.handle(msg), service.handle(msg)]);
+    expect(answers.filter((a) => a.length > 0)).toHaveLength(1);
+    // And once more after it was handled (a webhook redelivery): nothing.
+    expect(await service.handle(msg)).toEqual([]);
   });
 
   it('a resident over the hourly cap gets no code and queues no case; the draft is kept', async () => {

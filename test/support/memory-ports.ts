@@ -105,11 +105,11 @@ export class MemoryGuards implements Guards {
   private readonly seen = new Set<string>();
   private readonly counts = new Map<string, number>();
   constructor(private readonly limits = { flood: 1000, cases: 1000 }) {}
-  async firstDelivery(channel: ChannelName, updateId: string) {
-    const k = `${channel}:${updateId}`;
-    if (this.seen.has(k)) return false;
-    this.seen.add(k);
-    return true;
+  async handled(channel: ChannelName, updateId: string) {
+    return this.seen.has(`${channel}:${updateId}`);
+  }
+  async markHandled(channel: ChannelName, updateId: string) {
+    this.seen.add(`${channel}:${updateId}`);
   }
   async flood(channel: ChannelName, userId: string) {
     return this.throttle(`f:${channel}:${userId}`);

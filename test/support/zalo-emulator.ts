@@ -189,6 +189,28 @@ export class ZaloEmulator {
   /** Requests for hosted media, expired ones included (the bot fetches a file once: tests count). */
   mediaFetches = 0;
 
+  /** Requests for hosted media held unanswered (holdMedia), with what answers them. */
+  private mediaHold?: { waiting: (() => void)[]; arrived: () => void };
+
+  /**
+   * From now on a request for hosted media is held open, unanswered, until `release()` (a slow
+   * download, to stop the bot in the middle of handling an update); `arrived` resolves at the
+   * first request held.
+   */
+  holdMedia(): { arrived: Promise<void>; release(): void } {
+    let arrived!: () => void;
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    const hold = { waiting: [] as (() => void)[], arrived };
+    this.mediaHold = hold;
+    return {
+      arrived: first,
+      release: () => {
+        if (this.mediaHold === hold) this.mediaHold = undefined;
+        for (const go of hold.waiting.splice(0)) go();
+      },
+    };
+  }
+
   /** From now on every send answers 429 "Quota exceeded" without retry_after, until refillQuota(). */
   exhaustQuota(): void {
     this.quotaSpent = true;
@@ -320,6 +342,15 @@ export class ZaloEmulator {
 
   private serveMedia(path: string, res: http.ServerResponse): void {
     this.mediaFetches++;
+    const hold = this.mediaHold;
+    if (hold) {
+      hold.waiting.push(() => {
+        if (!res.destroyed) this.serveMedia(path, res);
+      });
+      this.mediaFetches--; // counted when it is answered
+      hold.arrived();
+      return;
+    }
     const file = this.media.get(path);
     if (!file || file.expired) {
       res.writeHead(404, { 'content-type': 'text/plain' });

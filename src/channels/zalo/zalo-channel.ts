@@ -4,7 +4,7 @@ import type { HttpServer } from '../../http/http-server';
 import { addWebhookRoute } from '../../http/webhook-route';
 import type { Logger } from '../../logger';
 import { ChatSerialiser } from '../chat-serialiser';
-import { deliverReplies } from '../deliver-replies';
+import { deliverReplies, type ReplyHold } from '../deliver-replies';
 import type { UpdateInbox } from '../inbox/update-inbox';
 import { ZaloClient, type ZaloBotInfo } from './client';
 import { ZaloApiError } from './errors';
@@ -33,6 +33,8 @@ export interface ZaloOptions {
   startRetryMs?: number;
   /** Told (with our error code) when the poller's loop dies by itself: the operators are alerted. */
   onPollerStopped?: (code: string) => void;
+  /** Where replies go while Zalo's quota is spent, to be sent in order afterwards; absent, they are dropped. */
+  replyHold?: ReplyHold;
 }
 
 /** getMe attempts at start before the bot starts without it (see whoAmI). */
@@ -162,7 +164,7 @@ export class ZaloChannel {
       if (!msg) return;
       await this.serial.run(msg.chatId, async () => {
         const replies = await this.service.handle(msg);
-        await deliverReplies(this.replySender, msg.chatId, replies, this.log);
+        await deliverReplies(this.replySender, msg.chatId, replies, this.log, { hold: this.opts.replyHold });
       });
     } catch (err) {
       this.log.error({ err }, 'zalo.update_failed');

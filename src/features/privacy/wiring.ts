@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Runtime } from '../../app/runtime';
+import { draftLifetimeMs } from '../../conversations/draft-lifetime';
 import { reporterIndexOf } from '../../domain/reporter-index';
 import { storableFailures } from '../../queues/storable-failure';
 import { StoreResidentErasure } from './adapters/resident-erasure';
@@ -86,6 +87,7 @@ export function startRetentionWorkers(
         log,
         closedCaseMs: config.retention.closedCaseMs,
         evidence: rt.evidence,
+        draftLifetimeMs: draftLifetimeMs(config.conversationIdleMs),
         indexOf: (channel, sealed) => {
           try {
             return reporterIndexOf(rt.hash, channel, rt.box.open(sealed));

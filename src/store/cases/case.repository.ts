@@ -86,6 +86,18 @@ export class CaseRepository {
     return plain(updated);
   }
 
+  /** Which of these attachment references (`evidence:<id>`) a case still names. */
+  async attachmentsAmong(refs: readonly string[]): Promise<Set<string>> {
+    if (refs.length === 0) return new Set();
+    const rows = await this.model
+      .find({ 'attachments.ref': { $in: refs } })
+      .select({ attachments: 1 })
+      .lean<{ attachments: { ref: string }[] }[]>()
+      .exec();
+    const wanted = new Set(refs);
+    return new Set(rows.flatMap((r) => r.attachments.map((a) => a.ref)).filter((ref) => wanted.has(ref)));
+  }
+
   async byCaseId(caseId: string): Promise<Case | null> {
     return plain(await this.model.findOne({ _id: caseId }).lean<Stored<Case>>().exec());
   }

@@ -88,6 +88,19 @@ export class EvidenceRepository {
     return { evidenceId, kind: f.kind, mime: f.mime, size: f.size, storedAt: f.storedAt, bytes };
   }
 
+  /**
+   * Ids of files stored before `cutoff`, in id order after `after`, `limit` at a time: the
+   * retention run reads them to find files no case refers to (a draft given up).
+   */
+  async storedBefore(cutoff: Date, limit: number, after?: string): Promise<string[]> {
+    const rows = await this.files
+      .find({ storedAt: { $lt: cutoff }, ...(after !== undefined ? { _id: { $gt: after } } : {}) }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => r._id);
+  }
+
   /** Deletes files and their chunks (retention, erasure): the hook for whoever purges a case's media. */
   async delete(evidenceIds: string[]): Promise<number> {
     if (evidenceIds.length === 0) return 0;

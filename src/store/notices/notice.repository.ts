@@ -49,6 +49,18 @@ export class NoticeRepository {
     return plain(await this.model.findOne({ _id: noticeId }).lean<Stored<Notice>>().exec());
   }
 
+  /** Which of these attachment references (`evidence:<id>`) a notice's parts still name (a relayed answer's photo). */
+  async attachmentsAmong(refs: readonly string[]): Promise<Set<string>> {
+    if (refs.length === 0) return new Set();
+    const rows = await this.model
+      .find({ 'parts.attachments.ref': { $in: refs } })
+      .select({ parts: 1 })
+      .lean<{ parts: Notice['parts'] }[]>()
+      .exec();
+    const wanted = new Set(refs);
+    return new Set(rows.flatMap((r) => r.parts.flatMap((p) => (p.attachments ?? []).map((a) => a.ref))).filter((ref) => wanted.has(ref)));
+  }
+
   async forCase(caseId: string): Promise<Notice[]> {
     const rows = await this.model.find({ caseId }).sort({ createdAt: 1, _id: 1 }).lean<Stored<Notice>[]>().exec();
     return rows.map((row) => plain(row));

@@ -1,4 +1,4 @@
-import { evidenceIdOf, type ChannelName } from '../../../domain/chat';
+import { evidenceIdOf, evidenceRef, type ChannelName } from '../../../domain/chat';
 import type { Logger } from '../../../logger';
 import type { Store } from '../../../store/models';
 
@@ -16,7 +16,16 @@ export interface RetentionDeps {
    */
   indexOf?: (channel: ChannelName, chatIdSealed: string) => string | null;
   /** Our copies of residents' photos, videos and voice notes (the evidence store), deleted with the words. */
-  evidence?: { delete(evidenceIds: string[]): Promise<number> };
+  evidence?: {
+    delete(evidenceIds: string[]): Promise<number>;
+    storedBefore?(cutoff: Date, limit: number, after?: string): Promise<string[]>;
+  };
+  /**
+   * How long a draft lives (conversations' draftLifetimeMs): a file stored longer ago than this
+   * that no case or notice names was kept for a draft that was given up (expired, erased, or
+   * cancelled by a process that died before it deleted the file), and is deleted.
+   */
+  draftLifetimeMs?: number;
 }
 
 /** What one run removed, as counts: logged, never the content. */
@@ -25,6 +34,8 @@ export interface RetentionReport {
   notices: number;
   /** Files of the evidence store deleted with their case. */
   files: number;
+  /** Files kept for drafts never sent (on no case or notice after the draft's lifetime), deleted. */
+  draftFiles: number;
   /** Older cases given the blind index they lacked, so that erasure finds them too. */
   indexed: number;
 }
@@ -43,7 +54,7 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
   const now = new Date((deps.clock ?? Date.now)());
   const cutoff = new Date(now.getTime() - deps.closedCaseMs);
   const batch = deps.batch ?? 200;
-  const report: RetentionReport = { cases: 0, notices: 0, files: 0, indexed: 0 };
+  const report: RetentionReport = { cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 0 };
   const seen = new Set<string>();
   for (;;) {
     const ids = (await store.cases.closedBefore(cutoff, batch)).filter((id) => !seen.has(id));
@@ -57,9 +68,30 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
       if (await store.cases.purgeContent(caseId, now)) report.cases++;
     }
   }
+  report.draftFiles = await purgeDraftFiles(deps, now, batch);
   report.indexed = await indexOlderCases(deps, batch);
   deps.log.info({ ...report, cutoff: cutoff.toISOString() }, 'retention.purged');
   return report;
+}
+
+/**
+ * Files of drafts never sent: stored longer ago than a draft lives and named by no case and no
+ * notice. Read in id order a batch at a time, so a store of many files is never held in memory.
+ */
+async function purgeDraftFiles(deps: RetentionDeps, now: Date, batch: number): Promise<number> {
+  const { evidence, draftLifetimeMs, store } = deps;
+  if (!evidence?.storedBefore || draftLifetimeMs === undefined) return 0;
+  const cutoff = new Date(now.getTime() - draftLifetimeMs);
+  let deleted = 0;
+  let after: string | undefined;
+  for (;;) {
+    const ids = await evidence.storedBefore(cutoff, batch, after);
+    if (ids.length === 0) return deleted;
+    after = ids[ids.length - 1];
+    const refs = ids.map(evidenceRef);
+    const [onCases, onNotices] = await Promise.all([store.cases.attachmentsAmong(refs), store.notices.attachmentsAmong(refs)]);
+    deleted += await evidence.delete(ids.filter((id) => !onCases.has(evidenceRef(id)) && !onNotices.has(evidenceRef(id))));
+  }
 }
 
 /** The evidence ids a case names: its own attachments and those of the answers relayed on it. */
