@@ -22,6 +22,10 @@ const CHECKS: Record<string, (r: Result) => string[]> = {
     ...(r.reportToSender !== true ? ['no report to the sender'] : []),
   ],
   'worker-profile': (r) => (typeof r.alertsPerSecond !== 'number' || !(r.alertsPerSecond > 0) ? ['no alerts sent'] : []),
+  dashboard: (r) => [
+    ...(r.stored !== r.cases ? [`stored ${String(r.stored)} of ${String(r.cases)} cases`] : []),
+    ...(r.listedTotal !== r.cases ? [`the list counted ${String(r.listedTotal)} of ${String(r.cases)} cases`] : []),
+  ],
 };
 
 const path = process.argv[2];

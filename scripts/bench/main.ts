@@ -3,7 +3,8 @@
  * worker-profile; all by default), each in a process of its own, keeps their results in
  * docs/benchmarks.json and writes docs/benchmarks.md from them. Sizes come from the environment:
  * BENCH_N (pipeline tips and conversations, default 10,000), BENCH_GROUPS (broadcast, 5,000),
- * BENCH_RATE (broadcast's configured rate, 25), BENCH_PROFILE_N (300), BENCH_CONCURRENCY (64).
+ * BENCH_RATE (broadcast's configured rate, 25), BENCH_PROFILE_N (300), BENCH_CONCURRENCY (64),
+ * BENCH_DASHBOARD_N (dashboard cases, 100,000) and BENCH_DASHBOARD_REPEAT (requests a page, 20).
  * BENCH_OUT names another directory for the two files (CI's small run keeps docs/ as it is).
  */
 import { spawn } from 'node:child_process';
@@ -13,7 +14,7 @@ import { ROOT } from './kit';
 import { machine } from './machine';
 import { renderBenchmarks, type Stored } from './render';
 
-const ALL = ['pipeline', 'conversations', 'broadcast', 'worker-profile'] as const;
+const ALL = ['pipeline', 'conversations', 'broadcast', 'worker-profile', 'dashboard'] as const;
 const OUT_DIR = process.env.BENCH_OUT || join(ROOT, 'docs');
 const JSON_PATH = join(OUT_DIR, 'benchmarks.json');
 

@@ -163,5 +163,31 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       '',
     );
   }
+  const d = all.dashboard?.result as Any | undefined;
+  if (d) {
+    const st = all.dashboard;
+    const pages = (d.pages ?? {}) as Record<string, Any>;
+    const alone = (d.databaseAlone ?? {}) as Record<string, Any>;
+    out.push(
+      '## 5. The web dashboard at size',
+      '',
+      `\`${st.command}\` · ${st.date} · ${st.machine}`,
+      '',
+      `${fmt(d.cases, 0)} cases in the sample ward's three residential groups over a year (stored in ${s((d.seedSeconds as number) * 1000)}),`,
+      `seen by the ward's supervisor, who may see them all; each page asked ${fmt(d.repeat, 0)} times, one at a time, over HTTP`,
+      `(load average ${fmt(d.loadAverageAtStart)} at the start). TTFB: until the answer's headers; total: until its last byte.`,
+      '"Database alone": the same page\'s two queries (the page and its count) asked of the store directly, without HTTP or rendering.',
+      '',
+      '| Page | TTFB p50 | TTFB p95 | Total p50 | Total p95 | Size | Database alone p50 / p95 |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...Object.entries(pages).map(
+        ([name, f]) =>
+          `| ${name} (\`${f.path}\`) | ${fmt(f.ttfbP50, 0)} ms | ${fmt(f.ttfbP95, 0)} ms | ${fmt(f.totalP50, 0)} ms | ${fmt(f.totalP95, 0)} ms | ${fmt(f.kB)} kB | ${
+            alone[name] ? `${fmt(alone[name].p50, 0)} / ${fmt(alone[name].p95, 0)} ms` : '–'
+          } |`,
+      ),
+      '',
+    );
+  }
   return `${out.join('\n')}\n`;
 }

@@ -203,7 +203,7 @@ export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html 
         <a href="${withLang('/dashboard/cases', q.lang)}">${tr(p, 'list.reset')}</a>
       </div>
     </form>
-    <p class="count" role="status">${tr(p, 'list.count', { total: d.total, page: q.page, pages })}</p>
+    <p class="count" role="status" data-total="${d.total}">${tr(p, 'list.count', { total: d.total, page: q.page, pages })}</p>
     ${
       d.items.length === 0
         ? html`<p class="empty">${tr(p, 'list.empty')}</p>`
