@@ -270,4 +270,21 @@ it('deletes, on the daily run, files kept for drafts never sent once the draft h
   });
   expect(report.draftFiles).toBe(2);
   for (const id of ['ev-draft-fresh', `ev-${kept}`, 'ev-answer']) expect(await evidence.read(id)).not.toBeNull();
+
+  // A case sent four days ago still waits on the cases queue (the worker was down): its files are
+  // named by no stored case yet, and stay until it is stored.
+  await put('ev-queued-case', 5);
+  const waiting = await purgeClosedCases({
+    store,
+    log: app.rt.log,
+    closedCaseMs: 180 * DAY,
+    evidence,
+    draftLifetimeMs: DAY + 30 * 60_000,
+    oldestQueuedCase: async () => new Date(Date.now() - 4 * DAY),
+  });
+  expect(waiting.draftFiles).toBe(0);
+  expect(await evidence.read('ev-queued-case')).not.toBeNull();
+  // Once it is stored (the queue empty), the same file, still named by nothing, goes.
+  const after = await purgeClosedCases({ store, log: app.rt.log, closedCaseMs: 180 * DAY, evidence, draftLifetimeMs: DAY + 30 * 60_000 });
+  expect(after.draftFiles).toBe(1);
 });

@@ -3,6 +3,7 @@ import type { Runtime } from '../../app/runtime';
 import { draftLifetimeMs } from '../../conversations/draft-lifetime';
 import { reporterIndexOf } from '../../domain/reporter-index';
 import { storableFailures } from '../../queues/storable-failure';
+import { CASES_QUEUE } from '../../queues/names';
 import { StoreResidentErasure } from './adapters/resident-erasure';
 import { ErasureFeature } from './erasure-feature';
 import { createRetentionProcessor } from './workers/retention-processor';
@@ -79,6 +80,7 @@ export function startRetentionWorkers(
   const { config, log, store } = rt;
   const connection = rt.queueRedis;
   const scheduled = schedule(rt);
+  const casesQueue = new Queue(CASES_QUEUE, { connection });
   const worker = new Worker(
     RETENTION_QUEUE,
     storableFailures(
@@ -88,6 +90,11 @@ export function startRetentionWorkers(
         closedCaseMs: config.retention.closedCaseMs,
         evidence: rt.evidence,
         draftLifetimeMs: draftLifetimeMs(config.conversationIdleMs),
+        oldestQueuedCase: async () => {
+          // Oldest first of each state a case job waits in; failed jobs are stripped of their files' names.
+          const jobs = await casesQueue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'paused'], 0, 0, true);
+          return jobs.length ? new Date(Math.min(...jobs.map((j) => j.timestamp))) : null;
+        },
         indexOf: (channel, sealed) => {
           try {
             return reporterIndexOf(rt.hash, channel, rt.box.open(sealed));
@@ -105,6 +112,7 @@ export function startRetentionWorkers(
     workers: [worker],
     async close() {
       await worker.close();
+      await casesQueue.close();
       // An upsert still waiting for Redis is not waited for long: shutdown has its own deadline.
       await briefly(scheduled);
     },

@@ -26,6 +26,11 @@ export interface RetentionDeps {
    * cancelled by a process that died before it deleted the file), and is deleted.
    */
   draftLifetimeMs?: number;
+  /**
+   * When the oldest case still on the cases queue (not yet stored) was queued, or null: its files
+   * are named by no stored case yet, and must outlive a worker that is down for days.
+   */
+  oldestQueuedCase?: () => Promise<Date | null>;
 }
 
 /** What one run removed, as counts: logged, never the content. */
@@ -81,7 +86,9 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
 async function purgeDraftFiles(deps: RetentionDeps, now: Date, batch: number): Promise<number> {
   const { evidence, draftLifetimeMs, store } = deps;
   if (!evidence?.storedBefore || draftLifetimeMs === undefined) return 0;
-  const cutoff = new Date(now.getTime() - draftLifetimeMs);
+  // A case waiting on the queue was a draft until it was sent: its files are at most a draft's lifetime older.
+  const queued = (await deps.oldestQueuedCase?.()) ?? now;
+  const cutoff = new Date(Math.min(now.getTime(), queued.getTime()) - draftLifetimeMs);
   let deleted = 0;
   let after: string | undefined;
   for (;;) {
