@@ -391,7 +391,7 @@ export class OfficerDeskFeature implements Feature {
     if (action === 'note' && !text) return 'empty';
     const change: CaseChange =
       action === 'ack' ? { action: 'ack', by: staff.actingAs } : { action: 'note', by: staff.actingAs, note: text };
-    const result = await this.deps.desk.change(c.caseId, change);
+    const result = await this.deps.desk.change(c.caseId, change, 'web');
     if (result.outcome === 'missing') return 'missing';
     await this.followUp(updateChat, result.case);
     this.deps.log('desk.action', { caseId: c.caseId, refCode: c.refCode, action, outcome: result.outcome, channel: 'web' });

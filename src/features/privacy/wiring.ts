@@ -85,6 +85,7 @@ export function startRetentionWorkers(
         store,
         log,
         closedCaseMs: config.retention.closedCaseMs,
+        auditMs: config.retention.auditMs,
         evidence: rt.evidence,
         indexOf: (channel, sealed) => {
           try {

@@ -288,6 +288,67 @@ export class CaseRepository {
       ),
     };
   }
+
+  /**
+   * The dashboard's counts of the cases a query selects, grouped in the database: by kind and
+   * category, status, area, and kind and outcome. Four `$match` + `$group` pipelines (FerretDB has
+   * no `$facet`); each returns a few dozen rows whatever the number of cases.
+   */
+  async groupedCounts(q: CaseQuery): Promise<CaseCounts & { byOutcome: { kind: string; outcome: string | null; count: number }[] }> {
+    const match = caseFilter(q);
+    const group = (id: Record<string, string>) =>
+      this.model
+        .aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }])
+        .exec();
+    const [byCategory, byStatus, byArea, byOutcome] = await Promise.all([
+      group({ kind: '$kind', category: '$category' }),
+      group({ status: '$status' }),
+      group({ areaCode: '$areaCode' }),
+      group({ kind: '$kind', outcome: '$outcome' }),
+    ]);
+    const desc = <T extends { count: number }>(rows: T[]) => rows.sort((a, b) => b.count - a.count);
+    return {
+      byCategory: desc(byCategory.map((r) => ({ kind: String(r._id.kind), category: String(r._id.category), count: r.count }))),
+      byStatus: desc(byStatus.map((r) => ({ status: String(r._id.status), count: r.count }))),
+      byArea: desc(byArea.map((r) => ({ areaCode: r._id.areaCode ?? null, count: r.count }))),
+      byOutcome: desc(byOutcome.map((r) => ({ kind: String(r._id.kind), outcome: r._id.outcome ?? null, count: r.count }))),
+    };
+  }
+
+  /**
+   * The three timestamps of every case a query selects, and nothing else (a projection): what
+   * weeks and waiting-time percentiles are worked out from, which FerretDB cannot group on.
+   */
+  async timestamps(q: CaseQuery): Promise<{ submittedAt: Date; acknowledgedAt?: Date; resolvedAt?: Date }[]> {
+    return this.model
+      .find(caseFilter(q))
+      .select({ _id: 0, submittedAt: 1, acknowledgedAt: 1, resolvedAt: 1 })
+      .lean<{ submittedAt: Date; acknowledgedAt?: Date; resolvedAt?: Date }[]>()
+      .exec();
+  }
+
+  async countOf(q: CaseQuery): Promise<number> {
+    return this.model.countDocuments(caseFilter(q)).exec();
+  }
+
+  /**
+   * Every case a query selects, newest first, with only `fields`, read from the database a batch
+   * at a time (a cursor), so an export of many thousand cases never holds them all.
+   */
+  async *stream<K extends keyof Case>(q: CaseQuery, fields: readonly K[], batchSize = 500): AsyncGenerator<Pick<Case, K>> {
+    const projection = Object.fromEntries([['_id', 0], ...fields.map((f) => [f, 1])]) as Record<string, 0 | 1>;
+    const cursor = this.model
+      .find(caseFilter(q))
+      .sort({ submittedAt: -1, _id: -1 })
+      .select(projection)
+      .lean<Pick<Case, K>>()
+      .cursor({ batchSize });
+    try {
+      for await (const row of cursor) yield row as Pick<Case, K>;
+    } finally {
+      await cursor.close();
+    }
+  }
 }
 
 /**

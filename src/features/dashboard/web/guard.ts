@@ -5,7 +5,7 @@ import type { DeskCase } from '../../../domain/case-record';
 import type { Lang } from '../../../conversations/messages';
 import type { Translate } from '../../../conversations/ports';
 import { CASE_KINDS } from '../../reporting/flows';
-import type { DashboardDesk, DashboardStaff, LoginTokens, Session, Sessions } from '../ports';
+import type { DashboardAudit, DashboardDesk, DashboardStaff, LoginTokens, Session, Sessions, UnansweredQuestions } from '../ports';
 import type { Html } from './html';
 import { messagePage, type PageContext } from './pages';
 
@@ -25,6 +25,12 @@ export interface DashboardRoutesDeps {
   telegramBotToken?: string;
   /** How old a login may be: a link's lifetime, and a Telegram login's `auth_date`. */
   loginMaxAgeMs: number;
+  /** Logins, logouts and exports are recorded; supervisors read it (web/audit-routes.ts). */
+  audit: DashboardAudit;
+  /** The FAQ's unanswered questions, on the statistics page of supervisors and superadmins. */
+  questions?: UnansweredQuestions;
+  /** The largest export; a larger one is refused with a message. */
+  exportMaxRows: number;
 }
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain, so no subdomain can set or read it. */
