@@ -290,9 +290,10 @@ export class CaseRepository {
   }
 
   /**
-   * The dashboard's counts of the cases a query selects, grouped in the database: by kind and
-   * category, status, area, and kind and outcome. Four `$match` + `$group` pipelines (FerretDB has
-   * no `$facet`); each returns a few dozen rows whatever the number of cases.
+   * The dashboard's counts of the cases a query selects, grouped in the database. Two `$match` +
+   * `$group` pipelines (FerretDB has no `$facet`, and each pipeline is a pass over the cases there):
+   * by kind, category and area, and by kind, status and outcome, summed here into the four
+   * counts. Each returns at most a few rows per area and category, whatever the number of cases.
    */
   async groupedCounts(q: CaseQuery): Promise<CaseCounts & { byOutcome: { kind: string; outcome: string | null; count: number }[] }> {
     const match = caseFilter(q);
@@ -300,18 +301,45 @@ export class CaseRepository {
       this.model
         .aggregate<{ _id: Record<string, string | null>; count: number }>([{ $match: match }, { $group: { _id: id, count: { $sum: 1 } } }])
         .exec();
-    const [byCategory, byStatus, byArea, byOutcome] = await Promise.all([
-      group({ kind: '$kind', category: '$category' }),
-      group({ status: '$status' }),
-      group({ areaCode: '$areaCode' }),
-      group({ kind: '$kind', outcome: '$outcome' }),
+    const [byPlace, byState] = await Promise.all([
+      group({ kind: '$kind', category: '$category', areaCode: '$areaCode' }),
+      group({ kind: '$kind', status: '$status', outcome: '$outcome' }),
     ]);
-    const desc = <T extends { count: number }>(rows: T[]) => rows.sort((a, b) => b.count - a.count);
+    const sum = <T>(
+      rows: typeof byPlace,
+      key: (id: Record<string, string | null>) => string,
+      make: (id: Record<string, string | null>, count: number) => T,
+    ) => {
+      const totals = new Map<string, { id: Record<string, string | null>; count: number }>();
+      for (const r of rows) {
+        const k = key(r._id);
+        const t = totals.get(k);
+        if (t) t.count += r.count;
+        else totals.set(k, { id: r._id, count: r.count });
+      }
+      return [...totals.values()].sort((x, y) => y.count - x.count).map((t) => make(t.id, t.count));
+    };
     return {
-      byCategory: desc(byCategory.map((r) => ({ kind: String(r._id.kind), category: String(r._id.category), count: r.count }))),
-      byStatus: desc(byStatus.map((r) => ({ status: String(r._id.status), count: r.count }))),
-      byArea: desc(byArea.map((r) => ({ areaCode: r._id.areaCode ?? null, count: r.count }))),
-      byOutcome: desc(byOutcome.map((r) => ({ kind: String(r._id.kind), outcome: r._id.outcome ?? null, count: r.count }))),
+      byCategory: sum(
+        byPlace,
+        (id) => `${id.kind}.${id.category}`,
+        (id, count) => ({ kind: String(id.kind), category: String(id.category), count }),
+      ),
+      byArea: sum(
+        byPlace,
+        (id) => id.areaCode ?? '',
+        (id, count) => ({ areaCode: id.areaCode ?? null, count }),
+      ),
+      byStatus: sum(
+        byState,
+        (id) => String(id.status),
+        (id, count) => ({ status: String(id.status), count }),
+      ),
+      byOutcome: sum(
+        byState,
+        (id) => `${id.kind}.${id.outcome ?? ''}`,
+        (id, count) => ({ kind: String(id.kind), outcome: id.outcome ?? null, count }),
+      ),
     };
   }
 
