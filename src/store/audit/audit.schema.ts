@@ -18,5 +18,6 @@ export const auditEventSchema = new Schema<AuditEvent>(
   { collection: 'audit_events', versionKey: false },
 );
 
-// The page reads newest first, and retention deletes by age.
+// The page reads newest first, and retention deletes by age; a supervisor's page, within their areas.
 auditEventSchema.index({ at: -1 });
+auditEventSchema.index({ areaCodes: 1, at: -1 });

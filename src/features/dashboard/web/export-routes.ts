@@ -93,7 +93,11 @@ function xlsxStream(rows: AsyncIterable<ReportedCase>, t: Translate, lang: Lang,
   const sheet = book.addWorksheet(t(lang, 'dashboard.export.sheet'));
   void (async () => {
     sheet.addRow(caseColumnHeader(t, lang)).commit();
-    for await (const c of rows) sheet.addRow(caseColumnRow(c, t, lang, names)).commit();
+    for await (const c of rows) {
+      // The reader went away: stop reading the cases (leaving the loop closes the cursor).
+      if (out.destroyed) return;
+      sheet.addRow(caseColumnRow(c, t, lang, names)).commit();
+    }
     sheet.commit();
     await book.commit();
   })().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
