@@ -185,6 +185,8 @@ const schema = z
       .regex(/^\S+( \S+){4,5}$/, 'RETENTION_CRON is a cron pattern of 5 or 6 fields, e.g. "30 3 * * *"')
       .default('30 3 * * *'),
     RETENTION_TIME_ZONE: z.string().default('Asia/Ho_Chi_Minh'),
+    /** The audit log (dashboard logins, exports, staff actions) keeps an event this many days, then the daily run deletes it. */
+    AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   })
   .superRefine((c, ctx) => {
     if (Buffer.from(c.KEY_HMAC_SECRET, 'base64').equals(Buffer.from(c.CONTACT_ENCRYPTION_KEY, 'base64'))) {
@@ -325,6 +327,7 @@ function toConfig(e: z.infer<typeof schema>) {
       closedCaseMs: e.RETENTION_CLOSED_CASE_DAYS * 86_400_000,
       cron: e.RETENTION_CRON,
       timeZone: e.RETENTION_TIME_ZONE,
+      auditMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     },
   };
 }

@@ -23,6 +23,8 @@ import { createErasureFeature } from '../features/privacy/wiring';
 import { createEnrolmentFeature } from '../features/enrolment/wiring';
 import { createDashboard } from '../features/dashboard/wiring';
 import { dashboardDesk } from './dashboard';
+import { auditLog } from './audit';
+import { RedisFaqMisses } from '../features/faq/adapters/faq-misses';
 import type { Runtime } from './runtime';
 import { StoreEvidenceKeeper } from './evidence-keeper';
 import { HeldReplyQueue } from './held-reply-queue';
@@ -132,7 +134,8 @@ export async function startBot(
   // Features beyond tips and mediation. Each declares what it answers (conversations/feature.ts) and
   // the service refuses two claims on one command or option at start-up, so this order decides nothing.
   const features: Feature[] = [];
-  const officerDesk = createOfficerDeskFeature(rt);
+  const audit = auditLog(rt);
+  const officerDesk = createOfficerDeskFeature(rt, { audit: audit.desk });
   features.push(officerDesk.feature);
   const broadcast = createBroadcastFeature(rt, () => telegram);
   features.push(broadcast.feature, createFaqFeature(rt), createErasureFeature(rt), createEnrolmentFeature(rt));
@@ -141,6 +144,7 @@ export async function startBot(
     rt,
     http,
     dashboardDesk(officerDesk, () => service, rt.evidence),
+    { audit: audit.dashboard, questions: new RedisFaqMisses(rt.redis) },
   );
   features.push(dashboard.feature);
   const service = createConversationService(

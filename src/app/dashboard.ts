@@ -19,6 +19,8 @@ export function dashboardDesk(
     staffOf: (officerId) => desk.staffOf(officerId),
     staffByChat: (channel, userId) => desk.staff(channel, userId),
     search: (staff, q) => desk.search(staff, q),
+    statistics: (staff, q) => desk.statistics(staff, q),
+    exportCases: (staff, q) => desk.exportCases(staff, q),
     areasOf: (staff) => desk.areasOf(staff),
     byRef: (refCode) => desk.byRef(refCode),
     officerName: async (officerId) => (await desk.officer(officerId))?.name,

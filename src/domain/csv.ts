@@ -13,6 +13,11 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One line of cells with its CRLF: what a file written a row at a time (an export) appends. */
+export function csvRow(row: readonly (string | number | null | undefined)[]): string {
+  return `${row.map(csvCell).join(',')}\r\n`;
+}
+
 export function toCsv(rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  return UTF8_BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return UTF8_BOM + rows.map(csvRow).join('');
 }

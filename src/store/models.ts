@@ -1,6 +1,8 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { AreaRepository } from './areas/area.repository';
 import { areaSchema, type Area } from './areas/area.schema';
+import { AuditRepository } from './audit/audit.repository';
+import { auditEventSchema, type AuditEvent } from './audit/audit.schema';
 import { BroadcastRepository } from './broadcasts/broadcast.repository';
 import { broadcastSchema, type Broadcast } from './broadcasts/broadcast.schema';
 import { DeliveryRepository } from './broadcasts/delivery.repository';
@@ -34,6 +36,7 @@ export interface Models {
   notice: Model<Notice>;
   refCode: Model<RefCodeRecord>;
   officerInvite: Model<OfficerInvite>;
+  auditEvent: Model<AuditEvent>;
 }
 
 /** Everything the rest of the program may do with the database. */
@@ -49,6 +52,8 @@ export interface Store {
   notices: NoticeRepository;
   refCodes: RefCodeRepository;
   officerInvites: OfficerInviteRepository;
+  /** Who did what on the dashboard and with cases (audit_events). */
+  auditEvents: AuditRepository;
 }
 
 export interface StoreOptions {
@@ -78,6 +83,7 @@ export function createModels(conn: Connection): Models {
     notice: modelOn<Notice>(conn, 'Notice', noticeSchema),
     refCode: modelOn<RefCodeRecord>(conn, 'RefCode', refCodeSchema),
     officerInvite: modelOn<OfficerInvite>(conn, 'OfficerInvite', officerInviteSchema),
+    auditEvent: modelOn<AuditEvent>(conn, 'AuditEvent', auditEventSchema),
   };
 }
 
@@ -95,6 +101,7 @@ export function createStore(conn: Connection, options: StoreOptions = {}): Store
     notices: new NoticeRepository(models.notice),
     refCodes: new RefCodeRepository(models.refCode),
     officerInvites: new OfficerInviteRepository(models.officerInvite),
+    auditEvents: new AuditRepository(models.auditEvent),
   };
 }
 

@@ -122,7 +122,7 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
   // The run the scheduler starts each day, started now by the same worker.
   const job = await queue.add('purge', {});
   const result = await job.waitUntilFinished(events, 20_000);
-  expect(result).toEqual({ cases: 2, notices: 4, files: 2, draftFiles: 0, indexed: 0 });
+  expect(result).toEqual({ cases: 2, notices: 4, files: 2, draftFiles: 0, indexed: 0, auditEvents: 0 });
   // The photos of the purged cases are gone from the evidence store; the others' are kept.
   for (const id of [old, older]) expect(await app.rt.evidence.read(`ev-${id}`)).toBeNull();
   for (const id of [recent, open]) expect(await app.rt.evidence.read(`ev-${id}`)).not.toBeNull();
@@ -194,6 +194,7 @@ it('is scheduled daily on the worker role, purges old closed cases only, keeps s
     files: 0,
     draftFiles: 0,
     indexed: 0,
+    auditEvents: 0,
   });
   expect(await byId(old)).toEqual(purged.old);
   expect(await byId(older)).toEqual(purged.older);
@@ -216,7 +217,14 @@ it('gives a case stored before the blind index its index on the daily run, so th
   expect((await eraser.erase('telegram', '806')).cases).toBe(0);
 
   const job = await queue.add('purge', {});
-  expect(await job.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 1 });
+  expect(await job.waitUntilFinished(events, 20_000)).toEqual({
+    cases: 0,
+    notices: 0,
+    files: 0,
+    draftFiles: 0,
+    indexed: 1,
+    auditEvents: 0,
+  });
   expect((await byId(legacy)).reporterIndex).toBe(reporterIndexOf(app.rt.hash, 'telegram', '806'));
 
   expect((await eraser.erase('telegram', '806')).cases).toBe(1);
@@ -224,7 +232,14 @@ it('gives a case stored before the blind index its index on the daily run, so th
   expect([c.replyTo, c.contactEnc, c.reporterIndex]).toEqual([undefined, undefined, undefined]);
   // Erased, it is not indexed again: it has no chat to index by.
   const again = await queue.add('purge', {});
-  expect(await again.waitUntilFinished(events, 20_000)).toEqual({ cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 0 });
+  expect(await again.waitUntilFinished(events, 20_000)).toEqual({
+    cases: 0,
+    notices: 0,
+    files: 0,
+    draftFiles: 0,
+    indexed: 0,
+    auditEvents: 0,
+  });
 });
 
 it('deletes, on the daily run, files kept for drafts never sent once the draft has lived its time, and no other file', async () => {

@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../conversations/command-table';
 import type { Feature, FeatureContext } from '../../conversations/feature';
 import type { OutboundMessage } from '../../conversations/messages';
 import type { Translate } from '../../conversations/ports';
-import type { DashboardDesk, LoginTokens, Sessions } from './ports';
+import type { DashboardAudit, DashboardDesk, LoginTokens, Sessions } from './ports';
 
 export interface LoginFeatureDeps {
   t: Translate;
@@ -18,6 +18,7 @@ export interface LoginFeatureDeps {
   ttlMinutes: number;
   /** Privacy-safe events only. */
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
+  audit: Pick<DashboardAudit, 'record'>;
 }
 
 /**
@@ -58,6 +59,13 @@ export class DashboardLoginFeature implements Feature {
     if (!staff?.officerId) return [{ text: t(ctx.lang, 'dashboard.chat.notStaff') }];
     const ended = await this.deps.sessions.endAll(staff.officerId);
     this.deps.log('dashboard.logout_everywhere', { officerId: staff.officerId, ended });
+    await this.deps.audit.record({
+      actor: staff.actingAs,
+      action: 'logout_everywhere',
+      channel: 'chat',
+      areaCodes: staff.areaCodes,
+      detail: { sessions: ended },
+    });
     return [{ text: t(ctx.lang, 'dashboard.chat.loggedOut', { count: ended }) }];
   }
 }

@@ -1,4 +1,7 @@
+import type { AuditAction, AuditEvent } from '../../domain/audit';
 import type { DeskCase } from '../../domain/case-record';
+import type { CaseStatistics } from '../../domain/case-statistics';
+import type { ReportedCase } from '../../conversations/case-columns';
 import type { CaseSearch, Staff } from '../../domain/case-workflow';
 import type { ChannelName, Lang, OutboundMessage } from '../../conversations/messages';
 
@@ -17,6 +20,8 @@ export interface DashboardStaff extends Staff {
 
 /** The list's filters, as the URL carries them (web/filters.ts). */
 export type CaseFilter = CaseSearch;
+/** The same filters for every case they select (statistics, exports): no page. */
+export type WholeFilter = Omit<CaseFilter, 'offset' | 'limit'>;
 
 /** What a form on a case's page asks (the chat's actions: web/case-routes.ts). */
 export type WebAction =
@@ -49,6 +54,10 @@ export interface DashboardDesk {
   staffByChat(channel: ChannelName, userId: string): Promise<DashboardStaff | null>;
   /** Every case the staff member may see by the filter, newest first. */
   search(staff: DashboardStaff, q: CaseFilter): Promise<{ items: DeskCase[]; total: number }>;
+  /** Counts, weeks and waiting times of the cases the filter selects within the staff member's scope. */
+  statistics(staff: DashboardStaff, q: WholeFilter & { from: Date; to: Date }): Promise<CaseStatistics>;
+  /** Exactly the cases the filter selects, newest first, with the report's columns only, read a batch at a time. */
+  exportCases(staff: DashboardStaff, q: WholeFilter): Promise<{ total: number; rows: AsyncIterable<ReportedCase> }>;
   /** The areas the staff member covers (and those below), for the area filter. */
   areasOf(staff: DashboardStaff): Promise<{ code: string; name: string }[]>;
   byRef(refCode: string): Promise<DeskCase | null>;
@@ -97,4 +106,23 @@ export interface Sessions {
   end(id: string): Promise<void>;
   /** Logs the officer out everywhere: how many sessions ended. */
   endAll(officerId: string): Promise<number>;
+}
+
+/** The audit log (store/audit, joined in src/app/audit.ts): written on logins, logouts and exports, read by supervisors. */
+export interface DashboardAudit {
+  record(e: Omit<AuditEvent, 'at'>): Promise<void>;
+  /** Newest first; `areaCodes` null for everywhere (a superadmin). */
+  page(q: {
+    areaCodes: string[] | null;
+    action?: AuditAction;
+    from?: Date;
+    to?: Date;
+    offset: number;
+    limit: number;
+  }): Promise<{ items: AuditEvent[]; total: number }>;
+}
+
+/** The FAQ's unanswered questions, in the FAQ's own words only (src/features/faq, joined in src/app/dashboard.ts). */
+export interface UnansweredQuestions {
+  top(limit: number): Promise<{ question: string; count: number }[]>;
 }

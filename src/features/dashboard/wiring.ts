@@ -5,19 +5,26 @@ import type { HttpServer } from '../../http/http-server';
 import { RedisLoginTokens } from './adapters/login-tokens';
 import { RedisSessions } from './adapters/sessions';
 import { DashboardLoginFeature } from './login-feature';
-import type { DashboardDesk } from './ports';
+import type { DashboardAudit, DashboardDesk, UnansweredQuestions } from './ports';
 import { dashboardRoutes } from './web/routes';
 
 /** A login link lives this long (issue 17: ten minutes). */
 const LINK_TTL_MINUTES = 10;
 const PAGE_SIZE = 20;
+/** An export larger than this is refused with a message to narrow the filter (a whole province's years, by mistake). */
+const EXPORT_MAX_ROWS = 200_000;
 
 /**
  * Wiring of the web dashboard for the bot role: the chat's `/dangnhap` feature and the web routes
  * on the process's HTTP server, over Redis (links, sessions) and the officer desk (`desk`, bridged
  * in src/app/dashboard.ts so the web acts exactly as the chat does).
  */
-export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDesk): { feature: DashboardLoginFeature } {
+export function createDashboard(
+  rt: Runtime,
+  http: HttpServer,
+  desk: DashboardDesk,
+  more: { audit: DashboardAudit; questions?: UnansweredQuestions },
+): { feature: DashboardLoginFeature } {
   const { config } = rt;
   const tokens = new RedisLoginTokens(rt.redis, rt.hash, LINK_TTL_MINUTES * 60_000);
   const sessions = new RedisSessions(rt.redis, rt.hash, config.dashboard);
@@ -34,6 +41,7 @@ export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDe
     telegramLoginUrl: config.dashboard.telegramLogin ? () => `${baseUrl()}/dashboard/telegram-login` : undefined,
     ttlMinutes: LINK_TTL_MINUTES,
     log,
+    audit: more.audit,
   });
   void http.app.register(dashboardRoutes, {
     t: rt.t,
@@ -48,6 +56,9 @@ export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDe
     loginMaxAgeMs: LINK_TTL_MINUTES * 60_000,
     live: rt.caseEvents,
     liveHeartbeatMs: config.dashboard.liveHeartbeatMs,
+    audit: more.audit,
+    questions: more.questions,
+    exportMaxRows: EXPORT_MAX_ROWS,
   });
   return { feature };
 }

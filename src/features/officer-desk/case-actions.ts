@@ -31,7 +31,8 @@ export class CaseActions {
 
   /** Applies a change and makes sure what follows from the case's state happened (idempotent, so a retry repairs a half-done action). */
   async change(updateChat: UpdateChat, c: DeskCase, change: CaseChange, channel?: 'web'): Promise<ChangeResult> {
-    const result = await this.deps.desk.change(c.caseId, change);
+    // The audit log says where the action was taken.
+    const result = await this.deps.desk.change(c.caseId, change, channel ?? 'chat');
     if (result.outcome === 'missing') return result;
     await this.followUp(updateChat, result.case);
     this.deps.log('desk.action', {

@@ -51,8 +51,11 @@ export interface CaseDesk {
   staff(channel: ChannelName, userId: string): Promise<DeskStaff | null>;
   byRef(refCode: string): Promise<DeskCase | null>;
   byId(caseId: string): Promise<DeskCase | null>;
-  /** Applies one change under the case's lock (read, plan, write): concurrent actions never lose each other. */
-  change(caseId: string, change: CaseChange): Promise<ChangeResult>;
+  /**
+   * Applies one change under the case's lock (read, plan, write): concurrent actions never lose
+   * each other. `via`: where a staff member took it, for the audit log (chat unless told).
+   */
+  change(caseId: string, change: CaseChange, via?: 'chat' | 'web'): Promise<ChangeResult>;
   /** Active officers of the case's area (at any level above it), by id: whom it can be reassigned to. */
   colleagues(c: DeskCase): Promise<OfficerRef[]>;
   officer(officerId: string): Promise<OfficerRef | null>;
@@ -116,4 +119,23 @@ export interface DeskState {
 export interface Escalations {
   /** The case was acknowledged: its pending escalation timers are removed. */
   cancel(caseId: string): Promise<void>;
+}
+
+/** A staff member's change of a case that took effect (`done`), as the audit log records it. */
+export interface DeskActionEvent {
+  actor: string;
+  action: 'ack' | 'note' | 'ask' | 'resolve' | 'reassign';
+  via: 'chat' | 'web';
+  refCode: string;
+  areaCode: string | null;
+  /** The outcome of a resolve, the officer id of a reassignment: never a note's text. */
+  detail?: Record<string, string>;
+}
+
+/**
+ * Told of every change staff make to a case, from chat or the web alike (StoreCaseDesk.change is
+ * where both paths meet): the audit log, wired in src/app.
+ */
+export interface DeskAudit {
+  caseChanged(e: DeskActionEvent): Promise<void>;
 }

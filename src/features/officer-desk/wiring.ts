@@ -3,6 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import type { ChannelSender } from '../../channels/channel-sender';
 import type { ChannelName } from '../../conversations/messages';
 import { OfficerDeskFeature } from './officer-feature';
+import type { DeskAudit } from './ports';
 import type { Config } from '../../config';
 import { OutboxProducer } from '../../outbox/producer';
 import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from './adapters/escalations';
@@ -30,7 +31,7 @@ export function configuredChannels(config: Config): Set<ChannelName> {
   return channels;
 }
 
-function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
+function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>, audit?: DeskAudit) {
   const job = { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs };
   const queues = new OutboxProducer(rt.queueRedis, job);
   const scheduler = new EscalationScheduler(rt.queueRedis, job);
@@ -41,6 +42,7 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
     redisCaseLock(rt.redis),
     (waitedMs) => rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
     (refCode) => rt.caseEvents.publish({ type: 'changed', refCode }),
+    audit,
   );
   const messenger = new StoreDeskMessenger(rt.store, channels, queues);
   return {
@@ -55,15 +57,21 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
   };
 }
 
-/** The bot role's side: the feature to put in the conversation service's `features`. */
-export function createOfficerDeskFeature(rt: Runtime): {
+/**
+ * The bot role's side: the feature to put in the conversation service's `features`. `audit`
+ * (src/app/audit.ts) records every staff change of a case, from chat or the web.
+ */
+export function createOfficerDeskFeature(
+  rt: Runtime,
+  opts: { audit?: DeskAudit } = {},
+): {
   feature: OfficerDeskFeature;
   /** For the web dashboard (src/app/dashboard.ts): the same cases, rules and messages as the chat's. */
   desk: StoreCaseDesk;
   messenger: StoreDeskMessenger;
   close(): Promise<void>;
 } {
-  const a = adapters(rt, configuredChannels(rt.config));
+  const a = adapters(rt, configuredChannels(rt.config), opts.audit);
   const feature = new OfficerDeskFeature({
     t: rt.t,
     desk: a.desk,

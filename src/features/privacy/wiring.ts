@@ -88,6 +88,7 @@ export function startRetentionWorkers(
         store,
         log,
         closedCaseMs: config.retention.closedCaseMs,
+        auditMs: config.retention.auditMs,
         evidence: rt.evidence,
         draftLifetimeMs: draftLifetimeMs(config.conversationIdleMs),
         oldestQueuedCase: async () => {

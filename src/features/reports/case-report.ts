@@ -2,10 +2,10 @@ import type { Lang } from '../../conversations/messages';
 import type { Translate } from '../../conversations/ports';
 import { CASE_KINDS } from '../reporting/flows';
 import { median } from '../../domain/case-workflow';
-import type { CaseRecord } from '../../domain/case-record';
+import { caseColumnHeader, caseColumnRow, minutesToAcknowledge, type ReportedCase } from '../../conversations/case-columns';
 import { toCsv } from '../../domain/csv';
 import { AppError } from '../../domain/app-error';
-import { localParts, VIETNAM_ISO_OFFSET } from '../../domain/time';
+import { VIETNAM_ISO_OFFSET } from '../../domain/time';
 
 /** What a report is made of: the area, its cases of the period (its own and those below it), every area's name. */
 export interface ReportInput {
@@ -14,11 +14,8 @@ export interface ReportInput {
   areaNames: ReadonlyMap<string, string>;
 }
 
-/** What a report reads of a case: never the resident's words, contact or chat. */
-export type ReportedCase = Pick<
-  CaseRecord,
-  'refCode' | 'kind' | 'category' | 'areaCode' | 'status' | 'outcome' | 'submittedAt' | 'acknowledgedAt' | 'resolvedAt' | 'assignedTo'
->;
+/** What a report reads of a case (its columns are the dashboard export's, conversations/case-columns.ts). */
+export type { ReportedCase };
 
 /**
  * The report an area sends upward for a period (scripts/report): one CSV row per case, and the
@@ -81,35 +78,7 @@ export function periodBounds(from: string, to: string): { start: Date; end: Date
 export function composeCaseReport({ area, cases, areaNames: names }: ReportInput, t: Translate, period: ReportPeriod): CaseReport {
   const lang = period.lang ?? 'vi';
 
-  const col = (k: string) => t(lang, `officer.report.column.${k}`);
-  const header = [
-    'refCode',
-    'kind',
-    'category',
-    'areaCode',
-    'areaName',
-    'status',
-    'outcome',
-    'submittedAt',
-    'acknowledgedAt',
-    'minutesToAcknowledge',
-    'resolvedAt',
-    'assignedTo',
-  ].map(col);
-  const rows = cases.map((c) => [
-    c.refCode,
-    t(lang, `officer.kind.${c.kind}`),
-    t(lang, `categories.${c.kind}.${c.category}`),
-    c.areaCode ?? '',
-    c.areaCode ? (names.get(c.areaCode) ?? '') : '',
-    t(lang, `officer.report.status.${c.status}`),
-    c.outcome ? t(lang, `officer.outcome.${c.outcome}`) : '',
-    localTime(c.submittedAt),
-    c.acknowledgedAt ? localTime(c.acknowledgedAt) : '',
-    minutesToAcknowledge(c) ?? '',
-    c.resolvedAt ? localTime(c.resolvedAt) : '',
-    c.assignedTo ?? '',
-  ]);
+  const rows = cases.map((c) => caseColumnRow(c, t, lang, names));
 
   const tips = cases.filter((c) => c.kind === 'tip');
   const mediations = cases.filter((c) => c.kind === 'mediation');
@@ -123,7 +92,7 @@ export function composeCaseReport({ area, cases, areaNames: names }: ReportInput
     .filter((r) => r.count > 0);
   const middle = median(waits);
   return {
-    csv: toCsv([header, ...rows]),
+    csv: toCsv([caseColumnHeader(t, lang), ...rows]),
     summary: {
       areaCode: area.code,
       areaName: area.name,
@@ -154,15 +123,4 @@ export function summaryText(s: ReportSummary, t: Translate, lang: Lang = 'vi'): 
     s.medianMinutesToAcknowledge === null ? k('noMedian') : k('median', { minutes: s.medianMinutesToAcknowledge }),
   ];
   return lines.join('\n');
-}
-
-function minutesToAcknowledge(c: ReportedCase): number | null {
-  if (!c.acknowledgedAt) return null;
-  return Math.max(0, Math.round((new Date(c.acknowledgedAt).getTime() - new Date(c.submittedAt).getTime()) / 6_000) / 10);
-}
-
-/** 'YYYY-MM-DD HH:mm' in Vietnam's time: sorts as text, and spreadsheets read it as a date. */
-function localTime(at: Date): string {
-  const get = localParts(at, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

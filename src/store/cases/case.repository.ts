@@ -300,6 +300,90 @@ export class CaseRepository {
       ),
     };
   }
+
+  /**
+   * The dashboard's counts of the cases a query selects, grouped in the database by kind,
+   * category, area, status and outcome at once, then summed here into the four counts. One
+   * `$match` + `$group` pipeline: FerretDB has no `$facet`, and there every pipeline is a pass over
+   * the cases (measured: each pass costs about as much as reading the cases' timestamps), so one
+   * group of a few hundred combinations beats four small ones.
+   */
+  async groupedCounts(q: CaseQuery): Promise<CaseCounts & { byOutcome: { kind: string; outcome: string | null; count: number }[] }> {
+    const rows = await this.model
+      .aggregate<{ _id: Record<string, string | null>; count: number }>([
+        { $match: caseFilter(q) },
+        {
+          $group: {
+            _id: { kind: '$kind', category: '$category', areaCode: '$areaCode', status: '$status', outcome: '$outcome' },
+            count: { $sum: 1 },
+          },
+        },
+      ])
+      .exec();
+    const sum = <T>(key: (id: Record<string, string | null>) => string, make: (id: Record<string, string | null>, count: number) => T) => {
+      const totals = new Map<string, { id: Record<string, string | null>; count: number }>();
+      for (const r of rows) {
+        const k = key(r._id);
+        const t = totals.get(k);
+        if (t) t.count += r.count;
+        else totals.set(k, { id: r._id, count: r.count });
+      }
+      return [...totals.values()].sort((x, y) => y.count - x.count).map((t) => make(t.id, t.count));
+    };
+    return {
+      byCategory: sum(
+        (id) => `${id.kind}.${id.category}`,
+        (id, count) => ({ kind: String(id.kind), category: String(id.category), count }),
+      ),
+      byArea: sum(
+        (id) => id.areaCode ?? '',
+        (id, count) => ({ areaCode: id.areaCode ?? null, count }),
+      ),
+      byStatus: sum(
+        (id) => String(id.status),
+        (id, count) => ({ status: String(id.status), count }),
+      ),
+      byOutcome: sum(
+        (id) => `${id.kind}.${id.outcome ?? ''}`,
+        (id, count) => ({ kind: String(id.kind), outcome: id.outcome ?? null, count }),
+      ),
+    };
+  }
+
+  /**
+   * The three timestamps of every case a query selects, and nothing else (a projection): what
+   * weeks and waiting-time percentiles are worked out from, which FerretDB cannot group on.
+   */
+  async timestamps(q: CaseQuery): Promise<{ submittedAt: Date; acknowledgedAt?: Date; resolvedAt?: Date }[]> {
+    return this.model
+      .find(caseFilter(q))
+      .select({ _id: 0, submittedAt: 1, acknowledgedAt: 1, resolvedAt: 1 })
+      .lean<{ submittedAt: Date; acknowledgedAt?: Date; resolvedAt?: Date }[]>()
+      .exec();
+  }
+
+  async countOf(q: CaseQuery): Promise<number> {
+    return this.model.countDocuments(caseFilter(q)).exec();
+  }
+
+  /**
+   * Every case a query selects, newest first, with only `fields`, read from the database a batch
+   * at a time (a cursor), so an export of many thousand cases never holds them all.
+   */
+  async *stream<K extends keyof Case>(q: CaseQuery, fields: readonly K[], batchSize = 500): AsyncGenerator<Pick<Case, K>> {
+    const projection = Object.fromEntries([['_id', 0], ...fields.map((f) => [f, 1])]) as Record<string, 0 | 1>;
+    const cursor = this.model
+      .find(caseFilter(q))
+      .sort({ submittedAt: -1, _id: -1 })
+      .select(projection)
+      .lean<Pick<Case, K>>()
+      .cursor({ batchSize });
+    try {
+      for await (const row of cursor) yield row as Pick<Case, K>;
+    } finally {
+      await cursor.close();
+    }
+  }
 }
 
 /**

@@ -5,7 +5,16 @@ import type { DeskCase } from '../../../domain/case-record';
 import type { Lang } from '../../../conversations/messages';
 import type { Translate } from '../../../conversations/ports';
 import { CASE_KINDS } from '../../reporting/flows';
-import type { DashboardDesk, DashboardStaff, LiveCases, LoginTokens, Session, Sessions } from '../ports';
+import type {
+  DashboardAudit,
+  DashboardDesk,
+  DashboardStaff,
+  LiveCases,
+  LoginTokens,
+  Session,
+  Sessions,
+  UnansweredQuestions,
+} from '../ports';
 import type { Html } from './html';
 import { messagePage, type PageContext } from './pages';
 
@@ -29,6 +38,12 @@ export interface DashboardRoutesDeps {
   live: LiveCases;
   /** How often a live stream is re-checked and kept open (default 25 s, under proxies' idle timeouts). */
   liveHeartbeatMs?: number;
+  /** Logins, logouts and exports are recorded; supervisors read it (web/audit-routes.ts). */
+  audit: DashboardAudit;
+  /** The FAQ's unanswered questions, on the statistics page of supervisors and superadmins. */
+  questions?: UnansweredQuestions;
+  /** The largest export; a larger one is refused with a message. */
+  exportMaxRows: number;
 }
 
 /** `__Host-`: the browser keeps it only if Secure, Path=/ and without Domain, so no subdomain can set or read it. */

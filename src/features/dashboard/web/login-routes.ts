@@ -4,6 +4,7 @@ import { formatTime } from '../../../domain/time';
 import { langOf, SESSION_COOKIE, type DashboardRoutesDeps, type WebGuard } from './guard';
 import { loginPage, messagePage, telegramLoginPage } from './pages';
 import { verifyTelegramLogin } from './telegram-login';
+import type { DashboardStaff } from '../ports';
 
 /**
  * Logging in and out: the bot's one-time link (`/dangnhap`) opens a page whose button POSTs the
@@ -30,13 +31,19 @@ export function loginRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: 
       deps.log('dashboard.login_refused', { reason: officerId ? 'inactive' : 'link_expired' });
       return send(reply, officerId ? 403 : 410, messagePage(page(lang), officerId ? 'noAccess' : 'linkExpired'));
     }
-    return startSession(reply, officerId, 'link');
+    return startSession(reply, officerId, staff, 'link');
   });
 
   /** A new session for a checked officer: the cookie, the chat notice, the list. */
-  async function startSession(reply: FastifyReply, officerId: string, by: 'link' | 'telegram'): Promise<FastifyReply> {
+  async function startSession(
+    reply: FastifyReply,
+    officerId: string,
+    staff: DashboardStaff,
+    by: 'link' | 'telegram',
+  ): Promise<FastifyReply> {
     const { id } = await deps.sessions.create(officerId);
     deps.log('dashboard.login', { officerId, by });
+    await deps.audit.record({ actor: staff.actingAs, action: 'login', channel: 'web', areaCodes: staff.areaCodes, detail: { by } });
     // The officer hears of every new login in chat, and how to end them all if it was not them.
     await deps.desk.tellOfficer(officerId, `dash.login.${deps.newId()}`, (lang) => [
       { text: t(lang, 'dashboard.chat.newLogin', { time: formatTime(new Date(), lang, deps.timeZone) }), lang },
@@ -69,7 +76,7 @@ export function loginRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: 
         deps.log('dashboard.login_refused', { reason: 'not_staff' });
         return send(reply, 403, messagePage(page('vi'), 'noAccess'));
       }
-      return startSession(reply, staff.officerId, 'telegram');
+      return startSession(reply, staff.officerId, staff, 'telegram');
     });
   }
 
@@ -77,6 +84,7 @@ export function loginRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: 
     const s = await g.signedIn(req, reply);
     if (!s || !g.checked(req, reply, s)) return reply;
     await deps.sessions.end(s.sessionId);
+    await deps.audit.record({ actor: s.staff.actingAs, action: 'logout', channel: 'web', areaCodes: s.staff.areaCodes });
     g.clearCookie(reply);
     return send(reply, 200, messagePage(page(s.lang), 'loggedOut'));
   });

@@ -8,6 +8,7 @@ import type { Translate } from '../../../conversations/ports';
 import { CASE_KINDS } from '../../reporting/flows';
 import { html, type Html } from './html';
 import { listHref, type ListQuery } from './filters';
+import { exportForm } from './export-form';
 
 /**
  * The dashboard's pages, rendered on the server from the same locales as the bot. No page carries
@@ -203,6 +204,7 @@ export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html 
         <a href="${withLang('/dashboard/cases', q.lang)}">${tr(p, 'list.reset')}</a>
       </div>
     </form>
+    ${exportForm(p, signed.csrf, { status: q.status, category: q.category, area: q.area, from: q.from, to: q.to, q: q.q, lang: q.lang })}
     <p class="count" role="status" data-total="${d.total}">${tr(p, 'list.count', { total: d.total, page: q.page, pages })}</p>
     ${
       d.items.length === 0

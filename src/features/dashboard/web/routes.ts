@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { auditRoutes } from './audit-routes';
 import { caseRoutes } from './case-routes';
+import { exportRoutes } from './export-routes';
 import { langOf, webGuard, type DashboardRoutesDeps } from './guard';
 import { LiveHub } from './live-hub';
 import { liveRoutes } from './live-routes';
 import { loginRoutes } from './login-routes';
 import { securityHeaders } from './security';
+import { statsRoutes } from './stats-routes';
+import { STATS_CSS } from './stats-styles';
 import { DASHBOARD_CSS } from './styles';
 
 export { SESSION_COOKIE, type DashboardRoutesDeps } from './guard';
@@ -35,7 +39,10 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   });
 
   app.get('/dashboard/assets/dashboard.css', async (_req, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DASHBOARD_CSS),
+    reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(DASHBOARD_CSS + STATS_CSS),
   );
   app.get('/dashboard', async (req, reply) => {
     const lang = langOf((req.query as Record<string, unknown>).lang);
@@ -45,6 +52,9 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   const guard = webGuard(deps);
   loginRoutes(app, deps, guard);
   caseRoutes(app, deps, guard);
+  statsRoutes(app, deps, guard);
+  exportRoutes(app, deps, guard);
+  auditRoutes(app, deps, guard);
   const hub = new LiveHub(deps, { heartbeatMs: deps.liveHeartbeatMs ?? 25_000, maxStreams: 500, maxPerOfficer: 8 });
   app.addHook('onClose', async () => hub.close());
   liveRoutes(app, deps, guard, hub);

@@ -1,5 +1,7 @@
 import type { ChannelName } from '../../../conversations/messages';
-import type { CaseDesk, CaseListQuery, CaseSearch, CaseStats, ChangeResult, DeskCase, DeskStaff, OfficerRef } from '../ports';
+import type { CaseDesk, CaseListQuery, CaseSearch, CaseStats, ChangeResult, DeskAudit, DeskCase, DeskStaff, OfficerRef } from '../ports';
+import { REPORTED_CASE_FIELDS, type ReportedCase } from '../../../conversations/case-columns';
+import { durations, weekOf, weeksBetween, type CaseStatistics } from '../../../domain/case-statistics';
 import type { CaseKind } from '../../../domain/case-kinds';
 import { CASE_KINDS } from '../../reporting/flows';
 import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../../../domain/case-record';
@@ -49,6 +51,8 @@ export class StoreCaseDesk implements CaseDesk {
     private readonly onAcknowledged: (waitedMs: number) => void = () => undefined,
     /** Told of every change that was written (chat, web or escalation): the dashboard's live view hears of it. */
     private readonly onChanged: (refCode: string) => Promise<void> = async () => undefined,
+    /** The audit log, told of every staff change that took effect. */
+    private readonly audit?: DeskAudit,
   ) {}
 
   async staff(channel: ChannelName, userId: string): Promise<DeskStaff | null> {
@@ -101,6 +105,53 @@ export class StoreCaseDesk implements CaseDesk {
   }
 
   /**
+   * The dashboard's statistics of the cases the filters select within the staff member's scope:
+   * counts grouped in the database; weeks and waiting times from the three timestamps alone.
+   */
+  async statistics(staff: DeskStaff, q: Omit<CaseSearch, 'offset' | 'limit'> & { from: Date; to: Date }): Promise<CaseStatistics> {
+    const query = await this.scoped(staff, q);
+    const [counts, times] = await Promise.all([this.store.cases.groupedCounts(query), this.store.cases.timestamps(query)]);
+    const weeks = new Map(weeksBetween(q.from, q.to).map((w) => [w, 0]));
+    const toAck: number[] = [];
+    const toResolve: number[] = [];
+    for (const c of times) {
+      const submitted = new Date(c.submittedAt).getTime();
+      const week = weekOf(new Date(submitted));
+      weeks.set(week, (weeks.get(week) ?? 0) + 1);
+      if (c.acknowledgedAt) toAck.push(new Date(c.acknowledgedAt).getTime() - submitted);
+      if (c.resolvedAt) toResolve.push(new Date(c.resolvedAt).getTime() - submitted);
+    }
+    const mediation = new Set(CASE_KINDS.all.filter((k) => k.handledByMediators).map((k) => k.id as string));
+    return {
+      total: counts.byStatus.reduce((sum, r) => sum + r.count, 0),
+      byCategory: counts.byCategory,
+      byStatus: counts.byStatus,
+      byArea: await Promise.all(
+        counts.byArea.map(async (r) => ({ ...r, areaName: r.areaCode ? (await this.area(r.areaCode)).name : null })),
+      ),
+      byWeek: [...weeks].sort(([a], [b]) => a.localeCompare(b)).map(([week, count]) => ({ week, count })),
+      mediationOutcomes: counts.byOutcome
+        .filter((r) => mediation.has(r.kind) && r.outcome !== null)
+        .map((r) => ({ outcome: String(r.outcome), count: r.count })),
+      toAcknowledge: durations(toAck),
+      toResolve: durations(toResolve),
+    };
+  }
+
+  /**
+   * The rows of an export: exactly the cases the list's filters select within the staff member's
+   * scope, newest first, with the report's columns only (no words, contact or chat), read a batch
+   * at a time; and how many they are, for the cap.
+   */
+  async exportCases(
+    staff: DeskStaff,
+    q: Omit<CaseSearch, 'offset' | 'limit'>,
+  ): Promise<{ total: number; rows: AsyncIterable<ReportedCase> }> {
+    const query = await this.scoped(staff, q);
+    return { total: await this.store.cases.countOf(query), rows: this.store.cases.stream(query, REPORTED_CASE_FIELDS) };
+  }
+
+  /**
    * The dashboard's filters within what the staff member may see: their areas and below (an
    * `areaCode` narrows, never widens), mediators only mediation requests. The list, map,
    * statistics and exports all ask through this, so they show the same cases.
@@ -131,8 +182,8 @@ export class StoreCaseDesk implements CaseDesk {
     return c ? this.present(c) : null;
   }
 
-  async change(caseId: string, change: CaseChange): Promise<ChangeResult> {
-    return this.lock(caseId, async () => {
+  async change(caseId: string, change: CaseChange, via: 'chat' | 'web' = 'chat'): Promise<ChangeResult> {
+    const result = await this.lock(caseId, async (): Promise<ChangeResult> => {
       const c = await this.store.cases.byCaseId(caseId);
       if (!c) return { outcome: 'missing' as const };
       const plan = planChange(c, change, new Date());
@@ -144,6 +195,20 @@ export class StoreCaseDesk implements CaseDesk {
       await this.onChanged(updated.refCode);
       return { outcome: 'done' as const, case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
     });
+    // After the lock: the audit write never holds up the next change of the case.
+    if (result.outcome === 'done' && this.audit && change.action !== 'answer' && change.action !== 'escalate') {
+      const detail: Record<string, string> | undefined =
+        change.action === 'resolve' ? { outcome: change.outcome } : change.action === 'reassign' ? { to: change.to } : undefined;
+      await this.audit.caseChanged({
+        actor: change.by,
+        action: change.action,
+        via,
+        refCode: result.case.refCode,
+        areaCode: result.case.areaCode,
+        detail,
+      });
+    }
+    return result;
   }
 
   async colleagues(c: DeskCase): Promise<OfficerRef[]> {

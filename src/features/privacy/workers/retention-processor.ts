@@ -7,6 +7,8 @@ export interface RetentionDeps {
   log: Logger;
   /** A case closed longer ago than this is purged. */
   closedCaseMs: number;
+  /** An audit event older than this is deleted (AUDIT_RETENTION_DAYS); none when not given. */
+  auditMs?: number;
   clock?: () => number;
   /** Cases read per query. */
   batch?: number;
@@ -43,6 +45,8 @@ export interface RetentionReport {
   draftFiles: number;
   /** Older cases given the blind index they lacked, so that erasure finds them too. */
   indexed: number;
+  /** Audit events past AUDIT_RETENTION_DAYS, deleted. */
+  auditEvents: number;
 }
 
 /**
@@ -52,14 +56,15 @@ export interface RetentionReport {
  * answers, updates to the resident) and the resident's sealed chat. The notices go first and the
  * case is marked purged last, so a run cut short redoes that case next time; a purged case is
  * never read again, so running twice, or on two workers at once, removes nothing more. Then cases
- * stored before the blind index are given theirs (`indexOlderCases`).
+ * stored before the blind index are given theirs (`indexOlderCases`), and audit events older than
+ * `auditMs` are deleted.
  */
 export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionReport> {
   const { store } = deps;
   const now = new Date((deps.clock ?? Date.now)());
   const cutoff = new Date(now.getTime() - deps.closedCaseMs);
   const batch = deps.batch ?? 200;
-  const report: RetentionReport = { cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 0 };
+  const report: RetentionReport = { cases: 0, notices: 0, files: 0, draftFiles: 0, indexed: 0, auditEvents: 0 };
   const seen = new Set<string>();
   for (;;) {
     const ids = (await store.cases.closedBefore(cutoff, batch)).filter((id) => !seen.has(id));
@@ -75,6 +80,7 @@ export async function purgeClosedCases(deps: RetentionDeps): Promise<RetentionRe
   }
   report.draftFiles = await purgeDraftFiles(deps, now, batch);
   report.indexed = await indexOlderCases(deps, batch);
+  if (deps.auditMs !== undefined) report.auditEvents = await store.auditEvents.deleteBefore(new Date(now.getTime() - deps.auditMs));
   deps.log.info({ ...report, cutoff: cutoff.toISOString() }, 'retention.purged');
   return report;
 }
