@@ -14,6 +14,7 @@ export function dashboardDesk(officerDesk: ReturnType<typeof createOfficerDeskFe
     staffOf: (officerId) => desk.staffOf(officerId),
     staffByChat: (channel, userId) => desk.staff(channel, userId),
     search: (staff, q) => desk.search(staff, q),
+    mapData: (staff, q, limit) => desk.mapData(staff, q, limit),
     areasOf: (staff) => desk.areasOf(staff),
     byRef: (refCode) => desk.byRef(refCode),
     officerName: async (officerId) => (await desk.officer(officerId))?.name,

@@ -1,6 +1,6 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { AreaRepository } from './areas/area.repository';
-import { areaSchema, type Area } from './areas/area.schema';
+import { areaSchema, type StoredArea } from './areas/area.schema';
 import { BroadcastRepository } from './broadcasts/broadcast.repository';
 import { broadcastSchema, type Broadcast } from './broadcasts/broadcast.schema';
 import { DeliveryRepository } from './broadcasts/delivery.repository';
@@ -23,7 +23,7 @@ import { RefCodeRepository } from './ref-codes/ref-code.repository';
 import { refCodeSchema, type RefCodeRecord } from './ref-codes/ref-code.schema';
 
 export interface Models {
-  area: Model<Area>;
+  area: Model<StoredArea>;
   officer: Model<OfficerRecord>;
   group: Model<Group>;
   case: Model<Case>;
@@ -67,7 +67,7 @@ export interface StoreOptions {
  */
 export function createModels(conn: Connection): Models {
   return {
-    area: modelOn<Area>(conn, 'Area', areaSchema),
+    area: modelOn<StoredArea>(conn, 'Area', areaSchema),
     officer: modelOn<OfficerRecord>(conn, 'Officer', officerSchema),
     group: modelOn<Group>(conn, 'Group', groupSchema),
     case: modelOn<Case>(conn, 'Case', caseSchema),

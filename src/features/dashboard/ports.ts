@@ -1,5 +1,7 @@
+import type { AreaBoundary } from '../../domain/area-boundary';
+import type { CaseKind } from '../../domain/case-kinds';
 import type { DeskCase } from '../../domain/case-record';
-import type { CaseSearch, Staff } from '../../domain/case-workflow';
+import type { CaseSearch, CaseStatus, Staff } from '../../domain/case-workflow';
 import type { ChannelName, Lang, OutboundMessage } from '../../conversations/messages';
 
 /**
@@ -18,6 +20,33 @@ export interface DashboardStaff extends Staff {
 /** The list's filters, as the URL carries them (web/filters.ts). */
 export type CaseFilter = CaseSearch;
 
+/** An area on the map: its outline when it has one, an active hotspot, and how many of the shown cases lie in it. */
+export interface MapArea {
+  code: string;
+  name: string;
+  boundary: AreaBoundary | null;
+  hotspot: boolean;
+  cases: number;
+}
+
+/** What a marker needs of a case, and nothing more: never the tipster, their words or media. */
+export interface MapCase {
+  refCode: string;
+  status: CaseStatus;
+  kind: CaseKind;
+  category: string;
+  lat: number;
+  lon: number;
+  submittedAt: Date;
+}
+
+export interface MapData {
+  areas: MapArea[];
+  cases: MapCase[];
+  /** More cases matched than the cap: the newest are shown. */
+  truncated: boolean;
+}
+
 export type WebActionResult =
   'done' | 'unchanged' | 'closed' | 'missing' | 'empty' | 'not_staff' | 'inactive' | 'out_of_area' | 'wrong_kind' | 'not_allowed';
 
@@ -28,6 +57,11 @@ export interface DashboardDesk {
   staffByChat(channel: ChannelName, userId: string): Promise<DashboardStaff | null>;
   /** Every case the staff member may see by the filter, newest first. */
   search(staff: DashboardStaff, q: CaseFilter): Promise<{ items: DeskCase[]; total: number }>;
+  /**
+   * The map: the areas the filter shows within the staff member's scope, and the newest `limit`
+   * cases with a location matching the same filter as the list (no paging).
+   */
+  mapData(staff: DashboardStaff, q: Omit<CaseFilter, 'offset' | 'limit'>, limit: number): Promise<MapData>;
   /** The areas the staff member covers (and those below), for the area filter. */
   areasOf(staff: DashboardStaff): Promise<{ code: string; name: string }[]>;
   byRef(refCode: string): Promise<DeskCase | null>;

@@ -46,6 +46,7 @@ export function createDashboard(rt: Runtime, http: HttpServer, desk: DashboardDe
     log,
     telegramBotToken: config.dashboard.telegramLogin ? config.telegram?.token : undefined,
     loginMaxAgeMs: LINK_TTL_MINUTES * 60_000,
+    tiles: config.dashboard.tiles,
   });
   return { feature };
 }

@@ -8,6 +8,7 @@ import { OutboxProducer } from '../../outbox/producer';
 import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from './adapters/escalations';
 import { redisCaseLock } from '../../redis/case-lock';
 import { StoreCaseDesk } from './adapters/case-desk';
+import { activeHotspotAreas } from './adapters/hotspots';
 import { StoreDeskMessenger } from './adapters/desk-messenger';
 import type { Case } from '../../store/cases/case.schema';
 import { createCaseWatch } from './workers/case-watch';
@@ -34,8 +35,13 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>) {
   const job = { attempts: rt.config.jobAttempts, backoffMs: rt.config.jobBackoffMs };
   const queues = new OutboxProducer(rt.queueRedis, job);
   const scheduler = new EscalationScheduler(rt.queueRedis, job);
-  const desk = new StoreCaseDesk(rt.store, rt.box, rt.config.superadmins, redisCaseLock(rt.redis), (waitedMs) =>
-    rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
+  const desk = new StoreCaseDesk(
+    rt.store,
+    rt.box,
+    rt.config.superadmins,
+    redisCaseLock(rt.redis),
+    (waitedMs) => rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
+    (areaCodes, kinds) => activeHotspotAreas(rt.redis, areaCodes, kinds),
   );
   const messenger = new StoreDeskMessenger(rt.store, channels, queues);
   return {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { caseRoutes } from './case-routes';
 import { langOf, webGuard, type DashboardRoutesDeps } from './guard';
 import { loginRoutes } from './login-routes';
+import { mapRoutes } from './map-routes';
 import { securityHeaders } from './security';
 import { DASHBOARD_CSS } from './styles';
 
@@ -19,9 +20,12 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  const headers = securityHeaders();
+  const headers = securityHeaders({ tileOrigin: deps.tiles?.origin });
   app.addHook('onSend', async (_req, reply) => {
+    // The app's own static files say how long they keep (they change only with a release); every page is no-store.
+    const cache = reply.getHeader('cache-control');
     reply.headers(headers);
+    if (typeof cache === 'string' && cache.startsWith('public')) reply.header('cache-control', cache);
   });
 
   app.get('/dashboard/assets/dashboard.css', async (_req, reply) =>
@@ -35,4 +39,5 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   const guard = webGuard(deps);
   loginRoutes(app, deps, guard);
   caseRoutes(app, deps, guard);
+  mapRoutes(app, deps, guard);
 }
