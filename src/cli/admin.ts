@@ -112,7 +112,9 @@ async function setAreaBoundary(store: Store, options: Options, positionals: stri
   const [code, file] = positionals;
   const remove = options.remove === true;
   if (code === undefined || positionals.length > 2 || (file === undefined) !== remove)
-    throw new UsageError('set-area-boundary needs the area code and a GeoJSON file (or --remove): set-area-boundary kp1-to3 kp1-to3.geojson');
+    throw new UsageError(
+      'set-area-boundary needs the area code and a GeoJSON file (or --remove): set-area-boundary kp1-to3 kp1-to3.geojson',
+    );
   await requireArea(store, code);
   if (remove) {
     await store.areas.setBoundary(code, null);
@@ -123,13 +125,13 @@ async function setAreaBoundary(store: Store, options: Options, positionals: stri
   try {
     json = JSON.parse(readFileSync(file!, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   let boundary;
   try {
     boundary = parseBoundary(json);
   } catch (error) {
-    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}; nothing was changed`);
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}; nothing was changed`, { cause: error });
   }
   await store.areas.setBoundary(code, boundary);
   const rings = boundary.type === 'Polygon' ? [boundary.coordinates] : boundary.coordinates;

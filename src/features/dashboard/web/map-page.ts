@@ -24,10 +24,13 @@ export interface MapPageData {
 
 const tm = (p: PageContext, key: string, params?: Record<string, unknown>) => p.t(p.lang, `dashboard.map.${key}`, params);
 
+/** A status's name without the chat's coloured emoji: the map's own colours stand beside it. */
+const plainStatus = (p: PageContext, status: string) => statusLabel(p, status).replace(/^\p{Extended_Pictographic}\uFE0F?\s*/u, '');
+
 /** What the script writes on the map, in the reader's language. */
 function scriptLabels(p: PageContext): Record<string, unknown> {
   return {
-    status: Object.fromEntries(CASE_STATUSES.map((s) => [s, statusLabel(p, s)])),
+    status: Object.fromEntries(CASE_STATUSES.map((s) => [s, plainStatus(p, s)])),
     category: Object.fromEntries(
       CASE_KINDS.all.flatMap((k) => k.categories.map((c) => [`${k.id}.${c}`, p.t(p.lang, `categories.${k.id}.${c}`)])),
     ),
@@ -67,7 +70,7 @@ export function mapPage(p: PageContext, d: MapPageData, signed: Signed): Html {
       <noscript>${tm(p, 'noScript')}</noscript>
     </div>
     <ul class="legend" aria-label="${tm(p, 'legend.title')}">
-      ${CASE_STATUSES.map((s) => html`<li><span class="swatch dot status-${s}" aria-hidden="true"></span>${statusLabel(p, s)}</li>`)}
+      ${CASE_STATUSES.map((s) => html`<li><span class="swatch dot status-${s}" aria-hidden="true"></span>${plainStatus(p, s)}</li>`)}
       <li><span class="swatch outline" aria-hidden="true"></span>${tm(p, 'legend.area')}</li>
       <li><span class="swatch outline hot" aria-hidden="true"></span>${tm(p, 'legend.hotspot')}</li>
     </ul>

@@ -16,7 +16,8 @@
   // The stylesheet's status colours (contrast of at least 4.5:1 on white).
   var COLOURS = { new: '#a4000f', acknowledged: '#7a4d00', resolved: '#1b5e20' };
 
-  var map = L.map(el, { zoomControl: false, center: [16, 106], zoom: 5 });
+  // maxZoom on the map itself: without a tile layer none would set it, and the clusters need one.
+  var map = L.map(el, { zoomControl: false, center: [16, 106], zoom: 5, minZoom: 3, maxZoom: 19, zoomSnap: 0.5 });
   L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
   var tiles = el.getAttribute('data-tiles');
   if (tiles) L.tileLayer(tiles, { attribution: el.getAttribute('data-attribution') || '', maxZoom: 19 }).addTo(map);
@@ -33,7 +34,9 @@
     var link = node('a', 'ref', c.refCode);
     link.href = el.getAttribute('data-case-base') + encodeURIComponent(c.refCode) + (langParam ? '?lang=' + langParam : '');
     box.appendChild(link);
-    box.appendChild(node('p', null, (labels.status[c.status] || c.status) + ' · ' + (labels.category[c.kind + '.' + c.category] || c.category)));
+    box.appendChild(
+      node('p', null, (labels.status[c.status] || c.status) + ' · ' + (labels.category[c.kind + '.' + c.category] || c.category)),
+    );
     var when = new Date(c.submittedAt).toLocaleString(locale, { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
     box.appendChild(node('p', null, labels.submitted + ': ' + when));
     return box;
@@ -83,12 +86,14 @@
       clusters.addLayer(marker);
       bounds.extend([c.lat, c.lon]);
     });
+    // Fitted before the markers go on, without animation: the clusters are made once, at the final zoom.
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18, animate: false });
     map.addLayer(clusters);
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18 });
     el.setAttribute('data-state', 'ready');
   }
 
-  function failed() {
+  function failed(error) {
+    if (window.console) window.console.error(error);
     var note = node('p', 'notice', labels.loadError);
     note.setAttribute('role', 'alert');
     el.parentNode.insertBefore(note, el);
