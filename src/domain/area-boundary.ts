@@ -83,6 +83,8 @@ function position(value: unknown, label: string): Position {
 function limited<T>(coordinates: T, polygons: Position[][][]): T {
   const count = polygons.reduce((sum, p) => sum + p.reduce((s, ring) => s + ring.length, 0), 0);
   if (count > MAX_BOUNDARY_POSITIONS)
-    throw new BoundaryError(`the boundary has ${count} positions, more than ${MAX_BOUNDARY_POSITIONS}: simplify it (e.g. mapshaper -simplify)`);
+    throw new BoundaryError(
+      `the boundary has ${count} positions, more than ${MAX_BOUNDARY_POSITIONS}: simplify it (e.g. mapshaper -simplify)`,
+    );
   return coordinates;
 }
