@@ -14,6 +14,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The dashboard map's browser files (plain JavaScript and CSS, nothing to compile) beside the code that serves them.
+COPY src/features/dashboard/web/browser ./dist/features/dashboard/web/browser
 COPY locales ./locales
 # The understanding's corpus: the classifier is built from it at start-up.
 COPY data/understanding ./data/understanding

@@ -71,6 +71,20 @@ const schema = z
     DASHBOARD_SESSION_MAX_HOURS: positiveInt.default(12),
     /** How often an open live-updates stream is re-checked (session, officer still active) and kept open through proxies. */
     DASHBOARD_LIVE_HEARTBEAT_SECONDS: positiveInt.default(25),
+    /**
+     * The map's tile server, as a Leaflet URL template (`https://{s}.tile.example.org/{z}/{x}/{y}.png`);
+     * unset, the map draws the areas' outlines on a plain background. Its origin joins the CSP's img-src.
+     */
+    DASHBOARD_TILE_URL: z
+      .string()
+      .regex(
+        /^https?:\/\/(\{s\}\.)?[A-Za-z0-9.-]+(:\d+)?\/[^\s"'<>]*$/,
+        'DASHBOARD_TILE_URL must be an http(s) URL template such as https://{s}.tile.example.org/{z}/{x}/{y}.png',
+      )
+      .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'DASHBOARD_TILE_URL must contain {z}, {x} and {y}')
+      .optional(),
+    /** Shown on the map with the tiles, as the tile server's terms ask (e.g. © OpenStreetMap contributors). */
+    DASHBOARD_TILE_ATTRIBUTION: z.string().max(500).optional(),
 
     /** The queue UI (bull-board, /queues) opens to these credentials (HTTP Basic); unset, it is off. */
     QUEUE_UI_USER: z
@@ -231,6 +245,13 @@ const schema = z
         message: 'needs TELEGRAM_BOT_TOKEN (the login is signed with it)',
       });
     }
+    if (c.DASHBOARD_TILE_URL && !c.DASHBOARD_TILE_ATTRIBUTION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DASHBOARD_TILE_ATTRIBUTION'],
+        message: "is required with DASHBOARD_TILE_URL: tile servers' terms ask for it on the map",
+      });
+    }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }
@@ -261,6 +282,9 @@ function toConfig(e: z.infer<typeof schema>) {
       idleMs: e.DASHBOARD_SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: e.DASHBOARD_SESSION_MAX_HOURS * 3_600_000,
       liveHeartbeatMs: e.DASHBOARD_LIVE_HEARTBEAT_SECONDS * 1000,
+      tiles: e.DASHBOARD_TILE_URL
+        ? { url: e.DASHBOARD_TILE_URL, attribution: e.DASHBOARD_TILE_ATTRIBUTION ?? '', origin: tileOrigin(e.DASHBOARD_TILE_URL) }
+        : undefined,
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
@@ -335,6 +359,12 @@ function toConfig(e: z.infer<typeof schema>) {
 export class ConfigError extends AppError {}
 
 /** Reads and validates the environment; throws ConfigError listing every bad variable at once. */
+/** The tile server's origin as a CSP source: `{s}` (Leaflet's subdomains a, b, c) becomes a `*.` wildcard. */
+function tileOrigin(template: string): string {
+  const origin = /^https?:\/\/[^/]+/.exec(template)![0];
+  return origin.replace('{s}.', '*.');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!parsed.success) {

@@ -21,6 +21,7 @@ export function dashboardDesk(
     search: (staff, q) => desk.search(staff, q),
     statistics: (staff, q) => desk.statistics(staff, q),
     exportCases: (staff, q) => desk.exportCases(staff, q),
+    mapData: (staff, q, limit) => desk.mapData(staff, q, limit),
     areasOf: (staff) => desk.areasOf(staff),
     byRef: (refCode) => desk.byRef(refCode),
     officerName: async (officerId) => (await desk.officer(officerId))?.name,

@@ -3,8 +3,10 @@
  * request made at the ward office. Run through scripts/admin; reads MONGODB_URI (erase-user also
  * REDIS_URL and KEY_HMAC_SECRET). `scripts/admin help` prints the usage.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Connection } from 'mongoose';
+import { parseBoundary } from '../domain/area-boundary';
 import { CHANNEL_NAMES } from '../domain/chat';
 import { KeyedHash } from '../domain/keyed-hash';
 import { StoreResidentErasure } from '../features/privacy/adapters/resident-erasure';
@@ -21,6 +23,11 @@ const USAGE = `Usage: scripts/admin <command> [options]
   add-area --code CODE --name NAME --kind KIND [--parent CODE]
       Create or update an area. CODE: lowercase letters, digits, hyphens (e.g. kp1-to3).
       KIND is a label such as province, ward, commune, residential-group.
+
+  set-area-boundary CODE FILE | set-area-boundary CODE --remove
+      Give an area its outline on the dashboard's map from a GeoJSON file (a Polygon or
+      MultiPolygon geometry, or a Feature or FeatureCollection of one holding it; positions are
+      [longitude, latitude]), checked first: rings closed, coordinates in range. --remove: no outline.
 
   add-officer --id ID --name NAME --role officer|supervisor|mediator --areas CODE[,CODE…]
               [--telegram CHAT_ID] [--zalo CHAT_ID] [--console CHAT_ID] [--lang vi|en] [--inactive]
@@ -99,6 +106,37 @@ async function addArea(store: Store, options: Options): Promise<void> {
     parentCode,
   });
   console.log(`area ${area.code} saved: ${area.name} (${area.kind}${area.parentCode ? `, in ${area.parentCode}` : ''})`);
+}
+
+async function setAreaBoundary(store: Store, options: Options, positionals: string[]): Promise<void> {
+  const [code, file] = positionals;
+  const remove = options.remove === true;
+  if (code === undefined || positionals.length > 2 || (file === undefined) !== remove)
+    throw new UsageError(
+      'set-area-boundary needs the area code and a GeoJSON file (or --remove): set-area-boundary kp1-to3 kp1-to3.geojson',
+    );
+  await requireArea(store, code);
+  if (remove) {
+    await store.areas.setBoundary(code, null);
+    console.log(`area ${code} has no boundary now: the map lists it beside the outlines`);
+    return;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file!, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not a readable JSON file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  let boundary;
+  try {
+    boundary = parseBoundary(json);
+  } catch (error) {
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}; nothing was changed`, { cause: error });
+  }
+  await store.areas.setBoundary(code, boundary);
+  const rings = boundary.type === 'Polygon' ? [boundary.coordinates] : boundary.coordinates;
+  const positions = rings.flat().reduce((sum, ring) => sum + ring.length, 0);
+  console.log(`area ${code} boundary saved: a ${boundary.type} of ${positions} positions`);
 }
 
 /** `--areas a,b`: at least one code, each an area that exists. */
@@ -304,6 +342,7 @@ const OPTIONS = {
   ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
   inactive: { type: 'boolean' as const },
   all: { type: 'boolean' as const },
+  remove: { type: 'boolean' as const },
 };
 
 /**
@@ -333,6 +372,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const commands: Record<string, (store: Store, options: Options, positionals: string[]) => Promise<void>> = {
     'add-area': (store, options) => addArea(store, options),
+    'set-area-boundary': (store, options, positionals) => setAreaBoundary(store, options, positionals),
     'add-officer': (store, options) => addOfficer(store, options),
     'bind-group': (store, options) => bindGroup(store, options),
     'add-group-admin': (store, options) => groupAdmin(store, options, true),

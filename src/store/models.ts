@@ -1,6 +1,6 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { AreaRepository } from './areas/area.repository';
-import { areaSchema, type Area } from './areas/area.schema';
+import { areaSchema, type StoredArea } from './areas/area.schema';
 import { AuditRepository } from './audit/audit.repository';
 import { auditEventSchema, type AuditEvent } from './audit/audit.schema';
 import { BroadcastRepository } from './broadcasts/broadcast.repository';
@@ -25,7 +25,7 @@ import { RefCodeRepository } from './ref-codes/ref-code.repository';
 import { refCodeSchema, type RefCodeRecord } from './ref-codes/ref-code.schema';
 
 export interface Models {
-  area: Model<Area>;
+  area: Model<StoredArea>;
   officer: Model<OfficerRecord>;
   group: Model<Group>;
   case: Model<Case>;
@@ -72,7 +72,7 @@ export interface StoreOptions {
  */
 export function createModels(conn: Connection): Models {
   return {
-    area: modelOn<Area>(conn, 'Area', areaSchema),
+    area: modelOn<StoredArea>(conn, 'Area', areaSchema),
     officer: modelOn<OfficerRecord>(conn, 'Officer', officerSchema),
     group: modelOn<Group>(conn, 'Group', groupSchema),
     case: modelOn<Case>(conn, 'Case', caseSchema),

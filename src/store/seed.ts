@@ -3,6 +3,7 @@ import { AREA_CODE_PATTERN } from './areas/area.schema';
 import type { Store } from './models';
 import { OFFICER_ROLES } from './officers/officer.schema';
 import { AppError } from '../domain/app-error';
+import { BoundaryError, parseBoundary, type AreaBoundary } from '../domain/area-boundary';
 
 /**
  * Seed data: the areas, officers and groups a deployment starts with (scripts/seed-data/*.json).
@@ -19,6 +20,20 @@ const areaEntry = z
     name: z.string().trim().min(1, 'must not be empty'),
     kind: z.string().trim().min(1, 'must not be empty'),
     parentCode: areaCode.nullable(),
+    /** Its outline for the dashboard's map: a GeoJSON Polygon or MultiPolygon, [longitude, latitude]. */
+    boundary: z
+      .unknown()
+      .transform((value, ctx): AreaBoundary | undefined => {
+        if (value === undefined) return undefined;
+        try {
+          return parseBoundary(value);
+        } catch (error) {
+          if (!(error instanceof BoundaryError)) throw error;
+          ctx.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
   })
   .strict();
 

@@ -15,8 +15,9 @@ import { TelegramEmulator } from '../support/telegram-emulator';
  * out as the Dockerfile's runtime stage lays out the image (its COPY lines are read from the
  * Dockerfile, so a file the image forgets fails here), started as the image starts it
  * (`node dist/main.js --role all`, NODE_ENV=production) against the test Redis and database: the
- * operators' commands run from dist/ (seed, admin), /readyz answers 200, and a resident's tip
- * through the Telegram emulator reaches the area's officer.
+ * operators' commands run from dist/ (seed, admin), /readyz answers 200, the dashboard map's
+ * script and vendor files are served, and a resident's tip through the Telegram emulator reaches
+ * the area's officer.
  */
 const root = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -122,6 +123,17 @@ describe('the compiled build, laid out as the image', () => {
     while ((await readyz(port)) !== 200) {
       if (bot.exitCode !== null || Date.now() > deadline) throw new Error(`the compiled bot did not become ready:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
+    }
+
+    // The dashboard map's browser files: ours copied beside the compiled code, Leaflet's from the installed packages.
+    for (const [path, text] of [
+      ['/dashboard/assets/map.js', 'markerClusterGroup'],
+      ['/dashboard/assets/map.css', '.leaflet-control-attribution'],
+      ['/dashboard/assets/vendor/leaflet/leaflet.js', '1.9.4'],
+      ['/dashboard/assets/vendor/leaflet.markercluster/leaflet.markercluster.js', 'MarkerClusterGroup'],
+    ]) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      expect([path, res.status, (await res.text()).includes(text)]).toEqual([path, 200, true]);
     }
 
     const resident = emu.user(7701, { firstName: 'Cư dân' });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -106,5 +107,72 @@ describe('scripts/admin for operators', () => {
     expect(await admin(['failed-jobs', '--queue', 'nope'])).toMatchObject({ code: 1, out: expect.stringContaining('unknown queue nope') });
     await queue.obliterate({ force: true });
     await queue.close();
+  }, 60_000);
+
+  it('sets an area’s map boundary from a GeoJSON file, checked first; removes it with --remove', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'boundary-'));
+    const file = (name: string, value: unknown) => {
+      const where = path.join(dir, name);
+      writeFileSync(where, JSON.stringify(value));
+      return where;
+    };
+    const ring = [
+      [106.699, 10.776],
+      [106.701, 10.776],
+      [106.701, 10.778],
+      [106.699, 10.778],
+      [106.699, 10.776],
+    ];
+    const boundaryOf = async (code: string) => (await db.store.areas.withCodes([code]))[0]?.boundary;
+    const before = await boundaryOf('kp1-to3');
+
+    // As geojson.io exports it: a FeatureCollection of one feature.
+    const good = file('good.geojson', {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { name: 'Tổ 3' }, geometry: { type: 'Polygon', coordinates: [ring] } }],
+    });
+    expect(await admin(['set-area-boundary', 'kp1-to3', good])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('area kp1-to3 boundary saved: a Polygon of 5 positions'),
+    });
+    expect(await boundaryOf('kp1-to3')).toEqual({ type: 'Polygon', coordinates: [ring] });
+    expect(before).not.toEqual(await boundaryOf('kp1-to3'));
+
+    // Refused, naming the problem, and nothing changes.
+    const refusals: [string, unknown, string][] = [
+      ['open.geojson', { type: 'Polygon', coordinates: [ring.slice(0, 4)] }, 'is not closed'],
+      [
+        'swapped.geojson',
+        { type: 'Polygon', coordinates: [ring.map(([lon, lat]) => [lat, lon])] },
+        'latitude 106.699 is outside [-90, 90]',
+      ],
+      ['point.geojson', { type: 'Point', coordinates: [106.7, 10.77] }, 'must be a Polygon or a MultiPolygon'],
+    ];
+    for (const [name, value, message] of refusals) {
+      expect(await admin(['set-area-boundary', 'kp1-to3', file(name, value)])).toMatchObject({
+        code: 1,
+        out: expect.stringContaining(message),
+      });
+    }
+    writeFileSync(path.join(dir, 'broken.geojson'), '{"type": "Polygon", ');
+    expect(await admin(['set-area-boundary', 'kp1-to3', path.join(dir, 'broken.geojson')])).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('not a readable JSON file'),
+    });
+    expect(await boundaryOf('kp1-to3')).toEqual({ type: 'Polygon', coordinates: [ring] });
+
+    expect(await admin(['set-area-boundary', 'nowhere', good])).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('area nowhere does not exist'),
+    });
+    expect(await admin(['set-area-boundary', 'kp1-to3'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('set-area-boundary needs'),
+    });
+    expect(await admin(['set-area-boundary', 'kp1-to3', '--remove'])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('has no boundary now'),
+    });
+    expect(await boundaryOf('kp1-to3')).toBeUndefined();
   }, 60_000);
 });

@@ -1,8 +1,10 @@
+import type { AreaBoundary } from '../../domain/area-boundary';
 import type { AuditAction, AuditEvent } from '../../domain/audit';
+import type { CaseKind } from '../../domain/case-kinds';
 import type { DeskCase } from '../../domain/case-record';
 import type { CaseStatistics } from '../../domain/case-statistics';
 import type { ReportedCase } from '../../conversations/case-columns';
-import type { CaseSearch, Staff } from '../../domain/case-workflow';
+import type { CaseSearch, CaseStatus, Staff } from '../../domain/case-workflow';
 import type { ChannelName, Lang, OutboundMessage } from '../../conversations/messages';
 
 /**
@@ -31,6 +33,33 @@ export type WebAction =
   | { kind: 'resolve'; outcome: string }
   | { kind: 'reassign'; to: string };
 
+/** An area on the map: its outline when it has one, an active hotspot, and how many of the shown cases lie in it. */
+export interface MapArea {
+  code: string;
+  name: string;
+  boundary: AreaBoundary | null;
+  hotspot: boolean;
+  cases: number;
+}
+
+/** What a marker needs of a case, and nothing more: never the tipster, their words or media. */
+export interface MapCase {
+  refCode: string;
+  status: CaseStatus;
+  kind: CaseKind;
+  category: string;
+  lat: number;
+  lon: number;
+  submittedAt: Date;
+}
+
+export interface MapData {
+  areas: MapArea[];
+  cases: MapCase[];
+  /** More cases matched than the cap: the newest are shown. */
+  truncated: boolean;
+}
+
 export type WebActionResult =
   | 'done'
   | 'unchanged'
@@ -58,6 +87,11 @@ export interface DashboardDesk {
   statistics(staff: DashboardStaff, q: WholeFilter & { from: Date; to: Date }): Promise<CaseStatistics>;
   /** Exactly the cases the filter selects, newest first, with the report's columns only, read a batch at a time. */
   exportCases(staff: DashboardStaff, q: WholeFilter): Promise<{ total: number; rows: AsyncIterable<ReportedCase> }>;
+  /**
+   * The map: the areas the filter shows within the staff member's scope, and the newest `limit`
+   * cases with a location matching the same filter as the list (no paging).
+   */
+  mapData(staff: DashboardStaff, q: Omit<CaseFilter, 'offset' | 'limit'>, limit: number): Promise<MapData>;
   /** The areas the staff member covers (and those below), for the area filter. */
   areasOf(staff: DashboardStaff): Promise<{ code: string; name: string }[]>;
   byRef(refCode: string): Promise<DeskCase | null>;

@@ -59,6 +59,7 @@ export function createDashboard(
     audit: more.audit,
     questions: more.questions,
     exportMaxRows: EXPORT_MAX_ROWS,
+    tiles: config.dashboard.tiles,
   });
   return { feature };
 }

@@ -9,6 +9,7 @@ import { OutboxProducer } from '../../outbox/producer';
 import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from './adapters/escalations';
 import { redisCaseLock } from '../../redis/case-lock';
 import { StoreCaseDesk } from './adapters/case-desk';
+import { activeHotspotAreas } from './adapters/hotspots';
 import { StoreDeskMessenger } from './adapters/desk-messenger';
 import type { Case } from '../../store/cases/case.schema';
 import { createCaseWatch } from './workers/case-watch';
@@ -43,6 +44,7 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>, audit?: DeskA
     (waitedMs) => rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
     (refCode) => rt.caseEvents.publish({ type: 'changed', refCode }),
     audit,
+    (areaCodes, kinds) => activeHotspotAreas(rt.redis, areaCodes, kinds),
   );
   const messenger = new StoreDeskMessenger(rt.store, channels, queues);
   return {

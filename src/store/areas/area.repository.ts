@@ -1,7 +1,11 @@
 import type { Model } from 'mongoose';
 import { LookupCache } from '../lookup-cache';
 import { plain, upsertWithRetry, type Stored } from '../mongo-compat';
-import { AREA_CODE_PATTERN, type Area } from './area.schema';
+import { AREA_CODE_PATTERN, type Area, type StoredArea } from './area.schema';
+import { parseBoundary, type AreaBoundary } from '../../domain/area-boundary';
+
+/** Routing and the lists never need an area's outline, which may be the largest part of it. */
+const NO_BOUNDARY = { boundary: 0 } as const;
 
 /** The administrative tree. Walks it one level per query: a province has thousands of leaves. */
 export class AreaRepository {
@@ -9,29 +13,50 @@ export class AreaRepository {
 
   /** `lookupCacheMs`: how long an area found by code is remembered (see LookupCache); 0 for never. */
   constructor(
-    private readonly model: Model<Area>,
+    private readonly model: Model<StoredArea>,
     lookupCacheMs = 0,
   ) {
     this.cache = new LookupCache<Area>(lookupCacheMs);
   }
 
-  /** Creates the area or replaces its name, kind and parent. */
+  /** Creates the area or replaces its name, kind and parent (and its boundary when one is given; none given keeps it). */
   async upsert(area: Area): Promise<Area> {
     assertArea(area);
     const { code, name, kind, parentCode } = area;
+    const boundary = area.boundary === undefined ? {} : { boundary: JSON.stringify(parseBoundary(area.boundary)) };
     this.cache.clear();
     const saved = await upsertWithRetry(() =>
       this.model
-        .findOneAndUpdate({ code }, { $set: { name, kind, parentCode } }, { upsert: true, new: true, runValidators: true })
-        .lean<Stored<Area>>()
+        .findOneAndUpdate({ code }, { $set: { name, kind, parentCode, ...boundary } }, { upsert: true, new: true, runValidators: true })
+        .lean<Stored<StoredArea>>()
         .exec(),
     );
     if (!saved) throw new Error(`area ${code}: the upsert returned nothing`);
-    return plain(saved);
+    return fromStored(plain(saved));
+  }
+
+  /** Replaces the area's boundary (checked again here), or removes it with null; false when there is no such area. */
+  async setBoundary(code: string, boundary: AreaBoundary | null): Promise<boolean> {
+    const update = boundary === null ? { $unset: { boundary: 1 } } : { $set: { boundary: JSON.stringify(parseBoundary(boundary)) } };
+    this.cache.clear();
+    const result = await this.model.updateOne({ code }, update).exec();
+    return result.matchedCount > 0;
+  }
+
+  /** The areas of these codes with their names and boundaries, in no particular order (the map: the only reader of boundaries). */
+  async withCodes(codes: readonly string[]): Promise<Area[]> {
+    const rows = await this.model
+      .find({ code: { $in: [...codes] } })
+      .lean<Stored<StoredArea>[]>()
+      .exec();
+    return rows.map((row) => fromStored(plain(row)));
   }
 
   async byCode(code: string): Promise<Area | null> {
-    return this.cache.get(code, async () => plain(await this.model.findOne({ code }).lean<Stored<Area>>().exec()));
+    return this.cache.get(code, async () => {
+      const row = await this.model.findOne({ code }).select(NO_BOUNDARY).lean<Stored<StoredArea>>().exec();
+      return row ? fromStored(plain(row)) : null;
+    });
   }
 
   /**
@@ -55,8 +80,8 @@ export class AreaRepository {
 
   /** The direct children, by code. */
   async children(code: string): Promise<Area[]> {
-    const rows = await this.model.find({ parentCode: code }).sort({ code: 1 }).lean<Stored<Area>[]>().exec();
-    return rows.map((row) => plain(row));
+    const rows = await this.model.find({ parentCode: code }).select(NO_BOUNDARY).sort({ code: 1 }).lean<Stored<StoredArea>[]>().exec();
+    return rows.map((row) => fromStored(plain(row)));
   }
 
   /**
@@ -92,9 +117,15 @@ export class AreaRepository {
   }
 
   async all(): Promise<Area[]> {
-    const rows = await this.model.find({}).sort({ code: 1 }).lean<Stored<Area>[]>().exec();
-    return rows.map((row) => plain(row));
+    const rows = await this.model.find({}).select(NO_BOUNDARY).sort({ code: 1 }).lean<Stored<StoredArea>[]>().exec();
+    return rows.map((row) => fromStored(plain(row)));
   }
+}
+
+/** The stored area as the rest of the code knows it: its boundary parsed back (it was checked when written). */
+function fromStored(row: StoredArea): Area {
+  const { boundary, ...area } = row;
+  return boundary ? { ...area, boundary: JSON.parse(boundary) as AreaBoundary } : area;
 }
 
 /** Checks an area before it is written; the message names the area so an operator can fix it. */

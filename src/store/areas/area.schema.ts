@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { AreaBoundary } from '../../domain/area-boundary';
 
 /**
  * A place in the administrative tree: province → ward/commune (đặc khu) → residential group (tổ dân
@@ -14,17 +15,25 @@ export interface Area {
   kind: string;
   /** The enclosing area, or null for a root (a province). */
   parentCode: string | null;
+  /** Its outline for the dashboard's map (domain/area-boundary.ts), when an operator gave one. */
+  boundary?: AreaBoundary;
 }
 
 /** Lowercase letters, digits and inner hyphens, at most 64 characters. */
 export const AREA_CODE_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
-export const areaSchema = new Schema<Area>(
+export const areaSchema = new Schema<StoredArea>(
   {
     code: { type: String, required: true, unique: true, match: AREA_CODE_PATTERN },
     name: { type: String, required: true },
     kind: { type: String, required: true },
     parentCode: { type: String, default: null, index: true },
+    // GeoJSON text, checked by domain/area-boundary `parseBoundary` before it is written: FerretDB
+    // 1.24 stores no nested arrays, and nothing queries the outline (the map only draws it).
+    boundary: { type: String },
   },
   { collection: 'areas', versionKey: false },
 );
+
+/** An area as the collection holds it: the boundary as GeoJSON text (see the schema). */
+export type StoredArea = Omit<Area, 'boundary'> & { boundary?: string };

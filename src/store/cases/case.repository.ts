@@ -4,6 +4,11 @@ import type { CasePlan, CaseStatus } from '../../domain/case-workflow';
 import type { Case, NewCase } from './case.schema';
 import { AppError } from '../../domain/app-error';
 
+/** What a map marker needs of a case with a location: nothing of the tipster, none of their words. */
+export type LocatedCase = Pick<Case, 'refCode' | 'status' | 'kind' | 'category' | 'areaCode' | 'submittedAt'> & {
+  location: NonNullable<Case['location']>;
+};
+
 /** How many cases, by kind and category, by status and by area (statistics). */
 export interface CaseCounts {
   byCategory: { kind: string; category: string; count: number }[];
@@ -246,6 +251,31 @@ export class CaseRepository {
       this.model.countDocuments(filter).exec(),
     ]);
     return { items: rows.map((row) => plain(row)), total };
+  }
+
+  /**
+   * The newest `limit` cases of the query that have a location, with only what a map marker needs
+   * (a projection: the resident's words, media and the sealed values are never read), and whether
+   * there were more.
+   */
+  async located(q: CaseQuery, limit: number): Promise<{ items: LocatedCase[]; truncated: boolean }> {
+    const rows = await this.model
+      .find({ ...caseFilter(q), location: { $exists: true } })
+      .sort({ submittedAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .select({ _id: 0, refCode: 1, status: 1, kind: 1, category: 1, areaCode: 1, location: 1, submittedAt: 1 })
+      .lean<LocatedCase[]>()
+      .exec();
+    const items = rows.slice(0, limit).map(({ refCode, status, kind, category, areaCode, location, submittedAt }) => ({
+      refCode,
+      status,
+      kind,
+      category,
+      areaCode: areaCode ?? null,
+      location: { latitude: location.latitude, longitude: location.longitude },
+      submittedAt: new Date(submittedAt),
+    }));
+    return { items, truncated: rows.length > limit };
   }
 
   /** Cases of one kind and category in one area submitted since `since`, oldest first (hotspot detection). */

@@ -60,6 +60,41 @@ describe('loadSeed', () => {
     expect(await db.store.areas.all()).toEqual([]);
   });
 
+  it("gives every area of the sample ward a boundary, adjoining, and refuses a bad one by the entry's name", async () => {
+    await loadSeed(db.store, ward);
+    const areas = await db.store.areas.withCodes(['phuong-sai-gon', 'kp1-to3', 'kp1-to4', 'kp2-to1']);
+    expect(areas.map((a) => [a.code, a.boundary?.type]).sort()).toEqual([
+      ['kp1-to3', 'Polygon'],
+      ['kp1-to4', 'Polygon'],
+      ['kp2-to1', 'Polygon'],
+      ['phuong-sai-gon', 'Polygon'],
+    ]);
+    // Neighbours share corners: Tổ 3 and Tổ 4 their whole common edge.
+    const corners = (code: string) =>
+      new Set((areas.find((a) => a.code === code)!.boundary!.coordinates as number[][][])[0].map((p) => p.join(',')));
+    const shared = [...corners('kp1-to3')].filter((p) => corners('kp1-to4').has(p));
+    expect(shared.length).toBeGreaterThanOrEqual(3);
+    // Reloading without a boundary keeps the one set.
+    const { boundary: _dropped, ...plain } = ward.areas[2];
+    await loadSeed(db.store, { areas: [plain] });
+    expect((await db.store.areas.withCodes(['kp1-to3']))[0].boundary?.type).toBe('Polygon');
+    const open = {
+      ...ward.areas[2],
+      boundary: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [106.7, 10.77],
+            [106.71, 10.77],
+            [106.71, 10.78],
+            [106.7, 10.78],
+          ],
+        ],
+      },
+    };
+    await expect(loadSeed(db.store, { areas: [open] })).rejects.toThrow(/areas\[0\] \(kp1-to3\)\.boundary: .*is not closed/);
+  });
+
   it('rejects unknown top-level keys, misspelt fields and non-objects', async () => {
     await expect(loadSeed(db.store, { ...ward, offcers: [] })).rejects.toThrow(/offcers/);
     await expect(loadSeed(db.store, { areas: [{ code: 'x', name: 'X', kind: 'ward', parent: null }] })).rejects.toThrow(/areas\[0\] \(x\)/);

@@ -53,8 +53,8 @@ function dayStart(day: string): Date {
   return new Date(`${day}T00:00:00+07:00`);
 }
 
-/** The store's filter for one page of the list. */
-export function toCaseFilter(q: ListQuery, pageSize: number): CaseFilter {
+/** The store's filter of the URL's filters, without paging: the map (and whatever else shows all of them). */
+export function toUnpagedFilter(q: ListQuery): Omit<CaseFilter, 'offset' | 'limit'> {
   return {
     statuses: q.status === 'open' ? OPEN : q.status === 'all' ? [...CASE_STATUSES] : [q.status],
     category: q.category,
@@ -63,14 +63,26 @@ export function toCaseFilter(q: ListQuery, pageSize: number): CaseFilter {
     // `to` is the last day included.
     to: q.to ? new Date(dayStart(q.to).getTime() + 86_400_000) : undefined,
     refText: q.q,
-    offset: (q.page - 1) * pageSize,
-    limit: pageSize,
   };
+}
+
+/** The store's filter for one page of the list. */
+export function toCaseFilter(q: ListQuery, pageSize: number): CaseFilter {
+  return { ...toUnpagedFilter(q), offset: (q.page - 1) * pageSize, limit: pageSize };
 }
 
 /** The list's address for these filters (defaults left out), with `over` changed. */
 export function listHref(q: ListQuery, over: Partial<ListQuery> = {}): string {
-  const all = { ...q, ...over };
+  return withFilters('/dashboard/cases', { ...q, ...over });
+}
+
+/** The map's address (and its data's, `path`) for the same filters: every case, so no page. */
+export function mapHref(q: ListQuery, path = '/dashboard/map'): string {
+  return withFilters(path, { ...q, page: 1 });
+}
+
+/** `path` with the filters in its query string, defaults left out. */
+function withFilters(path: string, all: ListQuery): string {
   const params = new URLSearchParams();
   if (all.status !== 'open') params.set('status', all.status);
   for (const key of ['category', 'area', 'from', 'to', 'q', 'lang'] as const) {
@@ -79,5 +91,5 @@ export function listHref(q: ListQuery, over: Partial<ListQuery> = {}): string {
   }
   if (all.page > 1) params.set('page', String(all.page));
   const s = params.toString();
-  return s ? `/dashboard/cases?${s}` : '/dashboard/cases';
+  return s ? `${path}?${s}` : path;
 }

@@ -30,6 +30,8 @@ export interface DashboardRoutesDeps {
   newId: () => string;
   /** Privacy-safe events only. */
   log: (event: string, fields?: Record<string, string | number | boolean>) => void;
+  /** The map's tile server (DASHBOARD_TILE_URL) and its attribution; none: outlines on a plain background. */
+  tiles?: { url: string; attribution: string; origin: string };
   /** With Telegram's login button on (DASHBOARD_TELEGRAM_LOGIN): the bot token its fields are signed with. */
   telegramBotToken?: string;
   /** How old a login may be: a link's lifetime, and a Telegram login's `auth_date`. */
@@ -90,15 +92,23 @@ export function webGuard(deps: DashboardRoutesDeps) {
   const clearCookie = (reply: FastifyReply) =>
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`);
 
-  /** The signed-in staff member, or the answer already sent (not logged in, no longer allowed). */
-  async function signedIn(req: FastifyRequest, reply: FastifyReply): Promise<Signed | null> {
+  /** A refusal as the page's script reads it (`json`), or as a page. */
+  const refuse = (reply: FastifyReply, status: number, lang: Lang, key: 'notSignedIn' | 'noAccess', json: boolean) =>
+    json ? reply.code(status).send({ error: key }) : send(reply, status, messagePage(page(lang), key));
+
+  /**
+   * The signed-in staff member, or the answer already sent (not logged in, no longer allowed):
+   * a page, or with `json` (what a page's script fetches) a JSON error of the same status.
+   */
+  async function signedIn(req: FastifyRequest, reply: FastifyReply, opts: { json?: boolean } = {}): Promise<Signed | null> {
+    const json = opts.json === true;
     const query = req.query as Record<string, unknown>;
     const langParam = langOf(query.lang);
     const sessionId = cookieValue(req, SESSION_COOKIE);
     const session = sessionId ? await deps.sessions.load(sessionId) : null;
     if (!sessionId || !session) {
       if (sessionId) clearCookie(reply);
-      send(reply, 401, messagePage(page(langParam ?? 'vi'), 'notSignedIn'));
+      refuse(reply, 401, langParam ?? 'vi', 'notSignedIn', json);
       return null;
     }
     const staff = await deps.desk.staffOf(session.officerId);
@@ -108,7 +118,7 @@ export function webGuard(deps: DashboardRoutesDeps) {
       await deps.sessions.end(sessionId);
       clearCookie(reply);
       deps.log('dashboard.session_refused', { officerId: session.officerId, reason: staff ? 'inactive' : 'not_staff' });
-      send(reply, 403, messagePage(page(langParam ?? recordLang ?? 'vi'), 'noAccess'));
+      refuse(reply, 403, langParam ?? recordLang ?? 'vi', 'noAccess', json);
       return null;
     }
     return { staff, session, sessionId, lang: langParam ?? staff.lang ?? 'vi', langParam };

@@ -11,8 +11,10 @@ import { listHref, type ListQuery } from './filters';
 import { exportForm } from './export-form';
 
 /**
- * The dashboard's pages, rendered on the server from the same locales as the bot. No page carries
- * a script (the Content-Security-Policy forbids them): forms and links do everything. No page ever
+ * The dashboard's pages, rendered on the server from the same locales as the bot. Forms and links
+ * do everything; a page that needs a script (the map) loads the app's own files, never inline
+ * code (the Content-Security-Policy allows only those), and gives it its settings in data-*
+ * attributes. No page ever
  * holds a tipster's chat id, sealed contact or relay key: a case is shown through the case view's
  * lines (conversations/case-view.ts), the contact only as the tipster consented to give it.
  */
@@ -40,19 +42,27 @@ const NAV = [
 const tr = (p: PageContext, key: string, params?: Record<string, unknown>) => p.t(p.lang, `dashboard.web.${key}`, params);
 
 /** `?lang=en` carried on the dashboard's own links when the reader chose it. */
-function withLang(href: string, lang: Lang | undefined): string {
+export function withLang(href: string, lang: Lang | undefined): string {
   if (!lang) return href;
   return `${href}${href.includes('?') ? '&' : '?'}lang=${lang}`;
 }
 
-export function layout(p: PageContext, title: string, body: Html, signed?: Signed, langParam?: Lang): Html {
+/** Stylesheets and scripts a page adds to the dashboard's own, all served by the app (deferred scripts). */
+export interface PageAssets {
+  styles?: string[];
+  scripts?: string[];
+}
+
+export function layout(p: PageContext, title: string, body: Html, signed?: Signed, langParam?: Lang, assets: PageAssets = {}): Html {
   return html`<!doctype html>
     <html lang="${p.lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · ${tr(p, 'appName')}</title>
+        ${(assets.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}" />`)}
         <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
+        ${(assets.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
       </head>
       <body>
         <a class="skip" href="#main">${tr(p, 'skip')}</a>
@@ -136,7 +146,7 @@ export function telegramLoginPage(p: PageContext, fields: Record<string, string>
   );
 }
 
-function statusLabel(p: PageContext, status: string): string {
+export function statusLabel(p: PageContext, status: string): string {
   return p.t(p.lang, `officer.statusLabel.${status}`);
 }
 
@@ -152,11 +162,14 @@ export interface ListPageData {
   areas: { code: string; name: string }[];
 }
 
-export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html {
-  const q = d.query;
-  const pages = Math.max(1, Math.ceil(d.total / d.pageSize));
-  const option = (value: string, label: string, selected: boolean) =>
-    html`<option value="${value}" ${selected ? html` selected` : ''}>${label}</option>`;
+const option = (value: string, label: string, selected: boolean) =>
+  html`<option value="${value}" ${selected ? html` selected` : ''}>${label}</option>`;
+
+/**
+ * The filters' form, the same on every view of the cases (the list, the map): a GET to `action`,
+ * so the filters land in the URL and a view can be bookmarked or sent.
+ */
+export function filterForm(p: PageContext, q: ListQuery, areas: { code: string; name: string }[], action: string): Html {
   const statusOptions = [
     option('open', tr(p, 'list.statusOpen'), q.status === 'open'),
     ...CASE_STATUSES.map((s) => option(s, statusLabel(p, s), q.status === s)),
@@ -168,6 +181,36 @@ export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html 
         ${k.categories.map((c) => option(c, p.t(p.lang, `categories.${k.id}.${c}`), q.category === c))}
       </optgroup>`,
   );
+  return html`<form method="get" action="${action}" class="filters" role="search" aria-label="${tr(p, 'list.filters')}">
+    ${q.lang ? html`<input type="hidden" name="lang" value="${q.lang}" />` : ''}
+    <label
+      >${tr(p, 'list.status')}<select name="status">
+        ${statusOptions}
+      </select></label
+    >
+    <label
+      >${tr(p, 'list.category')}<select name="category">
+        ${option('', tr(p, 'list.anyCategory'), !q.category)}${categoryOptions}
+      </select></label
+    >
+    <label
+      >${tr(p, 'list.area')}<select name="area">
+        ${option('', tr(p, 'list.anyArea'), !q.area)}${areas.map((a) => option(a.code, a.name, q.area === a.code))}
+      </select></label
+    >
+    <label>${tr(p, 'list.from')}<input type="date" name="from" value="${q.from ?? ''}" /></label>
+    <label>${tr(p, 'list.to')}<input type="date" name="to" value="${q.to ?? ''}" /></label>
+    <label>${tr(p, 'list.ref')}<input type="search" name="q" value="${q.q ?? ''}" placeholder="TB-2611" autocomplete="off" /></label>
+    <div class="buttons">
+      <button type="submit" class="primary">${tr(p, 'list.filter')}</button>
+      <a href="${withLang(action, q.lang)}">${tr(p, 'list.reset')}</a>
+    </div>
+  </form>`;
+}
+
+export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html {
+  const q = d.query;
+  const pages = Math.max(1, Math.ceil(d.total / d.pageSize));
   const rows = d.items.map(
     (c) =>
       html`<li class="case" data-ref="${c.refCode}">
@@ -179,31 +222,7 @@ export function listPage(p: PageContext, d: ListPageData, signed: Signed): Html 
       </li>`,
   );
   const body = html`<h1>${tr(p, 'list.title')}</h1>
-    <form method="get" action="/dashboard/cases" class="filters" role="search" aria-label="${tr(p, 'list.filters')}">
-      ${q.lang ? html`<input type="hidden" name="lang" value="${q.lang}" />` : ''}
-      <label
-        >${tr(p, 'list.status')}<select name="status">
-          ${statusOptions}
-        </select></label
-      >
-      <label
-        >${tr(p, 'list.category')}<select name="category">
-          ${option('', tr(p, 'list.anyCategory'), !q.category)}${categoryOptions}
-        </select></label
-      >
-      <label
-        >${tr(p, 'list.area')}<select name="area">
-          ${option('', tr(p, 'list.anyArea'), !q.area)}${d.areas.map((a) => option(a.code, a.name, q.area === a.code))}
-        </select></label
-      >
-      <label>${tr(p, 'list.from')}<input type="date" name="from" value="${q.from ?? ''}" /></label>
-      <label>${tr(p, 'list.to')}<input type="date" name="to" value="${q.to ?? ''}" /></label>
-      <label>${tr(p, 'list.ref')}<input type="search" name="q" value="${q.q ?? ''}" placeholder="TB-2611" autocomplete="off" /></label>
-      <div class="buttons">
-        <button type="submit" class="primary">${tr(p, 'list.filter')}</button>
-        <a href="${withLang('/dashboard/cases', q.lang)}">${tr(p, 'list.reset')}</a>
-      </div>
-    </form>
+    ${filterForm(p, q, d.areas, '/dashboard/cases')}
     ${exportForm(p, signed.csrf, { status: q.status, category: q.category, area: q.area, from: q.from, to: q.to, q: q.q, lang: q.lang })}
     <p class="count" role="status" data-total="${d.total}">${tr(p, 'list.count', { total: d.total, page: q.page, pages })}</p>
     ${

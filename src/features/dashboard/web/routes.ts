@@ -6,6 +6,7 @@ import { langOf, webGuard, type DashboardRoutesDeps } from './guard';
 import { LiveHub } from './live-hub';
 import { liveRoutes } from './live-routes';
 import { loginRoutes } from './login-routes';
+import { mapRoutes } from './map-routes';
 import { securityHeaders } from './security';
 import { statsRoutes } from './stats-routes';
 import { STATS_CSS } from './stats-styles';
@@ -25,9 +26,12 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  const headers = securityHeaders();
+  const headers = securityHeaders({ tileOrigin: deps.tiles?.origin });
   app.addHook('onSend', async (_req, reply) => {
+    // The app's own static files say how long they keep (they change only with a release); every page is no-store.
+    const cache = reply.getHeader('cache-control');
     reply.headers(headers);
+    if (typeof cache === 'string' && cache.startsWith('public')) reply.header('cache-control', cache);
   });
   // A form posted from another site is refused before anything reads it: besides the CSRF token of
   // every signed-in form, this stops "login CSRF" (a page elsewhere posting its own login link, so the
@@ -52,6 +56,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
   const guard = webGuard(deps);
   loginRoutes(app, deps, guard);
   caseRoutes(app, deps, guard);
+  mapRoutes(app, deps, guard);
   statsRoutes(app, deps, guard);
   exportRoutes(app, deps, guard);
   auditRoutes(app, deps, guard);

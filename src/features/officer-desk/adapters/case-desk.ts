@@ -7,6 +7,7 @@ import { CASE_KINDS } from '../../reporting/flows';
 import { consentedContact, DESK_CASE_FIELDS, pickFields } from '../../../domain/case-record';
 import { planChange, type CaseChange, type CaseStatus } from '../../../domain/case-workflow';
 import type { SealedBox } from '../../../domain/sealed-box';
+import type { AreaBoundary } from '../../../domain/area-boundary';
 import type { CaseQuery } from '../../../store/cases/case.repository';
 import { caseRecordOf, type Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
@@ -22,6 +23,17 @@ export type CaseLock = <T>(caseId: string, work: () => Promise<T>) => Promise<T>
 interface AreaInfo {
   name: string | null;
   path: string[];
+}
+
+/** The areas with an active hotspot among these, of these kinds (every kind when not given): adapters/hotspots.ts. */
+export type HotspotReader = (areaCodes: readonly string[], kinds?: readonly string[]) => Promise<Set<string>>;
+
+/** What the dashboard's map shows: areas with their outlines, and the located cases of the filter. */
+export interface MapView {
+  areas: { code: string; name: string; boundary: AreaBoundary | null; hotspot: boolean; cases: number }[];
+  cases: { refCode: string; status: CaseStatus; kind: CaseKind; category: string; lat: number; lon: number; submittedAt: Date }[];
+  /** More cases matched than `limit`: the newest are shown. */
+  truncated: boolean;
 }
 
 /** Areas change rarely (an operator's edit); a minute's staleness per replica is harmless. */
@@ -53,6 +65,8 @@ export class StoreCaseDesk implements CaseDesk {
     private readonly onChanged: (refCode: string) => Promise<void> = async () => undefined,
     /** The audit log, told of every staff change that took effect. */
     private readonly audit?: DeskAudit,
+    /** Which areas have an active hotspot (the map); none without it. */
+    private readonly hotspots: HotspotReader = async () => new Set(),
   ) {}
 
   async staff(channel: ChannelName, userId: string): Promise<DeskStaff | null> {
@@ -164,6 +178,41 @@ export class StoreCaseDesk implements CaseDesk {
       areaCodes = scope === null ? narrow : narrow.filter((code) => scope.includes(code));
     }
     return { areaCodes, statuses: q.statuses, category: q.category, kinds: kindScope(staff), from: q.from, to: q.to, refText: q.refText };
+  }
+
+  /**
+   * The dashboard's map: the areas the filter shows within the staff member's scope (name,
+   * boundary, active hotspot, how many of the located cases are in each), and the newest `limit`
+   * cases with a location by the same query as the list, read with a projection (no words, no
+   * media, nothing of the tipster). A mediator's hotspots count mediation requests only.
+   */
+  async mapData(staff: DeskStaff, q: Omit<CaseSearch, 'offset' | 'limit'>, limit: number): Promise<MapView> {
+    const query = await this.scoped(staff, q);
+    const codes = query.areaCodes ?? (await this.store.areas.all()).map((a) => a.code);
+    const [areas, located, hot] = await Promise.all([
+      this.store.areas.withCodes(codes),
+      this.store.cases.located(query, limit),
+      this.hotspots(codes, query.kinds),
+    ]);
+    const byCode = new Map(areas.map((a) => [a.code, a]));
+    const counts = new Map<string, number>();
+    for (const c of located.items) if (c.areaCode) counts.set(c.areaCode, (counts.get(c.areaCode) ?? 0) + 1);
+    return {
+      areas: codes.flatMap((code) => {
+        const a = byCode.get(code);
+        return a ? [{ code, name: a.name, boundary: a.boundary ?? null, hotspot: hot.has(code), cases: counts.get(code) ?? 0 }] : [];
+      }),
+      cases: located.items.map((c) => ({
+        refCode: c.refCode,
+        status: c.status,
+        kind: c.kind as CaseKind,
+        category: c.category,
+        lat: c.location.latitude,
+        lon: c.location.longitude,
+        submittedAt: c.submittedAt,
+      })),
+      truncated: located.truncated,
+    };
   }
 
   /** The areas the staff member covers and every one below them, with their names, for the dashboard's area filter. */

@@ -7,6 +7,7 @@ import { CASE_KINDS } from '../../reporting/flows';
 import type { Logger } from '../../../logger';
 import type { EscalationScheduler } from '../adapters/escalations';
 import type { StoreCaseDesk } from '../adapters/case-desk';
+import { hotspotKey } from '../adapters/hotspots';
 import type { Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
 
@@ -51,7 +52,7 @@ export function createCaseWatch(deps: CaseWatchDeps) {
 async function checkHotspot(deps: CaseWatchDeps, c: Case): Promise<void> {
   if (!c.areaCode) return;
   const { threshold, windowMs } = deps.hotspot;
-  const key = `hotspot:${c.areaCode}:${c.kind}:${c.category}`;
+  const key = hotspotKey(c.areaCode, c.kind, c.category);
   // An alert already raised in this window (by another case) settles it without reading cases:
   // the read grows with the area's cases, and a burst would otherwise pay it for every case.
   const holder = await deps.redis.get(key);
