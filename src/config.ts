@@ -16,23 +16,28 @@ const csv = z.string().transform((s) =>
 );
 const positiveInt = z.coerce.number().int().positive();
 
+/** The contact key and the keys before it: the bot reads them, and so does scripts/admin rotate-key. */
+export const contactKeys = z.object({
+  /** 32 bytes, base64: encrypts tipsters' contact details and chat ids at rest. */
+  CONTACT_ENCRYPTION_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
+  /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed (after scripts/admin rotate-key has re-sealed everything with the newest, they can go). */
+  CONTACT_ENCRYPTION_OLD_KEYS: csv
+    .default('')
+    .refine(
+      (keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32),
+      'CONTACT_ENCRYPTION_OLD_KEYS: each key must be 32 bytes in base64',
+    ),
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     REDIS_URL: z.string().url({ message: 'REDIS_URL must look like redis://host:6379' }),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://'),
-    /** 32 bytes, base64: encrypts tipsters' contact details and chat ids at rest. */
-    CONTACT_ENCRYPTION_KEY: z
-      .string()
-      .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
-    /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed (nothing re-seals stored values at once yet: keep them loaded). */
-    CONTACT_ENCRYPTION_OLD_KEYS: csv
-      .default('')
-      .refine(
-        (keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32),
-        'CONTACT_ENCRYPTION_OLD_KEYS: each key must be 32 bytes in base64',
-      ),
+    ...contactKeys.shape,
     /** At least 32 bytes, base64: names Redis keys and the erasure index by a keyed hash of the chat instead of its id. */
     KEY_HMAC_SECRET: z
       .string()
