@@ -2,6 +2,7 @@ import {
   CASE_STATUSES,
   isCaseOutcome,
   isStaff,
+  questionsStopped,
   refusalFor,
   type CaseChange,
   type CaseStatus,
@@ -12,6 +13,7 @@ import { matchOption } from '../../domain/option-match';
 import { CASE_KINDS } from '../reporting/flows';
 import { isCourtesy } from '../../domain/courtesy';
 import { defang } from '../../domain/defang';
+import { stopRequest } from '../../domain/stop-questions';
 import { fold, normalise, truncate } from '../../domain/text';
 import type { CommandSpec } from '../../conversations/command-table';
 import type { Feature, FeatureContext, HeldConversationHandler } from '../../conversations/feature';
@@ -109,6 +111,8 @@ const SUPERADMIN = 'superadmin';
 const PENDING_TTL_MS = 15 * 60_000;
 const RELAY_YES = 'relay:yes';
 const RELAY_NO = 'relay:no';
+/** `relay:stop:<caseId>`: the tipster's "stop asking me about this case" (a button, or picked from a question). */
+const RELAY_STOP = 'relay:stop:';
 
 const ACTION_OF: Record<'ack' | 'note' | 'ask' | 'resolve' | 'reassign' | 'view', DeskAction> = {
   ack: 'ack',
@@ -218,6 +222,7 @@ export class OfficerDeskFeature implements Feature {
   private async choice(ctx: FeatureContext): Promise<OutboundMessage[]> {
     const choice = ctx.msg.choice!;
     if (ctx.msg.chatType === 'group') return [];
+    if (choice.startsWith(RELAY_STOP)) return this.stopQuestions(ctx, choice.slice(RELAY_STOP.length));
     if (choice.startsWith('relay:')) return (await this.relayContinue(ctx)) ?? [{ text: this.t(ctx, 'officer.staleButton') }];
     if (choice === STATUS_MENU_ID) {
       ctx.slot.hold<Pending>(DESK, { kind: 'status' }, PENDING_TTL_MS);
@@ -455,9 +460,19 @@ export class OfficerDeskFeature implements Feature {
   }
 
   private async sendQuestion(ctx: FeatureContext, staff: DeskStaff, c: DeskCase, question: string): Promise<void> {
-    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang) => [
-      { text: this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question: defang(question) }), lang },
-    ]);
+    // The way to ask for no more questions comes with every question: a button where there are
+    // buttons, the word to type where there are none.
+    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (lang, channel) => {
+      const asked = this.deps.t(lang, 'officer.relay.question', { code: c.refCode, question: defang(question) });
+      if (channel !== 'telegram') return [{ text: `${asked}\n${this.deps.t(lang, 'officer.relay.stop.hintTyped')}`, lang }];
+      return [
+        {
+          text: `${asked}\n${this.deps.t(lang, 'officer.relay.stop.hintButton')}`,
+          options: [{ id: `${RELAY_STOP}${c.caseId}`, label: this.deps.t(lang, 'officer.relay.stop.button') }],
+          lang,
+        },
+      ];
+    });
     const ticket: RelayTicket = {
       caseId: c.caseId,
       refCode: c.refCode,
@@ -675,9 +690,14 @@ export class OfficerDeskFeature implements Feature {
       this.deps.log('relay.closed', { caseId: c.caseId, reason: 'asker_not_responsible' });
       return [{ text: this.t(ctx, 'officer.relay.askerGone', { code: relay.refCode }) }];
     }
+    if (msg.choice?.startsWith(RELAY_STOP)) return this.stopQuestions(ctx, msg.choice.slice(RELAY_STOP.length));
+    const onlyText = !msg.attachments?.length && !msg.location;
+    const stop = onlyText && msg.text ? stopRequest(msg.text) : null;
+    if (stop === 'stop') return this.stopQuestions(ctx, c.caseId);
     if (relay.held !== undefined) {
-      const options = this.relayConfirmOptions(ctx);
+      const options = this.relayConfirmOptions(ctx, c);
       const picked = msg.choice ?? (msg.text ? matchOption(options, msg.text)?.id : undefined);
+      if (picked === `${RELAY_STOP}${c.caseId}`) return this.stopQuestions(ctx, c.caseId);
       if (picked === RELAY_YES) return this.relayAnswer(ctx, relay, c, { text: relay.held });
       if (picked === RELAY_NO) {
         ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: undefined }, this.deps.relayTtlMs);
@@ -685,13 +705,16 @@ export class OfficerDeskFeature implements Feature {
       }
       if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
     } else if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
-    const onlyText = !msg.attachments?.length && !msg.location;
-    if (onlyText && msg.text && isCourtesy(msg.text)) {
+    // A bare "dung" is "dừng" (stop) or "đúng" (right) without diacritics: the tipster says which.
+    if (onlyText && msg.text && (stop === 'unsure' || isCourtesy(msg.text))) {
       ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: truncate(normalise(msg.text), this.maxText) }, this.deps.relayTtlMs);
       return [
         {
-          text: this.t(ctx, 'officer.relay.isThisTheAnswer', { code: relay.refCode, question: '' }),
-          options: this.relayConfirmOptions(ctx),
+          text: this.t(ctx, stop === 'unsure' ? 'officer.relay.stop.answerOrStop' : 'officer.relay.isThisTheAnswer', {
+            code: relay.refCode,
+            question: '',
+          }),
+          options: this.relayConfirmOptions(ctx, c),
         },
       ];
     }
@@ -703,6 +726,7 @@ export class OfficerDeskFeature implements Feature {
    * about a case they last wrote about long ago. Null when a question may go.
    */
   private relayBound(ctx: FeatureContext, c: DeskCase): OutboundMessage | null {
+    if (questionsStopped(c)) return { text: this.t(ctx, 'officer.relay.stop.refused', { code: c.refCode }) };
     const bounds = this.deps.relayBounds;
     if (!bounds) return null;
     const asked = c.history.filter((h) => h.action === 'question').length;
@@ -714,11 +738,40 @@ export class OfficerDeskFeature implements Feature {
     return null;
   }
 
-  private relayConfirmOptions(ctx: FeatureContext): Option[] {
+  private relayConfirmOptions(ctx: FeatureContext, c: DeskCase): Option[] {
     return [
       { id: RELAY_YES, label: this.t(ctx, 'officer.relay.yesSendIt') },
       { id: RELAY_NO, label: this.t(ctx, 'officer.relay.noNotYet') },
+      { id: `${RELAY_STOP}${c.caseId}`, label: this.t(ctx, 'officer.relay.stop.button') },
     ];
+  }
+
+  /**
+   * The tipster's lasting "stop asking me about this case" (issue 14, point 10): recorded in the
+   * case's history (who and when only: 'resident', nothing of theirs), the open question closed,
+   * the officer who asked told, and every later /hoi on the case refused until it closes. Only the
+   * case's own tipster can ask it, from the chat that sent it; a button pressed again says so.
+   */
+  private async stopQuestions(ctx: FeatureContext, caseId: string): Promise<OutboundMessage[]> {
+    const { msg } = ctx;
+    const relay = ctx.slot.get<RelayTicket>(RELAY, true);
+    const c = await this.deps.desk.byId(caseId);
+    if (!c || c.status === 'resolved' || !this.deps.desk.isReporter(c, msg.channel, msg.chatId))
+      return [{ text: this.t(ctx, 'officer.staleButton') }];
+    if (relay?.caseId === c.caseId) ctx.slot.release(RELAY);
+    if (questionsStopped(c)) return [{ text: this.t(ctx, 'officer.relay.stop.already', { code: c.refCode }) }];
+    await this.deps.desk.change(c.caseId, { action: 'stopQuestions', by: 'resident' });
+    this.deps.log('relay.stopped', { caseId: c.caseId });
+    if (relay?.caseId === c.caseId)
+      await this.deps.messenger.toChat(
+        relay.channel,
+        relay.chatId,
+        relay.lang,
+        `n.${c.caseId}.stopped`,
+        (lang) => [{ text: this.deps.t(lang, 'officer.relay.stop.toOfficer', { code: c.refCode }), lang }],
+        relay.askedBy === SUPERADMIN ? undefined : relay.askedBy,
+      );
+    return [{ text: this.t(ctx, 'officer.relay.stop.done', { code: c.refCode }) }];
   }
 
   /** The tipster's answer to an officer's question goes back to that officer, and nothing about who they are. */
