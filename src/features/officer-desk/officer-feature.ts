@@ -698,13 +698,19 @@ export class OfficerDeskFeature implements Feature {
       const options = this.relayConfirmOptions(ctx, c);
       const picked = msg.choice ?? (msg.text ? matchOption(options, msg.text)?.id : undefined);
       if (picked === `${RELAY_STOP}${c.caseId}`) return this.stopQuestions(ctx, c.caseId);
-      if (picked === RELAY_YES) return this.relayAnswer(ctx, relay, c, { text: relay.held });
+      if (picked === RELAY_YES) return this.relayAnswer(ctx, relay, c, { text: relay.held, attachments: relay.heldMedia });
       if (picked === RELAY_NO) {
-        ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: undefined }, this.deps.relayTtlMs);
+        ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: undefined, heldMedia: undefined }, this.deps.relayTtlMs);
         return [{ text: this.t(ctx, 'officer.relay.typeAnswer', { code: relay.refCode }) }];
       }
       if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
     } else if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
+    // A voice note is the tipster's voice, which the officer may recognise: sent only once they say so.
+    if (msg.attachments?.some((a) => a.kind === 'voice') && !msg.location) {
+      const held = msg.text ? truncate(normalise(msg.text), this.maxText) : '';
+      ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held, heldMedia: msg.attachments }, this.deps.relayTtlMs);
+      return [{ text: this.t(ctx, 'officer.relay.voiceConfirm', { code: relay.refCode }), options: this.relayConfirmOptions(ctx, c) }];
+    }
     // A bare "dung" is "dừng" (stop) or "đúng" (right) without diacritics: the tipster says which.
     if (onlyText && msg.text && (stop === 'unsure' || isCourtesy(msg.text))) {
       ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: truncate(normalise(msg.text), this.maxText) }, this.deps.relayTtlMs);
