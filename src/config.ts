@@ -131,6 +131,13 @@ const schema = z
     GROUP_FLOOD_PER_MINUTE: positiveInt.default(20),
     /** Cases one person may submit per hour, so nobody can fill the database. */
     CASES_PER_USER_PER_HOUR: positiveInt.default(10),
+    /**
+     * Flood caps on what reaches officers (issue 14, point 11): beyond this many new cases of one area
+     * in a clock hour, or this many alerts to one officer, further alerts wait for one digest at the
+     * end of the hour. Cases are always stored, and every alert goes out, one way or the other.
+     */
+    CASES_PER_AREA_PER_HOUR: positiveInt.default(30),
+    ALERTS_PER_OFFICER_PER_HOUR: positiveInt.default(40),
     MAX_TEXT_LENGTH: positiveInt.default(3000),
     /** A text this soon after a piece of the story adds to it (a story told in several messages); 0 = off. */
     STORY_JOIN_MS: z.coerce.number().int().min(0).default(8_000),
@@ -292,6 +299,7 @@ function toConfig(e: z.infer<typeof schema>) {
     floodPer10s: e.FLOOD_MESSAGES_PER_10S,
     groupFloodPerMinute: e.GROUP_FLOOD_PER_MINUTE,
     casesPerHour: e.CASES_PER_USER_PER_HOUR,
+    alertCaps: { casesPerAreaPerHour: e.CASES_PER_AREA_PER_HOUR, alertsPerOfficerPerHour: e.ALERTS_PER_OFFICER_PER_HOUR },
     maxTextLength: e.MAX_TEXT_LENGTH,
     storyJoinMs: e.STORY_JOIN_MS,
     maxAttachments: e.MAX_ATTACHMENTS,

@@ -13,7 +13,8 @@ import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import type { Store } from '../store/models';
-import { createAlertProcessor } from './alert-processor';
+import { createAlertProcessor, type AlertDeps } from './alert-processor';
+import { createDigestProcessor } from './digest-processor';
 import { ChatPacer } from './chat-pacer';
 import { createDeliveryProcessor, deliveryGivenUp } from './delivery-processor';
 import { outboxJobKind, outboxQueueName, type OutboxJobName, type OutboxJobs } from './jobs';
@@ -40,7 +41,9 @@ export interface OutboxWorkerDeps {
   locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number };
   attempts: number;
   /** Sends by outcome, alert latency, broadcast deliveries (src/metrics). */
-  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries'>;
+  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries' | 'alertsBatched'>;
+  /** Flood caps on officers' alerts and the digest that sends what they hold (src/outbox/flood-gate.ts). */
+  flood?: AlertDeps['flood'];
 }
 
 /** What every processor of one platform's outbox may use; `worker` is set once the worker exists. */
@@ -66,6 +69,11 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
   report: async () => undefined,
   // Kept in the failed set, sealed; not reported to the operators again (it is their own message).
   operator: async () => undefined,
+  // The alerts it held are failed with the reason, as their own jobs' would be.
+  digest: async (deps, data, reason) => {
+    for (const n of await deps.store.notifications.batchedFor(data.officerId, deps.sender.channel))
+      await deps.store.notifications.markFailed(n.notificationId, reason);
+  },
 };
 
 /**
@@ -103,6 +111,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       tally: deps.tally,
       askReport: deps.askReport,
       metrics: deps.metrics,
+      flood: deps.flood,
       // Every send of this outbox counted by how it ended, whoever made the sender.
       sender: meteredSender(sender, deps.metrics, 'outbox'),
       pacer,
@@ -113,6 +122,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       delivery: createDeliveryProcessor(p),
       report: createReportProcessor(p),
       operator: createOperatorProcessor(p),
+      digest: createDigestProcessor(p),
     };
     const w = new Worker(
       outboxQueueName(channel),

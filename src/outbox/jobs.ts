@@ -26,6 +26,11 @@ export interface OutboxJobs {
    * name reference codes and an operator's chat, which Redis holds in clear for nobody.
    */
   operator: { sealed: string };
+  /**
+   * One officer's digest of the alerts a flood cap held back (src/outbox/flood-gate.ts), at the end
+   * of the hour; job id `digest.<officerId>.<channel>.<hour>`, so one a window.
+   */
+  digest: { officerId: string };
 }
 
 export type OutboxJobName = keyof OutboxJobs;
@@ -41,7 +46,7 @@ export type OutboxJobData = OutboxJobs[OutboxJobName];
  * an old replica still running during a rolling deploy, or after a rollback, treats 'alert' and
  * 'delivery' jobs exactly as it treated 'send' and 'broadcast'. Only 'report' is new to it (an old
  * replica would take it for an alert without a row and drop it, leaving that broadcast unreported):
- * stop the old workers before new ones run. The same holds for 'operator'. Drop an alias once no queue, failed sets included,
+ * stop the old workers before new ones run. The same holds for 'operator' and 'digest'. Drop an alias once no queue, failed sets included,
  * holds a job under it.
  */
 export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send: 'alert', broadcast: 'delivery' };
@@ -49,5 +54,7 @@ export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send:
 /** The kind of an outbox job, by its name (current or legacy); undefined for a name we never wrote. */
 export function outboxJobKind(name: string): OutboxJobName | undefined {
   if (Object.prototype.hasOwnProperty.call(LEGACY_JOB_NAMES, name)) return LEGACY_JOB_NAMES[name];
-  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' ? name : undefined;
+  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' || name === 'digest'
+    ? name
+    : undefined;
 }
