@@ -42,9 +42,9 @@ export class FloodGate {
     const hour = Math.floor(now / HOUR_MS);
     const windowEnd = (hour + 1) * HOUR_MS;
     const ttl = String(windowEnd + HOUR_MS - now);
-    const areaRank = Number(await this.redis.eval(RANK, 1, `flood:area:${alert.areaCode ?? '-'}:${hour}`, alert.caseId, ttl));
+    const areaRank = Number(await this.redis.eval(RANK, 1, `alert-cap:area:${alert.areaCode ?? '-'}:${hour}`, alert.caseId, ttl));
     if (areaRank > this.caps.casesPerAreaPerHour) return { send: false, reason: 'area', windowEnd };
-    const officerRank = Number(await this.redis.eval(RANK, 1, `flood:officer:${alert.officerId}:${hour}`, alert.notificationId, ttl));
+    const officerRank = Number(await this.redis.eval(RANK, 1, `alert-cap:officer:${alert.officerId}:${hour}`, alert.notificationId, ttl));
     if (officerRank > this.caps.alertsPerOfficerPerHour) return { send: false, reason: 'officer', windowEnd };
     return { send: true };
   }
