@@ -71,8 +71,8 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
   operator: async () => undefined,
   // The alerts it held are failed with the reason, as their own jobs' would be.
   digest: async (deps, data, reason) => {
-    for (const n of await deps.store.notifications.batchedFor(data.officerId, deps.sender.channel))
-      await deps.store.notifications.markFailed(n.notificationId, reason);
+    const ids = data.ids ?? (await deps.store.notifications.batchedFor(data.officerId, deps.sender.channel)).map((n) => n.notificationId);
+    for (const id of ids) await deps.store.notifications.markFailed(id, reason);
   },
 };
 

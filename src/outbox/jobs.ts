@@ -30,7 +30,12 @@ export interface OutboxJobs {
    * One officer's digest of the alerts a flood cap held back (src/outbox/flood-gate.ts), at the end
    * of the hour; job id `digest.<officerId>.<channel>.<hour>`, so one a window.
    */
-  digest: { officerId: string };
+  digest: {
+    officerId: string;
+    /** Set by its first run: the alerts it lists, and how many of its messages went out (a paced retry resumes there). */
+    ids?: string[];
+    sent?: number;
+  };
 }
 
 export type OutboxJobName = keyof OutboxJobs;

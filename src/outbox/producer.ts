@@ -38,7 +38,14 @@ export class OutboxProducer {
   async enqueueDigest(channel: ChannelName, officerId: string, at: number): Promise<void> {
     // Named after the window's hour (`at` is its end), so every alert held in it asks for the same job.
     const jobId = `digest.${officerId}.${channel}.${Math.floor((at - 1) / 3_600_000)}`;
-    await this.add(channel, 'digest', { officerId }, { ...this.durable(jobId), delay: Math.max(0, at - Date.now()) + 5_000 });
+    // Removed once done: an alert held in the same window after it ran (a worker's clock a little
+    // behind) asks for the digest again and gets one, instead of meeting a finished job's id.
+    await this.add(
+      channel,
+      'digest',
+      { officerId },
+      { ...this.durable(jobId), removeOnComplete: true, delay: Math.max(0, at - Date.now()) + 5_000 },
+    );
   }
 
   async enqueueNotice(channel: ChannelName, noticeId: string): Promise<void> {

@@ -62,6 +62,13 @@ async function settled(caseIds: string[]): Promise<void> {
   throw new Error('alerts did not settle');
 }
 
+/** Every alert of these cases sent (the digest marks them once all its messages are out). */
+async function allSent(caseIds: string[]): Promise<void> {
+  const statuses = async () => (await Promise.all(caseIds.map((id) => app.rt.store.notifications.forCase(id)))).flat().map((n) => n.status);
+  for (let i = 0; i < 100 && !(await statuses()).every((s) => s === 'sent'); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(new Set(await statuses())).toEqual(new Set(['sent']));
+}
+
 it('sends the first alerts of an area and of an officer one by one, the rest in one digest at the end of the hour', async () => {
   const kp14 = (await app.rt.store.groups.byChat('telegram', '-1001000000004'))!.joinCode;
   const cases = [];
@@ -91,12 +98,28 @@ it('sends the first alerts of an area and of an officer one by one, the rest in 
   for (const code of heldCodes) expect(text(sent)).toContain(code);
   expect(text(sent)).toContain(app.rt.t('vi', 'alert.digest.title', { count: 2 }));
   expect(text(sent)).not.toContain('Mất xe máy');
-  await settled(cases.map((c) => c.caseId));
-  for (const c of cases) expect((await app.rt.store.notifications.forCase(c.caseId))[0].status).toBe('sent');
+  await allSent(cases.map((c) => c.caseId));
   // Every case reached the officer exactly once: alone, or in the digest.
   for (const c of cases) expect(alerted(c.refCode).length + (heldCodes.includes(c.refCode) ? 1 : 0)).toBe(1);
   await outbox.close();
 });
+
+it('sends a later digest of the same hour, in several messages when it is long', async () => {
+  const more = [];
+  for (let n = 10; n < 36; n++) more.push(await submit('KP1TO3', n));
+  await settled(more.map((c) => c.caseId));
+  for (const c of more) expect((await app.rt.store.notifications.forCase(c.caseId))[0].status).toBe('batched');
+  const outbox = new Queue(outboxQueueName('telegram'), { connection: app.rt.queueRedis });
+  const [digest] = (await outbox.getDelayed()).filter((j) => j.name === 'digest');
+  await digest.promote();
+  await emu.waitFor((m) => m.chat_id === OFFICER && text(m).includes(more[25].refCode));
+  const parts = emu.sent(OFFICER).filter((m) => more.some((c) => text(m).includes(`• ${c.refCode} `)));
+  expect(parts).toHaveLength(2);
+  expect(text(parts[0])).toContain(app.rt.t('vi', 'alert.digest.title', { count: 26 }));
+  for (const c of more) expect(parts.filter((m) => text(m).includes(`• ${c.refCode} `))).toHaveLength(1);
+  await allSent(more.map((c) => c.caseId));
+  await outbox.close();
+}, 60_000);
 
 it('queues the alert of a case with no group behind the groups’ alerts', async () => {
   const grouped = await submit('KP1TO3', 6);
