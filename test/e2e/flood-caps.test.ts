@@ -71,7 +71,7 @@ async function allSent(caseIds: string[]): Promise<void> {
 
 it('sends the first alerts of an area and of an officer one by one, the rest in one digest at the end of the hour', async () => {
   const kp14 = (await app.rt.store.groups.byChat('telegram', '-1001000000004'))!.joinCode;
-  const cases = [];
+  const cases: { caseId: string; refCode: string }[] = [];
   for (let n = 1; n <= 3; n++) cases.push(await submit('KP1TO3', n));
   for (let n = 4; n <= 5; n++) cases.push(await submit(kp14, n));
   await settled(cases.map((c) => c.caseId));
@@ -105,7 +105,7 @@ it('sends the first alerts of an area and of an officer one by one, the rest in 
 });
 
 it('sends a later digest of the same hour, in several messages when it is long', async () => {
-  const more = [];
+  const more: { caseId: string; refCode: string }[] = [];
   for (let n = 10; n < 36; n++) more.push(await submit('KP1TO3', n));
   await settled(more.map((c) => c.caseId));
   for (const c of more) expect((await app.rt.store.notifications.forCase(c.caseId))[0].status).toBe('batched');

@@ -93,15 +93,13 @@ it('re-seals every stored value with the newest key, so the old one can go; a se
   const voice = randomBytes(1000);
   await app.rt.evidence.put('rotfile2', 'voice', 'audio/ogg', voice);
   // A run cut short before its switch left a new copy's chunks behind (here: garbage).
-  await app.rt.db
-    .collection('evidence_chunks')
-    .insertOne({
-      _id: `rotfile2:${newOnly.currentKeyId}:0` as never,
-      evidenceId: 'rotfile2',
-      n: 0,
-      data: randomBytes(50),
-      set: newOnly.currentKeyId,
-    });
+  await app.rt.db.collection('evidence_chunks').insertOne({
+    _id: `rotfile2:${newOnly.currentKeyId}:0` as never,
+    evidenceId: 'rotfile2',
+    n: 0,
+    data: randomBytes(50),
+    set: newOnly.currentKeyId,
+  });
 
   const profiles = new RedisProfiles(redis, box, hash);
   const slots = new RedisChatSlots(redis, new ChatLock(redis, hash), box, hash);
