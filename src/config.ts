@@ -16,23 +16,28 @@ const csv = z.string().transform((s) =>
 );
 const positiveInt = z.coerce.number().int().positive();
 
+/** The contact key and the keys before it: the bot reads them, and so does scripts/admin rotate-key. */
+export const contactKeys = z.object({
+  /** 32 bytes, base64: encrypts tipsters' contact details and chat ids at rest. */
+  CONTACT_ENCRYPTION_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
+  /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed (after scripts/admin rotate-key has re-sealed everything with the newest, they can go). */
+  CONTACT_ENCRYPTION_OLD_KEYS: csv
+    .default('')
+    .refine(
+      (keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32),
+      'CONTACT_ENCRYPTION_OLD_KEYS: each key must be 32 bytes in base64',
+    ),
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     REDIS_URL: z.string().url({ message: 'REDIS_URL must look like redis://host:6379' }),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://'),
-    /** 32 bytes, base64: encrypts tipsters' contact details and chat ids at rest. */
-    CONTACT_ENCRYPTION_KEY: z
-      .string()
-      .refine((s) => Buffer.from(s, 'base64').length === 32, 'CONTACT_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
-    /** Keys used before CONTACT_ENCRYPTION_KEY, comma-separated: they only open what they sealed (nothing re-seals stored values at once yet: keep them loaded). */
-    CONTACT_ENCRYPTION_OLD_KEYS: csv
-      .default('')
-      .refine(
-        (keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32),
-        'CONTACT_ENCRYPTION_OLD_KEYS: each key must be 32 bytes in base64',
-      ),
+    ...contactKeys.shape,
     /** At least 32 bytes, base64: names Redis keys and the erasure index by a keyed hash of the chat instead of its id. */
     KEY_HMAC_SECRET: z
       .string()
@@ -144,6 +149,13 @@ const schema = z
     GROUP_FLOOD_PER_MINUTE: positiveInt.default(20),
     /** Cases one person may submit per hour, so nobody can fill the database. */
     CASES_PER_USER_PER_HOUR: positiveInt.default(10),
+    /**
+     * Flood caps on what reaches officers (issue 14, point 11): beyond this many new cases of one area
+     * in a clock hour, or this many alerts to one officer, further alerts wait for one digest at the
+     * end of the hour. Cases are always stored, and every alert goes out, one way or the other.
+     */
+    CASES_PER_AREA_PER_HOUR: positiveInt.default(30),
+    ALERTS_PER_OFFICER_PER_HOUR: positiveInt.default(40),
     MAX_TEXT_LENGTH: positiveInt.default(3000),
     /** A text this soon after a piece of the story adds to it (a story told in several messages); 0 = off. */
     STORY_JOIN_MS: z.coerce.number().int().min(0).default(8_000),
@@ -319,6 +331,7 @@ function toConfig(e: z.infer<typeof schema>) {
     floodPer10s: e.FLOOD_MESSAGES_PER_10S,
     groupFloodPerMinute: e.GROUP_FLOOD_PER_MINUTE,
     casesPerHour: e.CASES_PER_USER_PER_HOUR,
+    alertCaps: { casesPerAreaPerHour: e.CASES_PER_AREA_PER_HOUR, alertsPerOfficerPerHour: e.ALERTS_PER_OFFICER_PER_HOUR },
     maxTextLength: e.MAX_TEXT_LENGTH,
     storyJoinMs: e.STORY_JOIN_MS,
     maxAttachments: e.MAX_ATTACHMENTS,

@@ -4,6 +4,7 @@ import type { ChannelName } from '../conversations/messages';
 import type { CaseSubmission } from '../conversations/ports';
 import type { SealedCaseJob } from '../features/reporting/adapters/case-submission.schema';
 import { startOutboxWorkers } from '../outbox/consumer';
+import { FloodGate } from '../outbox/flood-gate';
 import { OutboxProducer } from '../outbox/producer';
 import { CASES_QUEUE } from '../queues/names';
 import { storableFailures } from '../queues/storable-failure';
@@ -81,6 +82,10 @@ export function startWorkers(rt: Runtime, senders: Map<ChannelName, ChannelSende
       locks,
       attempts: config.jobAttempts,
       metrics: rt.metrics,
+      flood: {
+        gate: new FloodGate(rt.redis, config.alertCaps),
+        digest: (channel, officerId, at) => outbox.enqueueDigest(channel, officerId, at),
+      },
     }),
     ...desk.workers,
     ...broadcasts.workers,

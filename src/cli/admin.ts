@@ -1,7 +1,8 @@
 /**
  * Operator commands for the directory (areas, officers and groups) and for a resident's erasure
- * request made at the ward office. Run through scripts/admin; reads MONGODB_URI (erase-user also
- * REDIS_URL and KEY_HMAC_SECRET). `scripts/admin help` prints the usage.
+ * request made at the ward office, and the contact key's rotation. Run through scripts/admin; reads
+ * MONGODB_URI (erase-user also REDIS_URL and KEY_HMAC_SECRET; rotate-key REDIS_URL and the contact
+ * keys). `scripts/admin help` prints the usage.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { createStore, type Store } from '../store/models';
 import { OFFICER_ROLES, type Officer, type OfficerChat, type OfficerRole } from '../store/officers/officer.schema';
 import { inviteCodeHash, newInviteCode } from '../domain/invite-code';
 import { listFailed, retryFailed } from './failed-jobs';
+import { describeRotation, rotateKey, rotationBox } from './rotate-key';
 
 const USAGE = `Usage: scripts/admin <command> [options]
 
@@ -67,6 +69,13 @@ const USAGE = `Usage: scripts/admin <command> [options]
       deletes their profile and conversation (drafts, questions waiting for them) from Redis and
       unlinks their cases (contact, chat and index removed; the reports stay for the officers).
       Needs REDIS_URL and KEY_HMAC_SECRET as the bot has them. Safe to run again.
+
+  rotate-key [--batch N]
+      Seal everything stored with the contact key again with the newest one: cases, notices,
+      evidence files, and in Redis the chats' slots, the profiles and the queued jobs. Needs
+      REDIS_URL, CONTACT_ENCRYPTION_KEY (the new key) and CONTACT_ENCRYPTION_OLD_KEYS (the old ones)
+      as the bot, already restarted with them, has them. N values at a time (default 500). Prints
+      the counts; safe to stop and run again. Procedure: docs/privacy.md#keys-issue-14-point-9.
 
 The database is MONGODB_URI; without one running: bash scripts/services -- bash scripts/admin …`;
 
@@ -289,6 +298,22 @@ async function list(store: Store, what: string | undefined): Promise<void> {
  * as @userinfobot; their private chat with the bot has the same id). Only the keyed hashes of it
  * are looked for: the bot never stored the id itself where this could read it.
  */
+async function rotateKeyCommand(conn: Connection, options: Options): Promise<void> {
+  const batch = Number(optional(options, 'batch') ?? '500');
+  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new UsageError('--batch must be a whole number from 1 to 10000');
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) throw new Error('REDIS_URL is not set: rotate-key also re-seals what Redis keeps');
+  const box = rotationBox(process.env);
+  const redis = createRedis(redisUrl, 'blocking', 'admin-rotate-key');
+  try {
+    await waitReady(redis);
+    console.log(`Re-sealing with key ${box.currentKeyId}…`);
+    for (const line of describeRotation(box, await rotateKey(conn, redis, box, batch))) console.log(line);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function eraseUser(store: Store, positionals: string[]): Promise<void> {
   const [channelArg, userId] = positionals;
   if (channelArg === undefined || userId === undefined || userId.trim() === '' || positionals.length > 2)
@@ -337,6 +362,7 @@ const STRING_OPTIONS = [
   'user',
   'queue',
   'days',
+  'batch',
 ] as const;
 const OPTIONS = {
   ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
@@ -370,7 +396,7 @@ async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const commands: Record<string, (store: Store, options: Options, positionals: string[]) => Promise<void>> = {
+  const commands: Record<string, (store: Store, options: Options, positionals: string[], conn: Connection) => Promise<void>> = {
     'add-area': (store, options) => addArea(store, options),
     'set-area-boundary': (store, options, positionals) => setAreaBoundary(store, options, positionals),
     'add-officer': (store, options) => addOfficer(store, options),
@@ -382,6 +408,7 @@ async function run(argv: string[]): Promise<void> {
     'unbind-group': (store, options) => unbindGroup(store, options),
     list: (store, _options, positionals) => list(store, positionals[0]),
     'erase-user': (store, _options, positionals) => eraseUser(store, positionals),
+    'rotate-key': (_store, options, _positionals, conn) => rotateKeyCommand(conn, options),
   };
   const handler = commands[command];
   const jobCommand = JOB_COMMANDS[command];
@@ -400,7 +427,7 @@ async function run(argv: string[]): Promise<void> {
   let conn: Connection | undefined;
   try {
     conn = await connectDatabase(uri);
-    await handler!(createStore(conn), parsed.values, parsed.positionals);
+    await handler!(createStore(conn), parsed.values, parsed.positionals, conn);
   } finally {
     await conn?.close();
   }

@@ -57,7 +57,11 @@ export const NAV = {
   edit: 'nav:edit',
   summary: 'nav:summary',
   all: 'nav:all',
+  /** Takes the voice notes out of the draft again (a voice note is the tipster's voice). */
+  dropVoice: 'nav:dropVoice',
 } as const;
+
+const hasVoice = (draft: Draft): boolean => draft.attachments.some((a) => a.kind === 'voice');
 
 export function startState(flow: Flow, caseId: string, draft: Draft, now: number, prefilled: string[] = []): ConversationState {
   const state: ConversationState = {
@@ -99,13 +103,14 @@ export function prompt(flow: Flow, state: ConversationState, ctx: EngineContext)
     case 'text':
       return { text: t(lang, step.prompt), options: nav('back', 'cancel') };
     case 'place':
+      // No "share my current location" button: where the tipster is, is often their home. They type
+      // the address or pick the place on the map (Telegram's attachment menu); the prompt says why.
+      return { text: t(lang, step.prompt), options: nav('back', 'cancel') };
+    case 'media':
       return {
         text: t(lang, step.prompt),
-        options: nav('back', 'cancel'),
-        request: { kind: 'location', label: t(lang, 'flow.shareLocation') },
+        options: hasVoice(state.draft) ? nav('done', 'dropVoice', 'back', 'cancel') : nav('done', 'back', 'cancel'),
       };
-    case 'media':
-      return { text: t(lang, step.prompt), options: nav('done', 'back', 'cancel') };
     case 'contact':
       return {
         text: t(lang, step.prompt),
@@ -117,7 +122,7 @@ export function prompt(flow: Flow, state: ConversationState, ctx: EngineContext)
     case 'confirm':
       return {
         text: `${t(lang, flow.summaryTitle)}\n\n${summary(flow, state.draft, ctx)}\n\n${t(lang, 'flow.confirm')}`,
-        options: nav('confirm', 'edit', 'cancel'),
+        options: hasVoice(state.draft) ? nav('confirm', 'edit', 'dropVoice', 'cancel') : nav('confirm', 'edit', 'cancel'),
       };
   }
 }
@@ -160,6 +165,8 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
     s.draft.attachments.push(...msg.attachments.slice(0, Math.max(0, room)));
     notes.push(t(lang, room > 0 ? 'flow.attachmentKept' : 'flow.attachmentsFull', { max: ctx.maxAttachments }));
   }
+  // Said when it arrives, before the report goes anywhere, with the way to take it out again.
+  if (msg.attachments?.some((a) => a.kind === 'voice')) notes.push(t(lang, 'flow.voiceWarning'));
   if (msg.location && step?.kind !== 'place') {
     s.draft.location = msg.location;
     notes.push(t(lang, 'flow.locationKept'));
@@ -213,11 +220,10 @@ export async function advance(flow: Flow, state: ConversationState, msg: Inbound
         const room = ctx.maxAttachments - s.draft.attachments.length;
         s.draft.attachments.push(...msg.attachments.slice(0, Math.max(0, room)));
         const key = room >= msg.attachments.length ? 'flow.mediaReceived' : 'flow.attachmentsFull';
+        const received = t(lang, key, { count: s.draft.attachments.length, max: ctx.maxAttachments });
         return {
           state: s,
-          replies: [
-            { text: t(lang, key, { count: s.draft.attachments.length, max: ctx.maxAttachments }), options: prompt(flow, s, ctx).options },
-          ],
+          replies: [{ text: [...notes, received].join('\n\n'), options: prompt(flow, s, ctx).options }],
         };
       }
       if (text && saysNone(text)) return moveOn(flow, s, ctx, notes);
@@ -312,6 +318,11 @@ async function applyOption(flow: Flow, s: ConversationState, id: string, ctx: En
     case NAV.all:
       s.shortlist = undefined;
       return again();
+    case NAV.dropVoice: {
+      const count = s.draft.attachments.filter((a) => a.kind === 'voice').length;
+      s.draft.attachments = s.draft.attachments.filter((a) => a.kind !== 'voice');
+      return again(t(lang, 'flow.voiceRemoved', { count }));
+    }
   }
   const [stepId, value] = splitOnce(id);
   if (stepId === EDIT_STEP) {

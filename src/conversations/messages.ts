@@ -62,7 +62,7 @@ export interface OutboundMessage {
   /** Choices for the person; on text channels they are numbered 1..n. */
   options?: Option[];
   /** Ask for a place or a phone number with the platform's own button where it has one (label: the button's words). */
-  request?: { kind: 'location' | 'contact'; label: string };
+  request?: { kind: 'contact'; label: string };
   /**
    * Links to open (the deep link from a group into private chat). `login`: Telegram opens it as a
    * login_url button, adding the person's signed Telegram fields (the dashboard's login).

@@ -82,6 +82,8 @@ export type CaseChange =
   | { action: 'ack'; by: string }
   | { action: 'note' | 'ask'; by: string; note: string }
   | { action: 'answer'; by: 'resident'; note: string }
+  /** The tipster asked to be asked no more about the case: recorded, never with anything of theirs. */
+  | { action: 'stopQuestions'; by: 'resident' }
   | { action: 'resolve'; by: string; outcome: CaseOutcome }
   | { action: 'reassign'; by: string; to: string }
   | { action: 'escalate'; by: 'system'; level: number; to: string[] };
@@ -146,6 +148,9 @@ export function planChange(c: PlannableCase, change: CaseChange, now: Date): Cas
     case 'answer':
       plan.history.push({ at: now, action: 'answer', by: 'resident', note: change.note });
       return plan;
+    case 'stopQuestions':
+      plan.history.push({ at: now, action: QUESTIONS_STOPPED, by: 'resident' });
+      return plan;
     case 'resolve':
       acknowledge();
       plan.set.status = 'resolved';
@@ -167,6 +172,13 @@ export function planChange(c: PlannableCase, change: CaseChange, now: Date): Cas
       return plan;
   }
 }
+
+/** The history line of a tipster's lasting "stop questions": no officer may ask about the case after it. */
+export const QUESTIONS_STOPPED = 'questions_stopped';
+
+/** True once the tipster asked for no more questions about the case (it lasts as long as the case is open). */
+export const questionsStopped = (c: { history: readonly Pick<CaseHistoryLine, 'action'>[] }): boolean =>
+  c.history.some((h) => h.action === QUESTIONS_STOPPED);
 
 /** History entries a resident may never see: everything but the public milestones. */
 export const PUBLIC_HISTORY_ACTIONS: readonly string[] = ['submitted', 'acknowledged', 'resolved'];

@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  *
  * Format `v2.<key id>.<nonce>.<tag>.<data>` (base64url). The key id lets several keys be loaded at
  * once: values open with whichever key sealed them and are always sealed with the newest, so a key
- * is rotated by adding a new one (a command that re-seals stored values at once is not built yet). The associated data
+ * is rotated by adding a new one, and `scripts/admin rotate-key` re-seals what is stored with it (src/cli/rotate-key.ts). The associated data
  * (`aad`: the Redis key name, or the record and field) binds a value to where it is stored, so a
  * sealed phone number copied into another case or field does not open there. `v1.<nonce>.<tag>.<data>`
  * values (no key id, no associated data) written before still open, with any loaded key.
@@ -88,6 +88,23 @@ export class SealedBox {
   /** True when the value is already sealed with the newest key (rotation leaves it alone). */
   isCurrent(sealed: string): boolean {
     return sealed.startsWith(`v2.${this.currentKeyId}.`);
+  }
+
+  /** True when the bytes are already sealed with the newest key. */
+  isCurrentBytes(sealed: Buffer): boolean {
+    const id = Buffer.from(this.currentKeyId, 'latin1');
+    return (
+      sealed.length >= 3 + id.length &&
+      sealed[0] === 0x76 &&
+      sealed[1] === 2 &&
+      sealed[2] === id.length &&
+      sealed.subarray(3, 3 + id.length).equals(id)
+    );
+  }
+
+  /** The bytes sealed again with the newest key, or the same buffer when they already are. */
+  resealBytes(sealed: Buffer, aad = ''): Buffer {
+    return this.isCurrentBytes(sealed) ? sealed : this.sealBytes(this.openBytes(sealed, aad), aad);
   }
 
   /** The value sealed again with the newest key, or the same string when it already is. */

@@ -39,6 +39,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertsBatched = new Counter({
+    name: 'tnd_alerts_batched_total',
+    help: "Officers' alerts held by a flood cap for the hourly digest, by cap (area, officer)",
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly casesStored = new Counter({
     name: 'tnd_cases_stored_total',
     help: 'Cases the worker stored, by kind',

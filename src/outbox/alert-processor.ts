@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { renderAlert } from '../features/officer-desk/alerts';
 import { areaLabel } from '../conversations/case-view';
 import { withAlertActions } from '../features/officer-desk/render';
-import type { Lang } from '../conversations/messages';
+import type { ChannelName, Lang } from '../conversations/messages';
 import type { Translate } from '../conversations/ports';
 import { consentedContact } from '../domain/case-record';
 import type { SealedBox } from '../domain/sealed-box';
@@ -10,6 +10,7 @@ import { caseRecordOf } from '../store/cases/case.schema';
 import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/models';
 import { NOT_RESPONSIBLE, stillResponsible } from '../store/recipient-authority';
+import type { FloodGate } from './flood-gate';
 import type { OutboxJobs } from './jobs';
 import { sendParts, type OutboxSending } from './send-parts';
 
@@ -17,7 +18,9 @@ export interface AlertDeps extends OutboxSending {
   store: Store;
   t: Translate;
   box: SealedBox;
-  metrics: Pick<Metrics, 'alertLatency'>;
+  metrics: Pick<Metrics, 'alertLatency' | 'alertsBatched'>;
+  /** Flood caps per area and per officer; a held alert waits for the officer's digest. */
+  flood?: { gate: Pick<FloodGate, 'admit'>; digest(channel: ChannelName, officerId: string, at: number): Promise<void> };
 }
 
 /**
@@ -39,6 +42,22 @@ export function createAlertProcessor(deps: AlertDeps) {
       await store.notifications.markFailed(n.notificationId, NOT_RESPONSIBLE);
       log.info({ notificationId: n.notificationId, caseId: c.caseId }, 'outbox.withheld');
       return;
+    }
+    // Checked once, before the first part: an alert half sent is finished, whatever the caps say now.
+    if (deps.flood && n.partsSent === 0) {
+      const verdict = await deps.flood.gate.admit({
+        caseId: c.caseId,
+        areaCode: c.areaCode,
+        officerId: officer.officerId,
+        notificationId: n.notificationId,
+      });
+      if (!verdict.send) {
+        await store.notifications.markBatched(n.notificationId);
+        await deps.flood.digest(n.channel, officer.officerId, verdict.windowEnd);
+        deps.metrics.alertsBatched.inc({ reason: verdict.reason });
+        log.info({ notificationId: n.notificationId, caseId: c.caseId, reason: verdict.reason }, 'outbox.batched');
+        return;
+      }
     }
     const area = c.areaCode ? await store.areas.byCode(c.areaCode) : null;
     const lang: Lang = officer.lang ?? 'vi';

@@ -13,7 +13,8 @@ import { storableFailures } from '../queues/storable-failure';
 import { watchFailures } from '../queues/watch-failures';
 import type { BroadcastTally } from '../redis/broadcast-tally';
 import type { Store } from '../store/models';
-import { createAlertProcessor } from './alert-processor';
+import { createAlertProcessor, type AlertDeps } from './alert-processor';
+import { createDigestProcessor } from './digest-processor';
 import { ChatPacer } from './chat-pacer';
 import { createDeliveryProcessor, deliveryGivenUp } from './delivery-processor';
 import { outboxJobKind, outboxQueueName, type OutboxJobName, type OutboxJobs } from './jobs';
@@ -42,7 +43,9 @@ export interface OutboxWorkerDeps {
   locks: { lockDuration: number; stalledInterval: number; maxStalledCount: number };
   attempts: number;
   /** Sends by outcome, alert latency, broadcast deliveries (src/metrics). */
-  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries' | 'heldReplies'>;
+  metrics: Pick<Metrics, 'sends' | 'alertLatency' | 'broadcastDeliveries' | 'heldReplies' | 'alertsBatched'>;
+  /** Flood caps on officers' alerts and the digest that sends what they hold (src/outbox/flood-gate.ts). */
+  flood?: AlertDeps['flood'];
 }
 
 /** What every processor of one platform's outbox may use; `worker` is set once the worker exists. */
@@ -79,6 +82,11 @@ const GIVEN_UP: { [N in OutboxJobName]: (deps: ProcessorDeps, data: OutboxJobs[N
     }
     const dropped = await deps.held.clear(deps.sender.channel, chatId);
     if (dropped > 0) deps.metrics.heldReplies.inc({ channel: deps.sender.channel, outcome: 'gave_up' }, dropped);
+  },
+  // The alerts it held are failed with the reason, as their own jobs' would be.
+  digest: async (deps, data, reason) => {
+    const ids = data.ids ?? (await deps.store.notifications.batchedFor(data.officerId, deps.sender.channel)).map((n) => n.notificationId);
+    for (const id of ids) await deps.store.notifications.markFailed(id, reason);
   },
 };
 
@@ -119,6 +127,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       tally: deps.tally,
       askReport: deps.askReport,
       metrics: deps.metrics,
+      flood: deps.flood,
       // Every send of this outbox counted by how it ended, whoever made the sender.
       sender: meteredSender(sender, deps.metrics, 'outbox'),
       pacer,
@@ -131,6 +140,7 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       report: createReportProcessor(p),
       operator: createOperatorProcessor(p),
       replies: createHeldRepliesProcessor(p),
+      digest: createDigestProcessor(p),
     };
     const w = new Worker(
       outboxQueueName(channel),

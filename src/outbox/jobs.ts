@@ -31,6 +31,16 @@ export interface OutboxJobs {
    * quota; redis/held-replies.ts), sent in order: the job carries only that chat's id, sealed.
    */
   replies: { sealedChat: string };
+  /**
+   * One officer's digest of the alerts a flood cap held back (src/outbox/flood-gate.ts), at the end
+   * of the hour; job id `digest.<officerId>.<channel>.<hour>`, so one a window.
+   */
+  digest: {
+    officerId: string;
+    /** Set by its first run: the alerts it lists, and how many of its messages went out (a paced retry resumes there). */
+    ids?: string[];
+    sent?: number;
+  };
 }
 
 export type OutboxJobName = keyof OutboxJobs;
@@ -46,7 +56,7 @@ export type OutboxJobData = OutboxJobs[OutboxJobName];
  * an old replica still running during a rolling deploy, or after a rollback, treats 'alert' and
  * 'delivery' jobs exactly as it treated 'send' and 'broadcast'. Only 'report' is new to it (an old
  * replica would take it for an alert without a row and drop it, leaving that broadcast unreported):
- * stop the old workers before new ones run. The same holds for 'operator'. Drop an alias once no queue, failed sets included,
+ * stop the old workers before new ones run. The same holds for 'operator' and 'digest'. Drop an alias once no queue, failed sets included,
  * holds a job under it.
  */
 export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send: 'alert', broadcast: 'delivery' };
@@ -54,7 +64,8 @@ export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send:
 /** The kind of an outbox job, by its name (current or legacy); undefined for a name we never wrote. */
 export function outboxJobKind(name: string): OutboxJobName | undefined {
   if (Object.prototype.hasOwnProperty.call(LEGACY_JOB_NAMES, name)) return LEGACY_JOB_NAMES[name];
-  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' || name === 'replies'
+  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' || name === 'replies' ||
+    name === 'digest'
     ? name
     : undefined;
 }

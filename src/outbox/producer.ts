@@ -16,6 +16,8 @@ export const BROADCAST_DELIVERY_PRIORITY = 10;
  * priority) but go before broadcasts: a resident is waiting for them.
  */
 export const HELD_REPLIES_PRIORITY = 5;
+/** Alerts about cases with no group (no join code, so anyone can send them) wait behind the others, before broadcasts. */
+export const NO_GROUP_ALERT_PRIORITY = 5;
 
 /** Deliveries queued per Redis round trip (a broadcast may reach thousands of groups). */
 const ENQUEUE_CHUNK = 500;
@@ -33,8 +35,23 @@ export class OutboxProducer {
     private readonly job: { attempts: number; backoffMs: number },
   ) {}
 
-  async enqueueAlert(channel: ChannelName, notificationId: string): Promise<void> {
-    await this.add(channel, 'alert', { notificationId }, this.durable(notificationId));
+  async enqueueAlert(channel: ChannelName, notificationId: string, opts: { lowPriority?: boolean } = {}): Promise<void> {
+    const job = this.durable(notificationId);
+    await this.add(channel, 'alert', { notificationId }, opts.lowPriority ? { ...job, priority: NO_GROUP_ALERT_PRIORITY } : job);
+  }
+
+  /** The officer's digest for the flood-cap window ending at `at` (one job a window, whoever asks). */
+  async enqueueDigest(channel: ChannelName, officerId: string, at: number): Promise<void> {
+    // Named after the window's hour (`at` is its end), so every alert held in it asks for the same job.
+    const jobId = `digest.${officerId}.${channel}.${Math.floor((at - 1) / 3_600_000)}`;
+    // Removed once done: an alert held in the same window after it ran (a worker's clock a little
+    // behind) asks for the digest again and gets one, instead of meeting a finished job's id.
+    await this.add(
+      channel,
+      'digest',
+      { officerId },
+      { ...this.durable(jobId), removeOnComplete: true, delay: Math.max(0, at - Date.now()) + 5_000 },
+    );
   }
 
   async enqueueNotice(channel: ChannelName, noticeId: string): Promise<void> {

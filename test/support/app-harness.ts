@@ -63,6 +63,10 @@ export function testSettings(): Record<string, string> {
     // The emulated residents answer in milliseconds, faster than any person: each answer would
     // otherwise be read as more of the story just told. The story tests turn it on.
     STORY_JOIN_MS: '0',
+    // Load and crash tests send hundreds of cases to one officer within the hour: the flood caps
+    // would gather them into a digest. test/e2e/flood-caps.test.ts sets them low.
+    CASES_PER_AREA_PER_HOUR: '100000',
+    ALERTS_PER_OFFICER_PER_HOUR: '100000',
   };
 }
 

@@ -89,8 +89,7 @@ export class TelegramSender implements ChannelSender {
 
 function keyboard(m: OutboundMessage) {
   if (m.request) {
-    const first: KeyboardButton =
-      m.request.kind === 'location' ? { text: m.request.label, request_location: true } : { text: m.request.label, request_contact: true };
+    const first: KeyboardButton = { text: m.request.label, request_contact: true };
     return {
       keyboard: [[first], ...(m.options ?? []).map((o) => [{ text: o.label }])],
       one_time_keyboard: true,

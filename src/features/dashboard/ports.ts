@@ -70,6 +70,7 @@ export type WebActionResult =
   | 'unreachable'
   | 'question_limit'
   | 'question_idle'
+  | 'questions_stopped'
   | 'not_staff'
   | 'inactive'
   | 'out_of_area'

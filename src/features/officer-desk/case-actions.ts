@@ -1,4 +1,4 @@
-import type { CaseChange } from '../../domain/case-workflow';
+import { questionsStopped, type CaseChange } from '../../domain/case-workflow';
 import { defang } from '../../domain/defang';
 import type { FeatureContext } from '../../conversations/feature';
 import type { ChannelName, Lang } from '../../conversations/messages';
@@ -8,6 +8,10 @@ import { outcomeLabel, withCaseActions } from './render';
 
 /** The tipster's slot owner while an officer's question waits for its answer. */
 export const RELAY = 'relay';
+/** `relay:stop:<caseId>`: the tipster's "stop asking me about this case" (a button, or picked from a question). */
+export const RELAY_STOP = 'relay:stop:';
+/** `askedBy` of a superadmin without an officer record (see DeskStaff.actingAs): no area to re-check. */
+const SUPERADMIN = 'superadmin';
 
 type UpdateChat = FeatureContext['updateChat'];
 
@@ -82,6 +86,8 @@ export class CaseActions {
    */
   relayRefusal(c: DeskCase): RelayRefusal | null {
     if (!c.replyTo) return { key: 'officer.relay.unreachable', params: { code: c.refCode } };
+    // The tipster asked for no more questions on this case (lasting until it closes).
+    if (questionsStopped(c)) return { key: 'officer.relay.stop.refused', params: { code: c.refCode } };
     const bounds = this.deps.relayBounds;
     if (!bounds) return null;
     const asked = c.history.filter((h) => h.action === 'question').length;
@@ -105,14 +111,38 @@ export class CaseActions {
     lang: Lang,
     askedFrom?: { channel: ChannelName; chatId: string },
   ): Promise<void> {
-    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (l) => [
-      { text: this.deps.t(l, 'officer.relay.question', { code: c.refCode, question: defang(question) }), lang: l },
-    ]);
+    // The way to ask for no more questions comes with every question: a button where there are
+    // buttons, the word to type where there are none.
+    await this.deps.messenger.toReporter(c.caseId, `n.${c.caseId}.q.${this.deps.newId()}`, (l, channel) => {
+      const asked = this.deps.t(l, 'officer.relay.question', { code: c.refCode, question: defang(question) });
+      if (channel !== 'telegram') return [{ text: `${asked}\n${this.deps.t(l, 'officer.relay.stop.hintTyped')}`, lang: l }];
+      return [
+        {
+          text: `${asked}\n${this.deps.t(l, 'officer.relay.stop.hintButton')}`,
+          options: [{ id: `${RELAY_STOP}${c.caseId}`, label: this.deps.t(l, 'officer.relay.stop.button') }],
+          lang: l,
+        },
+      ];
+    });
     const ticket: RelayTicket = { caseId: c.caseId, refCode: c.refCode, askedBy: staff.actingAs, ...askedFrom, lang };
     const chat = this.deps.state.reporterChat(c);
     if (!chat) return;
     // The question becomes the tipster's conversation: a draft they are writing waits behind it.
     await updateChat(chat.channel, chat.chatId, (slot) => slot.hold(RELAY, ticket, this.deps.relayTtlMs));
+  }
+
+  /** To whoever asked the question of the ticket: the chat it was asked from, or (asked on the web) the officer's chats. */
+  async tellAsker(relay: RelayTicket, noticeId: string, render: Parameters<OfficerDeskDeps['messenger']['toOfficer']>[2]): Promise<void> {
+    if (relay.channel && relay.chatId)
+      await this.deps.messenger.toChat(
+        relay.channel,
+        relay.chatId,
+        relay.lang,
+        noticeId,
+        render,
+        relay.askedBy === SUPERADMIN ? undefined : relay.askedBy,
+      );
+    else await this.deps.messenger.toOfficer(relay.askedBy, noticeId, render);
   }
 
   /** A reassigned case's new officer gets the full alert (pin, media, contact if consented), then who gave it. */

@@ -2,6 +2,7 @@ import {
   CASE_STATUSES,
   isCaseOutcome,
   isStaff,
+  questionsStopped,
   refusalFor,
   type CaseStatus,
   type DeskAction,
@@ -10,13 +11,14 @@ import {
 import { matchOption } from '../../domain/option-match';
 import { CASE_KINDS } from '../reporting/flows';
 import { isCourtesy } from '../../domain/courtesy';
+import { stopRequest } from '../../domain/stop-questions';
 import { fold, normalise, truncate } from '../../domain/text';
 import type { CommandSpec } from '../../conversations/command-table';
 import type { Feature, FeatureContext, HeldConversationHandler } from '../../conversations/feature';
 import type { ChannelName, Lang, Option, OutboundMessage } from '../../conversations/messages';
 import type { Translate } from '../../conversations/ports';
 import type { CaseDesk, ChangeResult, DeskCase, DeskMessenger, DeskStaff, DeskState, Escalations, Pending, RelayTicket } from './ports';
-import { CaseActions, RELAY } from './case-actions';
+import { CaseActions, RELAY, RELAY_STOP } from './case-actions';
 import { actFromWeb, type WebAction, type WebActionOutcome } from './web-actions';
 import {
   actionOptions,
@@ -219,6 +221,7 @@ export class OfficerDeskFeature implements Feature {
   private async choice(ctx: FeatureContext): Promise<OutboundMessage[]> {
     const choice = ctx.msg.choice!;
     if (ctx.msg.chatType === 'group') return [];
+    if (choice.startsWith(RELAY_STOP)) return this.stopQuestions(ctx, choice.slice(RELAY_STOP.length));
     if (choice.startsWith('relay:')) return (await this.relayContinue(ctx)) ?? [{ text: this.t(ctx, 'officer.staleButton') }];
     if (choice === STATUS_MENU_ID) {
       ctx.slot.hold<Pending>(DESK, { kind: 'status' }, PENDING_TTL_MS);
@@ -572,34 +575,72 @@ export class OfficerDeskFeature implements Feature {
       this.deps.log('relay.closed', { caseId: c.caseId, reason: 'asker_not_responsible' });
       return [{ text: this.t(ctx, 'officer.relay.askerGone', { code: relay.refCode }) }];
     }
+    if (msg.choice?.startsWith(RELAY_STOP)) return this.stopQuestions(ctx, msg.choice.slice(RELAY_STOP.length));
+    const onlyText = !msg.attachments?.length && !msg.location;
+    const stop = onlyText && msg.text ? stopRequest(msg.text) : null;
+    if (stop === 'stop') return this.stopQuestions(ctx, c.caseId);
     if (relay.held !== undefined) {
-      const options = this.relayConfirmOptions(ctx);
+      const options = this.relayConfirmOptions(ctx, c);
       const picked = msg.choice ?? (msg.text ? matchOption(options, msg.text)?.id : undefined);
-      if (picked === RELAY_YES) return this.relayAnswer(ctx, relay, c, { text: relay.held });
+      if (picked === `${RELAY_STOP}${c.caseId}`) return this.stopQuestions(ctx, c.caseId);
+      if (picked === RELAY_YES) return this.relayAnswer(ctx, relay, c, { text: relay.held, attachments: relay.heldMedia });
       if (picked === RELAY_NO) {
-        ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: undefined }, this.deps.relayTtlMs);
+        ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: undefined, heldMedia: undefined }, this.deps.relayTtlMs);
         return [{ text: this.t(ctx, 'officer.relay.typeAnswer', { code: relay.refCode }) }];
       }
       if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
     } else if (msg.choice) return [{ text: this.t(ctx, 'officer.staleButton') }];
-    const onlyText = !msg.attachments?.length && !msg.location;
-    if (onlyText && msg.text && isCourtesy(msg.text)) {
+    // A voice note is the tipster's voice, which the officer may recognise: sent only once they say so.
+    if (msg.attachments?.some((a) => a.kind === 'voice') && !msg.location) {
+      const held = msg.text ? truncate(normalise(msg.text), this.maxText) : '';
+      ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held, heldMedia: msg.attachments }, this.deps.relayTtlMs);
+      return [{ text: this.t(ctx, 'officer.relay.voiceConfirm', { code: relay.refCode }), options: this.relayConfirmOptions(ctx, c) }];
+    }
+    // A bare "dung" is "dừng" (stop) or "đúng" (right) without diacritics: the tipster says which.
+    if (onlyText && msg.text && (stop === 'unsure' || isCourtesy(msg.text))) {
       ctx.slot.hold<RelayTicket>(RELAY, { ...relay, held: truncate(normalise(msg.text), this.maxText) }, this.deps.relayTtlMs);
       return [
         {
-          text: this.t(ctx, 'officer.relay.isThisTheAnswer', { code: relay.refCode, question: '' }),
-          options: this.relayConfirmOptions(ctx),
+          text: this.t(ctx, stop === 'unsure' ? 'officer.relay.stop.answerOrStop' : 'officer.relay.isThisTheAnswer', {
+            code: relay.refCode,
+            question: '',
+          }),
+          options: this.relayConfirmOptions(ctx, c),
         },
       ];
     }
     return this.relayAnswer(ctx, relay, c, msg);
   }
 
-  private relayConfirmOptions(ctx: FeatureContext): Option[] {
+  private relayConfirmOptions(ctx: FeatureContext, c: DeskCase): Option[] {
     return [
       { id: RELAY_YES, label: this.t(ctx, 'officer.relay.yesSendIt') },
       { id: RELAY_NO, label: this.t(ctx, 'officer.relay.noNotYet') },
+      { id: `${RELAY_STOP}${c.caseId}`, label: this.t(ctx, 'officer.relay.stop.button') },
     ];
+  }
+
+  /**
+   * The tipster's lasting "stop asking me about this case" (issue 14, point 10): recorded in the
+   * case's history (who and when only: 'resident', nothing of theirs), the open question closed,
+   * the officer who asked told, and every later /hoi on the case refused until it closes. Only the
+   * case's own tipster can ask it, from the chat that sent it; a button pressed again says so.
+   */
+  private async stopQuestions(ctx: FeatureContext, caseId: string): Promise<OutboundMessage[]> {
+    const { msg } = ctx;
+    const relay = ctx.slot.get<RelayTicket>(RELAY, true);
+    const c = await this.deps.desk.byId(caseId);
+    if (!c || c.status === 'resolved' || !this.deps.desk.isReporter(c, msg.channel, msg.chatId))
+      return [{ text: this.t(ctx, 'officer.staleButton') }];
+    if (relay?.caseId === c.caseId) ctx.slot.release(RELAY);
+    if (questionsStopped(c)) return [{ text: this.t(ctx, 'officer.relay.stop.already', { code: c.refCode }) }];
+    await this.deps.desk.change(c.caseId, { action: 'stopQuestions', by: 'resident' });
+    this.deps.log('relay.stopped', { caseId: c.caseId });
+    if (relay?.caseId === c.caseId)
+      await this.actions.tellAsker(relay, `n.${c.caseId}.stopped`, (lang) => [
+        { text: this.deps.t(lang, 'officer.relay.stop.toOfficer', { code: c.refCode }), lang },
+      ]);
+    return [{ text: this.t(ctx, 'officer.relay.stop.done', { code: c.refCode }) }];
   }
 
   /** The tipster's answer to an officer's question goes back to that officer, and nothing about who they are. */
@@ -637,18 +678,7 @@ export class OfficerDeskFeature implements Feature {
       if (msg.location) media.push({ text: this.deps.t(lang, 'alert.pinCaption', { code: c.refCode }), location: msg.location, lang });
       return [head, ...media];
     };
-    const noticeId = `n.${c.caseId}.a.${this.deps.newId()}`;
-    // Back to the chat the question was asked from; a question asked on the web, to the officer's chats.
-    if (relay.channel && relay.chatId)
-      await this.deps.messenger.toChat(
-        relay.channel,
-        relay.chatId,
-        relay.lang,
-        noticeId,
-        render,
-        relay.askedBy === SUPERADMIN ? undefined : relay.askedBy,
-      );
-    else await this.deps.messenger.toOfficer(relay.askedBy, noticeId, render);
+    await this.actions.tellAsker(relay, `n.${c.caseId}.a.${this.deps.newId()}`, render);
     ctx.slot.release(RELAY);
     this.deps.log('relay.answered', { caseId: c.caseId, attachments: attachments.length });
     return [{ text: this.t(ctx, 'officer.relay.forwarded', { code: c.refCode }) }];

@@ -3,7 +3,7 @@ import type { DeskCase } from '../../domain/case-record';
 import type { CaseChange, CaseSearch, CaseStatus, Staff, StaffRole } from '../../domain/case-workflow';
 
 export type { CaseSearch };
-import type { ChannelName, Lang, Option, OutboundMessage } from '../../conversations/messages';
+import type { Attachment, ChannelName, Lang, Option, OutboundMessage } from '../../conversations/messages';
 
 /**
  * What the officer desk needs from the outside world, as interfaces: the cases (src/store/case-desk.ts),
@@ -108,6 +108,8 @@ export interface RelayTicket {
   lang: Lang;
   /** A short courtesy reply ("cảm ơn anh") held while the tipster is asked whether it is the answer. */
   held?: string;
+  /** An answer with a voice note, held (with its text in `held`) until the tipster says to send it: it is their voice. */
+  heldMedia?: Attachment[];
 }
 
 /** Where a case's tipster is written to: the chat its sealed id opens to (only adapters hold the key). */

@@ -18,16 +18,28 @@ export type WebAction =
 /**
  * What came of it. Besides the chat's refusals: `empty` (no text), `bad_choice` (an outcome or
  * officer the case does not offer, such as a stale form), and the relay's `unreachable` (the
- * tipster erased their data), `question_limit` and `question_idle` (issue 14's bounds).
+ * tipster erased their data), `question_limit` and `question_idle` (issue 14's bounds) and
+ * `questions_stopped` (the tipster asked for no more questions on this case).
  */
 export type WebActionOutcome =
-  'done' | 'unchanged' | 'closed' | 'missing' | 'empty' | 'bad_choice' | 'unreachable' | 'question_limit' | 'question_idle' | Refusal;
+  | 'done'
+  | 'unchanged'
+  | 'closed'
+  | 'missing'
+  | 'empty'
+  | 'bad_choice'
+  | 'unreachable'
+  | 'question_limit'
+  | 'question_idle'
+  | 'questions_stopped'
+  | Refusal;
 
 const ACTION: Record<WebAction['kind'], DeskAction> = { ack: 'ack', note: 'note', ask: 'ask', resolve: 'resolve', reassign: 'reassign' };
 const RELAY_REFUSAL: Record<string, WebActionOutcome> = {
   'officer.relay.unreachable': 'unreachable',
   'officer.relay.limitReached': 'question_limit',
   'officer.relay.idle': 'question_idle',
+  'officer.relay.stop.refused': 'questions_stopped',
 };
 
 interface Desk {

@@ -24,6 +24,8 @@ interface FileDoc {
   size: number;
   chunks: number;
   storedAt: Date;
+  /** Which chunks hold the file: absent for those `put` wrote, the key's id for a re-sealed copy. */
+  set?: string;
 }
 
 interface ChunkDoc {
@@ -31,6 +33,8 @@ interface ChunkDoc {
   evidenceId: string;
   n: number;
   data: Buffer | mongo.Binary;
+  /** The file's `set` these chunks belong to (absent: the first). */
+  set?: string;
 }
 
 /**
@@ -62,10 +66,7 @@ export class EvidenceRepository {
    * (deleted with their id, see `delete`).
    */
   async put(evidenceId: string, kind: Attachment['kind'], mime: string, plain: Buffer): Promise<EvidenceMeta> {
-    const sealed = this.box.sealBytes(plain, aadOf(evidenceId));
-    const docs: ChunkDoc[] = [];
-    for (let n = 0, at = 0; at < sealed.length || n === 0; n++, at += EVIDENCE_CHUNK_BYTES)
-      docs.push({ _id: `${evidenceId}:${n}`, evidenceId, n, data: sealed.subarray(at, at + EVIDENCE_CHUNK_BYTES) });
+    const docs = chunksOf(evidenceId, this.box.sealBytes(plain, aadOf(evidenceId)));
     await this.chunks.insertMany(docs, { ordered: true });
     const storedAt = new Date();
     await this.files.insertOne({ _id: evidenceId, kind, mime, size: plain.length, chunks: docs.length, storedAt });
@@ -81,10 +82,7 @@ export class EvidenceRepository {
   async read(evidenceId: string): Promise<(EvidenceMeta & { bytes: Buffer }) | null> {
     const f = await this.files.findOne({ _id: evidenceId });
     if (!f) return null;
-    const parts = await this.chunks.find({ evidenceId }).sort({ n: 1 }).toArray();
-    if (parts.length !== f.chunks) throw new Error(`evidence ${evidenceId}: ${parts.length} of ${f.chunks} chunks`);
-    const sealed = Buffer.concat(parts.map((p) => (Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data.buffer))));
-    const bytes = this.box.openBytes(sealed, aadOf(evidenceId));
+    const bytes = this.box.openBytes(await this.sealedOf(f), aadOf(evidenceId));
     return { evidenceId, kind: f.kind, mime: f.mime, size: f.size, storedAt: f.storedAt, bytes };
   }
 
@@ -101,6 +99,57 @@ export class EvidenceRepository {
     return rows.map((r) => r._id);
   }
 
+  /** Up to `limit` file ids after `after`, in order: key rotation walks the store with it. */
+  async idsAfter(after: string, limit: number): Promise<string[]> {
+    const rows = await this.files
+      .find({ _id: { $gt: after } })
+      .project<{ _id: string }>({ _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return rows.map((r) => r._id);
+  }
+
+  /**
+   * The file sealed again with the newest key (key rotation). The new copy is written as a chunk set
+   * of its own, the file document switched to it in one update, and the old chunks deleted last: a
+   * run cut short at any point leaves the file readable, and the next run finishes the work
+   * (chunks of a set the document does not name are deleted). 'gone' when the file is no more.
+   */
+  async reseal(evidenceId: string): Promise<'resealed' | 'current' | 'gone'> {
+    const f = await this.files.findOne({ _id: evidenceId });
+    if (!f) return 'gone';
+    const sealed = await this.sealedOf(f);
+    if (this.box.isCurrentBytes(sealed)) {
+      await this.chunks.deleteMany({ evidenceId, set: { $ne: f.set ?? null } } as mongo.Filter<ChunkDoc>);
+      return 'current';
+    }
+    const set = this.box.currentKeyId;
+    const resealed = this.box.resealBytes(sealed, aadOf(evidenceId));
+    await this.chunks.deleteMany({ evidenceId, set });
+    await this.chunks.insertMany(chunksOf(evidenceId, resealed, set), { ordered: true });
+    const { modifiedCount } = await this.files.updateOne({ _id: evidenceId, set: f.set ?? null } as mongo.Filter<FileDoc>, {
+      $set: { set, chunks: Math.max(1, Math.ceil(resealed.length / EVIDENCE_CHUNK_BYTES)) },
+    });
+    if (modifiedCount === 0) {
+      // Deleted (retention) or re-sealed by another run meanwhile: drop what this one wrote.
+      if (!(await this.files.findOne({ _id: evidenceId }))) await this.chunks.deleteMany({ evidenceId });
+      return 'gone';
+    }
+    await this.chunks.deleteMany({ evidenceId, set: { $ne: set } });
+    return 'resealed';
+  }
+
+  /** The file's sealed bytes, from the chunk set its document names. */
+  private async sealedOf(f: FileDoc): Promise<Buffer> {
+    const parts = await this.chunks
+      .find({ evidenceId: f._id, set: f.set ?? null } as mongo.Filter<ChunkDoc>)
+      .sort({ n: 1 })
+      .toArray();
+    if (parts.length !== f.chunks) throw new Error(`evidence ${f._id}: ${parts.length} of ${f.chunks} chunks`);
+    return Buffer.concat(parts.map((p) => (Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data.buffer))));
+  }
+
   /** Deletes files and their chunks (retention, erasure): the hook for whoever purges a case's media. */
   async delete(evidenceIds: string[]): Promise<number> {
     if (evidenceIds.length === 0) return 0;
@@ -111,3 +160,17 @@ export class EvidenceRepository {
 }
 
 const aadOf = (evidenceId: string) => `evidence:${evidenceId}`;
+
+/** Sealed bytes cut into chunks; a re-sealed copy's are named after their set, beside the first ones. */
+function chunksOf(evidenceId: string, sealed: Buffer, set?: string): ChunkDoc[] {
+  const docs: ChunkDoc[] = [];
+  for (let n = 0, at = 0; at < sealed.length || n === 0; n++, at += EVIDENCE_CHUNK_BYTES) {
+    const data = sealed.subarray(at, at + EVIDENCE_CHUNK_BYTES);
+    docs.push(
+      set === undefined
+        ? { _id: `${evidenceId}:${n}`, evidenceId, n, data }
+        : { _id: `${evidenceId}:${set}:${n}`, evidenceId, n, data, set },
+    );
+  }
+  return docs;
+}

@@ -83,6 +83,23 @@ export class NotificationRepository {
     return this.update(notificationId, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } });
   }
 
+  /** Held by a flood cap: the officer's digest sends it. Only a pending one (a retry finds it batched). */
+  async markBatched(notificationId: string): Promise<Notification | null> {
+    const current = await this.byId(notificationId);
+    if (!current || current.status !== 'pending') return current;
+    return this.update(notificationId, { $set: { status: 'batched' } });
+  }
+
+  /** The alerts waiting for one officer's digest on one platform, oldest first. */
+  async batchedFor(recipientId: string, channel: ChannelName): Promise<Notification[]> {
+    const rows = await this.model
+      .find({ recipientId, channel, status: 'batched' })
+      .sort({ createdAt: 1 })
+      .lean<Stored<Notification>[]>()
+      .exec();
+    return rows.map((row) => plain(row));
+  }
+
   /** Counts a send attempt, before it is made. */
   async recordAttempt(notificationId: string): Promise<Notification | null> {
     return this.update(notificationId, { $inc: { attempts: 1 } });

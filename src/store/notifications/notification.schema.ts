@@ -1,7 +1,8 @@
 import { Schema } from 'mongoose';
 import type { ChannelName } from '../../conversations/messages';
 
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** `batched`: held by a flood cap for the officer's digest (src/outbox/flood-gate.ts), which sends it. */
+export const NOTIFICATION_STATUSES = ['pending', 'batched', 'sent', 'failed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**

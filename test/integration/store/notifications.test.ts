@@ -91,13 +91,13 @@ describe('NotificationRepository', () => {
   it('counts by status, every status present', async () => {
     const fresh = await openTestDatabase();
     try {
-      expect(await fresh.store.notifications.countByStatus()).toEqual({ pending: 0, sent: 0, failed: 0 });
+      expect(await fresh.store.notifications.countByStatus()).toEqual({ pending: 0, batched: 0, sent: 0, failed: 0 });
       const a = await fresh.store.notifications.ensure({ ...alert, caseId: 'a' });
       await fresh.store.notifications.ensure({ ...alert, caseId: 'b' });
       const c = await fresh.store.notifications.ensure({ ...alert, caseId: 'c' });
       await fresh.store.notifications.markSent(a.notificationId, 1);
       await fresh.store.notifications.markFailed(c.notificationId, 'gone');
-      expect(await fresh.store.notifications.countByStatus()).toEqual({ pending: 1, sent: 1, failed: 1 });
+      expect(await fresh.store.notifications.countByStatus()).toEqual({ pending: 1, batched: 0, sent: 1, failed: 1 });
     } finally {
       await fresh.close();
     }

@@ -123,6 +123,7 @@ const DONE = new Set([
   'unreachable',
   'question_limit',
   'question_idle',
+  'questions_stopped',
 ]);
 
 /** What the case page embeds as a picture, video or sound; the evidence store recognises these by their bytes. */

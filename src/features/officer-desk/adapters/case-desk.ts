@@ -245,7 +245,13 @@ export class StoreCaseDesk implements CaseDesk {
       return { outcome: 'done' as const, case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
     });
     // After the lock: the audit write never holds up the next change of the case.
-    if (result.outcome === 'done' && this.audit && change.action !== 'answer' && change.action !== 'escalate') {
+    if (
+      result.outcome === 'done' &&
+      this.audit &&
+      change.action !== 'answer' &&
+      change.action !== 'escalate' &&
+      change.action !== 'stopQuestions'
+    ) {
       const detail: Record<string, string> | undefined =
         change.action === 'resolve' ? { outcome: change.outcome } : change.action === 'reassign' ? { to: change.to } : undefined;
       await this.audit.caseChanged({

@@ -6,7 +6,7 @@ import { stillResponsible } from '../../../store/recipient-authority';
 /** Puts stored messages on their platform's outbox (src/outbox/producer.ts); job id = the row's id. */
 export interface OutboxQueues {
   enqueueNotice(channel: ChannelName, noticeId: string): Promise<void>;
-  enqueueAlert(channel: ChannelName, notificationId: string): Promise<void>;
+  enqueueAlert(channel: ChannelName, notificationId: string, opts?: { lowPriority?: boolean }): Promise<void>;
 }
 
 /**
@@ -59,10 +59,12 @@ export class StoreDeskMessenger implements DeskMessenger {
   async alertOfficer(caseId: string, officerId: string): Promise<void> {
     const officer = await this.store.officers.byId(officerId);
     if (!officer || !(await stillResponsible(this.store, officerId, caseId))) return;
+    // As at intake: a case without a group waits behind the groups' alerts.
+    const lowPriority = !(await this.store.cases.byCaseId(caseId))?.joinCode;
     for (const chat of officer.chats) {
       if (!this.channels.has(chat.channel)) continue;
       const n = await this.store.notifications.ensure({ caseId, recipientId: officerId, channel: chat.channel, chatId: chat.chatId });
-      if (n.status === 'pending') await this.queues.enqueueAlert(chat.channel, n.notificationId);
+      if (n.status === 'pending') await this.queues.enqueueAlert(chat.channel, n.notificationId, { lowPriority });
     }
   }
 

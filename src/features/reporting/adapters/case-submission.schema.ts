@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CaseSubmission } from '../../../conversations/ports';
+import type { SealedBox } from '../../../domain/sealed-box';
 import { CASE_KINDS } from '../flows';
 
 /**
@@ -44,4 +45,23 @@ export function unsealCaseJob(data: unknown, jobId: string | undefined, open: (s
   if (data && typeof data === 'object' && typeof (data as SealedCaseJob).sealed === 'string')
     return JSON.parse(open((data as SealedCaseJob).sealed, caseJobAad(jobId ?? '')));
   return data;
+}
+
+/**
+ * A `cases` job's data sealed again with the newest key (scripts/admin rotate-key), the contact and
+ * chat sealed inside the submission too, since the worker stores those as they are; undefined when
+ * everything in it is already on the newest key. An unsealed job of an older version keeps its form.
+ */
+export function resealCaseJob(box: SealedBox, data: unknown, jobId: string): unknown {
+  if (!data || typeof data !== 'object') return undefined;
+  const outer = typeof (data as SealedCaseJob).sealed === 'string' ? (data as SealedCaseJob).sealed : undefined;
+  const sub = (outer === undefined ? data : JSON.parse(box.open(outer, caseJobAad(jobId)))) as Partial<CaseSubmission>;
+  const inner = [sub.contactSealed, sub.replyTo?.chatIdSealed].filter((s): s is string => typeof s === 'string');
+  if ((outer === undefined || box.isCurrent(outer)) && inner.every((s) => box.isCurrent(s))) return undefined;
+  const again: Partial<CaseSubmission> = {
+    ...sub,
+    ...(sub.contactSealed === undefined ? {} : { contactSealed: box.reseal(sub.contactSealed) }),
+    ...(sub.replyTo === undefined ? {} : { replyTo: { ...sub.replyTo, chatIdSealed: box.reseal(sub.replyTo.chatIdSealed) } }),
+  };
+  return outer === undefined ? again : { ...data, sealed: box.seal(JSON.stringify(again), caseJobAad(jobId)) };
 }

@@ -116,7 +116,8 @@ export function createIntakeProcessor(deps: IntakeDeps) {
           chatId: chat.chatId,
         });
         if (n.status === 'pending') {
-          await deps.outbox.enqueueAlert(chat.channel, n.notificationId);
+          // A case without a group could come from anyone: its alerts wait behind the groups' ones.
+          await deps.outbox.enqueueAlert(chat.channel, n.notificationId, { lowPriority: !stored.joinCode });
           queued++;
         }
       }
