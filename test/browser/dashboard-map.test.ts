@@ -149,7 +149,7 @@ describe('dashboard map in a browser', () => {
       await page.locator('#case-map[data-state="ready"]').waitFor();
       await expect(page.locator('.marker-cluster').count()).resolves.toBe(0);
       await expect(page.locator('path.case-marker').count()).resolves.toBe(1);
-      await expect(page.getByRole('status').textContent()).resolves.toContain('1 vụ việc có vị trí');
+      await expect(page.locator('p.count').textContent()).resolves.toContain('1 vụ việc có vị trí');
       await expect(page.getByRole('link', { name: 'Xem các vụ việc này dạng danh sách' }).getAttribute('href')).resolves.toBe(
         '/dashboard/cases?category=drugs',
       );
