@@ -125,8 +125,10 @@ describe('the compiled build, laid out as the image', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    // The dashboard map's browser files: ours copied beside the compiled code, Leaflet's from the installed packages.
+    // The dashboard's browser files: ours copied beside the compiled code, Leaflet's from the installed packages.
     for (const [path, text] of [
+      ['/dashboard/assets/dashboard.css', '.live li.urgent'],
+      ['/dashboard/assets/live.js', "new EventSource('/dashboard/events'"],
       ['/dashboard/assets/map.js', 'markerClusterGroup'],
       ['/dashboard/assets/map.css', '.leaflet-control-attribution'],
       ['/dashboard/assets/vendor/leaflet/leaflet.js', '1.9.4'],

@@ -202,7 +202,7 @@ describe('dashboard map routes', () => {
     expect(script.status).toBe(200);
     expect(String(script.headers['content-type'])).toMatch(/^text\/javascript/);
     expect(script.body).toContain('markerClusterGroup');
-    expect(script.headers['cache-control']).toBe('public, max-age=86400');
+    expect(script.headers['cache-control']).toBe('public, max-age=3600');
     const leaflet = await v.get('/dashboard/assets/vendor/leaflet/leaflet.js');
     expect(leaflet.status).toBe(200);
     expect(leaflet.body).toContain('1.9.4');

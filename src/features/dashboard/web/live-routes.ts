@@ -1,20 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardRoutesDeps, WebGuard } from './guard';
 import type { LiveHub } from './live-hub';
-import { LIVE_SCRIPT } from './live-script';
 import { messagePage } from './pages';
 import { securityHeaders } from './security';
 
 /**
- * Live updates: the page's script (live-script.ts) and the server-sent events stream it reads
+ * Live updates: the server-sent events stream that the page's script (browser/live.js) reads
  * (live-hub.ts). A stream is opened only with a live session, like any page, and at most a few
  * per officer.
  */
 export function liveRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: WebGuard, hub: LiveHub): void {
-  app.get('/dashboard/assets/live.js', async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(LIVE_SCRIPT),
-  );
-
   app.get('/dashboard/events', async (req, reply) => {
     const s = await g.signedIn(req, reply);
     if (!s) return reply;

@@ -3,7 +3,7 @@ import { CASE_KINDS } from '../../reporting/flows';
 import type { MapData } from '../ports';
 import { html, type Html } from './html';
 import { listHref, mapHref, type ListQuery } from './filters';
-import { MAP_PAGE_ASSETS } from './map-assets';
+import { MAP_PAGE_ASSETS } from './assets';
 import { filterForm, layout, statusLabel, type PageContext, type Signed } from './pages';
 
 /**

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DashboardRoutesDeps, WebGuard } from './guard';
 import { parseListQuery, toUnpagedFilter } from './filters';
-import { mapAssets } from './map-assets';
 import { mapPage } from './map-page';
 
 /**
@@ -10,13 +9,9 @@ import { mapPage } from './map-page';
  */
 export const MAP_CASE_LIMIT = 5_000;
 
-/** The map page, its data (the same filters as the list) and the browser files it loads. */
+/** The map page and its data (the same filters as the list). */
 export function mapRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: WebGuard): void {
   const { page, send, signedIn, signedPage } = g;
-
-  for (const [path, asset] of mapAssets()) {
-    app.get(path, async (_req, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(asset.body));
-  }
 
   app.get('/dashboard/map', async (req, reply) => {
     const s = await signedIn(req, reply);

@@ -6,6 +6,7 @@ import { areaLabel, caseFacts } from '../../../conversations/case-view';
 import type { Lang } from '../../../conversations/messages';
 import type { Translate } from '../../../conversations/ports';
 import { CASE_KINDS } from '../../reporting/flows';
+import { DASHBOARD_STYLES, LIVE_SCRIPT } from './assets';
 import { html, type Html } from './html';
 import { listHref, type ListQuery } from './filters';
 import { exportForm } from './export-form';
@@ -61,7 +62,7 @@ export function layout(p: PageContext, title: string, body: Html, signed?: Signe
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · ${tr(p, 'appName')}</title>
         ${(assets.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}" />`)}
-        <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
+        <link rel="stylesheet" href="${DASHBOARD_STYLES}" />
         ${(assets.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
       </head>
       <body>
@@ -103,7 +104,7 @@ export function layout(p: PageContext, title: string, body: Html, signed?: Signe
           }
           ${body}
         </main>
-        ${signed ? html`<script src="/dashboard/assets/live.js" defer></script>` : ''}
+        ${signed ? html`<script src="${LIVE_SCRIPT}" defer></script>` : ''}
       </body>
     </html>`;
 }

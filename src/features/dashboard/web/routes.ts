@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { dashboardAssets } from './assets';
 import { auditRoutes } from './audit-routes';
 import { caseRoutes } from './case-routes';
 import { exportRoutes } from './export-routes';
@@ -9,8 +10,6 @@ import { loginRoutes } from './login-routes';
 import { mapRoutes } from './map-routes';
 import { securityHeaders } from './security';
 import { statsRoutes } from './stats-routes';
-import { STATS_CSS } from './stats-styles';
-import { DASHBOARD_CSS } from './styles';
 
 export { SESSION_COOKIE, type DashboardRoutesDeps } from './guard';
 
@@ -42,12 +41,10 @@ export async function dashboardRoutes(app: FastifyInstance, deps: DashboardRoute
     await reply.code(403).type('text/plain; charset=utf-8').send('Forbidden: cross-site form');
   });
 
-  app.get('/dashboard/assets/dashboard.css', async (_req, reply) =>
-    reply
-      .type('text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=3600')
-      .send(DASHBOARD_CSS + STATS_CSS),
-  );
+  // The browser's files change only with a release: kept an hour (every page itself is no-store).
+  for (const [path, asset] of dashboardAssets()) {
+    app.get(path, async (_req, reply) => reply.type(asset.type).header('cache-control', 'public, max-age=3600').send(asset.body));
+  }
   app.get('/dashboard', async (req, reply) => {
     const lang = langOf((req.query as Record<string, unknown>).lang);
     return reply.redirect(lang ? `/dashboard/cases?lang=${lang}` : '/dashboard/cases', 303);

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
- * The map's browser files, served by the app itself (no CDN, nothing fetched from elsewhere):
- * Leaflet and its marker-cluster plugin exactly as npm installed them (package.json pins 1.9.4
- * and 1.5.3), and this feature's own script (browser/map.js: plain JavaScript the browser runs as
- * it is, so there is nothing to build; the Dockerfile copies it next to the compiled code). Read
- * once, when the routes are registered.
+ * The dashboard's browser files, served by the app itself (no CDN, nothing fetched from elsewhere):
+ * this feature's own (browser/: the stylesheet, the live-updates script and the map's script and
+ * styles, plain CSS and JavaScript the browser runs as they are, so there is nothing to build; the
+ * Dockerfile copies the folder next to the compiled code), and Leaflet and its marker-cluster
+ * plugin exactly as npm installed them (package.json pins 1.9.4 and 1.5.3). Read once, when the
+ * routes are registered.
  */
 export interface StaticFile {
   type: string;
@@ -37,19 +38,24 @@ const VENDOR: Record<string, [pkg: string, file: string]> = {
 export const VENDOR_PREFIX = '/dashboard/assets/vendor/';
 export const MAP_SCRIPT = '/dashboard/assets/map.js';
 const MAP_STYLES = '/dashboard/assets/map.css';
+/** On every page (web/pages.ts layout). */
+export const DASHBOARD_STYLES = '/dashboard/assets/dashboard.css';
+export const LIVE_SCRIPT = '/dashboard/assets/live.js';
 
 function file(path: string): StaticFile {
   return { type: TYPES[path.slice(path.lastIndexOf('.') + 1)] ?? 'application/octet-stream', body: readFileSync(path) };
 }
 
-/** Every file the map page loads, by its URL path. */
-export function mapAssets(): Map<string, StaticFile> {
+/** Every file the pages load, by its URL path. */
+export function dashboardAssets(): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const [url, [pkg, path]] of Object.entries(VENDOR)) {
     files.set(`${VENDOR_PREFIX}${url}`, file(join(dirname(require.resolve(`${pkg}/package.json`)), path)));
   }
   files.set(MAP_SCRIPT, file(join(__dirname, 'browser', 'map.js')));
   files.set(MAP_STYLES, file(join(__dirname, 'browser', 'map.css')));
+  files.set(DASHBOARD_STYLES, file(join(__dirname, 'browser', 'dashboard.css')));
+  files.set(LIVE_SCRIPT, file(join(__dirname, 'browser', 'live.js')));
   return files;
 }
 

@@ -1,12 +1,12 @@
 /**
- * The dashboard's one script of its own, served from the app as /dashboard/assets/live.js (the
+ * The live-updates script, on every signed-in page, served by the app (web/assets.ts; the
  * Content-Security-Policy allows scripts from here only, never inline). It opens the live stream
  * and, on a new case, lists it at the top of the page (urgent ones marked, with a short tone) and
  * counts it in the tab's title; on a change, updates the status of that case where the list shows
  * it, or says so on that case's page. Everything is written with textContent: whatever a case's
  * words hold can never become markup. Its words come from the page (`#live` data attributes).
  */
-export const LIVE_SCRIPT = `(function () {
+(function () {
   'use strict';
   var live = document.getElementById('live');
   if (!live || !window.EventSource) return;
@@ -70,4 +70,3 @@ export const LIVE_SCRIPT = `(function () {
     location.reload();
   });
 })();
-`;
