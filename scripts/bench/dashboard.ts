@@ -3,7 +3,8 @@
  * residential groups, spread over a year, most closed, most with a pin. A supervisor of the whole
  * ward (who sees them all) asks each page BENCH_DASHBOARD_REPEAT times (default 20) over HTTP,
  * one at a time; the time to first byte (TTFB: until the headers arrive) and to the last byte are
- * reported, p50 and p95. Beside each page, the database's own time for that page's queries, run
+ * reported, p50 and p95, and the time to export them all as CSV. Beside the list's pages, the
+ * database's own time for their queries, run
  * by the store directly: the difference is our own code (rendering, the desk's rules, HTTP).
  * The app runs in-process as `--role dashboard` (no platform), against the services of the run.
  *
@@ -121,6 +122,26 @@ async function main(): Promise<void> {
       process.stderr.write(`bench dashboard: ${name} ttfb p50 ${round(ttfb.p50)} ms p95 ${round(ttfb.p95)} ms\n`);
     }
     result.pages = figures;
+
+    // An export of every case the supervisor sees, as the list page's form posts it.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await timed(get('/dashboard/cases'))).text)?.[1] ?? '';
+    const exports: number[] = [];
+    let exportBytes = 0;
+    for (let i = 0; i < Math.min(REPEAT, 3); i++) {
+      const r = await timed(() =>
+        fetch(`${base}/dashboard/export`, {
+          method: 'POST',
+          headers: { cookie: v.cookie!, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, format: 'csv', status: 'all' }).toString(),
+        }),
+      );
+      if (r.status !== 200) throw new Error(`export: ${r.status}`);
+      exports.push(r.total);
+      exportBytes = r.bytes;
+    }
+    const ex = latencySummary(exports);
+    result.exportCsv = { p50: round(ex.p50), max: round(ex.max), MiB: round(exportBytes / 1048576), runs: exports.length };
+    process.stderr.write(`bench dashboard: export csv p50 ${round(ex.p50)} ms\n`);
 
     // The database alone, for the list's two queries (one page, and the count), as the store asks them.
     const scope = ['phuong-sai-gon', ...AREAS];

@@ -187,6 +187,10 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
           } |`,
       ),
       '',
+      d.exportCsv
+        ? `Export of all ${fmt(d.cases, 0)} as CSV (\`POST /dashboard/export\`): ${fmt(d.exportCsv.p50, 0)} ms p50 over ${fmt(d.exportCsv.runs, 0)} runs, ${fmt(d.exportCsv.MiB)} MiB.`
+        : '',
+      '',
     );
   }
   return `${out.join('\n')}\n`;
