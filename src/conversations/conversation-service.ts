@@ -1,4 +1,5 @@
 import { isQuestion } from '../domain/understanding/answers';
+import { sealCaseField } from '../domain/case-seals';
 import { wordsOf } from '../domain/understanding/tokens';
 import type { Understanding } from '../domain/understanding/understand';
 import { matchOption } from '../domain/option-match';
@@ -842,8 +843,9 @@ export class ConversationService {
       location,
       attachments,
       anonymous,
-      contactSealed: !anonymous && contact ? this.deps.sealer.seal(contact) : undefined,
-      replyTo: { channel: msg.channel, chatIdSealed: this.deps.sealer.seal(msg.chatId) },
+      // Bound to this case and field (domain/case-seals.ts): copied into another case, neither opens.
+      contactSealed: !anonymous && contact ? sealCaseField(this.deps.sealer, contact, state.caseId, 'contact') : undefined,
+      replyTo: { channel: msg.channel, chatIdSealed: sealCaseField(this.deps.sealer, msg.chatId, state.caseId, 'replyTo') },
       reporterIndex: this.deps.reporterIndex(msg.channel, msg.userId),
       lang,
       joinCode: joinCode || undefined,

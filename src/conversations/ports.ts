@@ -140,5 +140,5 @@ export interface ChatLocks {
 }
 
 export interface Sealer {
-  seal(plain: string): string;
+  seal(plain: string, aad?: string): string;
 }

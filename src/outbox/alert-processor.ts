@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import { openCaseField } from '../domain/case-seals';
 import { renderAlert } from '../features/officer-desk/alerts';
 import { areaLabel } from '../conversations/case-view';
 import { withAlertActions } from '../features/officer-desk/render';
@@ -62,7 +63,12 @@ export function createAlertProcessor(deps: AlertDeps) {
     const area = c.areaCode ? await store.areas.byCode(c.areaCode) : null;
     const lang: Lang = officer.lang ?? 'vi';
     const record = caseRecordOf(c);
-    const contact = consentedContact(record, (sealed) => deps.box.open(sealed));
+    let contact: string | undefined;
+    try {
+      contact = consentedContact(record, (sealed) => openCaseField(deps.box, sealed, c.caseId, 'contact'));
+    } catch {
+      contact = undefined; // Not this case's contact: the alert goes without it.
+    }
     const alert = renderAlert(record, { t: deps.t, lang, areaName: areaLabel(area?.name, c.areaCode), contact });
     // The officer's actions on the case: buttons on Telegram, the commands to type elsewhere.
     const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });

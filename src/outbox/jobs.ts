@@ -64,7 +64,12 @@ export const LEGACY_JOB_NAMES: Readonly<Record<string, OutboxJobName>> = { send:
 /** The kind of an outbox job, by its name (current or legacy); undefined for a name we never wrote. */
 export function outboxJobKind(name: string): OutboxJobName | undefined {
   if (Object.prototype.hasOwnProperty.call(LEGACY_JOB_NAMES, name)) return LEGACY_JOB_NAMES[name];
-  return name === 'alert' || name === 'notice' || name === 'delivery' || name === 'report' || name === 'operator' || name === 'replies' ||
+  return name === 'alert' ||
+    name === 'notice' ||
+    name === 'delivery' ||
+    name === 'report' ||
+    name === 'operator' ||
+    name === 'replies' ||
     name === 'digest'
     ? name
     : undefined;

@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { openCaseField } from '../domain/case-seals';
 import type { SealedBox } from '../domain/sealed-box';
 import type { Store } from '../store/models';
 import { NOT_RESPONSIBLE, stillResponsible } from '../store/recipient-authority';
@@ -24,7 +25,8 @@ export function createNoticeProcessor(deps: NoticeDeps) {
     if (!n || n.status !== 'pending') return;
     let chatId: string;
     try {
-      chatId = n.chatId ?? deps.box.open(n.chatIdEnc ?? '');
+      // A resident's notice carries their case's sealed chat, bound to that case (domain/case-seals.ts).
+      chatId = n.chatId ?? openCaseField(deps.box, n.chatIdEnc ?? '', n.caseId ?? '', 'replyTo');
     } catch {
       await store.notices.markFailed(n.noticeId, 'sealed chat id cannot be opened');
       throw new UnrecoverableError('sealed chat id cannot be opened');

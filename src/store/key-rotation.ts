@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { isBoundCaseField, openCaseField, sealCaseField, type CaseSealedField } from '../domain/case-seals';
 import type { SealedBox } from '../domain/sealed-box';
 import { EvidenceRepository } from './evidence/evidence.repository';
 import { createModels } from './models';
@@ -41,8 +42,8 @@ export class DatabaseKeyRotation {
       if (rows.length === 0) return count;
       after = rows[rows.length - 1]!._id;
       for (const r of rows) {
-        const contact = this.resealed(r.contactEnc, count);
-        const chat = this.resealed(r.replyTo?.chatIdEnc, count);
+        const contact = this.resealed(r.contactEnc, count, { caseId: r._id, field: 'contact' });
+        const chat = this.resealed(r.replyTo?.chatIdEnc, count, { caseId: r._id, field: 'replyTo' });
         const set: Record<string, string> = {};
         if (contact) set.contactEnc = contact;
         if (chat) set['replyTo.chatIdEnc'] = chat;
@@ -67,15 +68,16 @@ export class DatabaseKeyRotation {
     for (let after = ''; ;) {
       const rows = await model
         .find({ _id: { $gt: after } })
-        .select({ _id: 1, chatIdEnc: 1 })
+        .select({ _id: 1, chatIdEnc: 1, caseId: 1 })
         .sort({ _id: 1 })
         .limit(this.batch)
-        .lean<{ _id: string; chatIdEnc?: string }[]>()
+        .lean<{ _id: string; chatIdEnc?: string; caseId?: string }[]>()
         .exec();
       if (rows.length === 0) return count;
       after = rows[rows.length - 1]!._id;
       for (const r of rows) {
-        const chat = this.resealed(r.chatIdEnc, count);
+        // A notice to a tipster carries their case's chat value, bound to the case.
+        const chat = this.resealed(r.chatIdEnc, count, r.caseId ? { caseId: r.caseId, field: 'replyTo' } : undefined);
         if (chat) await model.updateOne({ _id: r._id, chatIdEnc: r.chatIdEnc }, { $set: { chatIdEnc: chat } }).exec();
       }
     }
@@ -99,15 +101,22 @@ export class DatabaseKeyRotation {
     }
   }
 
-  /** The value sealed with the newest key when it is not yet (counted); undefined when nothing is to be written. */
-  private resealed(sealed: string | undefined, count: ResealCount): string | undefined {
+  /**
+   * The value sealed with the newest key when it is not yet (counted); undefined when nothing is to
+   * be written. A case's field is also bound to its case and field (domain/case-seals.ts) when it
+   * was sealed before the binding, so after a run no value can be moved to another case.
+   */
+  private resealed(sealed: string | undefined, count: ResealCount, of?: { caseId: string; field: CaseSealedField }): string | undefined {
     if (sealed === undefined) return undefined;
-    if (this.box.isCurrent(sealed)) {
+    const bound = !of || isBoundCaseField(this.box, sealed, of.caseId, of.field);
+    if (this.box.isCurrent(sealed) && bound) {
       count.current += 1;
       return undefined;
     }
     try {
-      const again = this.box.reseal(sealed);
+      const again = of
+        ? sealCaseField(this.box, openCaseField(this.box, sealed, of.caseId, of.field), of.caseId, of.field)
+        : this.box.reseal(sealed);
       count.resealed += 1;
       return again;
     } catch {

@@ -1,4 +1,5 @@
 import { readSlot, startApp, type AppHarness } from '../support/app-harness';
+import { openCaseField } from '../../src/domain/case-seals';
 import { buttons, chatReader } from '../support/telegram-chat';
 import { strippedJpeg } from '../support/sample-media';
 import { TelegramEmulator } from '../support/telegram-emulator';
@@ -118,6 +119,11 @@ describe('Telegram end to end', () => {
     const stored = await app.rt.store.cases.byRefCode(code);
     expect(stored?.contactEnc).toBeDefined();
     expect(JSON.stringify(stored)).not.toContain('912000502');
+    // Sealed bound to this case and field: copied into another case, or read as another field, it does not open.
+    expect(openCaseField(app.rt.box, stored!.contactEnc!, stored!.caseId, 'contact')).toContain('912000502');
+    expect(() => openCaseField(app.rt.box, stored!.contactEnc!, 'another-case', 'contact')).toThrow();
+    expect(() => openCaseField(app.rt.box, stored!.contactEnc!, stored!.caseId, 'replyTo')).toThrow();
+    expect(() => openCaseField(app.rt.box, stored!.replyTo!.chatIdEnc, 'another-case', 'replyTo')).toThrow();
   });
 
   it('shows residents’ text literally: HTML, Markdown and query operators are plain text everywhere', async () => {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { caseFieldAad, openCaseField } from '../../src/domain/case-seals';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
@@ -163,13 +164,16 @@ it('re-seals every stored value with the newest key, so the old one can go; a se
   expect((await dumpRedis(redis)).join('\n')).not.toContain(`v2.${oldId}.`);
   expect((await dumpDatabase()).join('\n')).not.toContain(`v2.${oldId}.`);
 
-  // And everything opens with the new key alone.
+  // And everything opens with the new key alone; a case's fields, sealed before they were bound to
+  // their case, are bound now (domain/case-seals.ts): copied into another case, they open nowhere.
   const c = (await store.cases.byCaseId('rotatecase0001'))!;
-  expect(newOnly.open(c.contactEnc!)).toBe('0903123456');
-  expect(newOnly.open(c.replyTo!.chatIdEnc)).toBe('7301957');
+  expect(newOnly.open(c.contactEnc!, caseFieldAad('rotatecase0001', 'contact'))).toBe('0903123456');
+  expect(newOnly.open(c.replyTo!.chatIdEnc, caseFieldAad('rotatecase0001', 'replyTo'))).toBe('7301957');
+  expect(() => newOnly.open(c.contactEnc!)).toThrow();
+  expect(() => openCaseField(newOnly, c.replyTo!.chatIdEnc, 'rotatecase0002', 'replyTo')).toThrow();
   expect(c.fields.what).toBe('Mất xe máy trước nhà');
   const [notice] = await store.notices.forCase('rotatecase0001');
-  expect(newOnly.open(notice.chatIdEnc!)).toBe('7301957');
+  expect(newOnly.open(notice.chatIdEnc!, caseFieldAad('rotatecase0001', 'replyTo'))).toBe('7301957');
   const files = new EvidenceRepository(app.rt.db, newOnly);
   expect((await files.read('rotfile1'))!.bytes.equals(photo)).toBe(true);
   expect((await files.read('rotfile2'))!.bytes.equals(voice)).toBe(true);
@@ -182,8 +186,8 @@ it('re-seals every stored value with the newest key, so the old one can go; a se
 
   const job = (await cases.getJob('rotatecase0002'))!;
   const opened = unsealCaseJob(job.data, job.id, (s, aad) => newOnly.open(s, aad)) as typeof submission;
-  expect(newOnly.open(opened.contactSealed)).toBe('0911222333');
-  expect(newOnly.open(opened.replyTo.chatIdSealed)).toBe('7301958');
+  expect(newOnly.open(opened.contactSealed, caseFieldAad('rotatecase0002', 'contact'))).toBe('0911222333');
+  expect(newOnly.open(opened.replyTo.chatIdSealed, caseFieldAad('rotatecase0002', 'replyTo'))).toBe('7301958');
   expect(opened.fields.what).toBe('Có người lạ');
   expect(newOnly.open((await inbox.getJob('u5'))!.data.sealed as string)).toContain('xin chào');
   expect(newOnly.open((await failing.getJob('z1'))!.data.sealed as string)).toContain('message.text.received');

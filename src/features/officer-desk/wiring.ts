@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { openCaseField } from '../../domain/case-seals';
 import { Worker, type Job } from 'bullmq';
 import type { ChannelSender } from '../../channels/channel-sender';
 import type { ChannelName } from '../../conversations/messages';
@@ -79,7 +80,16 @@ export function createOfficerDeskFeature(
     desk: a.desk,
     messenger: a.messenger,
     // The tipster's chat, opened from the case's sealed id only to find the chat's slot.
-    state: { reporterChat: (c) => (c.replyTo ? { channel: c.replyTo.channel, chatId: rt.box.open(c.replyTo.chatIdSealed) } : null) },
+    state: {
+      reporterChat: (c) => {
+        if (!c.replyTo) return null;
+        try {
+          return { channel: c.replyTo.channel, chatId: openCaseField(rt.box, c.replyTo.chatIdSealed, c.caseId, 'replyTo') };
+        } catch {
+          return null; // Not this case's: nobody to write to.
+        }
+      },
+    },
     relayTtlMs: rt.config.officerDesk.relayTtlSeconds * 1000,
     relayBounds: rt.config.officerDesk.relayBounds,
     escalations: a.scheduler,

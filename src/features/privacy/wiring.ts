@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { openCaseField } from '../../domain/case-seals';
 import type { Runtime } from '../../app/runtime';
 import { draftLifetimeMs } from '../../conversations/draft-lifetime';
 import { reporterIndexOf } from '../../domain/reporter-index';
@@ -96,9 +97,9 @@ export function startRetentionWorkers(
           const jobs = await casesQueue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'paused'], 0, 0, true);
           return jobs.length ? new Date(Math.min(...jobs.map((j) => j.timestamp))) : null;
         },
-        indexOf: (channel, sealed) => {
+        indexOf: (channel, sealed, caseId) => {
           try {
-            return reporterIndexOf(rt.hash, channel, rt.box.open(sealed));
+            return reporterIndexOf(rt.hash, channel, openCaseField(rt.box, sealed, caseId, 'replyTo'));
           } catch {
             return null;
           }

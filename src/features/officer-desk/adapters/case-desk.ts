@@ -1,4 +1,5 @@
 import type { ChannelName } from '../../../conversations/messages';
+import { openCaseField } from '../../../domain/case-seals';
 import type { CaseDesk, CaseListQuery, CaseSearch, CaseStats, ChangeResult, DeskAudit, DeskCase, DeskStaff, OfficerRef } from '../ports';
 import { REPORTED_CASE_FIELDS, type ReportedCase } from '../../../conversations/case-columns';
 import { durations, weekOf, weeksBetween, type CaseStatistics } from '../../../domain/case-statistics';
@@ -317,14 +318,18 @@ export class StoreCaseDesk implements CaseDesk {
     // A case whose sender erased their data belongs to nobody who writes.
     if (!c.replyTo || c.replyTo.channel !== channel) return false;
     try {
-      return this.box.open(c.replyTo.chatIdSealed) === chatId;
+      return openCaseField(this.box, c.replyTo.chatIdSealed, c.caseId, 'replyTo') === chatId;
     } catch {
       return false;
     }
   }
 
   contact(c: DeskCase): string | undefined {
-    return consentedContact(c, (sealed) => this.box.open(sealed));
+    try {
+      return consentedContact(c, (sealed) => openCaseField(this.box, sealed, c.caseId, 'contact'));
+    } catch {
+      return undefined; // Not this case's contact: shown to nobody.
+    }
   }
 
   /** The staff member's areas and every area below them; null for everywhere. */

@@ -16,7 +16,7 @@ export interface RetentionDeps {
    * The blind index of a case stored before there was one, from its sealed reply chat (a private
    * chat's id is the user's on Telegram and Zalo); null when it does not open.
    */
-  indexOf?: (channel: ChannelName, chatIdSealed: string) => string | null;
+  indexOf?: (channel: ChannelName, chatIdSealed: string, caseId: string) => string | null;
   /** Our copies of residents' photos, videos and voice notes (the evidence store), deleted with the words. */
   evidence?: {
     delete(evidenceIds: string[]): Promise<number>;
@@ -130,7 +130,7 @@ async function indexOlderCases(deps: RetentionDeps, batch: number): Promise<numb
     const rows = (await deps.store.cases.withoutReporterIndex(batch + skipped.size)).filter((r) => !skipped.has(r.caseId));
     if (rows.length === 0) return indexed;
     for (const r of rows) {
-      const index = deps.indexOf(r.replyTo.channel, r.replyTo.chatIdEnc);
+      const index = deps.indexOf(r.replyTo.channel, r.replyTo.chatIdEnc, r.caseId);
       if (index === null) {
         skipped.add(r.caseId);
         continue;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isBoundCaseField, openCaseField, sealCaseField, type CaseSealedField } from '../../../domain/case-seals';
 import type { CaseSubmission } from '../../../conversations/ports';
 import type { SealedBox } from '../../../domain/sealed-box';
 import { CASE_KINDS } from '../flows';
@@ -56,12 +57,20 @@ export function resealCaseJob(box: SealedBox, data: unknown, jobId: string): unk
   if (!data || typeof data !== 'object') return undefined;
   const outer = typeof (data as SealedCaseJob).sealed === 'string' ? (data as SealedCaseJob).sealed : undefined;
   const sub = (outer === undefined ? data : JSON.parse(box.open(outer, caseJobAad(jobId)))) as Partial<CaseSubmission>;
-  const inner = [sub.contactSealed, sub.replyTo?.chatIdSealed].filter((s): s is string => typeof s === 'string');
-  if ((outer === undefined || box.isCurrent(outer)) && inner.every((s) => box.isCurrent(s))) return undefined;
+  const caseId = String(sub.caseId ?? '');
+  // The submission's own sealed fields, on the newest key and bound to their case (domain/case-seals.ts).
+  const fresh = (sealed: string, field: CaseSealedField) =>
+    box.isCurrent(sealed) && isBoundCaseField(box, sealed, caseId, field)
+      ? sealed
+      : sealCaseField(box, openCaseField(box, sealed, caseId, field), caseId, field);
+  const contactSealed = sub.contactSealed === undefined ? undefined : fresh(sub.contactSealed, 'contact');
+  const chatIdSealed = sub.replyTo === undefined ? undefined : fresh(sub.replyTo.chatIdSealed, 'replyTo');
+  if ((outer === undefined || box.isCurrent(outer)) && contactSealed === sub.contactSealed && chatIdSealed === sub.replyTo?.chatIdSealed)
+    return undefined;
   const again: Partial<CaseSubmission> = {
     ...sub,
-    ...(sub.contactSealed === undefined ? {} : { contactSealed: box.reseal(sub.contactSealed) }),
-    ...(sub.replyTo === undefined ? {} : { replyTo: { ...sub.replyTo, chatIdSealed: box.reseal(sub.replyTo.chatIdSealed) } }),
+    ...(contactSealed === undefined ? {} : { contactSealed }),
+    ...(sub.replyTo === undefined || chatIdSealed === undefined ? {} : { replyTo: { ...sub.replyTo, chatIdSealed } }),
   };
   return outer === undefined ? again : { ...data, sealed: box.seal(JSON.stringify(again), caseJobAad(jobId)) };
 }
