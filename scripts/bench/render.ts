@@ -166,30 +166,31 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
   const d = all.dashboard?.result as Any | undefined;
   if (d) {
     const st = all.dashboard;
-    const pages = (d.pages ?? {}) as Record<string, Any>;
-    const alone = (d.databaseAlone ?? {}) as Record<string, Any>;
+    const steps = (d.steps ?? []) as Any[];
+    const names = [...new Set(steps.flatMap((x) => Object.keys(x.pages ?? {})))];
+    const cell = (f: Any | undefined) =>
+      !f ? '–' : f.timedOutMs ? `> ${fmt(f.timedOutMs / 1000, 0)} s` : `${fmt(f.ttfbP50, 0)} / ${fmt(f.ttfbP95, 0)} ms`;
     out.push(
       '## 5. The web dashboard at size',
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
-      `${fmt(d.cases, 0)} cases in the sample ward's three residential groups over a year (stored in ${s((d.seedSeconds as number) * 1000)}),`,
-      `seen by the ward's supervisor, who may see them all; each page asked ${fmt(d.repeat, 0)} times, one at a time, over HTTP`,
-      `(load average ${fmt(d.loadAverageAtStart)} at the start). TTFB: until the answer's headers; total: until its last byte.`,
-      '"Database alone": the same page\'s two queries (the page and its count) asked of the store directly, without HTTP or rendering.',
+      "Cases in the sample ward's three residential groups over a year, stored in steps; at each step the ward's",
+      `supervisor (who may see them all) asks each page up to ${fmt(d.repeat, 0)} times, one at a time, over HTTP. Each cell is the`,
+      `time to first byte, p50 / p95; "> ${fmt((d.timeoutMs ?? 0) / 1000, 0)} s" is a page that did not answer within the time-out. The last rows: one CSV`,
+      "export of every case, and the list's two queries (the page and its count) asked of the store directly, without HTTP or rendering.",
       '',
-      '| Page | TTFB p50 | TTFB p95 | Total p50 | Total p95 | Size | Database alone p50 / p95 |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-      ...Object.entries(pages).map(
-        ([name, f]) =>
-          `| ${name} (\`${f.path}\`) | ${fmt(f.ttfbP50, 0)} ms | ${fmt(f.ttfbP95, 0)} ms | ${fmt(f.totalP50, 0)} ms | ${fmt(f.totalP95, 0)} ms | ${fmt(f.kB)} kB | ${
-            alone[name] ? `${fmt(alone[name].p50, 0)} / ${fmt(alone[name].p95, 0)} ms` : '–'
-          } |`,
+      `| Page | ${steps.map((x) => `${fmt(x.cases, 0)} cases`).join(' | ')} |`,
+      `|---|${steps.map(() => '---:').join('|')}|`,
+      ...names.map(
+        (name) =>
+          `| ${name} (\`${(steps.find((x) => x.pages?.[name])?.pages[name].path as string) ?? ''}\`) | ${steps.map((x) => cell(x.pages?.[name])).join(' | ')} |`,
       ),
-      '',
-      d.exportCsv
-        ? `Export of all ${fmt(d.cases, 0)} as CSV (\`POST /dashboard/export\`): ${fmt(d.exportCsv.p50, 0)} ms p50 over ${fmt(d.exportCsv.runs, 0)} runs, ${fmt(d.exportCsv.MiB)} MiB.`
-        : '',
+      `| CSV export of every case | ${steps.map((x) => (x.exportCsv?.timedOutMs ? `> ${fmt(x.exportCsv.timedOutMs / 1000, 0)} s` : `${fmt(x.exportCsv?.ms, 0)} ms (${fmt(x.exportCsv?.MiB)} MiB)`)).join(' | ')} |`,
+      ...['listOpen', 'listAllPage1'].map(
+        (q) => `| database alone, ${q} | ${steps.map((x) => `${fmt(x.databaseAloneMs?.[q], 0)} ms`).join(' | ')} |`,
+      ),
+      `| load average at the step's start | ${steps.map((x) => fmt(x.loadAverageAtStart)).join(' | ')} |`,
       '',
     );
   }
