@@ -1,17 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { newCaseId } from '../../src/app/bot';
 import { hotspotKey } from '../../src/features/officer-desk/adapters/hotspots';
 import type { NewCase } from '../../src/store/cases/case.schema';
 import { startApp, type AppHarness } from '../support/app-harness';
+import { accessible, launchChromium, SHOTS } from '../support/browser';
 import { askLoginLink, LOGIN_LINK } from '../support/dashboard-client';
 
-/** Debian's chromium (scripts/setup installs it); playwright-core is pinned to its major and downloads nothing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Kept by CI with the rest of .local/ (ignored by git); the README's pictures come from here. */
-const SHOTS = resolve(process.env.DASHBOARD_SCREENSHOTS ?? join(__dirname, '..', '..', '.local', 'screenshots'));
 /** A 1×1 PNG: what the stub tile server answers. */
 const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const SUPERVISOR = '100000003'; // truong-ca-sg: the whole sample ward
@@ -27,8 +22,7 @@ describe('dashboard map in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -94,15 +88,6 @@ describe('dashboard map in a browser', () => {
     await page.waitForURL(/\/dashboard\/map$/);
     await page.locator('#case-map[data-state="ready"]').waitFor();
     return { page, problems };
-  }
-
-  /** axe on the page as shown: no WCAG 2 A/AA violation. Run over the debugger protocol, which the page's CSP does not govern. */
-  async function accessible(page: Page): Promise<void> {
-    await page.evaluate(axe.source);
-    const violations = (await page.evaluate(`axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
-      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
-    expect(violations).toEqual([]);
   }
 
   describe('without a tile server', () => {

@@ -1,16 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import axe from 'axe-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { planChange } from '../../src/domain/case-workflow';
 import { startApp, type AppHarness } from '../support/app-harness';
+import { accessible, launchChromium, SHOTS } from '../support/browser';
 import { askLoginLink, LOGIN_LINK } from '../support/dashboard-client';
-
-/** Debian's chromium (scripts/setup installs it); playwright-core is pinned to its major and downloads nothing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Kept by CI with the rest of .local/ (ignored by git); the README's pictures come from here. */
-const SHOTS = resolve(process.env.DASHBOARD_SCREENSHOTS ?? join(__dirname, '..', '..', '.local', 'screenshots'));
 
 /**
  * The statistics page, the exports and the audit log in a real browser: the ward's supervisor
@@ -27,7 +22,6 @@ describe('dashboard statistics, exports and audit in a browser', () => {
   const codes: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     app = await startApp({ HOTSPOT_THRESHOLD: '1000' }, { roles: 'bot' });
     // Cases of the last weeks: some acknowledged and closed, so every chart has something to draw.
     const DAY = 86_400_000;
@@ -70,7 +64,7 @@ describe('dashboard statistics, exports and audit in a browser', () => {
         current = (await app.rt.store.cases.applyPlan(c.caseId, current.status, plan))!;
       }
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, acceptDownloads: true });
     // Only the app itself: no font, script or tracker from anywhere else, ever.
     const origin = `http://127.0.0.1:${app.port}`;
@@ -86,16 +80,6 @@ describe('dashboard statistics, exports and audit in a browser', () => {
     await browser?.close();
     await app?.close();
   });
-
-  /** axe on the page as shown: no WCAG 2 A/AA violation. Run over the debugger protocol, which the page's CSP does not govern. */
-  async function accessible(page: Page): Promise<void> {
-    await page.evaluate(axe.source);
-    // A string, run in the page: this project's TypeScript knows no DOM.
-    const violations = (await page.evaluate(`axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
-      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
-    expect(violations).toEqual([]);
-  }
 
   async function download(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);

@@ -1,19 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { newCaseId } from '../../src/app/bot';
 import type { CaseSubmission } from '../../src/conversations/ports';
 import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, type AppHarness } from '../support/app-harness';
+import { accessible, launchChromium, SHOTS } from '../support/browser';
 import { LOGIN_LINK } from '../support/dashboard-client';
 import { buttons, chatReader } from '../support/telegram-chat';
 import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
-
-/** Debian's chromium (scripts/setup installs it); playwright-core is pinned to its major and downloads nothing. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Kept by CI with the rest of .local/ (ignored by git); the README's pictures come from here. */
-const SHOTS = resolve(process.env.DASHBOARD_SCREENSHOTS ?? join(__dirname, '..', '..', '.local', 'screenshots'));
 
 /**
  * The dashboard in a real browser: an officer asks the Telegram bot (the emulator) for a login
@@ -33,7 +27,6 @@ describe('dashboard in a browser', () => {
   const text = (m: SentMessage) => m.text ?? m.caption ?? '';
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     emu = new TelegramEmulator();
     await emu.start();
     app = await startApp({
@@ -44,7 +37,7 @@ describe('dashboard in a browser', () => {
     });
     await emu.waitForCall('getUpdates');
     intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     // Only the app itself: no font, script or tracker from anywhere else, ever.
     const origin = `http://127.0.0.1:${app.port}`;
@@ -81,16 +74,6 @@ describe('dashboard in a browser', () => {
     });
     await emu.waitFor((m) => m.chat_id === String(OFFICER) && text(m).includes(refCode));
     return refCode;
-  }
-
-  /** axe on the page as shown: no WCAG 2 A/AA violation. Run over the debugger protocol, which the page's CSP does not govern. */
-  async function accessible(page: Page): Promise<void> {
-    await page.evaluate(axe.source);
-    // A string, run in the page: this project's TypeScript knows no DOM.
-    const violations = (await page.evaluate(`axe
-      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
-      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
-    expect(violations).toEqual([]);
   }
 
   async function shot(page: Page, name: string): Promise<void> {

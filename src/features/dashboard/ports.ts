@@ -1,4 +1,5 @@
 import type { AreaBoundary } from '../../domain/area-boundary';
+import type { WebAction, WebActionOutcome } from '../../domain/web-action';
 import type { AuditAction, AuditEvent } from '../../domain/audit';
 import type { CaseKind } from '../../domain/case-kinds';
 import type { DeskCase } from '../../domain/case-record';
@@ -25,13 +26,8 @@ export type CaseFilter = CaseSearch;
 /** The same filters for every case they select (statistics, exports): no page. */
 export type WholeFilter = Omit<CaseFilter, 'offset' | 'limit'>;
 
-/** What a form on a case's page asks (the chat's actions: web/case-routes.ts). */
-export type WebAction =
-  | { kind: 'ack' }
-  | { kind: 'note'; note: string }
-  | { kind: 'ask'; question: string }
-  | { kind: 'resolve'; outcome: string }
-  | { kind: 'reassign'; to: string };
+/** What a form on a case's page asks (the chat's actions: web/case-routes.ts), and what came of it. */
+export type { WebAction, WebActionOutcome } from '../../domain/web-action';
 
 /** An area on the map: its outline when it has one, an active hotspot, and how many of the shown cases lie in it. */
 export interface MapArea {
@@ -60,23 +56,6 @@ export interface MapData {
   truncated: boolean;
 }
 
-export type WebActionResult =
-  | 'done'
-  | 'unchanged'
-  | 'closed'
-  | 'missing'
-  | 'empty'
-  | 'bad_choice'
-  | 'unreachable'
-  | 'question_limit'
-  | 'question_idle'
-  | 'questions_stopped'
-  | 'not_staff'
-  | 'inactive'
-  | 'out_of_area'
-  | 'wrong_kind'
-  | 'not_allowed';
-
 export interface DashboardDesk {
   /** The staff member of an officer record (never cached), or null when the record is gone. */
   staffOf(officerId: string): Promise<DashboardStaff | null>;
@@ -100,7 +79,7 @@ export interface DashboardDesk {
   /** The tipster's contact, only when they gave it and are not anonymous. */
   contact(c: DeskCase): string | undefined;
   /** An action as the chat takes it: same rules, history, notices to the resident and the officer's chat. */
-  act(staff: DashboardStaff, c: DeskCase, action: WebAction): Promise<WebActionResult>;
+  act(staff: DashboardStaff, c: DeskCase, action: WebAction): Promise<WebActionOutcome>;
   /** A case's file from the evidence store (our sealed copy), opened; null when it is not (or no longer) there. */
   evidence(evidenceId: string): Promise<{ bytes: Buffer; mime: string } | null>;
   /** Whom the case can be handed to (active officers of its area and above), as the chat offers them. */

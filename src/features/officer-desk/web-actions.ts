@@ -1,4 +1,5 @@
-import { isCaseOutcome, refusalFor, type CaseChange, type DeskAction, type Refusal } from '../../domain/case-workflow';
+import { isCaseOutcome, refusalFor, type CaseChange, type DeskAction } from '../../domain/case-workflow';
+import type { WebAction, WebActionOutcome } from '../../domain/web-action';
 import { normalise, truncate } from '../../domain/text';
 import type { FeatureContext } from '../../conversations/feature';
 import { CASE_KINDS } from '../reporting/flows';
@@ -7,32 +8,7 @@ import type { OfficerDeskDeps } from './officer-feature';
 import type { DeskCase, DeskStaff } from './ports';
 import { caseCard, outcomeLabel, withCaseActions } from './render';
 
-/** What a web dashboard form asks of a case. */
-export type WebAction =
-  | { kind: 'ack' }
-  | { kind: 'note'; note: string }
-  | { kind: 'ask'; question: string }
-  | { kind: 'resolve'; outcome: string }
-  | { kind: 'reassign'; to: string };
-
-/**
- * What came of it. Besides the chat's refusals: `empty` (no text), `bad_choice` (an outcome or
- * officer the case does not offer, such as a stale form), and the relay's `unreachable` (the
- * tipster erased their data), `question_limit` and `question_idle` (issue 14's bounds) and
- * `questions_stopped` (the tipster asked for no more questions on this case).
- */
-export type WebActionOutcome =
-  | 'done'
-  | 'unchanged'
-  | 'closed'
-  | 'missing'
-  | 'empty'
-  | 'bad_choice'
-  | 'unreachable'
-  | 'question_limit'
-  | 'question_idle'
-  | 'questions_stopped'
-  | Refusal;
+export type { WebAction, WebActionOutcome };
 
 const ACTION: Record<WebAction['kind'], DeskAction> = { ack: 'ack', note: 'note', ask: 'ask', resolve: 'resolve', reassign: 'reassign' };
 const RELAY_REFUSAL: Record<string, WebActionOutcome> = {
