@@ -133,8 +133,8 @@ async function measure(app: AppHarness, cookie: string, n: number, sample: strin
   }
   out.pages = figures;
 
-  // An export of every case the supervisor sees, as the list page's form posts it.
-  const list = await timed(get('/dashboard/cases?status=all&q=0000001'));
+  // An export of every case the supervisor sees, as the list page's form posts it (the token from a page that is quick at any size).
+  const list = await timed(get(`/dashboard/cases/${sample}`));
   const csrf = list === 'timeout' || 'failedAfterMs' in list ? '' : (/name="_csrf" value="([^"]+)"/.exec(list.text)?.[1] ?? '');
   const exported = await timed((signal) =>
     fetch(`${base}/dashboard/export`, {
@@ -144,6 +144,7 @@ async function measure(app: AppHarness, cookie: string, n: number, sample: strin
       signal,
     }),
   );
+  if (!csrf) throw new Error('no CSRF token for the export');
   if (exported !== 'timeout' && !('failedAfterMs' in exported) && exported.status !== 200) throw new Error(`export: ${exported.status}`);
   out.exportCsv =
     exported === 'timeout'
