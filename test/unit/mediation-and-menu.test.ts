@@ -1,3 +1,4 @@
+import { caseFieldAad } from '../../src/domain/case-seals';
 import { createTranslator } from '../../src/i18n/translator';
 import { allText, ids, last, memoryBot, TEST_BOX } from '../support/memory-ports';
 
@@ -28,7 +29,7 @@ describe('mediation flow', () => {
       mediatedBefore: 'no',
       reachTime: 'evening',
     });
-    expect(TEST_BOX.open(s.contactSealed!)).toBe('0987654321');
+    expect(TEST_BOX.open(s.contactSealed!, caseFieldAad(s.caseId, 'contact'))).toBe('0987654321');
   });
 });
 

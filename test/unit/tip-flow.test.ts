@@ -1,3 +1,4 @@
+import { caseFieldAad } from '../../src/domain/case-seals';
 import { allText, ids, last, memoryBot, TEST_BOX } from '../support/memory-ports';
 
 /** Drives the tip flow message by message through the conversation service, as a resident would. */
@@ -44,8 +45,8 @@ describe('tip flow', () => {
     });
     expect(s.attachments).toEqual([{ kind: 'photo', ref: 'photo-1' }]);
     expect(JSON.stringify(s)).not.toContain('0912345678');
-    expect(TEST_BOX.open(s.contactSealed!)).toBe('+84912345678');
-    expect(TEST_BOX.open(s.replyTo.chatIdSealed)).toBe('u1');
+    expect(TEST_BOX.open(s.contactSealed!, caseFieldAad(s.caseId, 'contact'))).toBe('+84912345678');
+    expect(TEST_BOX.open(s.replyTo.chatIdSealed, caseFieldAad(s.caseId, 'replyTo'))).toBe('u1');
     expect(await bot.sessions.get('console:u1')).toBeNull();
   });
 
