@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { planChange } from '../../src/domain/case-workflow';
 import { startApp, type AppHarness } from '../support/app-harness';
-import { accessible, launchChromium, SHOTS } from '../support/browser';
+import { accessible, appOnlyContext, launchChromium, SHOTS } from '../support/browser';
 import { askLoginLink, LOGIN_LINK } from '../support/dashboard-client';
 
 /**
@@ -65,14 +65,8 @@ describe('dashboard statistics, exports and audit in a browser', () => {
       }
     }
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, acceptDownloads: true });
     // Only the app itself: no font, script or tracker from anywhere else, ever.
-    const origin = `http://127.0.0.1:${app.port}`;
-    await context.route('**/*', (route) => {
-      if (route.request().url().startsWith(`${origin}/`)) return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
+    context = await appOnlyContext(browser, app.port, blocked, { acceptDownloads: true });
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { newCaseId } from '../../src/app/bot';
 import type { CaseSubmission } from '../../src/conversations/ports';
 import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-intake';
 import { startApp, type AppHarness } from '../support/app-harness';
-import { accessible, launchChromium, SHOTS } from '../support/browser';
+import { accessible, appOnlyContext, launchChromium, SHOTS } from '../support/browser';
 import { LOGIN_LINK } from '../support/dashboard-client';
 import { buttons, chatReader } from '../support/telegram-chat';
 import { TelegramEmulator, type SentMessage } from '../support/telegram-emulator';
@@ -38,14 +38,8 @@ describe('dashboard in a browser', () => {
     await emu.waitForCall('getUpdates');
     intake = new QueueCaseIntake(app.rt.queueRedis, app.rt.refCodes, { attempts: 3, backoffMs: 100, box: app.rt.box });
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     // Only the app itself: no font, script or tracker from anywhere else, ever.
-    const origin = `http://127.0.0.1:${app.port}`;
-    await context.route('**/*', (route) => {
-      if (route.request().url().startsWith(`${origin}/`)) return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
+    context = await appOnlyContext(browser, app.port, blocked);
   });
 
   afterAll(async () => {

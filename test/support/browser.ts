@@ -22,3 +22,19 @@ export async function accessible(page: Page): Promise<void> {
     .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`)) as string[];
   expect(violations).toEqual([]);
 }
+
+/**
+ * A phone-sized browser context that fetches only from the app at `port`: anything else (a font, a
+ * script, a tracker, a tile) is aborted and its URL pushed to `blocked`, so a test can show none
+ * was ever asked for.
+ */
+export async function appOnlyContext(browser: Browser, port: number, blocked: string[], opts: { acceptDownloads?: boolean } = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, ...opts });
+  const origin = `http://127.0.0.1:${port}`;
+  await context.route('**/*', (route) => {
+    if (route.request().url().startsWith(`${origin}/`)) return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  return context;
+}
