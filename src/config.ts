@@ -111,6 +111,11 @@ const schema = z
       .optional(),
     /** Telegram: ~30 messages/s per bot overall, ~20/min into one group, ~1/s into one chat. */
     TELEGRAM_RATE_PER_SECOND: positiveInt.default(25),
+    /**
+     * Broadcast deliveries' own rate, below TELEGRAM_RATE_PER_SECOND: the rest of the platform's
+     * rate is left to the bot's replies and the officers' alerts, which share it.
+     */
+    TELEGRAM_BROADCAST_RATE_PER_SECOND: positiveInt.default(20),
     TELEGRAM_GROUP_PER_MINUTE: positiveInt.default(18),
     /** Spacing between messages into one private chat (Telegram allows about one a second). */
     TELEGRAM_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
@@ -305,6 +310,7 @@ function toConfig(e: z.infer<typeof schema>) {
           webhookUrl: e.TELEGRAM_WEBHOOK_URL,
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
           ratePerSecond: e.TELEGRAM_RATE_PER_SECOND,
+          broadcastRatePerSecond: Math.min(e.TELEGRAM_BROADCAST_RATE_PER_SECOND, e.TELEGRAM_RATE_PER_SECOND),
           groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
           chatIntervalMs: e.TELEGRAM_CHAT_INTERVAL_MS,
         }

@@ -1,6 +1,6 @@
 /**
- * Benchmark 2, conversation load: how many updates a second one bot process (`src/main.ts --role
- * bot`, webhook mode) handles while BENCH_CONVERSATIONS (default 10,000) conversations are in
+ * Benchmark 2, conversation load: how many updates a second one bot process (`dist/main.js --role
+ * bot`, compiled, webhook mode) handles while BENCH_CONVERSATIONS (default 10,000) conversations are in
  * progress, their drafts in Redis; against a bare telegraf bot that only replies
  * (scripts/bench/bare-telegraf.ts), on the same Telegram emulator, fed the same updates the same
  * way (HTTP POSTs to the webhook, BENCH_CONCURRENCY at a time). Memory is the bot process's
@@ -12,34 +12,11 @@ import { startApp, testSettings } from '../../test/support/app-harness';
 import { TelegramEmulator } from '../../test/support/telegram-emulator';
 import { inboxDrained } from '../../test/support/inbox';
 import { freePort } from '../../test/support/own-services';
-import { lanes, procMemory, round, spawnTsx, stopChild, waitHttp } from './kit';
+import { postUpdate, pressUpdate, textUpdate, WEBHOOK_SECRET } from './webhook-feed';
+import { lanes, procMemory, round, spawnCompiled, stopChild, waitHttp } from './kit';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? process.env.BENCH_N ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const SECRET = 'bench-webhook-secret-0123456789';
-
-let nextUpdateId = 1;
-const text = (resident: number, body: string) => ({
-  update_id: nextUpdateId++,
-  message: {
-    message_id: nextUpdateId,
-    date: 1_700_000_000,
-    chat: { id: resident, type: 'private', first_name: 'Cư dân' },
-    from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' },
-    text: body,
-  },
-});
-const press = (resident: number, data: string) => ({
-  update_id: nextUpdateId++,
-  callback_query: {
-    id: `cq${nextUpdateId}`,
-    from: { id: resident, is_bot: false, first_name: 'Cư dân', language_code: 'vi' },
-    message: { message_id: 1, date: 1_700_000_000, chat: { id: resident, type: 'private' } },
-    chat_instance: 'ci',
-    data,
-  },
-});
-
 /** POSTs `updates(i)` for every resident, CONCURRENCY at a time; returns updates per second. */
 async function feed(
   port: number,
@@ -53,13 +30,7 @@ async function feed(
   const t0 = Date.now();
   await lanes(count, CONCURRENCY, async (i) => {
     for (const u of updates(i)) {
-      const res = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-        body: JSON.stringify(u),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) failed++;
+      if (!(await postUpdate(port, u))) failed++;
       sent++;
     }
   });
@@ -80,15 +51,15 @@ async function main(): Promise<void> {
   const residents = (i: number) => 2_000_000 + i;
 
   const ourPort = await freePort();
-  const ours = spawnTsx(
-    'src/main.ts',
+  const ours = spawnCompiled(
+    'app',
     ['--role', 'bot'],
     {
       ...settings,
       TELEGRAM_BOT_TOKEN: emu.token,
       TELEGRAM_API_ROOT: emu.apiRoot,
       TELEGRAM_WEBHOOK_URL: 'http://127.0.0.1:9/telegram/webhook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       HTTP_PORT: String(ourPort),
       HTTP_HOST: '127.0.0.1',
       FLOOD_MESSAGES_PER_10S: '1000000',
@@ -103,7 +74,7 @@ async function main(): Promise<void> {
   const opened = await feed(
     ourPort,
     CONVERSATIONS,
-    (i) => [text(residents(i), '/start tip_KP1TO3'), press(residents(i), 'category:theft')],
+    (i) => [textUpdate(residents(i), '/start tip_KP1TO3'), pressUpdate(residents(i), 'category:theft')],
     drained,
   );
   let drafts = 0;
@@ -117,7 +88,7 @@ async function main(): Promise<void> {
   const measured = await feed(
     ourPort,
     CONVERSATIONS,
-    (i) => [text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), text(residents(i), 'Hẻm 45 Lê Lợi')],
+    (i) => [textUpdate(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), textUpdate(residents(i), 'Hẻm 45 Lê Lợi')],
     drained,
   );
   const repliesPerUpdate = round((emu.sent().length - sentBefore) / measured.updates, 2);
@@ -125,18 +96,18 @@ async function main(): Promise<void> {
   await stopChild(ours);
 
   const barePort = await freePort();
-  const bare = spawnTsx(
-    'scripts/bench/bare-telegraf.ts',
+  const bare = spawnCompiled(
+    'bare-telegraf',
     [],
-    { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET, HTTP_PORT: String(barePort) },
+    { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, HTTP_PORT: String(barePort) },
     'bare',
   );
   await waitHttp(`http://127.0.0.1:${barePort}/healthz`, 60_000);
   process.stderr.write('conversations: the same updates to a bare telegraf bot (after the same warm-up)…\n');
-  await feed(barePort, CONVERSATIONS, (i) => [text(residents(i), '/start tip_KP1TO3'), text(residents(i), 'category:theft')]);
+  await feed(barePort, CONVERSATIONS, (i) => [textUpdate(residents(i), '/start tip_KP1TO3'), textUpdate(residents(i), 'category:theft')]);
   const baseline = await feed(barePort, CONVERSATIONS, (i) => [
-    text(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`),
-    text(residents(i), 'Hẻm 45 Lê Lợi'),
+    textUpdate(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`),
+    textUpdate(residents(i), 'Hẻm 45 Lê Lợi'),
   ]);
   const bareMemory = procMemory(bare.pid!);
   await stopChild(bare);

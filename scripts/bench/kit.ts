@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Shared by the benchmarks: percentiles, lanes of concurrent work, child processes, memory. */
@@ -57,11 +57,57 @@ export function procMemory(pid: number): { peakMiB: number; rssMiB: number } {
 }
 
 /**
+ * The benchmarks run our processes as production does: compiled JavaScript (`node dist/main.js`,
+ * as the Dockerfile runs it), not through tsx, whose compiler costs memory and start-up. Built once
+ * per `npm run bench` (main.ts): `tsc -p tsconfig.build.json` into dist/ (ignored by git) with the
+ * dashboard's browser files beside the code that serves them, and the bare telegraf baseline
+ * compiled the same way into .local/bench-build/.
+ */
+export function buildForBench(): void {
+  const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
+  execFileSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  cpSync(join(ROOT, 'src/features/dashboard/web/browser'), join(ROOT, 'dist/features/dashboard/web/browser'), { recursive: true });
+  execFileSync(
+    tsc,
+    [
+      'scripts/bench/bare-telegraf.ts',
+      '--outDir',
+      BENCH_BUILD,
+      '--module',
+      'commonjs',
+      '--target',
+      'es2022',
+      '--esModuleInterop',
+      '--skipLibCheck',
+      '--types',
+      'node',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+}
+
+const BENCH_BUILD = join(ROOT, '.local', 'bench-build');
+const COMPILED = { app: join(ROOT, 'dist', 'main.js'), 'bare-telegraf': join(BENCH_BUILD, 'bare-telegraf.js') } as const;
+
+/** Starts our app (`dist/main.js …args`) or the bare telegraf bot, compiled (see buildForBench). */
+export function spawnCompiled(what: keyof typeof COMPILED, args: string[], env: Record<string, string>, label: string): ChildProcess {
+  if (!existsSync(COMPILED[what]))
+    throw new Error(`${COMPILED[what]} is missing: run the benchmarks through npm run bench, which builds it`);
+  return spawnWith([COMPILED[what], ...args], env, label);
+}
+
+/**
  * Starts `node --import tsx <script> …args` with `env` (node itself, not the tsx wrapper, so the
  * pid is the process whose memory we read); its output goes to our stderr, prefixed.
  */
 export function spawnTsx(script: string, args: string[], env: Record<string, string>, label: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return spawnWith(['--import', 'tsx', script, ...args], env, label);
+}
+
+/** BENCH_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to every process started here, for diagnosis. */
+function spawnWith(nodeArgs: string[], env: Record<string, string>, label: string): ChildProcess {
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...nodeArgs], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,11 +10,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './kit';
+import { buildForBench, ROOT } from './kit';
 import { machine } from './machine';
 import { renderBenchmarks, type Stored } from './render';
 
-const ALL = ['pipeline', 'conversations', 'broadcast', 'worker-profile', 'dashboard'] as const;
+const ALL = [
+  'stage-profile',
+  'steady',
+  'intake',
+  'pipeline',
+  'conversations',
+  'broadcast',
+  'mixed-day',
+  'worker-profile',
+  'dashboard',
+] as const;
 const OUT_DIR = process.env.BENCH_OUT || join(ROOT, 'docs');
 const JSON_PATH = join(OUT_DIR, 'benchmarks.json');
 
@@ -46,6 +56,8 @@ async function main(): Promise<void> {
   const stored: Record<string, Stored> = existsSync(JSON_PATH)
     ? (JSON.parse(readFileSync(JSON_PATH, 'utf8')) as Record<string, Stored>)
     : {};
+  process.stderr.write('bench: compiling the app and the baseline (tsc)…\n');
+  buildForBench();
   const m = await machine();
   const settings = Object.fromEntries(
     Object.entries(process.env)

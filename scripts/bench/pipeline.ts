@@ -1,76 +1,23 @@
 /**
  * Benchmark 1, the pipeline: BENCH_N complete tips (default 10,000) through the bot's real update
  * handling (TelegramChannel.handleUpdate with Telegram-shaped updates, all 8 conversation steps),
- * the `cases` queue, a worker process (`src/main.ts --role worker`), the database and the outbox,
+ * the `cases` queue, a worker process (`dist/main.js --role worker`, compiled), the database and the outbox,
  * to the officer's alert on the Telegram emulator. Latency: from handing the confirming update
  * ("Send") to the bot, to the emulator recording the alert. In the same run, the ceilings: empty
  * BullMQ jobs added and processed on the same Redis, and raw inserts into the same database.
  *
  * Prints `BENCH_RESULT <json>` last. Run through scripts/bench/run.
  */
-import { Queue, Worker } from 'bullmq';
-import IORedis from 'ioredis';
-import { connectDatabase } from '../../src/store/connection';
 import { startApp, testSettings } from '../../test/support/app-harness';
 import { refCodeIn, TelegramDriver } from '../../test/support/telegram-driver';
 import { TelegramEmulator } from '../../test/support/telegram-emulator';
 import { freePort } from '../../test/support/own-services';
-import { lanes, latencySummary, procMemory, round, spawnTsx, stopChild, until, waitHttp } from './kit';
+import { bullmqCeiling, insertCeiling } from './ceilings';
+import { lanes, latencySummary, procMemory, round, spawnCompiled, stopChild, until, waitHttp } from './kit';
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const OFFICER = '100000001';
-
-async function bullmqCeiling(redisUrl: string, n: number): Promise<{ jobsPerSecond: number; ms: number }> {
-  const producer = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-  const consumer = new IORedis(redisUrl, { maxRetriesPerRequest: null });
-  const name = `bench-raw-${Date.now()}`;
-  const queue = new Queue(name, { connection: producer });
-  let done = 0;
-  const worker = new Worker(name, async () => undefined, { connection: consumer, concurrency: 8 });
-  worker.on('completed', () => done++);
-  await worker.waitUntilReady();
-  const t0 = Date.now();
-  await lanes(n, CONCURRENCY, async (i) => {
-    await queue.add('empty', {}, { jobId: `j${i}`, removeOnComplete: true, removeOnFail: true });
-  });
-  await until(() => done >= n, 600_000, 20);
-  const ms = Date.now() - t0;
-  await worker.close();
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
-  producer.disconnect();
-  consumer.disconnect();
-  return { jobsPerSecond: round((n / ms) * 1000), ms };
-}
-
-async function insertCeiling(uri: string, n: number): Promise<{ insertsPerSecond: number; ms: number }> {
-  const conn = await connectDatabase(uri);
-  const collection = conn.db!.collection<{ _id: string }>('bench_raw_inserts');
-  const what = 'Hai thanh niên đi xe Wave màu đỏ bẻ khóa xe máy trước nhà số 12, '.repeat(3);
-  const t0 = Date.now();
-  await lanes(n, 16, async (i) => {
-    await collection.insertOne({
-      _id: `raw${i}`,
-      refCode: `TB-2611-${i}`,
-      kind: 'tip',
-      category: 'theft',
-      fields: { what, where: 'Hẻm 45 Lê Lợi', when: 'now' },
-      attachments: [],
-      anonymous: true,
-      replyTo: { channel: 'telegram', chatIdEnc: 'v1.'.padEnd(60, 'x') },
-      areaCode: 'kp1-to3',
-      status: 'new',
-      recipients: ['cskv-sg-01'],
-      history: [{ at: new Date(), action: 'submitted', by: 'resident' }],
-      submittedAt: new Date(),
-    } as never);
-  });
-  const ms = Date.now() - t0;
-  await collection.drop().catch(() => undefined);
-  await conn.close();
-  return { insertsPerSecond: round((n / ms) * 1000), ms };
-}
 
 async function main(): Promise<void> {
   const settings = testSettings();
@@ -89,11 +36,11 @@ async function main(): Promise<void> {
   };
 
   process.stderr.write(`pipeline: ceilings with ${N} empty BullMQ jobs and ${N} raw inserts…\n`);
-  const bullmq = await bullmqCeiling(settings.REDIS_URL, N);
+  const bullmq = await bullmqCeiling(settings.REDIS_URL, N, CONCURRENCY);
   const inserts = await insertCeiling(settings.MONGODB_URI, N);
 
   const bot = await startApp(env, { roles: 'bot' });
-  const worker = spawnTsx('src/main.ts', ['--role', 'worker'], { ...env, HTTP_PORT: String(port) }, 'worker');
+  const worker = spawnCompiled('app', ['--role', 'worker'], { ...env, HTTP_PORT: String(port) }, 'worker');
   await waitHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
   const driver = new TelegramDriver(bot.bot!.telegram!, 1);
   const confirmAt = new Map<string, number>();

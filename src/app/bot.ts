@@ -28,6 +28,7 @@ import { RedisFaqMisses } from '../features/faq/adapters/faq-misses';
 import type { Runtime } from './runtime';
 import { StoreEvidenceKeeper } from './evidence-keeper';
 import { HeldReplyQueue } from './held-reply-queue';
+import { ChatPacer } from '../outbox/chat-pacer';
 import { Telegram } from 'telegraf';
 import type { MediaFetcher } from '../channels/media-fetch';
 import { TelegramMediaFetcher } from '../channels/telegram/telegram-media';
@@ -155,12 +156,21 @@ export async function startBot(
   );
 
   if (config.telegram && receive) {
+    const rate = config.telegram.ratePerSecond;
+    const replyPacer = new ChatPacer(
+      rt.redis,
+      rt.hash,
+      () => 0,
+      (channel) => (channel === 'telegram' ? 1000 / rate : 0),
+    );
     telegram = new TelegramChannel(
       {
         ...config.telegram,
         onPollingStopped: (code) => void rt.operators.notify('poller_stopped', { channel: 'telegram', code }),
         evidence: rt.evidence,
         evidenceGone: (lang) => rt.t(lang ?? 'vi', 'evidence.gone'),
+        // The replies take the platform's slots as the outbox's sends do (src/outbox/chat-pacer.ts).
+        replySlot: () => replyPacer.platformSlot('telegram'),
       },
       service,
       log,

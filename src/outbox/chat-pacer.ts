@@ -28,6 +28,13 @@ return { slot, slot - now }
  *   start of the next are 50 in one sliding second, and Telegram answered the 5,000-group
  *   benchmark's bursts with 429s although 25/s is under its 30/s. Evenly spaced, no second holds
  *   more than the rate. The waits are short (concurrency × spacing), so the job waits in place.
+ * - for bulk sends (broadcast deliveries): `bulkSlot` hands out slots at the broadcast's own
+ *   rate, below the platform's, before the platform slot. The platform's timeline is shared with
+ *   the bot's replies and the officers' alerts, and Telegram counts them all towards its 30 a
+ *   second: a broadcast at the full platform rate left them no room, so the bot's replies went
+ *   over the limit and the 429 paused every alert behind it (the mixed-day benchmark). With the
+ *   broadcast below the platform rate, replies and alerts take the slots it leaves; when they
+ *   need more, the broadcast waits for them, as it should.
  * A chat's key is named by its keyed hash (`pace:<hash>`): residents' chats get notices too.
  */
 export class ChatPacer {
@@ -37,6 +44,8 @@ export class ChatPacer {
     private readonly intervalMs: (channel: ChannelName, chatId: string) => number,
     /** Spacing of all sends on the platform (1000 / rate); 0 for none. */
     private readonly platformIntervalMs: (channel: ChannelName) => number = () => 0,
+    /** Spacing of bulk sends (1000 / the broadcast rate); 0 for none. */
+    private readonly bulkIntervalMs: (channel: ChannelName) => number = () => 0,
   ) {}
 
   async reserve(channel: ChannelName, chatId: string): Promise<number> {
@@ -54,10 +63,20 @@ export class ChatPacer {
   }
 
   /** The slot claimed (ms on Redis's clock) and the wait until it; null when the platform is not paced. */
-  async claimPlatformSlot(channel: ChannelName): Promise<{ slot: number; waitMs: number } | null> {
-    const interval = Math.ceil(this.platformIntervalMs(channel));
-    if (interval <= 0) return null;
-    const [slot, waitMs] = (await this.redis.eval(NEXT_SLOT, 1, `pace-platform:${channel}`, interval)) as [number, number];
+  claimPlatformSlot(channel: ChannelName): Promise<{ slot: number; waitMs: number } | null> {
+    return this.claim(`pace-platform:${channel}`, this.platformIntervalMs(channel));
+  }
+
+  /** Waits for a bulk send's slot (a broadcast delivery), then for its platform slot. */
+  async bulkSlot(channel: ChannelName): Promise<void> {
+    const claimed = await this.claim(`pace-bulk:${channel}`, this.bulkIntervalMs(channel));
+    if (claimed && claimed.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, claimed.waitMs));
+  }
+
+  /** Slots are whole milliseconds on Redis's clock: a rate above 1,000 a second is not paced at all. */
+  private async claim(key: string, intervalMs: number): Promise<{ slot: number; waitMs: number } | null> {
+    if (!(intervalMs >= 1)) return null;
+    const [slot, waitMs] = (await this.redis.eval(NEXT_SLOT, 1, key, Math.round(intervalMs))) as [number, number];
     return { slot, waitMs };
   }
 }

@@ -112,6 +112,8 @@ export function startOutboxWorkers(deps: OutboxWorkerDeps): Worker[] {
       return 0;
     },
     (channel) => 1000 / (rateOf(channel) ?? Infinity),
+    // Zalo publishes no per-second limit and counts a monthly quota: its broadcasts keep the platform rate.
+    (channel) => (channel === 'telegram' ? 1000 / (config.telegram?.broadcastRatePerSecond ?? Infinity) : 0),
   );
 
   // Replies held back by Zalo's quota; the bound only matters where a sender holds replies (Zalo).

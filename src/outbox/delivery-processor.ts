@@ -38,7 +38,7 @@ export function createDeliveryProcessor(deps: BroadcastDeliveryDeps) {
 
     await store.broadcastDeliveries.recordAttempt(d.deliveryId);
     const result = await sendParts(
-      { ...deps, job, token, logFields: { deliveryId: d.deliveryId }, event: 'broadcast' },
+      { ...deps, job, token, logFields: { deliveryId: d.deliveryId }, event: 'broadcast', bulk: true },
       d.chatId,
       broadcastParts(b),
       d.partsSent,

@@ -20,6 +20,8 @@ export interface PartSending extends OutboxSending {
   /** Ids to log with (never text or chat ids) and the prefix of the log events. */
   logFields: Record<string, string>;
   event: string;
+  /** A bulk send (a broadcast delivery): it takes a slot at the broadcast rate before its platform slot. */
+  bulk?: boolean;
 }
 
 /** Where a message's progress is saved: after each part but the last, and once with the last. */
@@ -51,6 +53,7 @@ export async function sendParts(
       await s.job.moveToDelayed(Date.now() + wait, s.token);
       throw new DelayedError();
     }
+    if (s.bulk) await s.pacer.bulkSlot(s.sender.channel);
     await s.pacer.platformSlot(s.sender.channel);
     try {
       await s.sender.send(chatId, parts[i]);

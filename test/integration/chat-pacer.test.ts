@@ -28,6 +28,35 @@ describe('ChatPacer (real Redis)', () => {
     expect(Math.max(...claims.map((c) => c!.waitMs))).toBeGreaterThan(1000);
   });
 
+  it('spaces bulk sends at their own rate, then takes a platform slot for each', async () => {
+    const pacer = new ChatPacer(
+      a,
+      TEST_HASH,
+      () => 0,
+      () => 5,
+      () => 100,
+    );
+    await a.del('pace-bulk:telegram', 'pace-platform:telegram');
+    const t0 = Date.now();
+    const done: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => pacer.bulkSlot('telegram').then(() => done.push(Date.now() - t0))));
+    // Six bulk slots 100 ms apart: the last one half a second after the first, however fast the platform.
+    expect(Math.max(...done)).toBeGreaterThanOrEqual(480);
+    expect(Math.min(...done)).toBeLessThan(100);
+    // The platform's own timeline is not touched by the bulk wait itself.
+    expect(await a.exists('pace-platform:telegram')).toBe(0);
+  });
+
+  it('does not pace a rate above one send a millisecond (slots are whole milliseconds)', async () => {
+    const pacer = new ChatPacer(
+      a,
+      TEST_HASH,
+      () => 0,
+      () => 1000 / 100_000,
+    );
+    expect(await pacer.claimPlatformSlot('telegram')).toBeNull();
+  });
+
   it('does not pace a platform without a rate', async () => {
     const pacer = new ChatPacer(
       a,

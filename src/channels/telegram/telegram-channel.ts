@@ -1,3 +1,4 @@
+import { pacedSender } from '../paced-sender';
 import { Telegraf } from 'telegraf';
 import type { ConversationService } from '../../conversations/conversation-service';
 import type { Logger } from '../../logger';
@@ -26,6 +27,8 @@ export interface TelegramOptions {
   webhookSecret?: string;
   /** Told (with our error code) when polling ends by itself, not by stop(): the operators are alerted. */
   onPollingStopped?: (code: string) => void;
+  /** Waits for the reply's slot on the platform's timeline (shared with the outbox); absent, replies are not paced. */
+  replySlot?: () => Promise<void>;
 }
 
 /** No `edited_message`: edits (and a live location's moves) are never taken as new messages (see normalise.ts). */
@@ -61,7 +64,8 @@ export class TelegramChannel {
     // the next poll, after the batch was handled, so a crash makes Telegram deliver them again.
     this.bot = new Telegraf(opts.token, { telegram: { apiRoot: opts.apiRoot }, handlerTimeout: 60_000 });
     this.sender = new TelegramSender(this.bot.telegram, undefined, opts.evidence, opts.evidenceGone);
-    this.replySender = metrics ? meteredSender(this.sender, metrics, 'reply') : this.sender;
+    const paced = opts.replySlot ? pacedSender(this.sender, opts.replySlot) : this.sender;
+    this.replySender = metrics ? meteredSender(paced, metrics, 'reply') : paced;
     this.bot.use((ctx) => this.handleUpdate(ctx.update));
     this.bot.catch((err) => this.log.error({ err }, 'telegram.update_failed'));
   }

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import type { ChatState } from './chats';
-import type { EmulatorLimits, FaultAnswer } from './types';
+import type { EmulatorLimits, EmulatorStats, FaultAnswer } from './types';
 
 /** A refusal that becomes `{ok:false, error_code, description, parameters?}` on the wire. */
 export class ApiError extends Error {
@@ -105,15 +105,17 @@ export class RateLimits {
     this.global = new SlidingWindow(limits.globalPerSecond ?? 30, 1000);
   }
 
-  /** 429 when a limit is exhausted; otherwise counts this send. */
-  take(chat: ChatState): void {
+  /** 429 when a limit is exhausted (counted in `limited` by the limit); otherwise counts this send. */
+  take(chat: ChatState, limited: EmulatorStats['limited']): void {
     const now = Date.now();
     const key = String(chat.id);
-    const wait = Math.max(
-      this.perChat.waitSeconds(key, now),
-      chat.type === 'supergroup' ? this.perGroup.waitSeconds(key, now) : 0,
-      this.global.waitSeconds('*', now),
-    );
+    const waits = {
+      perChat: this.perChat.waitSeconds(key, now),
+      perGroup: chat.type === 'supergroup' ? this.perGroup.waitSeconds(key, now) : 0,
+      global: this.global.waitSeconds('*', now),
+    };
+    for (const k of ['perChat', 'perGroup', 'global'] as const) if (waits[k] > 0) limited[k]++;
+    const wait = Math.max(waits.perChat, waits.perGroup, waits.global);
     if (wait > 0) throw tooManyRequests(wait);
     this.perChat.record(key, now);
     if (chat.type === 'supergroup') this.perGroup.record(key, now);

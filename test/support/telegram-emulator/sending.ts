@@ -55,7 +55,7 @@ export function sendOne(emu: EmulatorState, method: Exclude<SendMethod, 'sendMed
       content.caption = plain;
     }
   }
-  emu.limits?.take(chat);
+  emu.limits?.take(chat, emu.stats.limited);
   return store(emu, chat, record, content, reply.message);
 }
 
@@ -78,7 +78,7 @@ export function sendMediaGroup(emu: EmulatorState, p: Params): Message[] {
     if (plain !== undefined && plain.length > 1024) throw badRequest('message caption is too long');
     return { type, file, caption, plain, parseMode };
   });
-  emu.limits?.take(chat);
+  emu.limits?.take(chat, emu.stats.limited);
   const media_group_id = String(13_000_000_000_000 + emu.nextMediaGroupId++);
   return items.map((item) => {
     const record: Omit<SentMessage, 'message_id' | 'at'> = {

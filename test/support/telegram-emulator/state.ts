@@ -40,7 +40,7 @@ export class EmulatorState {
   readonly uploads: UploadedFile[] = [];
   /** Files by file_id: those users sent (updates.ts gives each a sample unless the test set its bytes) and those the bot uploaded. */
   readonly files = new Map<string, HostedFile>();
-  readonly stats: EmulatorStats = { tooManyRequests: 0, hiddenByPrivacy: 0 };
+  readonly stats: EmulatorStats = { tooManyRequests: 0, hiddenByPrivacy: 0, limited: { perChat: 0, perGroup: 0, global: 0 } };
 
   // What Telegram would know.
   readonly chats: Chats;

@@ -121,6 +121,8 @@ export interface EmulatorStats {
   tooManyRequests: number;
   /** Group messages a user sent that privacy mode kept from the bot. */
   hiddenByPrivacy: number;
+  /** The 429s of the limits, by the limit that was exhausted (a send over two counts for each). */
+  limited: { perChat: number; perGroup: number; global: number };
 }
 
 /** A Telegram user as a test drives them. Every method returns the update it pushed. */
