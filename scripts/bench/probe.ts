@@ -20,6 +20,8 @@ import { ROOT } from './kit';
 
 export interface StageTally {
   redisRoundTrips: number;
+  redisInFlight: number;
+  redisSince: number;
   redisCommands: number;
   redisMs: number;
   dbOps: number;
@@ -40,6 +42,8 @@ function tally(stage = current.getStore() ?? 'other'): StageTally {
   if (!t) {
     t = {
       redisRoundTrips: 0,
+      redisInFlight: 0,
+      redisSince: 0,
       redisCommands: 0,
       redisMs: 0,
       dbOps: 0,
@@ -82,6 +86,22 @@ function wrap(proto: object, method: string, make: (orig: AnyFn) => AnyFn): void
   target[method] = make(target[method]);
 }
 
+/**
+ * A round trip is a wait for Redis: calls sent while another of the stage's calls is still out
+ * (Promise.all, a pipeline) share that wait and count once. `redisMs` is the time the stage had
+ * at least one Redis call out.
+ */
+function roundTrip(t: StageTally, answer: Promise<unknown>): void {
+  if (t.redisInFlight++ === 0) {
+    t.redisRoundTrips++;
+    t.redisSince = performance.now();
+  }
+  const settle = () => {
+    if (--t.redisInFlight === 0) t.redisMs += performance.now() - t.redisSince;
+  };
+  answer.then(settle, settle);
+}
+
 export function installProbes(): void {
   wrap(
     Redis.prototype,
@@ -93,15 +113,9 @@ export function installProbes(): void {
         const t = tally();
         t.redisCommands++;
         // A pipeline's exec is counted once below; its commands are only commands.
-        if (!stream?.isPipeline) t.redisRoundTrips++;
         count(t, `redis ${command.name}`);
-        const t0 = performance.now();
         const result = orig.apply(this, args);
-        if (!stream?.isPipeline)
-          command.promise.then(
-            () => (t.redisMs += performance.now() - t0),
-            () => (t.redisMs += performance.now() - t0),
-          );
+        if (!stream?.isPipeline) roundTrip(t, command.promise);
         return result;
       },
   );
@@ -115,14 +129,8 @@ export function installProbes(): void {
       function exec(this: { _transactions?: number }, ...args: unknown[]) {
         // MULTI's exec calls this twice: first to add EXEC to the batch (`_transactions` > 0), then to send it.
         if ((this._transactions ?? 0) > 0) return orig.apply(this, args);
-        const t = tally();
-        t.redisRoundTrips++;
-        const t0 = performance.now();
         const p = orig.apply(this, args) as Promise<unknown>;
-        p.then(
-          () => (t.redisMs += performance.now() - t0),
-          () => (t.redisMs += performance.now() - t0),
-        );
+        roundTrip(tally(), p);
         return p;
       },
   );
