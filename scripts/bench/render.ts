@@ -1,4 +1,5 @@
 /** docs/benchmarks.md, written from docs/benchmarks.json by scripts/bench/main.ts. */
+import { fmt, goals, intake, mixedDay, stageProfile, steady } from './render-load';
 
 export interface Stored {
   result: Record<string, unknown>;
@@ -10,8 +11,6 @@ export interface Stored {
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const fmt = (x: unknown, digits = 1): string =>
-  typeof x === 'number' && Number.isFinite(x) ? (Math.round(x * 10 ** digits) / 10 ** digits).toLocaleString('en-US') : String(x);
 const s = (ms: unknown): string => (typeof ms === 'number' ? `${fmt(ms / 1000, 1)} s` : String(ms));
 
 export function renderBenchmarks(all: Record<string, Stored>): string {
@@ -19,10 +18,13 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
     '# Benchmarks',
     '',
     'Written by `npm run bench` (scripts/bench/run → scripts/bench/main.ts) from docs/benchmarks.json;',
-    'do not edit by hand. `npm run bench -- pipeline` (or `conversations`, `broadcast`,',
-    '`worker-profile`) runs one and rewrites its section. Sizes: `BENCH_N` (tips and conversations,',
-    'default 10,000), `BENCH_GROUPS` (broadcast, 5,000), `BENCH_RATE` (broadcast rate, 25/s),',
-    '`BENCH_PROFILE_N` (300), `BENCH_CONCURRENCY` (residents at a time, 64).',
+    'do not edit by hand. `npm run bench -- <name>` runs one (`stage-profile`, `steady`, `intake`, `pipeline`,',
+    '`conversations`, `broadcast`, `mixed-day`, `worker-profile`, `dashboard`) and rewrites its section. Sizes:',
+    '`BENCH_N` (tips and conversations, default 10,000), `BENCH_GROUPS` (broadcast and mixed day, 5,000),',
+    '`BENCH_RATE` (platform rate, 25/s), `BENCH_STEADY_RATES` (5,20,50,100,150,200) and `BENCH_STEADY_SECONDS` (20),',
+    '`BENCH_STAGE_N` (200), `BENCH_PROFILE_N` (300), `BENCH_CONCURRENCY` (residents at a time, 64),',
+    '`BENCH_DASHBOARD_N` (100,000). Our processes run compiled (`tsc -p tsconfig.build.json`, then',
+    '`node dist/main.js`, as the Dockerfile runs them), built at the start of each `npm run bench`.',
     '',
     '**Read every figure with its machine.** Everything runs on the one machine named in each',
     'section: Redis, the database, the bot and worker processes, and the load generator with the',
@@ -35,18 +37,22 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
     'forecast; the Redis-only figures (conversations) carry over much better.',
     '',
   ];
+  out.push(...goals(all));
+  if (all['stage-profile']) out.push(...stageProfile(all['stage-profile']));
+  if (all.steady) out.push(...steady(all.steady));
+  if (all.intake) out.push(...intake(all.intake));
   const p = all.pipeline?.result as Any | undefined;
   if (p) {
     const st = all.pipeline;
     out.push(
-      '## 1. Pipeline: tip → queue → worker → database → officer alert',
+      '## Pipeline: a burst of tips, tip → queue → worker → database → officer alert',
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
       `${fmt(p.n, 0)} residents (${p.concurrency} at a time) each send a complete tip through the bot's real`,
       'update handling (`TelegramChannel.handleUpdate`: `/start tip_…`, category, what, where, when,',
       'media done, anonymous, Send: 8 updates), with the bot in this process and the worker as its own',
-      'process (`src/main.ts --role worker`); the officer alerts arrive on the Telegram emulator.',
+      'process (`dist/main.js --role worker`); the officer alerts arrive on the Telegram emulator.',
       'Latency runs from handing "Send" to the bot to the emulator recording the alert.',
       '',
       '| Figure | Value |',
@@ -74,15 +80,15 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
   if (c) {
     const st = all.conversations;
     out.push(
-      '## 2. Conversation load: one bot process, many conversations in progress',
+      '## Bot alone: one bot process, many conversations in progress',
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
       `${fmt(c.conversations, 0)} residents open a tip (\`/start tip_…\` and a category: ${fmt(c.draftsInRedis, 0)} drafts in Redis,`,
       `${fmt(c.redisUsedMiB)} MiB of Redis memory at the end), then each answers two questions; the bot`,
-      '(`src/main.ts --role bot`, webhook mode) gets the updates as HTTP POSTs with the secret header,',
+      '(`dist/main.js --role bot`, compiled, webhook mode) gets the updates as HTTP POSTs with the secret header,',
       `${c.concurrency} at a time, and answers through the emulator. The baseline is a bare telegraf bot`,
-      '(scripts/bench/bare-telegraf.ts) that replies "ok" to every message, fed the same way after the',
+      '(scripts/bench/bare-telegraf.ts, compiled too) that replies "ok" to every message, fed the same way after the',
       'same warm-up.',
       '',
       '| | Updates/s | Updates | Peak memory (VmHWM) |',
@@ -105,7 +111,7 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
   if (b) {
     const st = all.broadcast;
     out.push(
-      '## 3. Broadcast to many groups',
+      '## Broadcast to many groups, alone',
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
@@ -138,13 +144,14 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       '',
     );
   }
+  if (all['mixed-day']) out.push(...mixedDay(all['mixed-day']));
   const w = all['worker-profile']?.result as Any | undefined;
   if (w) {
     const st = all['worker-profile'];
     const tenths = (w.tenthsMs as number[] | undefined) ?? [];
     const growth = tenths.length >= 2 && tenths[0] > 0 ? tenths[tenths.length - 1] / tenths[0] : NaN;
     out.push(
-      "## 4. Where the worker's time goes (diagnostic)",
+      "## Where the worker's time goes (diagnostic)",
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
@@ -173,7 +180,7 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
     const cell = (f: Any | undefined) =>
       !f ? '–' : f.timedOutMs || f.failedAfterMs ? failed(f) : `${fmt(f.ttfbP50, 0)} / ${fmt(f.ttfbP95, 0)} ms`;
     out.push(
-      '## 5. The web dashboard at size',
+      '## The web dashboard at size',
       '',
       `\`${st.command}\` · ${st.date} · ${st.machine}`,
       '',
