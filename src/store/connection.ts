@@ -10,9 +10,10 @@ import { createModels } from './models';
  * - Upstream, updates are not atomic: the handler reads the document and writes it back outside
  *   one transaction (FerretDB issue #3040), so concurrent `$inc`, `$max` or filter-guarded `$set`
  *   on ONE document lose writes (20 parallel `$inc` ended at 1-3). Our build serialises each
- *   document's read-modify-write (test/integration/store/local-database.test.ts); the code below
- *   still avoids relying on it until its workarounds are removed on purpose (issue 18). Unique
- *   indexes are enforced under concurrency on both backends.
+ *   document's read-modify-write and rechecks the filter under it
+ *   (test/integration/store/local-database.test.ts), so the code relies on single-document
+ *   updates being atomic, as on MongoDB: guarded updates such as `{ _id, status }`, no locks.
+ *   Unique indexes are enforced under concurrency on both backends.
  * - `$setOnInsert` silently drops top-level fields whose value is `null` or `[]` from the inserted
  *   document (nested ones, `{}`, `false`, `0` and '' survive; `$set` and inserts keep them all).
  *   Create-if-absent is therefore an insert guarded by a unique index + E11000 → read back.

@@ -61,7 +61,7 @@ describe('dashboard statistics, exports and audit in a browser', () => {
       for (const [k, change] of changes.entries()) {
         const plan = planChange(current, change, new Date(submittedAt.getTime() + (k + 1) * (30 + i * 7) * 60_000));
         if (typeof plan === 'string') throw new Error(plan);
-        current = (await app.rt.store.cases.applyPlan(c.caseId, current.status, plan))!;
+        current = (await app.rt.store.cases.applyPlan(c.caseId, current, plan))!;
       }
     }
     browser = await launchChromium();

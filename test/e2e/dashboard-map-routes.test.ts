@@ -62,7 +62,7 @@ describe('dashboard map routes', () => {
     const resolved = (await app.rt.store.cases.byRefCode(codes.resolvedKp1))!;
     const plan = planChange(resolved, { action: 'resolve', by: 'cskv-sg-01', outcome: 'verified_handled' }, new Date());
     if (typeof plan === 'string') throw new Error(`cannot resolve: ${plan}`);
-    await app.rt.store.cases.applyPlan(resolved.caseId, 'new', plan);
+    await app.rt.store.cases.applyPlan(resolved.caseId, resolved, plan);
     // What the worker's hotspot check leaves when it alerts the supervisors: theft tips in kp1-to3.
     await app.rt.redis.set(hotspotKey('kp1-to3', 'tip', 'theft'), 'some-case', 'PX', 60_000);
   });

@@ -43,7 +43,7 @@ describe('case report', () => {
     for (const [change, minutes] of changes) {
       const plan = planChange(current, change, new Date(submittedAt.getTime() + minutes * 60_000));
       if (typeof plan === 'string') throw new Error(plan);
-      current = (await app.rt.store.cases.applyPlan(c.caseId, current.status, plan))!;
+      current = (await app.rt.store.cases.applyPlan(c.caseId, current, plan))!;
     }
   }
 

@@ -23,7 +23,7 @@ export interface RelayRefusal {
 
 /**
  * What a staff action does beyond the answer to whoever took it, the same from the chat and the
- * web dashboard: the change under the case's lock and what follows from it (the resident told,
+ * web dashboard: the change (one conditional update) and what follows from it (the resident told,
  * escalation stopped, the relay closed), a question sent through the anonymous relay, a case
  * handed to a colleague with its full alert.
  */

@@ -52,8 +52,8 @@ export interface CaseDesk {
   byRef(refCode: string): Promise<DeskCase | null>;
   byId(caseId: string): Promise<DeskCase | null>;
   /**
-   * Applies one change under the case's lock (read, plan, write): concurrent actions never lose
-   * each other. `via`: where a staff member took it, for the audit log (chat unless told).
+   * Applies one change (read, plan, then one update guarded by what the plan was made from,
+   * planned again when the case moved): concurrent actions never lose each other. `via`: where a staff member took it, for the audit log (chat unless told).
    */
   change(caseId: string, change: CaseChange, via?: 'chat' | 'web'): Promise<ChangeResult>;
   /** Active officers of the case's area (at any level above it), by id: whom it can be reassigned to. */

@@ -8,7 +8,6 @@ import type { DeskAudit } from './ports';
 import type { Config } from '../../config';
 import { OutboxProducer } from '../../outbox/producer';
 import { EscalationScheduler, ESCALATIONS_QUEUE, type EscalationJob } from './adapters/escalations';
-import { redisCaseLock } from '../../redis/case-lock';
 import { StoreCaseDesk } from './adapters/case-desk';
 import { activeHotspotAreas } from './adapters/hotspots';
 import { StoreDeskMessenger } from './adapters/desk-messenger';
@@ -41,7 +40,6 @@ function adapters(rt: Runtime, channels: ReadonlySet<ChannelName>, audit?: DeskA
     rt.store,
     rt.box,
     rt.config.superadmins,
-    redisCaseLock(rt.redis),
     (waitedMs) => rt.metrics.acknowledgeLatency.observe(Math.max(0, waitedMs) / 1000),
     (refCode) => rt.caseEvents.publish({ type: 'changed', refCode }),
     audit,

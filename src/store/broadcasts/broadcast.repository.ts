@@ -7,7 +7,7 @@ import type { Broadcast, BroadcastStatus } from './broadcast.schema';
 /**
  * Broadcasts by id. Every status change has one writer at a time: the bot creates it, the
  * broadcast job moves it to `sending` (or the sender's cancel, after winning the Redis fence, to
- * `cancelled`), and the report job to `done`; so FerretDB's non-atomic updates lose nothing.
+ * `cancelled`), and the report job to `done`.
  */
 export class BroadcastRepository {
   private readonly contents: LookupCache<Omit<Broadcast, 'targets'>>;

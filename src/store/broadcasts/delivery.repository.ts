@@ -54,27 +54,25 @@ export class DeliveryRepository {
    * Final state, once: a delivery already sent, failed or skipped keeps what it was. `partsSent`
    * saves the last part's progress in the same write.
    *
-   * Read, then write by `_id` alone, not one guarded `{ _id, status: 'pending' }` update: FerretDB
-   * pushes only a bare `_id` filter down to its index and scans the whole collection for any other
-   * (a 5,000-group broadcast spent most of its time there). The read and the write are not atomic,
-   * and need not be: a delivery has one writer, the outbox job whose id is the delivery id, and the
-   * failed-job handler that runs only after that job has stopped.
+   * One update guarded by `status: 'pending'` (a round trip per group, where reading first made
+   * two); when the guard refuses, the delivery as it already is.
    */
   async finish(
     deliveryId: string,
     status: Exclude<DeliveryStatus, 'pending'>,
     how: { reason?: string; partsSent?: number } = {},
   ): Promise<BroadcastDelivery | null> {
-    const current = await this.byId(deliveryId);
-    if (!current || current.status !== 'pending') return current;
     const fields: Partial<BroadcastDelivery> = {
       status,
       finishedAt: new Date(),
       ...(how.reason ? { reason: how.reason.slice(0, 200) } : {}),
-      ...(how.partsSent !== undefined ? { partsSent: Math.max(how.partsSent, current.partsSent) } : {}),
     };
-    await this.model.updateOne({ _id: deliveryId }, { $set: fields }).exec();
-    return { ...current, ...fields };
+    const update = how.partsSent !== undefined ? { $set: fields, $max: { partsSent: how.partsSent } } : { $set: fields };
+    const finished = await this.model
+      .findOneAndUpdate({ _id: deliveryId, status: 'pending' }, update, { new: true })
+      .lean<Stored<BroadcastDelivery>>()
+      .exec();
+    return finished ? plain(finished) : this.byId(deliveryId);
   }
 
   /** How many of a broadcast's deliveries are in each state, zero included. */

@@ -7,8 +7,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * One broadcast into one group: the outbox's unit of work and its memory, so a retried or
- * taken-over job never posts twice. One document per group (not counters on the broadcast):
- * FerretDB 1.24 loses concurrent updates of one document, and each of these has one writer.
+ * taken-over job never posts twice. One document per group (not counters on the broadcast): each
+ * has one writer, that group's outbox job, so thousands of sends never contend for one document.
  */
 export interface BroadcastDelivery {
   /** `${broadcastId}.${channel}.${hash of the chat}` (deliveryIdFor): also the outbox job id. */

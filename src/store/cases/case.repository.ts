@@ -9,6 +9,9 @@ export type LocatedCase = Pick<Case, 'refCode' | 'status' | 'kind' | 'category' 
   location: NonNullable<Case['location']>;
 };
 
+/** What a change was planned from (domain/case-workflow `planChange` reads these of the case). */
+export type PlanBasis = Pick<Case, 'status'> & { assignedTo?: string | null };
+
 /** How many cases, by kind and category, by status and by area (statistics). */
 export interface CaseCounts {
   byCategory: { kind: string; category: string; count: number }[];
@@ -207,15 +210,15 @@ export class CaseRepository {
   }
 
   /**
-   * Writes a change planned by domain/case-workflow `planChange`, in one update, only while the
-   * case is still in the status the plan was made from; null when it no longer is (or is gone).
-   * Callers hold the case's lock (src/redis/case-lock.ts) around read, plan and write: on FerretDB
-   * two writers of one case can lose each other's update. Under that lock the status is checked
-   * by reading and the write goes by `_id` alone, not as one `{ _id, status }` update: FerretDB
-   * scans the whole collection for any filter but a bare `_id` (434 ms per officer's button at
-   * 10,000 cases, against 1 ms by `_id`).
+   * Writes a change planned by domain/case-workflow `planChange`, in one conditional update: only
+   * while the case still has the status and the assignee the plan was made from (all a plan reads
+   * of the case, besides its being open); null when it no longer has them (or is gone), and the
+   * caller plans again from the case as it now is. Two writers of one case (officers on any bot
+   * replica, the web, the escalation worker) therefore never overwrite each other, with no lock:
+   * the database checks and writes in one step, as MongoDB does and as our FerretDB does with its
+   * document locks (docs/local-database.md).
    */
-  async applyPlan(caseId: string, expected: CaseStatus, plan: CasePlan): Promise<Case | null> {
+  async applyPlan(caseId: string, from: PlanBasis, plan: CasePlan): Promise<Case | null> {
     const update: Record<string, unknown> = {};
     const set = Object.fromEntries(Object.entries(plan.set).filter(([, v]) => v !== undefined));
     if (Object.keys(set).length > 0) update.$set = set;
@@ -226,10 +229,10 @@ export class CaseRepository {
         },
       };
     if (plan.addRecipients.length > 0) update.$addToSet = { recipients: { $each: plan.addRecipients } };
-    const current = await this.byCaseId(caseId);
-    if (current?.status !== expected) return null;
-    if (Object.keys(update).length === 0) return current;
-    return plain(await this.model.findOneAndUpdate({ _id: caseId }, update, { new: true }).lean<Stored<Case>>().exec());
+    // `assignedTo: null` also matches a case that never had one, as MongoDB reads null.
+    const filter = { _id: caseId, status: from.status, assignedTo: from.assignedTo ?? null };
+    if (Object.keys(update).length === 0) return plain(await this.model.findOne(filter).lean<Stored<Case>>().exec());
+    return plain(await this.model.findOneAndUpdate(filter, update, { new: true }).lean<Stored<Case>>().exec());
   }
 
   /**

@@ -76,12 +76,13 @@ export class NoticeRepository {
     await this.model.updateOne({ _id: noticeId }, { $set: { status: 'sent' }, $min: { sentAt: new Date() }, $max: { partsSent } }).exec();
   }
 
-  /** Never overrides a notice already sent. Read, then write by `_id` alone, as notifications do. */
+  /** Never overrides a notice already sent: one update guarded by the status. */
   async markFailed(noticeId: string, reason: string): Promise<void> {
-    const current = await this.byId(noticeId);
-    if (!current || current.status === 'sent') return;
     await this.model
-      .updateOne({ _id: noticeId }, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } })
+      .updateOne(
+        { _id: noticeId, status: { $ne: 'sent' } },
+        { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } },
+      )
       .exec();
   }
 

@@ -43,20 +43,13 @@ export class NotificationRepository {
     return plain(saved);
   }
 
-  /**
-   * Lookups go by `_id` (= notificationId): FerretDB 1.24 on SQLite answers `_id` from its primary
-   * key but scans the whole collection for any other field, index or not (measured: 2.7 ms against
-   * 31 ms per lookup at 2,000 documents), and MongoDB is as fast either way.
-   */
+  /** By `_id` (= notificationId), the one index every database serves without being asked. */
   async byId(notificationId: string): Promise<Notification | null> {
     return plain(await this.model.findOne({ _id: notificationId }).lean<Stored<Notification>>().exec());
   }
 
   /**
    * Records progress after each part; `$max` so a late or repeated report never moves it back.
-   * Atomic on MongoDB. FerretDB 1.24 on SQLite does not run an update's read and write in one
-   * transaction, so concurrent updates of one notification can lose each other there; the outbox
-   * handles one notification at a time (its job id is the notification id), so none happen.
    */
   async markPartSent(notificationId: string, partsSent: number): Promise<Notification | null> {
     if (!Number.isInteger(partsSent) || partsSent < 0) throw new Error(`partsSent must be a whole number >= 0, got ${partsSent}`);
@@ -73,21 +66,17 @@ export class NotificationRepository {
   }
 
   /**
-   * Gave up (blocked bot, chat gone, retries spent). Never overrides a notification already sent.
-   * Read, then write by `_id` alone (FerretDB scans for any other filter; see byId): one job per
-   * notification writes it, and the failed-job handler only after that job has stopped.
+   * Gave up (blocked bot, chat gone, retries spent). Never overrides a notification already sent:
+   * one update guarded by the status, and the notification as it is when the guard refuses.
    */
   async markFailed(notificationId: string, reason: string): Promise<Notification | null> {
-    const current = await this.byId(notificationId);
-    if (!current || current.status === 'sent') return current;
-    return this.update(notificationId, { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } });
+    const failed = { $set: { status: 'failed', lastError: String(reason).slice(0, MAX_ERROR_LENGTH) } };
+    return (await this.update(notificationId, failed, { status: { $ne: 'sent' } })) ?? this.byId(notificationId);
   }
 
   /** Held by a flood cap: the officer's digest sends it. Only a pending one (a retry finds it batched). */
   async markBatched(notificationId: string): Promise<Notification | null> {
-    const current = await this.byId(notificationId);
-    if (!current || current.status !== 'pending') return current;
-    return this.update(notificationId, { $set: { status: 'batched' } });
+    return (await this.update(notificationId, { $set: { status: 'batched' } }, { status: 'pending' })) ?? this.byId(notificationId);
   }
 
   /** The alerts waiting for one officer's digest on one platform, oldest first. */
@@ -120,7 +109,17 @@ export class NotificationRepository {
     return counts;
   }
 
-  private async update(notificationId: string, update: Record<string, unknown>): Promise<Notification | null> {
-    return plain(await this.model.findOneAndUpdate({ _id: notificationId }, update, { new: true }).lean<Stored<Notification>>().exec());
+  /** One notification's update, only while it matches `only` (when given); null when it does not. */
+  private async update(
+    notificationId: string,
+    update: Record<string, unknown>,
+    only: Record<string, unknown> = {},
+  ): Promise<Notification | null> {
+    return plain(
+      await this.model
+        .findOneAndUpdate({ ...only, _id: notificationId }, update, { new: true })
+        .lean<Stored<Notification>>()
+        .exec(),
+    );
   }
 }

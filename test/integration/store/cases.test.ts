@@ -109,19 +109,25 @@ describe('CaseRepository', () => {
     expect(await db.store.cases.byCaseId('nope')).toBeNull();
   });
 
-  it('applies a planned change only while the case is in the status it was planned from', async () => {
+  it('applies a planned change only while the case has the status and assignee it was planned from', async () => {
     const { case: c } = await db.store.cases.insertIfAbsent(newCase('case-plan', 'TB-2611-0400'));
     const ack = planChange(c, { action: 'ack', by: 'cskv-1' }, new Date());
     if (typeof ack === 'string') throw new Error(`expected a plan, got ${ack}`);
-    const acked = await db.store.cases.applyPlan('case-plan', 'new', ack);
+    const acked = await db.store.cases.applyPlan('case-plan', c, ack);
     expect(acked).toMatchObject({
       status: 'acknowledged',
+      assignedTo: 'cskv-1',
       history: expect.arrayContaining([expect.objectContaining({ action: 'acknowledged', by: 'cskv-1' })]),
     });
     // The same plan again, made from the old status: refused, and nothing written twice.
-    expect(await db.store.cases.applyPlan('case-plan', 'new', ack)).toBeNull();
+    expect(await db.store.cases.applyPlan('case-plan', c, ack)).toBeNull();
     expect((await db.store.cases.byCaseId('case-plan'))?.history).toEqual(acked!.history);
-    expect(await db.store.cases.applyPlan('case-missing', 'new', ack)).toBeNull();
+    expect(await db.store.cases.applyPlan('case-missing', c, ack)).toBeNull();
+    // Same status, another assignee since the plan was made: refused too.
+    const note = planChange(acked!, { action: 'note', by: 'cskv-1', note: 'đã xác minh' }, new Date());
+    if (typeof note === 'string') throw new Error(`expected a plan, got ${note}`);
+    expect(await db.store.cases.applyPlan('case-plan', { status: 'acknowledged', assignedTo: 'cskv-2' }, note)).toBeNull();
+    expect((await db.store.cases.applyPlan('case-plan', acked!, note))?.history).toHaveLength(acked!.history.length + 1);
   });
 
   it('sets the recipients, without duplicates, idempotently', async () => {

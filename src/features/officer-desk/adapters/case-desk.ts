@@ -10,16 +10,24 @@ import { planChange, type CaseChange, type CaseStatus } from '../../../domain/ca
 import type { SealedBox } from '../../../domain/sealed-box';
 import type { AreaBoundary } from '../../../domain/area-boundary';
 import type { CaseQuery } from '../../../store/cases/case.repository';
+import { AppError } from '../../../domain/app-error';
 import { caseRecordOf, type Case } from '../../../store/cases/case.schema';
 import type { Store } from '../../../store/models';
 import { stillResponsible } from '../../../store/recipient-authority';
 
 /**
- * Runs `work` while no other process works on the same case (src/redis/case-lock.ts). FerretDB
- * can lose one of two concurrent updates of a document, and a case is written by officers from
- * any bot replica and by the escalation worker, so every read-plan-write of a case holds it.
+ * How often a change is planned again because another writer changed the case between our read
+ * and our write. Each retry means someone else's change went through (the case's status or
+ * assignee moved), which happens a few times per case at most; a change that still meets a moved
+ * case after this many plans is reported as busy rather than looping.
  */
-export type CaseLock = <T>(caseId: string, work: () => Promise<T>) => Promise<T>;
+const CHANGE_ATTEMPTS = 8;
+
+export class CaseBusyError extends AppError {
+  constructor(readonly caseId: string) {
+    super(`case ${caseId} kept changing while this change was planned: try again in a moment`);
+  }
+}
 
 interface AreaInfo {
   name: string | null;
@@ -50,7 +58,7 @@ function kindScope(staff: DeskStaff): CaseKind[] | undefined {
 
 /**
  * The officer desk's view of the database (conversations/officer/ports.ts): who is staff, cases as
- * staff see them, changes under the case's lock, lists and counts scoped to the staff's areas.
+ * staff see them, changes as conditional updates, lists and counts scoped to the staff's areas.
  */
 export class StoreCaseDesk implements CaseDesk {
   private readonly areaCache = new Map<string, { info: AreaInfo; until: number }>();
@@ -59,7 +67,6 @@ export class StoreCaseDesk implements CaseDesk {
     private readonly store: Store,
     private readonly box: SealedBox,
     private readonly superadmins: readonly string[],
-    private readonly lock: CaseLock,
     /** Told how long a case waited for its first acknowledgement (tnd_case_acknowledge_seconds). */
     private readonly onAcknowledged: (waitedMs: number) => void = () => undefined,
     /** Told of every change that was written (chat, web or escalation): the dashboard's live view hears of it. */
@@ -232,20 +239,28 @@ export class StoreCaseDesk implements CaseDesk {
     return c ? this.present(c) : null;
   }
 
-  async change(caseId: string, change: CaseChange, via: 'chat' | 'web' = 'chat'): Promise<ChangeResult> {
-    const result = await this.lock(caseId, async (): Promise<ChangeResult> => {
+  /**
+   * Reads the case, plans the change from it and writes the plan in one conditional update
+   * (store/cases `applyPlan`); when another writer moved the case in between, plans again from
+   * the case as it now is, which may find the change already made ('unchanged') or the case closed.
+   */
+  private async plannedChange(caseId: string, change: CaseChange): Promise<ChangeResult> {
+    for (let attempt = 1; attempt <= CHANGE_ATTEMPTS; attempt++) {
       const c = await this.store.cases.byCaseId(caseId);
-      if (!c) return { outcome: 'missing' as const };
+      if (!c) return { outcome: 'missing' };
       const plan = planChange(c, change, new Date());
       if (plan === 'closed' || plan === 'unchanged') return { outcome: plan, case: await this.present(c) };
-      const updated = await this.store.cases.applyPlan(caseId, c.status, plan);
-      // Only a writer that ignored the lock can get here; report the case as it now is.
-      if (!updated) return { outcome: 'unchanged' as const, case: await this.present((await this.store.cases.byCaseId(caseId)) ?? c) };
+      const updated = await this.store.cases.applyPlan(caseId, c, plan);
+      if (!updated) continue;
       if (plan.acknowledges) this.onAcknowledged((updated.acknowledgedAt ?? new Date()).getTime() - updated.submittedAt.getTime());
       await this.onChanged(updated.refCode);
-      return { outcome: 'done' as const, case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
-    });
-    // After the lock: the audit write never holds up the next change of the case.
+      return { outcome: 'done', case: await this.present(updated), acknowledged: plan.acknowledges, resolved: plan.resolves };
+    }
+    throw new CaseBusyError(caseId);
+  }
+
+  async change(caseId: string, change: CaseChange, via: 'chat' | 'web' = 'chat'): Promise<ChangeResult> {
+    const result = await this.plannedChange(caseId, change);
     if (
       result.outcome === 'done' &&
       this.audit &&

@@ -57,7 +57,7 @@ export function createEscalationProcessor(deps: EscalationDeps) {
     if (!recorded) {
       const result = await deps.desk.change(caseId, { action: 'escalate', by: 'system', level, to });
       if (result.outcome === 'missing') return 'missing';
-      // Acknowledged between the read above and the lock: nothing to escalate.
+      // Acknowledged between the read above and the write: nothing to escalate.
       if (result.outcome !== 'done') return result.case.status;
       view = result.case;
     }
