@@ -33,13 +33,13 @@ export interface AlertDeps extends OutboxSending {
 export function createAlertProcessor(deps: AlertDeps) {
   return async function sendNotification(job: Job<OutboxJobs['alert']>, token?: string): Promise<void> {
     const { store, log } = deps;
-    const n = await store.notifications.byId(job.data.notificationId);
-    if (!n || n.status !== 'pending') return;
+    const n = await store.notifications.takeUp(job.data.notificationId);
+    if (!n) return;
     const c = await store.cases.byCaseId(n.caseId);
-    const officer = await store.officers.byId(n.recipientId);
-    if (!c || !officer) throw new UnrecoverableError('case or recipient no longer exists');
+    if (!c) throw new UnrecoverableError('the case no longer exists');
     // Routed when the case was stored; sent only if the officer is still active and covers it now.
-    if (!(await stillResponsible(store, officer.officerId, c.caseId))) {
+    const officer = await stillResponsible(store, n.recipientId, c);
+    if (!officer) {
       await store.notifications.markFailed(n.notificationId, NOT_RESPONSIBLE);
       log.info({ notificationId: n.notificationId, caseId: c.caseId }, 'outbox.withheld');
       return;
@@ -73,7 +73,6 @@ export function createAlertProcessor(deps: AlertDeps) {
     // The officer's actions on the case: buttons on Telegram, the commands to type elsewhere.
     const parts = withAlertActions(alert, n.channel, c, { t: deps.t, lang });
 
-    await store.notifications.recordAttempt(n.notificationId);
     const result = await sendParts(
       { ...deps, job, token, logFields: { notificationId: n.notificationId }, event: 'outbox' },
       n.chatId,

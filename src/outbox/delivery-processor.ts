@@ -27,16 +27,17 @@ export interface BroadcastDeliveryDeps extends OutboxSending {
 export function createDeliveryProcessor(deps: BroadcastDeliveryDeps) {
   return async function deliverBroadcast(job: Job<OutboxJobs['delivery']>, token?: string): Promise<void> {
     const { store } = deps;
-    const d = await store.broadcastDeliveries.byId(job.data.broadcastDeliveryId);
-    if (!d) return;
-    // Finished by an earlier run that may have stopped before counting it: counting again is harmless.
-    if (d.status !== 'pending') return settle(deps, d.deliveryId, d.broadcastId);
+    const d = await store.broadcastDeliveries.takeUp(job.data.broadcastDeliveryId);
+    if (!d) {
+      // Finished by an earlier run that may have stopped before counting it: counting again is harmless.
+      const done = await store.broadcastDeliveries.byId(job.data.broadcastDeliveryId);
+      return done ? settle(deps, done.deliveryId, done.broadcastId) : undefined;
+    }
     // Without its target list, which can be thousands of groups long and is not needed here.
     const b = await store.broadcasts.content(d.broadcastId);
     if (!b) throw new UnrecoverableError('broadcast no longer exists');
     if (b.status === 'cancelled') return finish(deps, d.deliveryId, d.broadcastId, 'skipped', { reason: 'cancelled' });
 
-    await store.broadcastDeliveries.recordAttempt(d.deliveryId);
     const result = await sendParts(
       { ...deps, job, token, logFields: { deliveryId: d.deliveryId }, event: 'broadcast', bulk: true },
       d.chatId,

@@ -42,8 +42,16 @@ export class DeliveryRepository {
     return plain(await this.model.findOne({ _id: deliveryId }).lean<Stored<BroadcastDelivery>>().exec());
   }
 
-  async recordAttempt(deliveryId: string): Promise<void> {
-    await this.model.updateOne({ _id: deliveryId }, { $inc: { attempts: 1 } }).exec();
+  /**
+   * The group's job takes a pending delivery up: counts the attempt and reads it in one update
+   * (null when it is no longer pending, or gone). `attempts` counts the jobs that took it up.
+   */
+  async takeUp(deliveryId: string): Promise<BroadcastDelivery | null> {
+    const d = await this.model
+      .findOneAndUpdate({ _id: deliveryId, status: 'pending' }, { $inc: { attempts: 1 } }, { new: true })
+      .lean<Stored<BroadcastDelivery>>()
+      .exec();
+    return d ? plain(d) : null;
   }
 
   async markPartSent(deliveryId: string, partsSent: number): Promise<void> {

@@ -89,9 +89,13 @@ export class NotificationRepository {
     return rows.map((row) => plain(row));
   }
 
-  /** Counts a send attempt, before it is made. */
-  async recordAttempt(notificationId: string): Promise<Notification | null> {
-    return this.update(notificationId, { $inc: { attempts: 1 } });
+  /**
+   * The alert job takes a pending notification up: counts the attempt and reads it in one update
+   * (null when it is not pending any more, or gone). `attempts` counts the jobs that took it up,
+   * whether they then sent it, held it for a digest or withheld it.
+   */
+  async takeUp(notificationId: string): Promise<Notification | null> {
+    return this.update(notificationId, { $inc: { attempts: 1 } }, { status: 'pending' });
   }
 
   async forCase(caseId: string): Promise<Notification[]> {

@@ -54,12 +54,14 @@ describe('NotificationRepository', () => {
     expect(await db.store.notifications.markPartSent('missing', 1)).toBeNull();
   });
 
-  it('counts attempts', async () => {
+  it('counts the jobs that take a pending notification up, and none once it is sent', async () => {
     const { notificationId } = await db.store.notifications.ensure({ ...alert, caseId: 'case-attempts' });
-    // One after another, as the outbox does: FerretDB does not make concurrent updates atomic.
-    for (let i = 0; i < 3; i += 1) await db.store.notifications.recordAttempt(notificationId);
+    for (let i = 0; i < 3; i += 1) await db.store.notifications.takeUp(notificationId);
     expect((await db.store.notifications.byId(notificationId))?.attempts).toBe(3);
-    expect(await db.store.notifications.recordAttempt('missing')).toBeNull();
+    await db.store.notifications.markSent(notificationId, 1);
+    expect(await db.store.notifications.takeUp(notificationId)).toBeNull();
+    expect((await db.store.notifications.byId(notificationId))?.attempts).toBe(3);
+    expect(await db.store.notifications.takeUp('missing')).toBeNull();
   });
 
   it('marks sent once, with the parts sent in the same write: the first sentAt stays', async () => {

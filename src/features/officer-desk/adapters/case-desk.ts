@@ -292,8 +292,8 @@ export class StoreCaseDesk implements CaseDesk {
     return o ? { officerId: o.officerId, name: o.name, role: o.role } : null;
   }
 
-  responsible(officerId: string, caseId: string): Promise<boolean> {
-    return stillResponsible(this.store, officerId, caseId);
+  async responsible(officerId: string, caseId: string): Promise<boolean> {
+    return (await stillResponsible(this.store, officerId, caseId)) !== null;
   }
 
   async list(staff: DeskStaff, q: CaseListQuery): Promise<{ items: DeskCase[]; total: number }> {
