@@ -89,11 +89,20 @@ export function buildForBench(): void {
 const BENCH_BUILD = join(ROOT, '.local', 'bench-build');
 const COMPILED = { app: join(ROOT, 'dist', 'main.js'), 'bare-telegraf': join(BENCH_BUILD, 'bare-telegraf.js') } as const;
 
-/** Starts our app (`dist/main.js …args`) or the bare telegraf bot, compiled (see buildForBench). */
-export function spawnCompiled(what: keyof typeof COMPILED, args: string[], env: Record<string, string>, label: string): ChildProcess {
+/**
+ * Starts our app (`dist/main.js …args`) or the bare telegraf bot, compiled (see buildForBench);
+ * `nodeFlags` go to node before the script (a heap limit, for a run that tries one).
+ */
+export function spawnCompiled(
+  what: keyof typeof COMPILED,
+  args: string[],
+  env: Record<string, string>,
+  label: string,
+  nodeFlags: string[] = [],
+): ChildProcess {
   if (!existsSync(COMPILED[what]))
     throw new Error(`${COMPILED[what]} is missing: run the benchmarks through npm run bench, which builds it`);
-  return spawnWith([COMPILED[what], ...args], env, label);
+  return spawnWith([...nodeFlags, COMPILED[what], ...args], env, label);
 }
 
 /**
