@@ -41,8 +41,8 @@ function main(): void {
 
   let right = 0;
   let intentsRight = 0;
-  // The first round's held-out part apart from the later rounds' (data/understanding/README.md).
-  const byRound = { first: { n: 0, ok: 0, intents: 0 }, later: { n: 0, ok: 0, intents: 0 } };
+  // Each round's held-out part apart (data/understanding/README.md): they were written differently.
+  const byRound = new Map<number, { n: number; ok: number; intents: number; emergencies: number; caught: number; near: number; nearAlarms: number }>();
   // How often a reading of each confidence is right: the flows act on the confidence.
   const BANDS = [0, 0.2, 0.35, 0.6, 0.8];
   const byBand = BANDS.map(() => ({ n: 0, ok: 0 }));
@@ -70,10 +70,18 @@ function main(): void {
     };
     if (want === got) right++;
     if (e.intent === u.intent) intentsRight++;
-    const round = (e.round ?? 1) > 1 ? byRound.later : byRound.first;
+    const round = byRound.get(e.round ?? 1) ?? { n: 0, ok: 0, intents: 0, emergencies: 0, caught: 0, near: 0, nearAlarms: 0 };
+    byRound.set(e.round ?? 1, round);
     round.n++;
     if (want === got) round.ok++;
     if (e.intent === u.intent) round.intents++;
+    if (e.emergency.length > 0) {
+      round.emergencies++;
+      if (u.emergency.length > 0) round.caught++;
+    } else if (e.nearMiss) {
+      round.near++;
+      if (u.emergency.length > 0) round.nearAlarms++;
+    }
     const band = byBand[BANDS.filter((b) => u.confidence >= b).length - 1];
     band.n++;
     if (want === got) band.ok++;
@@ -113,8 +121,8 @@ here on the ${test.length} held out (\`test\`), which nothing is tuned on. CI ru
 fails below the floors: emergency recall ${pct(FLOORS.emergencyRecall, 1)}, overall accuracy ${pct(FLOORS.accuracy, 1)}. The
 target is 90 % overall accuracy; the floor is below it because the reader does not reach it yet.
 
-The held-out part has two rounds. The first (${byRound.first.n} examples) was written with the first
-training examples and is the honest estimate. The second round added ${byRound.later.n} held-out examples, written
+The held-out part has two rounds. The first (${byRound.get(1)?.n ?? 0} examples) was written with the first
+training examples and is the honest estimate. The second round added ${byRound.get(2)?.n ?? 0} held-out examples, written
 before the second round's training examples but by the same hands, so the reader finds them easier;
 both are shown below, and the floors apply to the whole.
 
@@ -132,13 +140,23 @@ false alarms only.
 |---|---|
 | overall accuracy (intent and category / FAQ topic both right) | ${pct(right, test.length)} (${right} of ${test.length}) |
 | intent accuracy (tip, mediation, faq, status, greeting, thanks, help, other) | ${pct(intentsRight, test.length)} |
-| overall accuracy, first round's held-out part | ${pct(byRound.first.ok, byRound.first.n)} (${byRound.first.ok} of ${byRound.first.n}; intent ${pct(byRound.first.intents, byRound.first.n)}) |
-| overall accuracy, later rounds' held-out part | ${pct(byRound.later.ok, byRound.later.n)} (${byRound.later.ok} of ${byRound.later.n}; intent ${pct(byRound.later.intents, byRound.later.n)}) |
 | emergency recall (held-out emergencies that got the numbers) | ${pct(caught, emergencies)} (${caught} of ${emergencies}) |
 | emergency kind right (the number given first fits) | ${pct(kindRight, emergencies)} |
 | false alarms on the held-out near-misses | ${pct(nearAlarms, near)} (${nearAlarms} of ${near}) |
 | false alarms on every held-out message that is no emergency | ${pct(calmAlarms, calm)} (${calmAlarms} of ${calm}) |
 | build time from the corpus, processor time (${examples.length} examples, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}) | ${buildMs.toFixed(0)} ms |
+
+## Each round apart
+
+| round | held out | overall | intent | emergency recall | false alarms on near-misses |
+|---|---|---|---|---|---|
+${[...byRound.entries()]
+  .sort(([a], [b]) => a - b)
+  .map(
+    ([n, r]) =>
+      `| ${n} | ${r.n} | ${pct(r.ok, r.n)} (${r.ok}) | ${pct(r.intents, r.n)} | ${pct(r.caught, r.emergencies)} (${r.caught} of ${r.emergencies}) | ${pct(r.nearAlarms, r.near)} (${r.nearAlarms} of ${r.near}) |`,
+  )
+  .join('\n')}
 
 ## How often a reading is right, by its confidence
 
