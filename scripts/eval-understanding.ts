@@ -5,8 +5,10 @@
  * which nothing is tuned on): accuracy overall (intent and category, or intent and FAQ topic, both
  * right), per intent and per category, the commonest confusions, the emergency recall, and the
  * false-alarm rate on the near-misses and on every other held-out message. Writes
- * docs/understanding.md (or FILE: scripts/test writes a throw-away copy). With --check it exits 1 below the quality floors: emergency recall 100 %,
- * overall accuracy 90 % (CI runs it so). No timing is a floor; the build time is reported only.
+ * docs/understanding.md (or FILE: scripts/test writes a throw-away copy). With --check it exits 1
+ * below the quality floors (FLOORS; CI runs it so). No timing is a floor; the build time is
+ * reported only. Each round of held-out writing is also reported apart. Model choices are made by
+ * scripts/cv-understanding.ts on the train part, never here.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,12 +18,12 @@ import { Understander, type Reading } from '../src/domain/understanding/understa
 import { readCorpus } from '../src/i18n/understanding';
 
 /**
- * The issue asks for 90 % overall accuracy; this corpus and classifier reach about 83 % on labels
- * (93 % on intents; 80 % on the first round's held-out part alone), so the floor guards what is
- * measured until a better reader lands, and docs/understanding.md says so. Emergency recall has
- * no slack.
+ * The issue asks for 90 % overall accuracy; with the blended reader and the third round's corpus
+ * the held-out part reads 88.0 % (83.7 % on the first round's part alone), so the floor sits just
+ * below what is measured until a better reader lands, and docs/understanding.md says so. Emergency
+ * recall has no slack.
  */
-const FLOORS = { emergencyRecall: 1, accuracy: 0.82 };
+const FLOORS = { emergencyRecall: 1, accuracy: 0.87 };
 
 const labelOf = (r: Pick<Reading, 'intent' | 'category' | 'faq'>) =>
   r.category ? `${r.intent}:${r.category}` : r.faq ? `${r.intent}:${r.faq}` : r.intent;
@@ -121,20 +123,34 @@ here on the ${test.length} held out (\`test\`), which nothing is tuned on. CI ru
 fails below the floors: emergency recall ${pct(FLOORS.emergencyRecall, 1)}, overall accuracy ${pct(FLOORS.accuracy, 1)}. The
 target is 90 % overall accuracy; the floor is below it because the reader does not reach it yet.
 
-The held-out part has two rounds. The first (${byRound.get(1)?.n ?? 0} examples) was written with the first
-training examples and is the honest estimate. The second round added ${byRound.get(2)?.n ?? 0} held-out examples, written
-before the second round's training examples but by the same hands, so the reader finds them easier;
-both are shown below, and the floors apply to the whole.
+The reader is naive Bayes blended with a softmax regression (src/domain/understanding/understand.ts),
+chosen by five-fold cross-validation on the train part only (\`scripts/cv-understanding.ts\`); the
+held-out part was first read after the choice was made.
 
-The phrase rules of the emergency reader were reviewed after held-out runs that missed a message:
-first a smoke and a break-in message ("khói dày đặc", "trộm vào", Southern "vô" read as "vào"), in
-the second round an unconscious man ("nằm gục", "không phản ứng", the Vietnamese of the English
-phrases already there) and a gas smell "từ sáng" (a smell of gas now counts as lasting). In the
-second round the held-out emergencies that only the learned alarm catches were also looked at, and
-training emergencies of their kinds written (a burst gas pipe, a fall from a window, a kidnapping,
-violence at home). So the held-out emergency recall is no longer an untouched estimate; new
-held-out emergencies are the honest check. The rules' other changes came from the train part's
-false alarms only.
+The held-out part has three rounds, written differently, so each is shown apart below; the floors
+apply to the whole.
+
+- **Round 1** (${byRound.get(1)?.n ?? 0} examples) was written with the first training examples and is the honest
+  estimate.
+- **Round 2** (${byRound.get(2)?.n ?? 0}) was written before the second round's training examples but by the same
+  hands, so the reader finds it easier.
+- **Round 3** (${byRound.get(3)?.n ?? 0}) was written and committed on its own before the third round's training
+  examples, weighted toward the labels read worst after round 2 (the emergency-numbers FAQ, fraud,
+  disorder, drugs, urban order, other, status), with new emergencies and near-misses (a fire drill,
+  a first-aid class, running, "chạy xe", debts, incidents over). The same hands then wrote the
+  training examples for those labels (new scenarios, not paraphrases of the held-out ones), so it
+  too is easier for the reader than round 1. Nothing in the emergency reader was changed after it
+  was read: its emergency figures are untouched.
+
+The phrase rules of the emergency reader were reviewed after held-out runs of rounds 1 and 2 that
+missed a message: first a smoke and a break-in message ("khói dày đặc", "trộm vào", Southern "vô"
+read as "vào"), in the second round an unconscious man ("nằm gục", "không phản ứng", the Vietnamese
+of the English phrases already there) and a gas smell "từ sáng" (a smell of gas now counts as
+lasting). In the second round the held-out emergencies that only the learned alarm catches were
+also looked at, and training emergencies of their kinds written (a burst gas pipe, a fall from a
+window, a kidnapping, violence at home). So the emergency recall of rounds 1 and 2 is no longer an
+untouched estimate; round 3's is. The rules' other changes came from the train part's false alarms
+only.
 
 | measure | value |
 |---|---|
