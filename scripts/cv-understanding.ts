@@ -129,6 +129,7 @@ function main(): void {
     let intents = 0;
     let buildMs = 0;
     const bands = BANDS.map(() => ({ n: 0, ok: 0 }));
+    const confusions = new Map<string, number>();
     // The flows' offer of a report (src/conversations/understood.ts): the first tip or mediation
     // reading at least this sure, or at least 15 % in a message of 8 words or more.
     const offers = OFFER_AT.map(() => ({ wrongOffers: 0, reportsRight: 0 }));
@@ -144,6 +145,7 @@ function main(): void {
         const [top] = read(e.text);
         const ok = top?.label === labelOf(e);
         if (ok) right++;
+        else confusions.set(`${labelOf(e)} → ${top?.label}`, (confusions.get(`${labelOf(e)} → ${top?.label}`) ?? 0) + 1);
         if (top?.label.split(':')[0] === e.intent) intents++;
         const isReport = e.intent === 'tip' || e.intent === 'mediation';
         if (isReport) reports++;
@@ -185,6 +187,14 @@ function main(): void {
     console.log(
       `  offers from ${OFFER_AT.map((at, j) => `${at}: ${pct(offers[j].wrongOffers, others)} of non-reports offered one, ${pct(offers[j].reportsRight, reports)} of reports offered right`).join('; ')}`,
     );
+    if (c === understander)
+      console.log(
+        `  commonest confusions: ${[...confusions.entries()]
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .slice(0, 25)
+          .map(([what, n]) => `${what} ${n}`)
+          .join(', ')}`,
+      );
     if (c === understander)
       console.log(
         `  emergencies caught ${alarms.caught} of ${alarms.emergencies}, near-miss false alarms ${alarms.nearAlarms} of ${alarms.near}, all false alarms ${alarms.calmAlarms} of ${alarms.calm}`,
