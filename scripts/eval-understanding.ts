@@ -44,7 +44,10 @@ function main(): void {
   let right = 0;
   let intentsRight = 0;
   // Each round's held-out part apart (data/understanding/README.md): they were written differently.
-  const byRound = new Map<number, { n: number; ok: number; intents: number; emergencies: number; caught: number; near: number; nearAlarms: number }>();
+  const byRound = new Map<
+    number,
+    { n: number; ok: number; intents: number; emergencies: number; caught: number; near: number; nearAlarms: number }
+  >();
   // How often a reading of each confidence is right: the flows act on the confidence.
   const BANDS = [0, 0.2, 0.35, 0.6, 0.8];
   const byBand = BANDS.map(() => ({ n: 0, ok: 0 }));
