@@ -5,8 +5,10 @@
  * which nothing is tuned on): accuracy overall (intent and category, or intent and FAQ topic, both
  * right), per intent and per category, the commonest confusions, the emergency recall, and the
  * false-alarm rate on the near-misses and on every other held-out message. Writes
- * docs/understanding.md (or FILE: scripts/test writes a throw-away copy). With --check it exits 1 below the quality floors: emergency recall 100 %,
- * overall accuracy 90 % (CI runs it so). No timing is a floor; the build time is reported only.
+ * docs/understanding.md (or FILE: scripts/test writes a throw-away copy). With --check it exits 1
+ * below the quality floors (FLOORS; CI runs it so). No timing is a floor; the build time is
+ * reported only. Each round of held-out writing is also reported apart. Model choices are made by
+ * scripts/cv-understanding.ts on the train part, never here.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -16,12 +18,12 @@ import { Understander, type Reading } from '../src/domain/understanding/understa
 import { readCorpus } from '../src/i18n/understanding';
 
 /**
- * The issue asks for 90 % overall accuracy; this corpus and classifier reach about 83 % on labels
- * (93 % on intents; 80 % on the first round's held-out part alone), so the floor guards what is
- * measured until a better reader lands, and docs/understanding.md says so. Emergency recall has
- * no slack.
+ * The issue asks for 90 % overall accuracy; with the blended reader and the third round's corpus
+ * the held-out part reads 86.5 % (81.7 % on the first round's part alone), so the floor sits just
+ * below what is measured until a better reader lands, and docs/understanding.md says so. Emergency
+ * recall has no slack.
  */
-const FLOORS = { emergencyRecall: 1, accuracy: 0.82 };
+const FLOORS = { emergencyRecall: 1, accuracy: 0.86 };
 
 const labelOf = (r: Pick<Reading, 'intent' | 'category' | 'faq'>) =>
   r.category ? `${r.intent}:${r.category}` : r.faq ? `${r.intent}:${r.faq}` : r.intent;
@@ -41,8 +43,11 @@ function main(): void {
 
   let right = 0;
   let intentsRight = 0;
-  // The first round's held-out part apart from the later rounds' (data/understanding/README.md).
-  const byRound = { first: { n: 0, ok: 0, intents: 0 }, later: { n: 0, ok: 0, intents: 0 } };
+  // Each round's held-out part apart (data/understanding/README.md): they were written differently.
+  const byRound = new Map<
+    number,
+    { n: number; ok: number; intents: number; emergencies: number; caught: number; near: number; nearAlarms: number }
+  >();
   // How often a reading of each confidence is right: the flows act on the confidence.
   const BANDS = [0, 0.2, 0.35, 0.6, 0.8];
   const byBand = BANDS.map(() => ({ n: 0, ok: 0 }));
@@ -70,10 +75,18 @@ function main(): void {
     };
     if (want === got) right++;
     if (e.intent === u.intent) intentsRight++;
-    const round = (e.round ?? 1) > 1 ? byRound.later : byRound.first;
+    const round = byRound.get(e.round ?? 1) ?? { n: 0, ok: 0, intents: 0, emergencies: 0, caught: 0, near: 0, nearAlarms: 0 };
+    byRound.set(e.round ?? 1, round);
     round.n++;
     if (want === got) round.ok++;
     if (e.intent === u.intent) round.intents++;
+    if (e.emergency.length > 0) {
+      round.emergencies++;
+      if (u.emergency.length > 0) round.caught++;
+    } else if (e.nearMiss) {
+      round.near++;
+      if (u.emergency.length > 0) round.nearAlarms++;
+    }
     const band = byBand[BANDS.filter((b) => u.confidence >= b).length - 1];
     band.n++;
     if (want === got) band.ok++;
@@ -113,32 +126,66 @@ here on the ${test.length} held out (\`test\`), which nothing is tuned on. CI ru
 fails below the floors: emergency recall ${pct(FLOORS.emergencyRecall, 1)}, overall accuracy ${pct(FLOORS.accuracy, 1)}. The
 target is 90 % overall accuracy; the floor is below it because the reader does not reach it yet.
 
-The held-out part has two rounds. The first (${byRound.first.n} examples) was written with the first
-training examples and is the honest estimate. The second round added ${byRound.later.n} held-out examples, written
-before the second round's training examples but by the same hands, so the reader finds them easier;
-both are shown below, and the floors apply to the whole.
+The reader is naive Bayes blended with a softmax regression (src/domain/understanding/understand.ts),
+chosen by five-fold cross-validation on the train part only (\`scripts/cv-understanding.ts\`); the
+held-out part was first read after the choice was made. That first reading, before the last 60 of
+the third round's training examples (written for the confusions cross-validation showed
+commonest), was 88.0 % overall (round 1: 83.7 %); with them it is what this page shows, lower on
+the held-out part though a little higher by cross-validation. They were kept: taking them out
+because the held-out figure fell would be tuning on it. (One shortcut in the regression's
+training, skipping labels with a negligible gradient, was also run on it once, 87.9 %, and dropped
+because it made the build no faster.) The gap is a measure of how much these
+figures move with a few dozen examples. For comparison, the reader before (naive Bayes alone),
+measured once when this reader was done: with the second round's training examples 84.8 % overall
+(round 1 80.2 %, round 2 95.4 %, round 3 91.0 %), with the third round's too 85.5 % (80.4 %,
+95.4 %, 93.7 %). Round 3 reads easy even to the old reader: the same hands wrote it.
 
-The phrase rules of the emergency reader were reviewed after held-out runs that missed a message:
-first a smoke and a break-in message ("khói dày đặc", "trộm vào", Southern "vô" read as "vào"), in
-the second round an unconscious man ("nằm gục", "không phản ứng", the Vietnamese of the English
-phrases already there) and a gas smell "từ sáng" (a smell of gas now counts as lasting). In the
-second round the held-out emergencies that only the learned alarm catches were also looked at, and
-training emergencies of their kinds written (a burst gas pipe, a fall from a window, a kidnapping,
-violence at home). So the held-out emergency recall is no longer an untouched estimate; new
-held-out emergencies are the honest check. The rules' other changes came from the train part's
-false alarms only.
+The held-out part has three rounds, written differently, so each is shown apart below; the floors
+apply to the whole.
+
+- **Round 1** (${byRound.get(1)?.n ?? 0} examples) was written with the first training examples and is the honest
+  estimate.
+- **Round 2** (${byRound.get(2)?.n ?? 0}) was written before the second round's training examples but by the same
+  hands, so the reader finds it easier.
+- **Round 3** (${byRound.get(3)?.n ?? 0}) was written and committed on its own before the third round's training
+  examples, weighted toward the labels read worst after round 2 (the emergency-numbers FAQ, fraud,
+  disorder, drugs, urban order, other, status), with new emergencies and near-misses (a fire drill,
+  a first-aid class, running, "chạy xe", debts, incidents over). The same hands then wrote the
+  training examples for those labels (new scenarios, not paraphrases of the held-out ones), so it
+  too is easier for the reader than round 1. Nothing in the emergency reader was changed after it
+  was read: its emergency figures are untouched.
+
+The phrase rules of the emergency reader were reviewed after held-out runs of rounds 1 and 2 that
+missed a message: first a smoke and a break-in message ("khói dày đặc", "trộm vào", Southern "vô"
+read as "vào"), in the second round an unconscious man ("nằm gục", "không phản ứng", the Vietnamese
+of the English phrases already there) and a gas smell "từ sáng" (a smell of gas now counts as
+lasting). In the second round the held-out emergencies that only the learned alarm catches were
+also looked at, and training emergencies of their kinds written (a burst gas pipe, a fall from a
+window, a kidnapping, violence at home). So the emergency recall of rounds 1 and 2 is no longer an
+untouched estimate; round 3's is. The rules' other changes came from the train part's false alarms
+only.
 
 | measure | value |
 |---|---|
 | overall accuracy (intent and category / FAQ topic both right) | ${pct(right, test.length)} (${right} of ${test.length}) |
 | intent accuracy (tip, mediation, faq, status, greeting, thanks, help, other) | ${pct(intentsRight, test.length)} |
-| overall accuracy, first round's held-out part | ${pct(byRound.first.ok, byRound.first.n)} (${byRound.first.ok} of ${byRound.first.n}; intent ${pct(byRound.first.intents, byRound.first.n)}) |
-| overall accuracy, later rounds' held-out part | ${pct(byRound.later.ok, byRound.later.n)} (${byRound.later.ok} of ${byRound.later.n}; intent ${pct(byRound.later.intents, byRound.later.n)}) |
 | emergency recall (held-out emergencies that got the numbers) | ${pct(caught, emergencies)} (${caught} of ${emergencies}) |
 | emergency kind right (the number given first fits) | ${pct(kindRight, emergencies)} |
 | false alarms on the held-out near-misses | ${pct(nearAlarms, near)} (${nearAlarms} of ${near}) |
 | false alarms on every held-out message that is no emergency | ${pct(calmAlarms, calm)} (${calmAlarms} of ${calm}) |
 | build time from the corpus, processor time (${examples.length} examples, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}) | ${buildMs.toFixed(0)} ms |
+
+## Each round apart
+
+| round | held out | overall | intent | emergency recall | false alarms on near-misses |
+|---|---|---|---|---|---|
+${[...byRound.entries()]
+  .sort(([a], [b]) => a - b)
+  .map(
+    ([n, r]) =>
+      `| ${n} | ${r.n} | ${pct(r.ok, r.n)} (${r.ok}) | ${pct(r.intents, r.n)} | ${pct(r.caught, r.emergencies)} (${r.caught} of ${r.emergencies}) | ${pct(r.nearAlarms, r.near)} (${r.nearAlarms} of ${r.near}) |`,
+  )
+  .join('\n')}
 
 ## How often a reading is right, by its confidence
 

@@ -1,6 +1,8 @@
 import { saysNone, saysSend, saysYes, whenOf } from '../../src/domain/understanding/answers';
 import { parseCorpus, CorpusError, type Example } from '../../src/domain/understanding/corpus';
+import { blend } from '../../src/domain/understanding/blend';
 import { NaiveBayes } from '../../src/domain/understanding/naive-bayes';
+import { SoftmaxRegression, SOFTMAX_DEFAULTS } from '../../src/domain/understanding/softmax-regression';
 import { featuresOf, wordsOf } from '../../src/domain/understanding/tokens';
 import { Understander } from '../../src/domain/understanding/understand';
 import { parsePhone } from '../../src/conversations/engine';
@@ -50,6 +52,44 @@ describe('the classifier', () => {
     expect(r.reduce((s, x) => s + x.p, 0)).toBeCloseTo(1, 10);
     expect(nb.classify(['x'])).toEqual(r);
     expect(nb.classify(['unseen'])[0].label).toBe('a'); // the prior decides
+  });
+
+  it('learns a regression whose answer on a tiny corpus is known, the same for the same seed', () => {
+    // "x" only ever comes with a, "z" with b, "y" with both: "y" alone settles nothing.
+    const corpus = [
+      { features: ['x', 'y'], label: 'a' as const },
+      { features: ['x'], label: 'a' as const },
+      { features: ['z', 'y'], label: 'b' as const },
+      { features: ['z'], label: 'b' as const },
+    ];
+    const model = new SoftmaxRegression(corpus);
+    const [top, second] = model.classify(['x', 'unseen']);
+    expect(top.label).toBe('a');
+    expect(top.p).toBeGreaterThan(0.8);
+    expect(top.p + second.p).toBeCloseTo(1, 10);
+    expect(model.classify(['z'])[0].label).toBe('b');
+    const [ya, yb] = model.classify(['y']);
+    expect(Math.abs(ya.p - yb.p)).toBeLessThan(0.2);
+    // Deterministic: the same examples and seed give the same probabilities to the last bit; another
+    // seed shuffles the passes differently and so may differ (but still reads "x" as a).
+    expect(new SoftmaxRegression(corpus).classify(['x', 'y'])).toEqual(model.classify(['x', 'y']));
+    expect(new SoftmaxRegression(corpus, { ...SOFTMAX_DEFAULTS, seed: 7 }).classify(['x'])[0].label).toBe('a');
+  });
+
+  it('blends two readings by their weights, labels only one reader knows included', () => {
+    const r = blend(
+      [
+        { label: 'a', p: 0.9 },
+        { label: 'b', p: 0.1 },
+      ],
+      [
+        { label: 'b', p: 0.6 },
+        { label: 'c', p: 0.4 },
+      ],
+      0.5,
+    );
+    expect(r.map((s) => s.label)).toEqual(['a', 'b', 'c']);
+    expect(r.map((s) => s.p)).toEqual([0.45, 0.35, 0.2].map((p) => expect.closeTo(p, 10)));
   });
 
   it('checks the corpus: a bad line names its file and line', () => {

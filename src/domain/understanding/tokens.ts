@@ -149,3 +149,15 @@ function marked(w: string): boolean {
   }
   return m;
 }
+
+/**
+ * Letter triples and quadruples of the whole folded text, across the spaces between words: a typo
+ * ("lua dao" → "lu dao"), a word run into the next ("bicuop") or split ("ma tuyy") still shares most
+ * of them, and the ones across a space carry the word pairs too.
+ */
+export function letterGrams(text: string): string[] {
+  const line = ` ${wordsOf(text).folded.join(' ')} `;
+  const out: string[] = [];
+  for (const n of [3, 4]) for (let i = 0; i + n <= line.length; i++) out.push(`g:${line.slice(i, i + n)}`);
+  return out;
+}
