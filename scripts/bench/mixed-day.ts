@@ -135,6 +135,11 @@ async function main(): Promise<void> {
   for (const m of sent) perGroup.set(m.chat_id, (perGroup.get(m.chat_id) ?? 0) + 1);
   const times = sent.map((m) => m.at).sort((a, b) => a - b);
   const achievedRate = ((sent.length - 1) / (times[times.length - 1] - times[0])) * 1000;
+  // Everything else the platform carried while the broadcast went out (replies, alerts): what
+  // the broadcast shares TELEGRAM_RATE_PER_SECOND with.
+  const broadcastIds = new Set(sent);
+  const others = emu.sent().filter((m) => !broadcastIds.has(m) && m.at >= times[0] && m.at <= times[times.length - 1]).length;
+  const othersRate = (others / (times[times.length - 1] - times[0])) * 1000;
   const result = {
     name: 'mixed-day',
     groups: GROUPS,
@@ -148,6 +153,7 @@ async function main(): Promise<void> {
     deliveryMs: times[times.length - 1] - submittedAt,
     achievedRate: round(achievedRate),
     achievedOverConfigured: round(achievedRate / BROADCAST_RATE, 3),
+    otherMessagesPerSecond: round(othersRate),
     tooManyRequests: emu.stats.tooManyRequests,
     limited: emu.stats.limited,
     tips: sendAt.size,
