@@ -59,3 +59,36 @@ export async function insertCeiling(uri: string, n: number): Promise<{ insertsPe
   await conn.close();
   return { insertsPerSecond: round((n / ms) * 1000), ms };
 }
+
+/**
+ * The database alone doing one tip's commands as the stage profile counts them (intake: insert the
+ * case, upsert its notification; alert: take the notification up, read the case and the officer,
+ * mark it sent), tips 16 in flight, commands of one tip in order: tips per second. Intake alone
+ * set beside it tells whether our worker waits on those commands or on something else.
+ */
+export async function tipCommandsCeiling(uri: string, n: number): Promise<{ tipsPerSecond: number; commandsPerTip: number; ms: number }> {
+  const conn = await connectDatabase(uri);
+  const cases = conn.db!.collection<{ _id: string }>('bench_raw_cases');
+  const notifications = conn.db!.collection<{ _id: string }>('bench_raw_notifications');
+  const officers = conn.db!.collection<{ _id: string }>('bench_raw_officers');
+  await officers.insertOne({ _id: 'officer', officerId: 'cskv-sg-01', active: true, areaCodes: ['kp1-to3'] } as never);
+  const what = 'Hai thanh niên đi xe Wave màu đỏ bẻ khóa xe máy trước nhà số 12, '.repeat(3);
+  const t0 = Date.now();
+  await lanes(n, 16, async (i) => {
+    const id = `raw${i}`;
+    await cases.insertOne({ _id: id, refCode: `TB-2611-${i}`, kind: 'tip', category: 'theft', fields: { what }, status: 'new' } as never);
+    await notifications.findOneAndUpdate(
+      { _id: `${id}.cskv` },
+      { $setOnInsert: { caseId: id, status: 'pending', partsSent: 0, attempts: 0 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    await notifications.findOneAndUpdate({ _id: `${id}.cskv`, status: 'pending' }, { $inc: { attempts: 1 } }, { returnDocument: 'after' });
+    await cases.findOne({ _id: id });
+    await officers.findOne({ officerId: 'cskv-sg-01' } as never);
+    await notifications.findOneAndUpdate({ _id: `${id}.cskv` }, { $set: { status: 'sent', sentAt: new Date() }, $max: { partsSent: 1 } });
+  });
+  const ms = Date.now() - t0;
+  for (const c of [cases, notifications, officers]) await c.drop().catch(() => undefined);
+  await conn.close();
+  return { tipsPerSecond: round((n / ms) * 1000), commandsPerTip: 6, ms };
+}

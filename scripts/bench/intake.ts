@@ -11,7 +11,7 @@ import { QueueCaseIntake } from '../../src/features/reporting/adapters/case-inta
 import { startApp, testSettings } from '../../test/support/app-harness';
 import { tipSubmission } from '../../test/support/submissions';
 import { TelegramEmulator } from '../../test/support/telegram-emulator';
-import { bullmqCeiling, insertCeiling } from './ceilings';
+import { bullmqCeiling, insertCeiling, tipCommandsCeiling } from './ceilings';
 import { lanes, procMemory, round, stopChild, until } from './kit';
 import { startRole } from './processes';
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   process.stderr.write(`intake: ceilings with ${N} empty BullMQ jobs and ${N} raw inserts…\n`);
   const bullmq = await bullmqCeiling(settings.REDIS_URL, N, CONCURRENCY);
   const inserts = await insertCeiling(settings.MONGODB_URI, N);
+  const tipCommands = await tipCommandsCeiling(settings.MONGODB_URI, N);
 
   const seeder = await startApp(env, { roles: 'none' });
   const worker = await startRole('worker', env);
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
     queuedMs,
     ms,
     alertsPerSecond,
-    ceilings: { bullmq, inserts },
+    ceilings: { bullmq, inserts, tipCommands },
+    ratioToTipCommands: round(alertsPerSecond / tipCommands.tipsPerSecond, 3),
     ratioToSlowerCeiling: round(alertsPerSecond / slower, 3),
     slowerCeiling: bullmq.jobsPerSecond <= inserts.insertsPerSecond ? 'bullmq' : 'inserts',
     workerPeakMiB: procMemory(worker.child.pid!).peakMiB,

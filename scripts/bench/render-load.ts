@@ -147,9 +147,42 @@ export function intake(st: Stored): string[] {
     `| Ceiling: empty BullMQ jobs added + processed per second | ${fmt(r.ceilings.bullmq.jobsPerSecond)} |`,
     `| Ceiling: raw inserts per second (~1 KB documents, 16 in flight) | ${fmt(r.ceilings.inserts.insertsPerSecond)} |`,
     `| **Ratio to the slower ceiling (${r.slowerCeiling})** | **${fmt(r.ratioToSlowerCeiling, 3)}** |`,
+    ...(r.ceilings.tipCommands
+      ? [
+          `| The database alone doing each tip's ${r.ceilings.tipCommands.commandsPerTip} commands (16 tips in flight): tips per second | ${fmt(r.ceilings.tipCommands.tipsPerSecond)} |`,
+          `| Alerts per second ÷ that | ${fmt(r.ratioToTipCommands, 3)} |`,
+        ]
+      : []),
     `| Worker peak memory | ${fmt(r.workerPeakMiB, 0)} MiB |`,
     '',
+    ...intakeBound(r),
+    '',
   ];
+}
+
+/** What bounds intake, from the ceilings measured beside it. */
+function intakeBound(r: Any): string[] {
+  const tc = r.ceilings.tipCommands as Any | undefined;
+  if (!tc) return [];
+  const perTip = fmt(tc.commandsPerTip, 0);
+  const insertsPerTip = r.ceilings.inserts.insertsPerSecond / tc.tipsPerSecond;
+  const lines = [
+    `What bounds it: a tip is not one insert but ${perTip} database commands (the stage profile counts them) and two queue jobs, so the`,
+    `insert ceiling over-promises ${fmt(insertsPerTip, 1)}×: the database alone, doing just those ${perTip} commands per tip, manages`,
+    `${fmt(tc.tipsPerSecond)} tips/s, so the goal's 0.5 × the insert ceiling (${fmt(r.ceilings.inserts.insertsPerSecond / 2)}/s) is more than the database can do for our tips`,
+    'on this machine, whatever the worker does.',
+  ];
+  return r.ratioToTipCommands >= 0.7
+    ? [
+        ...lines,
+        `Our worker reaches ${fmt(r.ratioToTipCommands, 2)} × that database-only rate: the database's work per tip bounds intake; the rest is`,
+        'the queue jobs, the alert rendering and the sealing, sharing the two cores with the database.',
+      ]
+    : [
+        ...lines,
+        `Our worker reaches ${fmt(r.ratioToTipCommands, 2)} × that database-only rate: beyond the database, the worker's own work per tip (two`,
+        'queue jobs, rendering, sealing) on the same two cores takes the rest.',
+      ];
 }
 
 export function mixedDay(st: Stored): string[] {
