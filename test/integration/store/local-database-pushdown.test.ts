@@ -30,10 +30,10 @@ describe('the local database pushes queries down without changing answers', () =
     { _id: 'array', at: [date(100), date(-100)], status: ['new', 'old'], refCode: 'R-array' },
   ];
 
-  const c = () => db.conn.db!.collection('pushdown');
+  const c = () => db.conn.db!.collection<Row>('pushdown');
   beforeAll(async () => {
     db = await openTestDatabase();
-    await c().insertMany(rows() as never[]);
+    await c().insertMany(rows());
     await c().createIndex({ at: -1, _id: -1 });
   });
   afterAll(async () => {
@@ -72,12 +72,12 @@ describe('the local database pushes queries down without changing answers', () =
   it('limits after its own filter where SQL selected more than the filter matches', async () => {
     // `refCode: 100` contains "1" as text but a regex never matches a number: SQL's LIKE
     // selects the newest case, FerretDB drops it, so a LIMIT in SQL would return nothing
-    const coded = db.conn.db!.collection('pushdown-regex');
+    const coded = db.conn.db!.collection<Row>('pushdown-regex');
     await coded.insertMany([
       { _id: 'a', at: date(5), refCode: 100 },
       { _id: 'b', at: date(4), refCode: 'R-1' },
       { _id: 'c', at: date(3), refCode: 'R-11' },
-    ] as never[]);
+    ]);
     expect(
       await ids(
         coded
@@ -121,10 +121,8 @@ describe('the local database pushes queries down without changing answers', () =
     // Upstream left both to FerretDB (a plan with no condition at all). Plans, never timings;
     // whether PostgreSQL then takes an index depends on its statistics (at 100,000 cases it
     // does: docs/local-database.md).
-    const many = db.conn.db!.collection('pushdown-plans');
-    await many.insertMany(
-      Array.from({ length: 200 }, (_, i) => ({ _id: `p${i}`, areaCode: `area-${i % 40}`, at: date(i % 365) })) as never[],
-    );
+    const many = db.conn.db!.collection<{ _id: string; areaCode: string; at: Date }>('pushdown-plans');
+    await many.insertMany(Array.from({ length: 200 }, (_, i) => ({ _id: `p${i}`, areaCode: `area-${i % 40}`, at: date(i % 365) })));
     for (const [filter, sql] of [
       [{ areaCode: { $in: ['area-1', 'area-2'] } }, /_jsonb -> 'areaCode'::text\) = ANY/],
       [{ at: { $gte: date(360) } }, /_jsonb -> 'at'::text\) >= /],
