@@ -46,6 +46,14 @@ function run(name: string): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
+  // `render`: docs/benchmarks.md written again from benchmarks.json, nothing run (after the
+  // wording of a section changed, or two branches' figures were merged).
+  if (process.argv[2] === 'render') {
+    const kept = JSON.parse(readFileSync(JSON_PATH, 'utf8')) as Record<string, Stored>;
+    writeFileSync(join(OUT_DIR, 'benchmarks.md'), renderBenchmarks(kept));
+    process.stderr.write(`bench: wrote benchmarks.md from ${JSON_PATH}\n`);
+    return;
+  }
   const asked = process.argv.slice(2).filter((a) => a !== 'all');
   const unknown = asked.filter((a) => !(ALL as readonly string[]).includes(a));
   if (unknown.length) {

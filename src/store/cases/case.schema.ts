@@ -108,3 +108,7 @@ caseSchema.add({ _id: String } as Parameters<typeof caseSchema.add>[0]);
 // The officer desk's queries on MongoDB: hotspot counts after every case, and officers' lists.
 caseSchema.index({ areaCode: 1, kind: 1, category: 1, submittedAt: 1 });
 caseSchema.index({ areaCode: 1, status: 1, submittedAt: 1 });
+// The dashboard's list, map and export of every case the reader may see, newest first: read in
+// this order and stopped after a page, never sorted whole (on FerretDB too: its PostgreSQL index
+// serves the ORDER BY that docs/local-database.md's pushdown patch writes).
+caseSchema.index({ submittedAt: -1, _id: -1 });
