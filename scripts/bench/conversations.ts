@@ -13,7 +13,7 @@ import { TelegramEmulator } from '../../test/support/telegram-emulator';
 import { inboxDrained } from '../../test/support/inbox';
 import { freePort } from '../../test/support/own-services';
 import { postUpdate, pressUpdate, textUpdate, WEBHOOK_SECRET } from './webhook-feed';
-import { lanes, procMemory, round, spawnCompiled, stopChild, waitHttp } from './kit';
+import { lanes, procMemory, round, sleep, spawnCompiled, stopChild, waitHttp } from './kit';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? process.env.BENCH_N ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -81,6 +81,9 @@ async function main(): Promise<void> {
       nodeFlags,
     );
     await waitHttp(`http://127.0.0.1:${ourPort}/healthz`, 60_000);
+    // Started and idle: what the process costs before any update (code, libraries, connections).
+    await sleep(3000);
+    const idleMiB = procMemory(ours.pid!).rssMiB;
     process.stderr.write(
       `conversations: ${nodeFlags.join(' ') || 'default heap'}: opening ${CONVERSATIONS} conversations (2 updates each)…\n`,
     );
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     const repliesPerUpdate = round((emu.sent().length - sentBefore) / measured.updates, 2);
     const memory = procMemory(ours.pid!);
     await stopChild(ours);
-    return { opened, drafts, measured: { ...measured, repliesPerUpdate, peakMiB: memory.peakMiB, rssAfterMiB: memory.rssMiB } };
+    return { opened, drafts, measured: { ...measured, repliesPerUpdate, idleMiB, peakMiB: memory.peakMiB, rssAfterMiB: memory.rssMiB } };
   }
 
   const ours = await oursOnce(2_000_000, []);
