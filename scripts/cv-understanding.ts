@@ -1,5 +1,5 @@
 /**
- * Usage: node --import tsx scripts/cv-understanding.ts [--folds 5] [--only NAME,...]
+ * Usage: node --import tsx scripts/cv-understanding.ts [--folds 5] [--only NAME,...] [--misread LABEL,...]
  *
  * Chooses the intent reader's model and features by k-fold cross-validation on the TRAIN part of
  * the corpus only: the held-out part (`"set": "test"`) is never read here, so choosing by these
@@ -8,7 +8,9 @@
  * candidate, the share of labels right (intent and category or FAQ topic), of intents right, how
  * often readings of each confidence band are right (what the flows' thresholds act on), and the
  * build time of one model. With the chosen reader (`understander`), also the emergency recall and
- * false alarms of the whole Understander (rules and learned alarm) on the folds.
+ * false alarms of the whole Understander (rules and learned alarm) on the folds. With `--misread`,
+ * also every train example of those labels (expected or read as) that its fold misread, to see
+ * where the corpus' own labels disagree.
  */
 import { performance } from 'node:perf_hooks';
 import { blend } from '../src/domain/understanding/blend';
@@ -122,6 +124,8 @@ function main(): void {
   };
   const k = Number(arg('--folds') ?? 5);
   const only = arg('--only')?.split(',');
+  const misread = arg('--misread')?.split(',');
+  const misreads: string[] = [];
   const train = readCorpus().filter((e) => e.set === 'train');
   const fold = folds(train, k);
   for (const c of CANDIDATES.filter((c) => !only || only.some((o) => c.name.startsWith(o)))) {
@@ -146,6 +150,8 @@ function main(): void {
         const ok = top?.label === labelOf(e);
         if (ok) right++;
         else confusions.set(`${labelOf(e)} → ${top?.label}`, (confusions.get(`${labelOf(e)} → ${top?.label}`) ?? 0) + 1);
+        if (!ok && c === understander && misread?.some((m) => m === labelOf(e) || m === top?.label))
+          misreads.push(`  ${labelOf(e)} → ${top?.label} (${Math.round(100 * (top?.p ?? 0))} %): ${e.text}`);
         if (top?.label.split(':')[0] === e.intent) intents++;
         const isReport = e.intent === 'tip' || e.intent === 'mediation';
         if (isReport) reports++;
@@ -195,6 +201,7 @@ function main(): void {
           .map(([what, n]) => `${what} ${n}`)
           .join(', ')}`,
       );
+    if (c === understander && misread) console.log(misreads.sort().join('\n'));
     if (c === understander)
       console.log(
         `  emergencies caught ${alarms.caught} of ${alarms.emergencies}, near-miss false alarms ${alarms.nearAlarms} of ${alarms.near}, all false alarms ${alarms.calmAlarms} of ${alarms.calm}`,

@@ -116,6 +116,10 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'bị xì gas',
     'xì ra',
     'xì xì',
+    // Train emergencies that cross-validation found only the rules could catch.
+    'mùi khí ga',
+    'mùi khí gas',
+    'xì lên',
   ],
   electrocution: [
     'điện giật',
@@ -156,6 +160,13 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'went under',
     'pulled her out',
     'pulled him out',
+    // Swept away by water: added after the fourth round's held-out reading missed "nước cuốn trôi 1
+    // người xuống cống" (docs/understanding.md says so).
+    'nước cuốn',
+    'cuốn trôi',
+    'lũ cuốn',
+    'sóng cuốn',
+    'swept away',
   ],
   fall: [
     'ngã từ trên',
@@ -233,6 +244,8 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'nói không rõ',
     'ôm ngực',
     'gục xuống',
+    'face is drooping',
+    'face drooping',
     'can not move',
     'cannot move',
     'slurred',
