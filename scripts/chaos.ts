@@ -86,8 +86,9 @@ async function main(): Promise<void> {
 const READING = [
   '## Reading the numbers',
   '',
-  '- **Lost** (told "received" but never stored) and **sent twice** (an officer alert that arrived more',
-  '  than once for one reference code) must be 0; so must **alerts missing**. "Stored, not told" is',
+  '- **Lost** (told "received" but never stored) and **alerts missing** must be 0; so must **sent twice** (an officer',
+  '  alert that arrived more than once for one reference code), except after a worker is killed, where at most one per',
+  '  send in flight can repeat (below). "Stored, not told" is',
   '  not a loss: the queue accepted the case but the "received" reply did not reach the resident',
   '  (the bot answered "try again"); pressing Send again answers with the same code, because the',
   '  case id and code are kept in the draft and the job id is the case id.',
