@@ -70,9 +70,12 @@ async function queueTip(resident: number): Promise<CaseSubmission> {
 async function askedTip(resident: number, question: string) {
   const sub = await queueTip(resident);
   await emu.waitFor((m) => m.chat_id === String(OFFICER) && text(m).includes(sub.refCode) && text(m).includes('MỚI'));
-  const tipsterChat = chatReader(emu, resident);
   emu.user(OFFICER).sendText(OFFICER, `/hoi ${sub.refCode} ${question}`);
-  await tipsterChat.next((m) => text(m).includes(question));
+  await chatReader(emu, resident).next((m) => text(m).includes(question));
+  // The question acknowledged the case, so the tipster is also told it was received, before or
+  // after the question: both are waited for, and the tipster's chat is read from after them.
+  await emu.waitFor((m) => m.chat_id === String(resident) && text(m).includes(sub.refCode) && text(m).includes('tiếp nhận'));
+  const tipsterChat = chatReader(emu, resident, 'now');
   // The officer's own answer (the confirmation, then the case card, whose history ends with the
   // question) may arrive after the tipster's question: waited for here, to its last message, so
   // that what reaches the officer afterwards is only what the tipster sends.
