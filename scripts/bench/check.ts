@@ -14,8 +14,16 @@ const CHECKS: Record<string, (r: Result) => string[]> = {
     ...(r.alerted !== r.n ? [`alerted ${String(r.alerted)} of ${String(r.n)} tips`] : []),
     ...(r.duplicated !== 0 ? [`${String(r.duplicated)} tips alerted twice`] : []),
   ],
-  conversations: (r) =>
-    r.draftsInRedis !== r.conversations ? [`${String(r.draftsInRedis)} drafts in Redis for ${String(r.conversations)} conversations`] : [],
+  conversations: (r) => [
+    ...(r.draftsInRedis !== r.conversations
+      ? [`${String(r.draftsInRedis)} drafts in Redis for ${String(r.conversations)} conversations`]
+      : []),
+    // Every measured update answered 200, by our bot (both runs) and the two bare baselines.
+    ...(['ours', 'capped', 'bare', 'bareInbox'] as const).flatMap((run) => {
+      const failed = (r[run] as { failed?: unknown } | undefined)?.failed;
+      return failed === 0 ? [] : [`${run}: ${String(failed)} updates failed`];
+    }),
+  ],
   broadcast: (r) => [
     ...(r.delivered !== r.groups ? [`reached ${String(r.delivered)} of ${String(r.groups)} groups`] : []),
     ...(r.duplicated !== 0 ? [`${String(r.duplicated)} groups reached twice`] : []),

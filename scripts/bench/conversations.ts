@@ -18,7 +18,9 @@ import { lanes, procMemory, round, sleep, spawnCompiled, stopChild, waitHttp } f
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? process.env.BENCH_N ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 /** The old-space limit of the second run (MiB): above the bot's live heap, far below what V8 grows to. */
-const CAPPED_OLD_SPACE_MIB = 96;
+const CAPPED_OLD_SPACE_MIB = 64;
+/** And the young generation's semi-spaces (V8 grows them to 16 MiB each under a high allocation rate). */
+const CAPPED_SEMI_SPACE_MIB = 2;
 /** POSTs `updates(i)` for every resident, CONCURRENCY at a time; returns updates per second. */
 async function feed(
   port: number,
@@ -117,26 +119,53 @@ async function main(): Promise<void> {
   const ours = await oursOnce(2_000_000, []);
   // The same again for other residents (the first ones' drafts stay open) with V8's old space
   // capped: whether the peak is live data or garbage V8 had not yet needed to collect.
-  const capped = await oursOnce(3_000_000, [`--max-old-space-size=${CAPPED_OLD_SPACE_MIB}`]);
-
-  // The bare bot is fed the first run's residents and words.
-  const residents = (i: number) => 2_000_000 + i;
-  const barePort = await freePort();
-  const bare = spawnCompiled(
-    'bare-telegraf',
-    [],
-    { TELEGRAM_BOT_TOKEN: emu.token, TELEGRAM_API_ROOT: emu.apiRoot, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, HTTP_PORT: String(barePort) },
-    'bare',
-  );
-  await waitHttp(`http://127.0.0.1:${barePort}/healthz`, 60_000);
-  process.stderr.write('conversations: the same updates to a bare telegraf bot (after the same warm-up)…\n');
-  await feed(barePort, CONVERSATIONS, (i) => [textUpdate(residents(i), '/start tip_KP1TO3'), textUpdate(residents(i), 'category:theft')]);
-  const baseline = await feed(barePort, CONVERSATIONS, (i) => [
-    textUpdate(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`),
-    textUpdate(residents(i), 'Hẻm 45 Lê Lợi'),
+  const capped = await oursOnce(3_000_000, [
+    `--max-old-space-size=${CAPPED_OLD_SPACE_MIB}`,
+    `--max-semi-space-size=${CAPPED_SEMI_SPACE_MIB}`,
   ]);
-  const bareMemory = procMemory(bare.pid!);
-  await stopChild(bare);
+
+  /**
+   * The bare telegraf bot fed the first run's residents and words after the same warm-up; with
+   * `inbox`, with our durable inbox in front of it (scripts/bench/bare-telegraf.ts), drained as ours is.
+   */
+  async function bareOnce(inbox: boolean) {
+    const residents = (i: number) => 2_000_000 + i;
+    const barePort = await freePort();
+    const bare = spawnCompiled(
+      'bare-telegraf',
+      [],
+      {
+        TELEGRAM_BOT_TOKEN: emu.token,
+        TELEGRAM_API_ROOT: emu.apiRoot,
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        HTTP_PORT: String(barePort),
+        ...(inbox ? { BARE_INBOX_REDIS_URL: settings.REDIS_URL } : {}),
+      },
+      inbox ? 'bare+inbox' : 'bare',
+    );
+    await waitHttp(`http://127.0.0.1:${barePort}/healthz`, 60_000);
+    process.stderr.write(
+      `conversations: the same updates to a bare telegraf bot${inbox ? ' with our inbox' : ''} (after the same warm-up)…\n`,
+    );
+    const drained = inbox ? () => inboxDrained(seeder.rt.queueRedis, 'telegram', 120_000) : undefined;
+    await feed(
+      barePort,
+      CONVERSATIONS,
+      (i) => [textUpdate(residents(i), '/start tip_KP1TO3'), textUpdate(residents(i), 'category:theft')],
+      drained,
+    );
+    const measured = await feed(
+      barePort,
+      CONVERSATIONS,
+      (i) => [textUpdate(residents(i), `Hai thanh niên bẻ khóa xe máy số ${i}`), textUpdate(residents(i), 'Hẻm 45 Lê Lợi')],
+      drained,
+    );
+    const memory = procMemory(bare.pid!);
+    await stopChild(bare);
+    return { ...measured, peakMiB: memory.peakMiB, rssAfterMiB: memory.rssMiB };
+  }
+  const bare = await bareOnce(false);
+  const bareInbox = await bareOnce(true);
 
   const result = {
     name: 'conversations',
@@ -145,9 +174,13 @@ async function main(): Promise<void> {
     draftsInRedis: ours.drafts,
     opening: ours.opened,
     ours: ours.measured,
-    capped: { oldSpaceMiB: CAPPED_OLD_SPACE_MIB, ...capped.measured },
-    bare: { ...baseline, peakMiB: bareMemory.peakMiB, rssAfterMiB: bareMemory.rssMiB },
-    ratio: round(ours.measured.perSecond / baseline.perSecond, 3),
+    capped: { oldSpaceMiB: CAPPED_OLD_SPACE_MIB, semiSpaceMiB: CAPPED_SEMI_SPACE_MIB, ...capped.measured },
+    bare,
+    bareInbox,
+    ratio: round(ours.measured.perSecond / bare.perSecond, 3),
+    /** The inbox's share: the bare bot with it ÷ without it; and ours ÷ the bare bot with it. */
+    inboxRatio: round(bareInbox.perSecond / bare.perSecond, 3),
+    ratioBehindInbox: round(ours.measured.perSecond / bareInbox.perSecond, 3),
     redisUsedMiB: round(Number(/used_memory:(\d+)/.exec(await seeder.rt.redis.info('memory'))?.[1] ?? 0) / 2 ** 20),
   };
   await seeder.close();

@@ -73,6 +73,9 @@ export function buildForBench(): void {
       'scripts/bench/bare-telegraf.ts',
       '--outDir',
       BENCH_BUILD,
+      // It imports our inbox from src: the output keeps the tree's layout.
+      '--rootDir',
+      ROOT,
       '--module',
       'commonjs',
       '--target',
@@ -87,7 +90,10 @@ export function buildForBench(): void {
 }
 
 const BENCH_BUILD = join(ROOT, '.local', 'bench-build');
-const COMPILED = { app: join(ROOT, 'dist', 'main.js'), 'bare-telegraf': join(BENCH_BUILD, 'bare-telegraf.js') } as const;
+const COMPILED = {
+  app: join(ROOT, 'dist', 'main.js'),
+  'bare-telegraf': join(BENCH_BUILD, 'scripts', 'bench', 'bare-telegraf.js'),
+} as const;
 
 /**
  * Starts our app (`dist/main.js …args`) or the bare telegraf bot, compiled (see buildForBench);

@@ -1,7 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpServer } from '../http/http-server';
@@ -49,17 +46,6 @@ export function addQueueUi(http: HttpServer, rt: Runtime, queueNames: readonly s
   const credentials = rt.config.queueUi;
   if (!credentials) return { close: () => Promise.resolve() };
   const queues = queueNames.map((name) => new Queue(name, { connection: rt.queueRedis }));
-  const adapters = queues.map((q) => {
-    // bull-board's read-only mode also refuses retries, so the routes are narrowed below instead.
-    const adapter = new BullMQAdapter(q, { readOnlyMode: false, allowRetries: true });
-    adapter.setFormatter('data', redactJobData);
-    adapter.setFormatter('returnValue', redactJobData);
-    return adapter;
-  });
-  const server = new FastifyAdapter();
-  server.setBasePath(QUEUE_UI_PATH);
-  createBullBoard({ queues: adapters, serverAdapter: server, options: { uiConfig: { boardTitle: 'Tổ tự quản · queues' } } });
-
   const authorized = (req: FastifyRequest): boolean => {
     const header = req.headers.authorization ?? '';
     if (!header.startsWith('Basic ')) return false;
@@ -67,6 +53,22 @@ export function addQueueUi(http: HttpServer, rt: Runtime, queueNames: readonly s
     return same(user, credentials.user) && same(rest.join(':'), credentials.password);
   };
   void http.app.register(async (scope) => {
+    // bull-board (its UI, templates and adapters: about 8 MiB) is loaded only where the queue UI is on.
+    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/fastify'),
+    ]);
+    const adapters = queues.map((q) => {
+      // bull-board's read-only mode also refuses retries, so the routes are narrowed below instead.
+      const adapter = new BullMQAdapter(q, { readOnlyMode: false, allowRetries: true });
+      adapter.setFormatter('data', redactJobData);
+      adapter.setFormatter('returnValue', redactJobData);
+      return adapter;
+    });
+    const server = new FastifyAdapter();
+    server.setBasePath(QUEUE_UI_PATH);
+    createBullBoard({ queues: adapters, serverAdapter: server, options: { uiConfig: { boardTitle: 'Tổ tự quản · queues' } } });
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       if (!authorized(req)) {
         await reply.code(401).header('www-authenticate', 'Basic realm="queues", charset="UTF-8"').send({ error: 'unauthorized' });

@@ -1,5 +1,4 @@
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { caseColumnHeader, caseColumnRow, type ReportedCase } from '../../../conversations/case-columns';
 import type { Lang } from '../../../conversations/messages';
@@ -89,9 +88,12 @@ function csvStream(rows: AsyncIterable<ReportedCase>, t: Translate, lang: Lang, 
  */
 function xlsxStream(rows: AsyncIterable<ReportedCase>, t: Translate, lang: Lang, names: ReadonlyMap<string, string>): PassThrough {
   const out = new PassThrough();
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = book.addWorksheet(t(lang, 'dashboard.export.sheet'));
   void (async () => {
+    // exceljs and what it brings (zip, archiver, about 30 MiB resident) is loaded at the first
+    // Excel export, not in every bot process at start-up.
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    const sheet = book.addWorksheet(t(lang, 'dashboard.export.sheet'));
     sheet.addRow(caseColumnHeader(t, lang)).commit();
     for await (const c of rows) {
       // The reader went away: stop reading the cases (leaving the loop closes the cursor).
