@@ -5,7 +5,7 @@ import type { Understanding } from '../domain/understanding/understand';
 import { matchOption } from '../domain/option-match';
 import { evidenceIdOf, type Attachment } from '../domain/chat';
 import { draftLifetimeMs } from './draft-lifetime';
-import { slotKey, TurnSlot, type ChatSlots } from './chat-slot';
+import { slotKey, TurnSlot, type ChatSlots, type SlotValue } from './chat-slot';
 import { answerOf, emergencyMessage, OFFER_OWNER, OFFER_PREFIX, offerFor, offerMessage, type Offer } from './understood';
 import { CommandTable, type CommandSpec } from './command-table';
 import { advance, isFlowState, prompt, startState, type EngineContext } from './engine';
@@ -189,18 +189,30 @@ export class ConversationService {
       // Files are fetched before the chat's lock is taken: a download may take longer than the lock
       // lives (ChatLock), and the lock would then let the chat's next message in beside this one.
       const kept = msg.chatType === 'private' ? await this.keepEvidenceFirst(msg, lang) : undefined;
+      let marked: Promise<void> = Promise.resolve();
       const work = async (): Promise<OutboundMessage[] | null> => {
         // Asked again under the chat's lock: a copy of this update that waited for the lock while
-        // another process handled it must not be applied to the chat a second time.
-        if (await this.deps.guards.handled(msg.channel, msg.updateId)) return null;
-        const said = msg.chatType === 'group' ? await this.inGroup(msg, lang) : await this.inPrivate(kept?.msg ?? msg, profile, lang, kept);
+        // another process handled it must not be applied to the chat a second time. The chat's slot
+        // is read in the same round trip (it is read under the lock either way).
+        const [done, stored] = await Promise.all([
+          this.deps.guards.handled(msg.channel, msg.updateId),
+          msg.chatType === 'private' ? this.deps.slots.load(slotKey(msg.channel, msg.chatId)) : Promise.resolve(null),
+        ]);
+        if (done) return null;
+        const said =
+          msg.chatType === 'group' ? await this.inGroup(msg, lang) : await this.inPrivate(kept?.msg ?? msg, stored, profile, lang, kept);
         // Marked once its effects are written (the slot saved, a case queued) and before any reply
         // goes out: a crash from here on loses the replies (the draft is saved, the resident's
-        // next message goes on from it) but never applies the message to the chat twice.
-        await this.deps.guards.markHandled(msg.channel, msg.updateId);
+        // next message goes on from it) but never applies the message to the chat twice. Sent,
+        // not awaited, here: the lock's release then follows it in the same round trip, and Redis
+        // runs one connection's commands in order (the guards and the lock share it: app/bot.ts),
+        // so the mark is in before another copy of the update can take the lock and ask.
+        marked = this.deps.guards.markHandled(msg.channel, msg.updateId);
+        marked.catch(() => undefined);
         return said;
       };
       const replies = this.deps.locks ? await this.deps.locks.run(slotKey(msg.channel, msg.chatId), work) : await work();
+      await marked;
       if (replies === null) return [];
       // Written in the language of the last word on it (a /lang switch answers in the new one).
       const said = replies.map((r) => ({ lang: replyLang(r, lang, msg), ...r }));
@@ -288,15 +300,16 @@ export class ConversationService {
 
   // ───────────── private chats ─────────────
 
+  /** A private chat's message, with the chat's slot as read under its lock (`stored`). */
   private async inPrivate(
     msg: InboundMessage,
+    stored: SlotValue | null,
     profile: UserProfile,
     lang: Lang,
     kept?: { notes: OutboundMessage[]; refusedAll: boolean },
   ): Promise<OutboundMessage[]> {
     const { t } = this.deps;
-    const key = slotKey(msg.channel, msg.chatId);
-    const slot = new TurnSlot(await this.deps.slots.load(key), this.clock());
+    const slot = new TurnSlot(stored, this.clock());
     const before: OutboundMessage[] = [];
 
     const held = slot.get<ConversationState>(FLOW_OWNER, true);
