@@ -195,7 +195,8 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
       "Cases in the sample ward's three residential groups over a year, stored in steps; at each step the ward's",
       `supervisor (who may see them all) asks each page up to ${fmt(d.repeat, 0)} times, one at a time, over HTTP. Each cell is the`,
       `time to first byte, p50 / p95; "failed after 30 s" is a page the app's HTTP server gave up on (its 30-s request time-out, as a browser would see it). The last rows: one CSV`,
-      "export of every case, and the list's two queries (the page and its count) asked of the store directly, without HTTP or rendering.",
+      "export of every case, and the list's two queries (the page and its count) and the export's rows (its cursor, read to the end) asked of",
+      'the store directly, without HTTP, CSV or rendering.',
       '',
       `| Page | ${steps.map((x) => `${fmt(x.cases, 0)} cases`).join(' | ')} |`,
       `|---|${steps.map(() => '---:').join('|')}|`,
@@ -204,7 +205,7 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
           `| ${name} (\`${(steps.find((x) => x.pages?.[name])?.pages[name].path as string) ?? ''}\`) | ${steps.map((x) => cell(x.pages?.[name])).join(' | ')} |`,
       ),
       `| CSV export of every case | ${steps.map((x) => (x.exportCsv?.timedOutMs || x.exportCsv?.failedAfterMs ? failed(x.exportCsv) : `${fmt(x.exportCsv?.ms, 0)} ms (${fmt(x.exportCsv?.MiB)} MiB)`)).join(' | ')} |`,
-      ...['listOpen', 'listAllPage1'].map(
+      ...['listOpen', 'listAllPage1', 'exportRows'].map(
         (q) => `| database alone, ${q} | ${steps.map((x) => `${fmt(x.databaseAloneMs?.[q], 0)} ms`).join(' | ')} |`,
       ),
       `| load average at the step's start | ${steps.map((x) => fmt(x.loadAverageAtStart)).join(' | ')} |`,
@@ -224,6 +225,19 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
         'by every selected case rebuilt by PostgreSQL with only the fields they read (about 50 µs a case, EXPLAIN ANALYZE at 20,000) and',
         "decoded by FerretDB. The case page (lookups by code and `_id`) stays flat. On MongoDB the same queries are served by the cases'",
         'indexes (`{submittedAt, _id}` for the newest first, the compound ones for filters); that cannot be measured here (no mongod).',
+        '',
+      );
+    }
+    // What bounds the export: the store's cursor alone against the whole export, at the largest step the export finished.
+    const exp = [...steps].reverse().find((x) => x.exportCsv?.ms && x.databaseAloneMs?.exportRows);
+    if (exp) {
+      const share = exp.databaseAloneMs.exportRows / exp.exportCsv.ms;
+      out.push(
+        `**The export.** At ${fmt(exp.cases, 0)} cases the CSV of every case took ${fmt(exp.exportCsv.ms / 1000, 1)} s (${fmt((exp.exportCsv.ms / exp.cases) * 1000, 0)} µs a case); reading its rows`,
+        `from the store's cursor alone took ${fmt(exp.databaseAloneMs.exportRows / 1000, 1)} s, ${fmt(share * 100, 0)} % of it${share >= 0.5 ? ': the database (FerretDB rebuilding and decoding each case) bounds the export' : ': our own per-row work (columns, CSV, HTTP) is the larger share'}.`,
+        'It streams (a cursor of 500 cases, the answer written every 200 rows), so its memory does not grow with the cases. Before',
+        'this run every row built three new date formatters (`Intl.DateTimeFormat`, about 0.3 ms each): 10,000 cases took 6.1 s, and 100,000',
+        'did not finish in 60 s.',
         '',
       );
     }
