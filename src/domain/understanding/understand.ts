@@ -51,7 +51,7 @@ const LEARNED_EMERGENCY_ALPHA = 0.1;
  * The regression costs most of the build (about 300 ms of processor time).
  */
 const INTENT_ALPHA = 0.1;
-const REGRESSION: SoftmaxOptions = { ...SOFTMAX_DEFAULTS, lambda: 1e-5, epochs: 8 };
+const REGRESSION: SoftmaxOptions = { ...SOFTMAX_DEFAULTS, lambda: 5e-6, epochs: 8, rate: 4 };
 const BAYES_WEIGHT = 2 / 3;
 /**
  * Naive Bayes is sure of itself out of all proportion ("lịch cắt điện tuần này" read as theft at
