@@ -84,7 +84,18 @@ function blended(name: string, a: Candidate, b: Candidate, weight = 0.5): Candid
 const unique = (f: (t: string) => string[]) => (t: string) => [...new Set(f(t))];
 
 const nbWords = naiveBayes('nb words', 0.1, words);
-const lrWords = (lambda: number, epochs: number) => softmax(`lr words λ${lambda} ${epochs} epochs`, words, { lambda, epochs });
+const lrWords = (lambda: number, epochs: number, rate = SOFTMAX_DEFAULTS.rate) =>
+  softmax(`lr words λ${lambda} ${epochs} epochs rate ${rate}`, words, { lambda, epochs, rate });
+/** Letter grams of the folded words, 3 to 5 letters with the word's edges (the fifth round's try). */
+const wordsAndWordGrams = (t: string) => [
+  ...words(t),
+  ...wordsOf(t).folded.flatMap((w) => {
+    const s = ` ${w} `;
+    const out: string[] = [];
+    for (const n of [3, 4, 5]) for (let i = 0; i + n <= s.length && s.length > n; i++) out.push(`g:${s.slice(i, i + n)}`);
+    return out;
+  }),
+];
 
 const CANDIDATES: Candidate[] = [
   naiveBayes('nb α0.1 words (before)', 0.1, words),
@@ -101,6 +112,18 @@ const CANDIDATES: Candidate[] = [
   blended('blend ½ nb + ½ lr λ3e-6 8 epochs', nbWords, lrWords(3e-6, 8)),
   blended('blend ⅓ nb + ⅔ lr λ1e-5 8 epochs', nbWords, lrWords(1e-5, 8), 1 / 3),
   blended('blend ⅔ nb + ⅓ lr λ1e-5 8 epochs', nbWords, lrWords(1e-5, 8), 2 / 3),
+  // Fifth round: the regression's learning rate (0.5 left it under-trained), and letter grams.
+  lrWords(1e-5, 8, 2),
+  lrWords(5e-6, 8, 4),
+  blended('blend ⅔ nb + ⅓ lr λ5e-6 12 epochs rate 4', nbWords, lrWords(5e-6, 12, 4), 2 / 3),
+  blended('blend ½ nb + ½ lr λ5e-6 8 epochs rate 4', nbWords, lrWords(5e-6, 8, 4)),
+  naiveBayes('nb α0.1 words+word grams 3-5', 0.1, wordsAndWordGrams),
+  blended(
+    'blend ⅔ nb + ⅓ lr words+word grams 3-5 λ5e-6 rate 4',
+    nbWords,
+    softmax('lr words+word grams', wordsAndWordGrams, { lambda: 5e-6, epochs: 8, rate: 4 }),
+    2 / 3,
+  ),
   understander,
 ];
 

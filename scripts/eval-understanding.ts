@@ -18,12 +18,12 @@ import { Understander, type Reading } from '../src/domain/understanding/understa
 import { readCorpus } from '../src/i18n/understanding';
 
 /**
- * The issue asks for 90 % overall accuracy; with the blended reader and the fourth round's corpus
- * the held-out part reads what docs/understanding.md shows (the floor is that, rounded down to a
- * whole percent), so the floor sits just below what is measured until a better reader lands.
- * Emergency recall has no slack.
+ * The issue asks for 90 % overall accuracy; with the fifth round's reader and corpus the held-out
+ * part reads what docs/understanding.md shows, 89.0 % (the floor is that, rounded down to a whole
+ * percent: it was 88 % after the fourth round), so the floor sits at what is measured until a
+ * better reader lands. Emergency recall has no slack.
  */
-const FLOORS = { emergencyRecall: 1, accuracy: 0.88 };
+const FLOORS = { emergencyRecall: 1, accuracy: 0.89 };
 
 const labelOf = (r: Pick<Reading, 'intent' | 'category' | 'faq'>) =>
   r.category ? `${r.intent}:${r.category}` : r.faq ? `${r.intent}:${r.faq}` : r.intent;
@@ -152,8 +152,30 @@ held-out part was then read twice. Midway, after every training example, 88.0 % 
 examples moved it under its threshold): emergency recall 98.7 %. The phrase rules then learned
 that water sweeping someone away is drowning ("nước cuốn", "cuốn trôi", "lũ cuốn", "sóng cuốn"),
 with three phrases for train emergencies cross-validation missed; nothing else changed. The second
-reading, at the end, is what this page shows. So round 3's emergency recall is no longer an
-untouched estimate either.
+reading, at the end, was 88.0 % overall (round 1 84.1 %, round 2 97.2 %, round 3 93.1 %; intents
+94.5 %; emergency recall 100 %, 4 of 49 near-misses alarmed). So round 3's emergency recall is no
+longer an untouched estimate either.
+
+The fifth round (issue 13) changed the reader and added training examples, each choice by
+cross-validation on the train part only; the held-out part was read once, at the end, and that
+reading is what this page shows. The regression was under-trained: at learning rate 0.5 its eight
+passes stopped far from where they were heading, and at rate 4 (λ 5e-6, still eight passes, so the
+same build) cross-validation went from 82.2 % of labels (91.7 % of intents) to 83.4 % (92.4 %).
+Tried and not kept, as no better by cross-validation or too slow to build: letter grams of the
+folded text (3–5 letters, within words or across the spaces) as extra features (at most half a
+point, for two to four times the build), sublinear term counts and other weights of the word
+pairs and diacritic words in the regression, averaged weights, complement naive Bayes and Bayes
+over tf-idf, other blend weights and temperatures (understand.ts lists the figures). Then 168
+training examples (\`"round": 5\`, train only) were written for the labels read worst and the pairs
+cross-validation confused (drugs, urban order, mediation:other and pollution, the scam FAQ and fraud
+tips, the tip and privacy FAQs, family and land disputes), from the label rules and without
+opening the held-out items of those labels, and 6 train examples that broke the rules were
+relabelled (street lights out and parking on the pavement are urban order, not traffic). Read by
+cross-validation over the older train examples, with the new ones only ever learned from, they
+took it from 83.4 % to 83.9 %; over the whole fifth-round train part the reader reads 83.8 % of
+labels (92.8 % of intents; the reader before 82.8 %), finds 279 of 280 emergencies as before and
+alarms on 9 of 206 near-misses (10 before). On the held-out part: 88.0 % before, 89.0 % now, short
+of the 90 % target.
 
 The held-out part has three rounds, written differently, so each is shown apart below; the floors
 apply to the whole.
