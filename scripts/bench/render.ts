@@ -251,8 +251,9 @@ export function renderBenchmarks(all: Record<string, Stored>): string {
  */
 function botBound(c: Any): string[] {
   const work = [
-    'What bounds it: the work per update. Each costs our bot about eight Redis round trips (the stage profile counts them:',
-    'dedup, profile and flood count together, chat lock, draft read and write, unlock, the reply slot) and the durable inbox',
+    'What bounds it: the work per update. Each costs our bot six to seven Redis round trips (the stage profile counts them:',
+    'dedup, profile and flood count together; the chat lock; dedup again with the draft read; the draft written; the handled',
+    'mark with the unlock; the reply slot) and the durable inbox',
     '(every webhook update is a BullMQ job, added when the POST arrives and taken and finished by the inbox worker: three',
     'more scripts), against one Bot API call for the bare bot; everything shares the two cores with Redis, the emulator and',
     'the load generator, so the ratio measures how much more our bot does per update, not a ceiling of the process.',
