@@ -57,6 +57,9 @@ it('a tip, an open question and a draft: "ko" keeps everything, "có" erases the
   // The officer asks; the question waits for the resident's answer in their chat's slot.
   await driver.text(OFFICER, `/hoi ${code} Anh/chị có thấy biển số không?`);
   await chat.next((m) => text(m).includes('Anh/chị có thấy biển số không?'));
+  // The question acknowledged the case, so the resident is also told it was received, before or
+  // after the question: waited for too, so that it cannot be read below as the answer to "ko".
+  await emu.waitFor((m) => m.chat_id === String(RESIDENT) && text(m).includes(code) && text(m).includes('tiếp nhận'));
   expect((await readSlot(app.rt, 'telegram', RESIDENT))?.active?.owner).toBe('relay');
 
   // Asked to erase, the resident types "ko": nothing is erased, the question is still open.
