@@ -33,7 +33,7 @@ export interface LiveHubOptions {
 export class LiveHub {
   private readonly viewers = new Set<Viewer>();
   private timer?: NodeJS.Timeout;
-  private stopListening?: () => void;
+  private listening?: Promise<() => void>;
 
   constructor(
     private readonly deps: { t: Translate; desk: DashboardDesk; sessions: Sessions; live: LiveCases },
@@ -48,8 +48,23 @@ export class LiveHub {
     return mine < this.opts.maxPerOfficer;
   }
 
-  async add(viewer: Omit<Viewer, 'officerId'> & { officerId: string }): Promise<void> {
-    if (!this.stopListening) this.stopListening = await this.deps.live.listen((e) => void this.deliver(e.type, e.refCode));
+  /**
+   * Resolves once this process listens to the case events (subscribed in Redis): a stream is
+   * answered only then, so an event published right after a reader's stream opens reaches them.
+   * One subscription however many streams open at once; a failed one is tried again next time.
+   */
+  ready(): Promise<void> {
+    this.listening ??= this.deps.live
+      .listen((e) => void this.deliver(e.type, e.refCode))
+      .catch((error: unknown) => {
+        this.listening = undefined;
+        throw error;
+      });
+    return this.listening.then(() => undefined);
+  }
+
+  /** A reader's stream, answered after `ready()`: from now on it hears what it may see. */
+  add(viewer: Viewer): void {
     this.timer ??= setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
     this.viewers.add(viewer);
     viewer.res.on('close', () => this.viewers.delete(viewer));
@@ -62,8 +77,8 @@ export class LiveHub {
   close(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.stopListening?.();
-    this.stopListening = undefined;
+    void this.listening?.then((stop) => stop()).catch(() => undefined);
+    this.listening = undefined;
     for (const v of this.viewers) v.res.end();
     this.viewers.clear();
   }

@@ -18,6 +18,7 @@ export function liveRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: W
       deps.log('dashboard.live_refused', { officerId, streams: hub.size });
       return g.send(reply.header('retry-after', '30'), 503, messagePage(g.page(s.lang), 'busy'));
     }
+    await hub.ready();
     // The stream outlives this handler: fastify lets go of the response, which is written by hand from here.
     reply.hijack();
     reply.raw.writeHead(200, {
@@ -28,6 +29,6 @@ export function liveRoutes(app: FastifyInstance, deps: DashboardRoutesDeps, g: W
       'x-accel-buffering': 'no',
     });
     reply.raw.write('retry: 5000\n\n');
-    await hub.add({ sessionId: s.sessionId, officerId, staff: s.staff, lang: s.lang, res: reply.raw });
+    hub.add({ sessionId: s.sessionId, officerId, staff: s.staff, lang: s.lang, res: reply.raw });
   });
 }
