@@ -15,6 +15,8 @@
   var suffix = lang === 'vi' || lang === 'en' ? '?lang=' + lang : '';
   var stream = new EventSource('/dashboard/events' + suffix);
   var fresh = 0;
+  // Events are sent at least once (a worker's retry publishes a new case again): each case counts once.
+  var seenNew = {};
   var title = document.title;
   var items = live.querySelector('ul');
   function tone() {
@@ -58,6 +60,8 @@
     var page = document.querySelector('[data-case-ref]');
     if (page && page.getAttribute('data-case-ref') === e.ref) return show(e, words.changed);
     if (e.type === 'new') {
+      if (seenNew[e.ref]) return;
+      seenNew[e.ref] = true;
       fresh++;
       document.title = '(' + fresh + ') ' + title;
       show(e, e.urgent ? words.urgent : words.fresh);
