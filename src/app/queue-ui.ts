@@ -53,7 +53,8 @@ export function addQueueUi(http: HttpServer, rt: Runtime, queueNames: readonly s
     return same(user, credentials.user) && same(rest.join(':'), credentials.password);
   };
   void http.app.register(async (scope) => {
-    // bull-board (its UI, templates and adapters: about 8 MiB) is loaded only where the queue UI is on.
+    // bull-board (its UI, templates and adapters) is loaded only where the queue UI is on: with
+    // exceljs made lazy too, an idle bot went from 174 to about 160 MiB.
     const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }] = await Promise.all([
       import('@bull-board/api'),
       import('@bull-board/api/bullMQAdapter'),
