@@ -111,6 +111,8 @@ const wordsAndWordGrams = (t: string) => [
  * weights in the regression (idf times ½ + 1 − the entropy of the labels a feature is seen with,
  * tried with the regression's options patched and not kept in code) 83.7–84.2 %. Every
  * change of reader since the fifth round lands within half a point: what is left is in the data.
+ * English stems (english-stem.ts) read 84.2 % (intents 92.3 %), the English examples 73.7 % → 75.8 %
+ * of labels: they are kept, and `7 current` is now the reader with them.
  */
 const SEVENTH: Candidate[] = (() => {
   const current = (name: string, features: (t: string) => string[], augment?: (train: readonly Example[]) => Example[]) => {

@@ -3,6 +3,7 @@ import { parseCorpus, CorpusError, type Example } from '../../src/domain/underst
 import { blend } from '../../src/domain/understanding/blend';
 import { NaiveBayes } from '../../src/domain/understanding/naive-bayes';
 import { SoftmaxRegression, SOFTMAX_DEFAULTS } from '../../src/domain/understanding/softmax-regression';
+import { englishStem } from '../../src/domain/understanding/english-stem';
 import { featuresOf, wordsOf } from '../../src/domain/understanding/tokens';
 import { Understander } from '../../src/domain/understanding/understand';
 import { parsePhone } from '../../src/conversations/engine';
@@ -17,6 +18,26 @@ describe('words as residents type them', () => {
     // A Telex slip reads as its word too.
     expect(featuresOf('trooms')).toContain('w:trom');
     expect(featuresOf('Cháy'.normalize('NFD'))).toEqual(featuresOf('Cháy'));
+  });
+
+  it('reads the forms of an English word as one, and leaves Vietnamese syllables alone', () => {
+    const stems = (words: string[]) => words.map(englishStem);
+    expect(new Set(stems(['steal', 'stealing', 'stole', 'stolen', 'steals']))).toEqual(new Set(['steal']));
+    expect(new Set(stems(['bike', 'bikes']))).toEqual(new Set(['bik']));
+    expect(new Set(stems(['rob', 'robbed', 'robbing']))).toEqual(new Set(['rob']));
+    expect(new Set(stems(['smoke', 'smoking', 'smokes']))).toEqual(new Set(['smok']));
+    expect(stems(['nguoi', 'truong', 'nghieng', 'khong', 'thuoc', 'chung', 'tb2612'])).toEqual([
+      'nguoi',
+      'truong',
+      'nghieng',
+      'khong',
+      'thuoc',
+      'chung',
+      'tb2612',
+    ]);
+    // A stem joins the words, and its pairs the pairs, only where it differs.
+    expect(featuresOf('bikes stolen')).toEqual(expect.arrayContaining(['w:bikes', 'w:bik', 'w:steal', 'b:bikes_stolen', 'b:bik_steal']));
+    expect(featuresOf('xe mat').filter((f) => f.startsWith('b:'))).toEqual(['b:xe_mat']);
   });
 
   it('reads yes, send, nothing and times the ways people say them', () => {

@@ -1,5 +1,6 @@
 import { fold } from '../text';
 import { telexVariants } from '../words';
+import { englishStem } from './english-stem';
 
 /**
  * How residents shorten words in chats, folded: "ko" and "k" are "không", "dc" is "được". Expanded
@@ -108,13 +109,18 @@ export function hasDiacritics(word: string): boolean {
 /**
  * The features a classifier reads of a text: folded words and word pairs (what is said), the words
  * with their diacritics where the resident typed them (what settles "cháy" from "chạy"), Telex
- * slips read back ("trooms" → "trom"), and letter triples of longer words (typos still share most).
+ * slips read back ("trooms" → "trom"), English words' stems (english-stem.ts), and letter triples of longer words (typos still share most).
  */
 export function featuresOf(text: string): string[] {
   const { typed, folded } = wordsOf(text);
   const out: string[] = [];
   for (const w of folded) out.push(...wordFeatures(w));
   for (let i = 0; i + 1 < folded.length; i++) out.push(`b:${folded[i]}_${folded[i + 1]}`);
+  // English stems as words and pairs too, where they differ from the words: "bikes stolen" reads as "bike steal".
+  const stems = folded.map(englishStem);
+  stems.forEach((s, i) => s !== folded[i] && out.push(`w:${s}`));
+  for (let i = 0; i + 1 < stems.length; i++)
+    if (stems[i] !== folded[i] || stems[i + 1] !== folded[i + 1]) out.push(`b:${stems[i]}_${stems[i + 1]}`);
   for (const w of typed) if (marked(w)) out.push(`d:${w}`);
   return out;
 }
