@@ -18,12 +18,12 @@ import { Understander, type Reading } from '../src/domain/understanding/understa
 import { readCorpus } from '../src/i18n/understanding';
 
 /**
- * The issue asks for 90 % overall accuracy; with the sixth round's corpus the held-out part reads
- * what docs/understanding.md shows, 88.1 % (the floor is that, rounded down to a whole percent: it
- * was 89 % after the fifth round, whose corpus read 89.0 %), so the floor sits at what is measured
- * until a better reader or corpus lands. Emergency recall has no slack.
+ * The issue asks for 90 % overall accuracy; the floor sits at what is measured, rounded down to a
+ * whole percent, until the reader or corpus reaches it: 89 % after the fifth round (89.0 %), 88 %
+ * after the sixth (88.1 %, 88.5 % after the answer key's audit), 89 % after the seventh (89.6 %).
+ * Emergency recall has no slack.
  */
-const FLOORS = { emergencyRecall: 1, accuracy: 0.88 };
+const FLOORS = { emergencyRecall: 1, accuracy: 0.89 };
 
 const labelOf = (r: Pick<Reading, 'intent' | 'category' | 'faq'>) =>
   r.category ? `${r.intent}:${r.category}` : r.faq ? `${r.intent}:${r.faq}` : r.intent;
@@ -201,14 +201,24 @@ shouting in the street are disorder, a dog that bites is \`tip:other\`, a sum al
 tip, and four more; each with its rule in data/understanding/heldout-audit.md); no text, emergency or
 set changed. 88.1 % before the audit; what this page shows is after it.
 
-A seventh round tried other readers by cross-validation on the train part alone (83.9 % of labels
-now): question marks and the first and last words, word pairs one word apart, word triples, numbers
-by kind, typos read back to the nearest training word, training copies without diacritics or with
-words left out, the intent read before the category, three regressions averaged, supervised term weights. They read 82.9 %
-to 84.2 %, within half a point of the reader as it is, so none was kept and the reader measured
-below is unchanged (understand.ts and scripts/cv-understanding.ts give each figure). Every change of
-reader since the fifth round lands within that half point: what holds the figure below 90 % is in
-the data, not in the reader.
+The seventh round first tried other readers by cross-validation on the train part alone (83.9 %
+of labels): question marks and the first and last words, word pairs one word apart, word triples,
+numbers by kind, typos read back to the nearest training word, training copies without diacritics
+or with words left out, the intent read before the category, three regressions averaged,
+supervised term weights. They read 82.9 % to 84.2 %, within half a point of the reader as it was,
+and none was kept (understand.ts and scripts/cv-understanding.ts give each figure). The same
+cross-validation, split by language, showed where the rest was: English, a fifth of the train part
+with about 25 examples a label against about 95 in Vietnamese, read 73.7 % of labels right against
+86.6 %. Two changes were made for it, both chosen on the train part: English words are also read by
+their stems (src/domain/understanding/english-stem.ts; English 75.8 %, all labels 84.2 %), and 460
+English training examples (\`"round": 7\`: 13 for each tip category, 12 for each mediation kind and FAQ
+topic, 100 for status, greetings, thanks, help and other) were written from the label rules without
+opening the held-out part. With them English reads 77.3 % and Vietnamese 86.9 % by cross-validation.
+Two English gas leaks that only the learned alarm had caught fell under its threshold by
+cross-validation, so the phrase rules learned "gas smell", "smells like gas", "gas leaking" and a
+burst gas pipe. The held-out part, read once at the end, went from 88.5 % to 89.6 % overall (round 1
+83.9 % to 84.9 %; intents 94.5 % to 95.3 %; emergency recall 100 %, 4 of 49 near-misses alarmed, as
+before). The floor is 89 %.
 
 The held-out part has three rounds, written differently, so each is shown apart below; the floors
 apply to the whole.

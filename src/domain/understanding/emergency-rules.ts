@@ -120,6 +120,15 @@ const PHRASES: Record<EmergencyKind, string[]> = {
     'mùi khí ga',
     'mùi khí gas',
     'xì lên',
+    // English the learned alarm alone had caught, until the seventh round's English examples
+    // (gas cylinders, "which number for a gas leak") took its certainty under the threshold.
+    'gas smell',
+    'smells like gas',
+    'smell like gas',
+    'gas leaking',
+    'gas is leaking',
+    'gas pipe burst',
+    'burst gas pipe',
   ],
   electrocution: [
     'điện giật',
