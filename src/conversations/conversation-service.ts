@@ -481,7 +481,10 @@ export class ConversationService {
       // Pressing another part's button moves on from what was held, unless that waits for its answer.
       const mine = owner && active !== undefined && owner.conversations?.[active] !== undefined;
       if (active && active !== FLOW_OWNER && !mine && !this.handlers.get(active)?.keepOnCommand) slot.release(active);
-      if (owner) return owner.choices!.run({ ...turn.ctx, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
+      // The choice goes in the message: a reading of typed words ("tin tôi báo sao rồi" → the status
+      // lookup) arrives here as text, and the owner reads what was chosen from the message.
+      if (owner)
+        return owner.choices!.run({ ...turn.ctx, msg: { ...turn.ctx.msg, choice }, draft: slot.get<ConversationState>(FLOW_OWNER, true) });
       return this.menuChoice(turn, choice);
     }
     return this.onMessage(turn);

@@ -93,5 +93,10 @@ describe('officer desk on Zalo', () => {
     expect(content(await reply(OFFICER, '/vuviec', OFFICER, 'vụ việc'))).not.toContain(code);
     const status = await reply(RESIDENT, `/trangthai ${code}`, RESIDENT, code);
     expect(content(status)).toContain('Kết quả: Đã chuyển cơ quan có thẩm quyền');
+
+    // Asked in the resident's own words, the bot leads to the same lookup and reads the code typed next.
+    await reply(RESIDENT, 'tin tôi báo hôm qua sao rồi', RESIDENT, 'Hãy gửi mã tin báo');
+    const looked = await reply(RESIDENT, code, RESIDENT, code);
+    expect(content(looked)).toContain('Kết quả: Đã chuyển cơ quan có thẩm quyền');
   });
 });
