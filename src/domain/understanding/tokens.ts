@@ -109,7 +109,8 @@ export function hasDiacritics(word: string): boolean {
 /**
  * The features a classifier reads of a text: folded words and word pairs (what is said), the words
  * with their diacritics where the resident typed them (what settles "cháy" from "chạy"), Telex
- * slips read back ("trooms" → "trom"), English words' stems (english-stem.ts), and letter triples of longer words (typos still share most).
+ * slips read back ("trooms" → "trom"), English words' stems (english-stem.ts), and letter triples
+ * of longer words (typos still share most).
  */
 export function featuresOf(text: string): string[] {
   const { typed, folded } = wordsOf(text);
